@@ -1,0 +1,135 @@
+/**
+ * The only reader of `process.env`. Every setting is validated once, turned into typed values
+ * (durations into `...Ms` numbers) and frozen. README.md's configuration table mirrors `SETTINGS`.
+ */
+import { z } from 'zod';
+
+/** Parse `500ms`, `30s`, `5m`, `12h`, `1d` or a bare number of milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!match) throw new Error(`not a duration: "${text}" (use e.g. 500ms, 30s, 5m, 12h)`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDuration(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** Each environment variable, its default and what it does (the README's table is generated from these descriptions). */
+const schema = z.object({
+  MODE: z.enum(['demo', 'production']).optional(),
+  PORT: int(8080, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  REDIS_URL: optionalText,
+  DYNAMODB_ENDPOINT: optionalText,
+  OPERATOR_TOKEN: optionalText,
+  PUBLIC_URL: optionalText,
+  SES_FROM: optionalText,
+  ENCRYPTION_KEY: optionalText,
+  ENCRYPTION_KEY_FILE: optionalText,
+  AWS_REGION: z.string().default('us-east-1'),
+  SIM_PORT: int(4566, 0, 65535),
+  DEMO_TENANTS: int(3, 0, 1000),
+  SHARDS: int(16, 1, 1024),
+  RECONCILE_INTERVAL: duration('30s'),
+  METRICS_INTERVAL: duration('15m'),
+  SECURITY_INTERVAL: duration('15m'),
+  COST_INTERVAL: duration('12h'),
+  SHUTDOWN_DEADLINE: duration('10s'),
+  AWS_MAX_INFLIGHT: int(64, 1, 10_000),
+});
+
+export type Environment = z.input<typeof schema>;
+
+/** Validated, frozen configuration. */
+export interface Config {
+  mode: 'demo' | 'production';
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  redisUrl: string | undefined;
+  dynamodbEndpoint: string | undefined;
+  operatorToken: string | undefined;
+  publicUrl: string | undefined;
+  sesFrom: string | undefined;
+  encryptionKey: string | undefined;
+  encryptionKeyFile: string | undefined;
+  awsRegion: string;
+  simPort: number;
+  demoTenants: number;
+  shards: number;
+  reconcileIntervalMs: number;
+  intervalsMs: { metrics: number; security: number; cost: number };
+  shutdownDeadlineMs: number;
+  awsMaxInflight: number;
+}
+
+/** Thrown when the environment is invalid; the message names every bad or missing variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Read the configuration from `env` (default `process.env`). Demo mode is the default when no
+ * production setting is given; production refuses to start without what it needs.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const productionHints = e.PUBLIC_URL ?? e.SES_FROM ?? e.ENCRYPTION_KEY ?? e.ENCRYPTION_KEY_FILE;
+  const mode = e.MODE ?? (productionHints ? 'production' : 'demo');
+  if (mode === 'production') {
+    const missing = [
+      e.ENCRYPTION_KEY || e.ENCRYPTION_KEY_FILE ? undefined : 'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE',
+      e.SES_FROM ? undefined : 'SES_FROM',
+      e.PUBLIC_URL ? undefined : 'PUBLIC_URL',
+      e.OPERATOR_TOKEN ? undefined : 'OPERATOR_TOKEN',
+    ].filter((name): name is string => name !== undefined);
+    if (missing.length > 0) throw new ConfigError(`production mode needs: ${missing.join(', ')}`);
+  }
+  return Object.freeze({
+    mode,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    operatorToken: e.OPERATOR_TOKEN,
+    publicUrl: e.PUBLIC_URL,
+    sesFrom: e.SES_FROM,
+    encryptionKey: e.ENCRYPTION_KEY,
+    encryptionKeyFile: e.ENCRYPTION_KEY_FILE,
+    awsRegion: e.AWS_REGION,
+    simPort: e.SIM_PORT,
+    demoTenants: e.DEMO_TENANTS,
+    shards: e.SHARDS,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL,
+    intervalsMs: Object.freeze({ metrics: e.METRICS_INTERVAL, security: e.SECURITY_INTERVAL, cost: e.COST_INTERVAL }),
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE,
+    awsMaxInflight: e.AWS_MAX_INFLIGHT,
+  });
+}

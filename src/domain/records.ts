@@ -1,0 +1,101 @@
+/** Plain domain records the AWS adapters return and the store persists. Times are ISO-8601 strings. */
+
+/** A CloudWatch alarm's state, the basis of an account's health. */
+export interface AlarmState {
+  region: string;
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason?: string;
+  metricName?: string;
+  namespace?: string;
+  updatedAt: string;
+}
+
+/** A metric to fetch, found through ListMetrics. */
+export interface MetricRef {
+  namespace: string; // 'AWS/EC2', 'AWS/RDS', 'AWS/Lambda', 'AWS/ApplicationELB', ...
+  metricName: string; // 'CPUUtilization', ...
+  dimensions: { name: string; value: string }[];
+  /** Statistic to request, e.g. 'Average'. */
+  stat: string;
+}
+
+/** One datapoint. */
+export interface Point {
+  t: string;
+  v: number;
+}
+
+/** A metric's values over a window, oldest first. */
+export interface MetricSeries {
+  region: string;
+  metric: MetricRef;
+  /** A readable id of the resource, e.g. the instance id. */
+  resourceId: string;
+  periodSec: number;
+  points: Point[];
+}
+
+/** One day's unblended cost of one service. `day` is YYYY-MM-DD (UTC). */
+export interface DailyCost {
+  day: string;
+  service: string;
+  amountUsd: number;
+}
+
+/** Cost Explorer's forecast for a period. */
+export interface CostForecast {
+  start: string;
+  end: string;
+  meanUsd: number;
+  lowerUsd?: number;
+  upperUsd?: number;
+}
+
+/** A Cost Explorer anomaly. */
+export interface CostAnomaly {
+  id: string;
+  service?: string;
+  startDay: string;
+  endDay?: string;
+  impactUsd: number;
+  score?: number;
+}
+
+/** A Cost Explorer rightsizing recommendation. */
+export interface RightsizingRecommendation {
+  resourceId: string;
+  action: 'Modify' | 'Terminate';
+  currentType?: string;
+  targetType?: string;
+  region?: string;
+  monthlySavingUsd: number;
+}
+
+/** A GuardDuty finding. Severity is stored as the number; the band is derived on read. */
+export interface Finding {
+  id: string;
+  region: string;
+  detectorId: string;
+  type: string;
+  title: string;
+  description: string;
+  severity: number;
+  resourceType?: string;
+  resourceId?: string;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  count: number;
+}
+
+/** GuardDuty severity bands (AWS-FACTS.md "Severity"). */
+export type SeverityBand = 'low' | 'medium' | 'high' | 'critical';
+
+/** Map a GuardDuty numeric severity to its band: Low 1.0-3.9, Medium 4.0-6.9, High 7.0-8.9, Critical 9.0-10.0. */
+export function severityBand(severity: number): SeverityBand {
+  if (severity >= 9) return 'critical';
+  if (severity >= 7) return 'high';
+  if (severity >= 4) return 'medium';
+  return 'low';
+}

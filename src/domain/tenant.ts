@@ -1,0 +1,60 @@
+/** What a tenant is, as the runtime and the store see it. */
+
+/** The three collectors each tenant runs. */
+export type CollectorKind = 'metrics' | 'cost' | 'security';
+export const COLLECTOR_KINDS: readonly CollectorKind[] = ['metrics', 'cost', 'security'];
+
+/** An encrypted secret: AES-256-GCM ciphertext with the id of the key that sealed it. */
+export interface SealedSecret {
+  keyId: string;
+  /** base64 of iv | tag | ciphertext */
+  blob: string;
+}
+
+/** How the service reaches one connected AWS account. */
+export type AccountCredentials =
+  | { type: 'role'; roleArn: string; externalId: string }
+  | { type: 'keys'; accessKeyId: string; secret: SealedSecret };
+
+/** `credentials_invalid`: AWS rejected the credentials; collection stops until they change. */
+export type AccountStatus = 'active' | 'credentials_invalid';
+
+/** One AWS account a tenant connected. */
+export interface Account {
+  /** Our id for the connection (stable, opaque). */
+  id: string;
+  tenantId: string;
+  name: string;
+  /** The 12-digit AWS account id. */
+  awsAccountId: string;
+  regions: string[];
+  credentials: AccountCredentials;
+  status: AccountStatus;
+  /** Why the account is not active, shown to the tenant (never a secret). */
+  statusReason?: string;
+  /** Bumped when credentials or regions change, so a changed account is picked up at once. */
+  revision: number;
+}
+
+/** Per-tenant collection settings; every field optional so defaults apply. */
+export interface TenantSettings {
+  /** Override of the collectors' intervals, in ms. */
+  intervalsMs?: Partial<Record<CollectorKind, number>>;
+  /** Monthly budget in USD, for the budget rule. */
+  monthlyBudgetUsd?: number;
+}
+
+/** A tenant as the fleet reconciles it. */
+export interface Tenant {
+  id: string;
+  name: string;
+  /** Bumped on every change to the tenant, its settings or its accounts. */
+  revision: number;
+  settings: TenantSettings;
+  accounts: Account[];
+}
+
+/** Where the fleet reads the tenant set from; the store's listing pages, so it is async-iterable. */
+export interface TenantSource {
+  listTenants(signal?: AbortSignal): AsyncIterable<Tenant>;
+}
