@@ -1,0 +1,191 @@
+/**
+ * The gate every AWS call of a tenant passes: one opossum breaker per (tenant, service), a
+ * per-tenant per-service concurrency cap, a process-wide cap, and a deadline that aborts the
+ * call itself (opossum's own timeout would leave the request running).
+ */
+import { EventEmitter } from 'node:events';
+import CircuitBreaker from 'opossum';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AwsCallError, isAbortError } from '../domain/errors.js';
+import type { AwsService } from '../domain/gateway.js';
+import type { Cancel, Scheduler } from './clock.js';
+import type { BreakerState, HealthRegistry } from './health-registry.js';
+import { BreakerOpenError, CallTimeoutError } from './failure.js';
+
+export interface BreakerSettings {
+  /** Percentage of failed calls in the rolling window that opens the breaker. Default 50. */
+  errorThresholdPercentage: number;
+  /** Calls in the window before the percentage counts. Default 4. */
+  volumeThreshold: number;
+  /** How long an open breaker waits before letting one trial call through. Default 60 s. */
+  resetTimeoutMs: number;
+  /** Rolling window length. Default 60 s. */
+  rollingCountTimeoutMs: number;
+  /** Buckets in the window. Default 6. */
+  rollingCountBuckets: number;
+  /** Deadline of one AWS call (after the SDK's own retries start). Default 30 s. */
+  callTimeoutMs: number;
+}
+
+export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
+  errorThresholdPercentage: 50,
+  volumeThreshold: 4,
+  resetTimeoutMs: 60_000,
+  rollingCountTimeoutMs: 60_000,
+  rollingCountBuckets: 6,
+  callTimeoutMs: 30_000,
+};
+
+/** Per-tenant concurrent calls per service; Cost Explorer is billed per request, so 1. */
+export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = { cloudwatch: 4, ce: 1, guardduty: 4 };
+
+/**
+ * What all tenants share: the process-wide cap and one bucket-rotation clock for every
+ * breaker (DESIGN.md: per-breaker intervals burn a core at 30k breakers).
+ */
+export class SharedAwsLimits {
+  readonly global: LimitFunction;
+  readonly rotation = new EventEmitter();
+  readonly settings: BreakerSettings;
+  readonly serviceConcurrency: Record<AwsService, number>;
+  readonly #scheduler: Scheduler;
+  #cancelRotation: Cancel | undefined;
+
+  constructor(
+    scheduler: Scheduler,
+    options: { maxInflight: number; breaker?: Partial<BreakerSettings>; serviceConcurrency?: Partial<Record<AwsService, number>> },
+  ) {
+    this.#scheduler = scheduler;
+    this.global = pLimit(options.maxInflight);
+    this.settings = { ...DEFAULT_BREAKER_SETTINGS, ...options.breaker };
+    this.serviceConcurrency = { ...DEFAULT_SERVICE_CONCURRENCY, ...options.serviceConcurrency };
+    // Thousands of breakers listen to one emitter.
+    this.rotation.setMaxListeners(0);
+    this.#rotate();
+  }
+
+  #rotate(): void {
+    const period = Math.max(1, Math.round(this.settings.rollingCountTimeoutMs / this.settings.rollingCountBuckets));
+    this.#cancelRotation = this.#scheduler.after(period, () => {
+      this.rotation.emit('rotate');
+      this.#rotate();
+    });
+  }
+
+  /** Stop rotating (the scheduler's close does it too). */
+  close(): void {
+    this.#cancelRotation?.();
+    this.global.clearQueue();
+  }
+}
+
+type Action = (signal: AbortSignal) => Promise<unknown>;
+
+/** One tenant's gate to AWS. Created by the tenant actor, shut down when it stops. */
+export class TenantAwsAccess {
+  readonly #tenantId: string;
+  readonly #shared: SharedAwsLimits;
+  readonly #scheduler: Scheduler;
+  readonly #registry: HealthRegistry;
+  readonly #breakers = new Map<AwsService, CircuitBreaker<[Action, AbortSignal], unknown>>();
+  readonly #limits = new Map<AwsService, LimitFunction>();
+
+  constructor(tenantId: string, shared: SharedAwsLimits, scheduler: Scheduler, registry: HealthRegistry) {
+    this.#tenantId = tenantId;
+    this.#shared = shared;
+    this.#scheduler = scheduler;
+    this.#registry = registry;
+  }
+
+  /**
+   * Run `fn` against `service`, through the breaker and both caps, aborted by `signal` or the
+   * call deadline. Throws BreakerOpenError without calling when the breaker is open.
+   */
+  async call<T>(service: AwsService, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    signal.throwIfAborted();
+    try {
+      return (await this.#breaker(service).fire(fn as Action, signal)) as T;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
+      throw error;
+    }
+  }
+
+  /** The breakers' states, for the health registry. */
+  states(): Partial<Record<AwsService, BreakerState>> {
+    const out: Partial<Record<AwsService, BreakerState>> = {};
+    for (const [service, breaker] of this.#breakers) out[service] = stateOf(breaker);
+    return out;
+  }
+
+  /** Release every breaker's listeners and timers. Idempotent. */
+  shutdown(): void {
+    for (const breaker of this.#breakers.values()) breaker.shutdown();
+    this.#breakers.clear();
+    for (const limit of this.#limits.values()) limit.clearQueue();
+  }
+
+  #breaker(service: AwsService): CircuitBreaker<[Action, AbortSignal], unknown> {
+    let breaker = this.#breakers.get(service);
+    if (breaker) return breaker;
+    const limit = pLimit(this.#shared.serviceConcurrency[service]);
+    this.#limits.set(service, limit);
+    const s = this.#shared.settings;
+    breaker = new CircuitBreaker<[Action, AbortSignal], unknown>(
+      (action, signal) => limit(() => this.#shared.global(() => this.#invoke(service, action, signal))),
+      {
+        timeout: false,
+        errorThresholdPercentage: s.errorThresholdPercentage,
+        volumeThreshold: s.volumeThreshold,
+        resetTimeout: s.resetTimeoutMs,
+        rollingCountTimeout: s.rollingCountTimeoutMs,
+        rollingCountBuckets: s.rollingCountBuckets,
+        rollingPercentilesEnabled: false,
+        enableSnapshots: false,
+        rotateBucketController: this.#shared.rotation,
+        // Rejected credentials and client errors say nothing about the service's health.
+        errorFilter: (error: unknown) =>
+          isAbortError(error) || (error instanceof AwsCallError && (error.kind === 'credentials' || error.kind === 'other')),
+      } as CircuitBreaker.Options<[Action, AbortSignal]>,
+    );
+    const health = this.#registry.tenant(this.#tenantId);
+    health.breakers[service] = 'closed';
+    const update = () => {
+      health.breakers[service] = stateOf(breaker!);
+    };
+    breaker.on('open', update);
+    breaker.on('halfOpen', update);
+    breaker.on('close', update);
+    this.#breakers.set(service, breaker);
+    return breaker;
+  }
+
+  async #invoke(service: AwsService, action: Action, outer: AbortSignal): Promise<unknown> {
+    outer.throwIfAborted();
+    const controller = new AbortController();
+    const timeoutMs = this.#shared.settings.callTimeoutMs;
+    let timedOut = false;
+    const cancelTimer = this.#scheduler.after(timeoutMs, () => {
+      timedOut = true;
+      controller.abort(new CallTimeoutError(service, timeoutMs));
+    });
+    const onOuterAbort = () => controller.abort(outer.reason);
+    outer.addEventListener('abort', onOuterAbort, { once: true });
+    this.#registry.countAwsCall(service);
+    try {
+      return await action(controller.signal);
+    } catch (error) {
+      if (timedOut && !outer.aborted) throw new CallTimeoutError(service, timeoutMs);
+      throw error;
+    } finally {
+      cancelTimer();
+      outer.removeEventListener('abort', onOuterAbort);
+    }
+  }
+}
+
+function stateOf(breaker: CircuitBreaker<never, unknown> | CircuitBreaker<[Action, AbortSignal], unknown>): BreakerState {
+  if (breaker.opened) return 'open';
+  if (breaker.halfOpen) return 'halfOpen';
+  return 'closed';
+}

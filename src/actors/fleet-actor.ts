@@ -1,0 +1,189 @@
+/**
+ * The fleet, root of the tree: reconciles the tenant set from the TenantSource every interval
+ * (spawn new tenants, stop removed ones, pass changed settings on) and supervises the shards.
+ * A listing that fails part-way removes nobody. The fleet never crashes the process.
+ */
+import type { Logger } from 'pino';
+import type { TenantSource } from '../domain/tenant.js';
+import type { Cancel } from './clock.js';
+import { describeFailure } from './failure.js';
+import type { ErrorInfo } from './health-registry.js';
+import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
+import { RestartPolicy } from './restart-policy.js';
+import { hash32, type RuntimeServices } from './services.js';
+import { spawnShard, type ShardMessage } from './shard-actor.js';
+
+/** What one reconcile did. */
+export interface ReconcileResult {
+  added: number;
+  changed: number;
+  removed: number;
+  total: number;
+}
+
+export type FleetMessage =
+  | { type: 'reconcile'; reply?: (result: ReconcileResult | Error) => void }
+  | { type: 'shard-crashed'; index: number; child: ActorRef<ShardMessage>; error: unknown }
+  | { type: 'restart-shard'; index: number }
+  | { type: 'to-tenant'; tenantId: string; message: Extract<ShardMessage, { type: 'restart-tenant' | 'run-now' }> };
+
+interface Shard {
+  ref: ActorRef<ShardMessage> | undefined;
+  policy: RestartPolicy;
+  timer: Cancel | undefined;
+}
+
+interface FleetState {
+  shards: Shard[];
+  /** Tenant id -> revision last passed to its shard. */
+  known: Map<string, number>;
+  nextReconcile: Cancel | undefined;
+}
+
+/** Fleet-level health, beside the per-tenant registry. */
+export interface FleetHealth {
+  lastReconcileAt?: number;
+  lastReconcileError?: ErrorInfo;
+  tenants: number;
+}
+
+export interface FleetSetup {
+  source: TenantSource;
+  shards: number;
+  reconcileIntervalMs: number;
+  services: RuntimeServices;
+  health: FleetHealth;
+  log: Logger;
+  /** The fleet itself crashed (a bug here); the runtime starts a new one. */
+  onCrash(error: unknown): void;
+}
+
+/** Which shard a tenant lives on. */
+export function shardOf(tenantId: string, shards: number): number {
+  return hash32(tenantId) % shards;
+}
+
+/** Spawn the fleet under the actor system. */
+export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<FleetMessage> {
+  const { services, log } = setup;
+  const { scheduler } = services;
+
+  const startShard = (state: FleetState, self: ActorRef<FleetMessage>, index: number) => {
+    const shard = state.shards[index]!;
+    shard.timer = undefined;
+    shard.policy.started(scheduler.now());
+    shard.ref = spawnShard(self, {
+      index,
+      services,
+      log,
+      onCrash: (error) => dispatch(self, { type: 'shard-crashed', index, child: shard.ref!, error }),
+    });
+  };
+
+  const reconcile = async (state: FleetState): Promise<ReconcileResult> => {
+    const seen = new Set<string>();
+    const result: ReconcileResult = { added: 0, changed: 0, removed: 0, total: 0 };
+    const pending: [number, ShardMessage][] = [];
+    for await (const tenant of setup.source.listTenants(services.abortAll)) {
+      if (seen.has(tenant.id)) continue;
+      seen.add(tenant.id);
+      const known = state.known.get(tenant.id);
+      if (known === tenant.revision) continue;
+      if (known === undefined) result.added++;
+      else result.changed++;
+      pending.push([shardOf(tenant.id, setup.shards), { type: 'upsert', tenant }]);
+    }
+    // Only a complete listing may remove tenants; we got here, so it was complete.
+    for (const id of state.known.keys()) {
+      if (!seen.has(id)) {
+        result.removed++;
+        pending.push([shardOf(id, setup.shards), { type: 'remove', tenantId: id }]);
+      }
+    }
+    for (const [index, message] of pending) {
+      const ref = state.shards[index]?.ref;
+      if (!ref) continue; // a restarting shard gets its tenants at the next reconcile
+      dispatch(ref, message);
+      if (message.type === 'upsert') state.known.set(message.tenant.id, message.tenant.revision);
+      else state.known.delete(message.tenantId);
+    }
+    result.total = seen.size;
+    return result;
+  };
+
+  const scheduleReconcile = (state: FleetState, self: ActorRef<FleetMessage>, delayMs: number) => {
+    state.nextReconcile?.();
+    state.nextReconcile = scheduler.after(delayMs, () => dispatch(self, { type: 'reconcile' }));
+  };
+
+  return spawnActor<FleetState, FleetMessage>(
+    parent,
+    'fleet',
+    {
+      init(self) {
+        const now = scheduler.now();
+        const state: FleetState = {
+          shards: Array.from({ length: setup.shards }, () => ({ ref: undefined, policy: new RestartPolicy(services.specs.shard, now, services.random), timer: undefined })),
+          known: new Map(),
+          nextReconcile: undefined,
+        };
+        for (let i = 0; i < setup.shards; i++) startShard(state, self, i);
+        return state;
+      },
+      async receive(state, message, self) {
+        switch (message.type) {
+          case 'reconcile': {
+            if (services.stopping()) {
+              message.reply?.(new Error('stopping'));
+              return state;
+            }
+            try {
+              const result = await reconcile(state);
+              setup.health.lastReconcileAt = scheduler.now();
+              setup.health.lastReconcileError = undefined;
+              setup.health.tenants = result.total;
+              if (result.added + result.changed + result.removed > 0) log.info(result, 'tenants reconciled');
+              message.reply?.(result);
+            } catch (error) {
+              setup.health.lastReconcileError = describeFailure(error, scheduler.now());
+              log.error({ error: setup.health.lastReconcileError }, 'reconcile failed; keeping the current tenant set');
+              message.reply?.(error instanceof Error ? error : new Error(String(error)));
+            }
+            scheduleReconcile(state, self, setup.reconcileIntervalMs);
+            return state;
+          }
+          case 'shard-crashed': {
+            const shard = state.shards[message.index];
+            if (!shard || shard.ref !== message.child) return state;
+            shard.ref = undefined;
+            // Its tenants died with it: forget them so the next reconcile spawns them again.
+            for (const id of [...state.known.keys()]) if (shardOf(id, setup.shards) === message.index) state.known.delete(id);
+            const decision = shard.policy.onExit(true, scheduler.now());
+            const delay = decision.action === 'restart' ? decision.delayMs : services.specs.shard.parkMs;
+            log.error({ shard: message.index, delayMs: delay, error: describeFailure(message.error, scheduler.now()) }, 'shard crashed');
+            shard.timer = scheduler.after(delay, () => dispatch(self, { type: 'restart-shard', index: message.index }));
+            return state;
+          }
+          case 'restart-shard': {
+            const shard = state.shards[message.index];
+            if (!shard || shard.ref) return state;
+            startShard(state, self, message.index);
+            scheduleReconcile(state, self, 0);
+            return state;
+          }
+          case 'to-tenant': {
+            const ref = state.shards[shardOf(message.tenantId, setup.shards)]?.ref;
+            if (ref) dispatch(ref, message.message);
+            return state;
+          }
+        }
+      },
+      onCrash: (error) => setup.onCrash(error),
+      onStop(state) {
+        state?.nextReconcile?.();
+        for (const shard of state?.shards ?? []) shard.timer?.();
+      },
+    },
+    services.onFault,
+  );
+}

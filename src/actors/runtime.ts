@@ -1,0 +1,205 @@
+/**
+ * The supervision runtime: an actor system holding the fleet, its shards, one actor per tenant
+ * and that tenant's collectors. `createRuntime` wires it from injected parts (tenant source,
+ * AWS gateway, result sink, clock), `start` spawns it and runs the first reconcile, `stop`
+ * shuts it down within a deadline. Nothing outside src/actors sees nact.
+ */
+import type { Logger } from 'pino';
+import type { AwsGateway, AwsService } from '../domain/gateway.js';
+import type { ResultSink } from '../domain/sink.js';
+import type { CollectorKind, TenantSource } from '../domain/tenant.js';
+import { defaultJobs, type CollectorJob } from '../collectors/index.js';
+import { SharedAwsLimits, type BreakerSettings } from './aws-access.js';
+import { Scheduler, systemClock, type Clock } from './clock.js';
+import { describeFailure } from './failure.js';
+import { spawnFleet, type FleetHealth, type FleetMessage, type ReconcileResult } from './fleet-actor.js';
+import { HealthRegistry } from './health-registry.js';
+import { dispatch, startSystem, stopSystem, type ActorRef, type SystemRef } from './nact-facade.js';
+import type { ChildSpec } from './restart-policy.js';
+import { InflightTracker, type RuntimeServices } from './services.js';
+
+/** Default supervision of each level; every field can be overridden. */
+export const DEFAULT_SPECS: { shard: ChildSpec; tenant: ChildSpec; collector: ChildSpec } = {
+  shard: { restart: 'permanent', backoff: { minMs: 100, maxMs: 10_000, jitter: 0.2 }, intensity: { maxRestarts: 10, withinMs: 60_000 }, stableAfterMs: 60_000, parkMs: 60_000 },
+  tenant: { restart: 'permanent', backoff: { minMs: 1_000, maxMs: 60_000, jitter: 0.2 }, intensity: { maxRestarts: 5, withinMs: 600_000 }, stableAfterMs: 600_000, parkMs: 1_800_000 },
+  collector: { restart: 'permanent', backoff: { minMs: 1_000, maxMs: 300_000, jitter: 0.2 }, intensity: { maxRestarts: 5, withinMs: 3_600_000 }, stableAfterMs: 3_600_000, parkMs: 3_600_000 },
+};
+
+export const DEFAULT_INTERVALS_MS: Record<CollectorKind, number> = { metrics: 15 * 60_000, security: 15 * 60_000, cost: 12 * 3_600_000 };
+
+export interface RuntimeOptions {
+  source: TenantSource;
+  gateway: AwsGateway;
+  sink: ResultSink;
+  log: Logger;
+  /** Default: the system clock. Tests pass a ManualClock. */
+  clock?: Clock;
+  /** Default: Math.random (backoff jitter). */
+  random?: () => number;
+  /** Default 16. */
+  shards?: number;
+  /** Default 30 s. */
+  reconcileIntervalMs?: number;
+  /** Default metrics 15 min, security 15 min, cost 12 h. */
+  intervalsMs?: Partial<Record<CollectorKind, number>>;
+  /** First runs after start are spread over this window. Default 60 s. */
+  startupSpreadMs?: number;
+  /** Process-wide cap on AWS calls in flight. Default 64. */
+  maxInflight?: number;
+  breaker?: Partial<BreakerSettings>;
+  serviceConcurrency?: Partial<Record<AwsService, number>>;
+  specs?: { shard?: Partial<ChildSpec>; tenant?: Partial<ChildSpec>; collector?: Partial<ChildSpec> };
+  /** Default: the standard metrics, cost and security jobs. */
+  jobs?: Partial<Record<CollectorKind, CollectorJob>>;
+  /** Actor system name; unique per process. Default: generated. */
+  name?: string;
+}
+
+/** What stop did. */
+export interface StopReport {
+  /** Runs that finished on their own within the deadline. */
+  finished: number;
+  /** Runs aborted at the deadline. */
+  aborted: number;
+  durationMs: number;
+}
+
+export interface Runtime {
+  readonly registry: HealthRegistry;
+  readonly fleet: FleetHealth;
+  /** Spawn the tree and run the first reconcile. */
+  start(): Promise<ReconcileResult>;
+  /** Reconcile now (also runs every reconcile interval). */
+  reconcile(): Promise<ReconcileResult>;
+  /** Stop and start a tenant afresh (operator action). */
+  restartTenant(tenantId: string): boolean;
+  /** Run a tenant's collectors now instead of at their next slot. */
+  runNow(tenantId: string): boolean;
+  /** Stop ticks, let runs finish until `deadlineMs` then abort them, flush, release. Idempotent. */
+  stop(deadlineMs?: number): Promise<StopReport>;
+}
+
+let systems = 0;
+
+/** Build a runtime from its parts. Nothing runs until `start`. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const clock = options.clock ?? systemClock;
+  const scheduler = new Scheduler(clock);
+  const registry = new HealthRegistry();
+  const log = options.log;
+  const abort = new AbortController();
+  const fleetHealth: FleetHealth = { tenants: 0 };
+  let stopping = false;
+  let system: SystemRef | undefined;
+  let fleet: ActorRef<FleetMessage> | undefined;
+  let stopped: Promise<StopReport> | undefined;
+  const name = options.name ?? `cloud-health-${process.pid}-${++systems}`;
+
+  const services: RuntimeServices = {
+    scheduler,
+    registry,
+    log,
+    limits: new SharedAwsLimits(scheduler, {
+      maxInflight: options.maxInflight ?? 64,
+      ...(options.breaker ? { breaker: options.breaker } : {}),
+      ...(options.serviceConcurrency ? { serviceConcurrency: options.serviceConcurrency } : {}),
+    }),
+    gateway: options.gateway,
+    sink: options.sink,
+    jobs: { ...defaultJobs(), ...options.jobs },
+    intervalsMs: { ...DEFAULT_INTERVALS_MS, ...options.intervalsMs },
+    startupSpreadMs: options.startupSpreadMs ?? 60_000,
+    specs: {
+      shard: { ...DEFAULT_SPECS.shard, ...options.specs?.shard },
+      tenant: { ...DEFAULT_SPECS.tenant, ...options.specs?.tenant },
+      collector: { ...DEFAULT_SPECS.collector, ...options.specs?.collector },
+    },
+    random: options.random ?? Math.random,
+    inflight: new InflightTracker(),
+    abortAll: abort.signal,
+    onFault: (where, actor, error) => log.error({ where, actor, error: describeFailure(error, clock.now()) }, 'supervision hook threw'),
+    stopping: () => stopping,
+  };
+
+  const spawnTheFleet = () => {
+    fleet = spawnFleet(system!, {
+      source: options.source,
+      shards: options.shards ?? 16,
+      reconcileIntervalMs: options.reconcileIntervalMs ?? 30_000,
+      services,
+      health: fleetHealth,
+      log,
+      onCrash: (error) => {
+        log.fatal({ error: describeFailure(error, clock.now()) }, 'fleet crashed; starting a new one');
+        fleet = undefined;
+        // The crashed fleet is stopping (its children with it); a new one takes its name next turn.
+        scheduler.after(1_000, () => {
+          if (!stopping) {
+            spawnTheFleet();
+            dispatch(fleet!, { type: 'reconcile' });
+          }
+        });
+      },
+    });
+  };
+
+  const reconcile = (): Promise<ReconcileResult> =>
+    new Promise((resolve, reject) => {
+      if (!fleet || stopping) return reject(new Error('runtime is not running'));
+      dispatch(fleet, { type: 'reconcile', reply: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
+    });
+
+  const toTenant = (tenantId: string, message: Extract<FleetMessage, { type: 'to-tenant' }>['message']): boolean => {
+    if (!fleet || stopping || !registry.get(tenantId)) return false;
+    dispatch(fleet, { type: 'to-tenant', tenantId, message });
+    return true;
+  };
+
+  return {
+    registry,
+    fleet: fleetHealth,
+    async start() {
+      if (system) throw new Error('runtime already started');
+      system = startSystem(name);
+      spawnTheFleet();
+      return reconcile();
+    },
+    reconcile,
+    restartTenant: (tenantId) => toTenant(tenantId, { type: 'restart-tenant', tenantId, fresh: true }),
+    runNow: (tenantId) => toTenant(tenantId, { type: 'run-now', tenantId }),
+    stop(deadlineMs = 10_000) {
+      stopped ??= (async () => {
+        const began = clock.now();
+        stopping = true;
+        scheduler.close(); // no new ticks, reconciles or restarts
+        const inflight = services.inflight.size;
+        let timedOut = false;
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimer(() => {
+            timedOut = true;
+            resolve();
+          }, deadlineMs);
+          services.inflight.drain().then(() => {
+            timer();
+            resolve();
+          });
+        });
+        const aborted = timedOut ? services.inflight.size : 0;
+        abort.abort(new Error('runtime stopping'));
+        await services.inflight.drain();
+        const flushed = options.sink.flush().catch((error: unknown) => {
+          log.error({ error: describeFailure(error, clock.now()) }, 'flush on stop failed');
+        });
+        await flushed;
+        if (system) stopSystem(system);
+        services.limits.close();
+        // Breakers belong to tenant actors; their onStop runs a turn after the system stops.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const report = { finished: inflight - aborted, aborted, durationMs: clock.now() - began };
+        log.info(report, 'runtime stopped');
+        return report;
+      })();
+      return stopped;
+    },
+  };
+}

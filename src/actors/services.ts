@@ -1,0 +1,72 @@
+/**
+ * What every actor of one runtime shares, passed down at spawn (no globals): time, health,
+ * AWS limits, the gateway and sink, the jobs, and the stop machinery.
+ */
+import type { Logger } from 'pino';
+import type { AwsGateway } from '../domain/gateway.js';
+import type { ResultSink } from '../domain/sink.js';
+import type { CollectorKind } from '../domain/tenant.js';
+import type { CollectorJob } from '../collectors/index.js';
+import type { SharedAwsLimits } from './aws-access.js';
+import type { Scheduler } from './clock.js';
+import type { HealthRegistry } from './health-registry.js';
+import type { FacadeFaultHandler } from './nact-facade.js';
+import type { ChildSpec } from './restart-policy.js';
+
+/** Work in flight, so stop can wait for it (or abort it) within its deadline. */
+export class InflightTracker {
+  readonly #running = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.#running.add(work);
+    const forget = () => this.#running.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  get size(): number {
+    return this.#running.size;
+  }
+
+  /** Resolves when everything in flight now has settled. */
+  async drain(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+}
+
+export interface RuntimeServices {
+  readonly scheduler: Scheduler;
+  readonly registry: HealthRegistry;
+  readonly log: Logger;
+  readonly limits: SharedAwsLimits;
+  readonly gateway: AwsGateway;
+  readonly sink: ResultSink;
+  readonly jobs: Record<CollectorKind, CollectorJob>;
+  readonly intervalsMs: Record<CollectorKind, number>;
+  /** First runs after start are spread over this window (then they follow their phase). */
+  readonly startupSpreadMs: number;
+  readonly specs: { shard: ChildSpec; tenant: ChildSpec; collector: ChildSpec };
+  readonly random: () => number;
+  readonly inflight: InflightTracker;
+  /** Aborted when stop's deadline passes: in-flight AWS calls end at once. */
+  readonly abortAll: AbortSignal;
+  readonly onFault: FacadeFaultHandler;
+  /** True from the moment stop begins: no new ticks start. */
+  stopping(): boolean;
+}
+
+/** FNV-1a 32-bit hash: spreads tenant ids over shards and tick phases. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The first time strictly after `now` that is `phase` modulo `interval`. */
+export function nextSlot(now: number, phase: number, interval: number): number {
+  const k = Math.floor((now - phase) / interval) + 1;
+  return phase + k * interval;
+}
