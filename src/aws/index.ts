@@ -1,0 +1,16 @@
+/** What other layers use of `src/aws`: the wired gateway, the mail sender, the ledger and the cadence. */
+export { createAwsGateway, type AwsAdapters, type AwsGatewayDeps } from './aws-gateway.js';
+export { createMailSender, type MailMessage, type MailSender, type MailSenderOptions } from './mail-sender.js';
+export { createMemoryBillingLedger, monthOf, type BillableKind, type BillingLedger, type BillingUsage } from './billing-ledger.js';
+export { estimateFeeUsd, COST_EXPLORER_USD_PER_REQUEST, GET_METRIC_DATA_USD_PER_METRIC, type BillableCounts } from './aws-prices.js';
+export { metricWindow, DEFAULT_METRIC_PERIOD_SEC, DEFAULT_METRICS_INTERVAL_MS } from './metric-window.js';
+export { DEFAULT_METRIC_CATALOG, type CatalogEntry } from './metric-catalog.js';
+export {
+  ACCOUNT_MISMATCH,
+  INVALID_ROLE_ARN,
+  type AccountIdentity,
+  type ConnectionCredentials,
+  type ValidateAccount,
+  type ValidateAccountRequest,
+} from './validate-account.js';
+export type { OpenSecret } from './credential-cache.js';

@@ -1,0 +1,76 @@
+/**
+ * GetMetricData batching, pure: metrics into batches of at most 500 queries, and the answers
+ * (possibly spread over several NextToken pages) back into one series per metric, oldest first.
+ */
+import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
+import type { MetricRef, MetricSeries, Point } from '../domain/records.js';
+
+/** GetMetricData's limit of metrics per call. */
+export const MAX_QUERIES_PER_CALL = 500;
+
+/** Dimensions that name the resource a metric is about, in order of preference. */
+const RESOURCE_DIMENSIONS = ['InstanceId', 'DBInstanceIdentifier', 'FunctionName', 'LoadBalancer', 'TargetGroup', 'QueueName', 'TableName'];
+
+/** A readable id of the resource a metric is about (the instance id, function name, ...). */
+export function resourceIdOf(metric: MetricRef): string {
+  for (const name of RESOURCE_DIMENSIONS) {
+    const found = metric.dimensions.find((d) => d.name === name);
+    if (found) return found.value;
+  }
+  return metric.dimensions.map((d) => d.value).join('/') || metric.namespace;
+}
+
+/** The queries of one batch; the query id (`m<index>`) maps each answer back to its metric. */
+export function toQueries(batch: readonly MetricRef[], periodSec: number): MetricDataQuery[] {
+  return batch.map((metric, index) => ({
+    Id: `m${index}`,
+    ReturnData: true,
+    MetricStat: {
+      Metric: {
+        Namespace: metric.namespace,
+        MetricName: metric.metricName,
+        Dimensions: metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+      },
+      Period: periodSec,
+      Stat: metric.stat,
+    },
+  }));
+}
+
+/** Collects the pages of one batch's answers. */
+export class BatchResults {
+  readonly #batch: readonly MetricRef[];
+  readonly #points: Map<number, Point>[];
+
+  constructor(batch: readonly MetricRef[]) {
+    this.#batch = batch;
+    this.#points = batch.map(() => new Map());
+  }
+
+  /** Add one page's results. Unknown ids are ignored (they cannot be ours). */
+  add(results: readonly MetricDataResult[] | undefined): void {
+    for (const result of results ?? []) {
+      const index = /^m(\d+)$/.exec(result.Id ?? '')?.[1];
+      const points = index === undefined ? undefined : this.#points[Number(index)];
+      if (!points) continue;
+      const times = result.Timestamps ?? [];
+      const values = result.Values ?? [];
+      for (let i = 0; i < Math.min(times.length, values.length); i++) {
+        const t = times[i] as Date;
+        const v = values[i] as number;
+        if (Number.isFinite(v)) points.set(t.getTime(), { t: t.toISOString(), v });
+      }
+    }
+  }
+
+  /** One series per metric of the batch (empty when CloudWatch had no data), oldest point first. */
+  series(region: string, periodSec: number): MetricSeries[] {
+    return this.#batch.map((metric, index) => ({
+      region,
+      metric,
+      resourceId: resourceIdOf(metric),
+      periodSec,
+      points: [...(this.#points[index] ?? new Map<number, Point>()).entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p),
+    }));
+  }
+}
