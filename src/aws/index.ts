@@ -3,7 +3,6 @@ export { createAwsGateway, type AwsAdapters, type AwsGatewayDeps } from './aws-g
 export { createMailSender, type MailMessage, type MailSender, type MailSenderOptions } from './mail-sender.js';
 export { createMemoryBillingLedger, monthOf, type BillableKind, type BillingLedger, type BillingUsage } from './billing-ledger.js';
 export { estimateFeeUsd, COST_EXPLORER_USD_PER_REQUEST, GET_METRIC_DATA_USD_PER_METRIC, type BillableCounts } from './aws-prices.js';
-export { metricWindow, DEFAULT_METRIC_PERIOD_SEC, DEFAULT_METRICS_INTERVAL_MS } from './metric-window.js';
 export { DEFAULT_METRIC_CATALOG, type CatalogEntry } from './metric-catalog.js';
 export {
   ACCOUNT_MISMATCH,
