@@ -1,4 +1,5 @@
 import t from 'tap';
+import { expectFailure } from './expect-failure.js';
 import { AwsCallError } from '../../src/domain/errors.js';
 import type { AccountTarget } from '../../src/domain/gateway.js';
 import { silentLogger } from '../../src/log.js';
@@ -99,7 +100,7 @@ t.test('a failed refresh is not cached; a transient one falls back to a still-va
   sts.failWith(new AwsCallError('transient', 'sts', 'ServiceUnavailable', 'down'));
   t.equal(await cache.get(target), current, 'STS briefly down: keep using the session that still works');
   sts.failWith(new AwsCallError('credentials', 'sts', 'AccessDenied', 'trust removed'));
-  await t.rejects(cache.get(target), { kind: 'credentials' }, 'a refused role is reported, not papered over');
+  await expectFailure(t, cache.get(target), { kind: 'credentials' }, 'a refused role is reported, not papered over');
   sts.failWith(undefined);
   t.not(await cache.get(target), current, 'the next call tries again');
 });
@@ -152,7 +153,7 @@ t.test('a secret that cannot be opened is "other", not the account\'s credential
     awsAccountId: '222222222222',
     credentials: { type: 'keys', accessKeyId: 'AKIAEXAMPLE', secret: { keyId: 'k1', blob: 'sealed' } },
   };
-  await t.rejects(cache.get(target), { kind: 'other', awsCode: 'SecretUnavailable' });
+  await expectFailure(t, cache.get(target), { kind: 'other', awsCode: 'SecretUnavailable' });
 });
 
 t.test('the cache is bounded', async (t) => {
