@@ -15,10 +15,14 @@ export interface CatalogEntry {
   dimensions: readonly string[];
 }
 
-/** The default catalog: 3 metrics per EC2 instance, RDS instance, Lambda function and ALB. */
+/**
+ * The default catalog: 2 metrics per EC2 instance (CPU for the idle/hot rules, status checks for
+ * health where the tenant has no alarm on them), 3 per RDS instance, Lambda function and ALB.
+ * At a 15-minute cadence each metric costs $0.0288 per resource per month ($0.01 / 1,000 x 2,880
+ * polls), so EC2 — usually the most numerous resource — gets the fewest.
+ */
 export const DEFAULT_METRIC_CATALOG: readonly CatalogEntry[] = [
   { namespace: 'AWS/EC2', metricName: 'CPUUtilization', stat: 'Average', dimensions: ['InstanceId'] },
-  { namespace: 'AWS/EC2', metricName: 'NetworkOut', stat: 'Sum', dimensions: ['InstanceId'] },
   { namespace: 'AWS/EC2', metricName: 'StatusCheckFailed', stat: 'Maximum', dimensions: ['InstanceId'] },
   { namespace: 'AWS/RDS', metricName: 'CPUUtilization', stat: 'Average', dimensions: ['DBInstanceIdentifier'] },
   { namespace: 'AWS/RDS', metricName: 'DatabaseConnections', stat: 'Average', dimensions: ['DBInstanceIdentifier'] },
@@ -27,7 +31,7 @@ export const DEFAULT_METRIC_CATALOG: readonly CatalogEntry[] = [
   { namespace: 'AWS/Lambda', metricName: 'Errors', stat: 'Sum', dimensions: ['FunctionName'] },
   { namespace: 'AWS/Lambda', metricName: 'Duration', stat: 'Average', dimensions: ['FunctionName'] },
   { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', dimensions: ['LoadBalancer'] },
-  { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', stat: 'Sum', dimensions: ['LoadBalancer'] },
+  { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', stat: 'Sum', dimensions: ['LoadBalancer'] },
   { namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', stat: 'Average', dimensions: ['LoadBalancer'] },
 ];
 
