@@ -17,11 +17,14 @@ export interface BreakerSettings {
   errorThresholdPercentage: number;
   /** Calls in the window before the percentage counts. Default 4. */
   volumeThreshold: number;
-  /** How long an open breaker waits before letting one trial call through. Default 60 s. */
+  /** How long an open breaker waits before letting one trial call through. Default 5 min. */
   resetTimeoutMs: number;
-  /** Rolling window length. Default 60 s. */
+  /**
+   * Rolling window length. Default 30 min: a collector makes a few calls per run and runs
+   * every 15 min, so a short window would never hold enough calls to judge.
+   */
   rollingCountTimeoutMs: number;
-  /** Buckets in the window. Default 6. */
+  /** Buckets in the window. Default 10. */
   rollingCountBuckets: number;
   /** Deadline of one AWS call (after the SDK's own retries start). Default 30 s. */
   callTimeoutMs: number;
@@ -30,9 +33,9 @@ export interface BreakerSettings {
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   errorThresholdPercentage: 50,
   volumeThreshold: 4,
-  resetTimeoutMs: 60_000,
-  rollingCountTimeoutMs: 60_000,
-  rollingCountBuckets: 6,
+  resetTimeoutMs: 5 * 60_000,
+  rollingCountTimeoutMs: 30 * 60_000,
+  rollingCountBuckets: 10,
   callTimeoutMs: 30_000,
 };
 

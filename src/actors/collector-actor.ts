@@ -14,7 +14,11 @@ import type { ErrorInfo } from './health-registry.js';
 import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
 import { hash32, nextSlot, type RuntimeServices } from './services.js';
 
-export type CollectorMessage = { type: 'tick'; token: number } | { type: 'run-now'; requestedAt: number };
+export type CollectorMessage =
+  | { type: 'tick'; token: number }
+  | { type: 'run-now'; requestedAt: number }
+  /** The interval changed: move the pending tick to the new schedule. */
+  | { type: 'reschedule' };
 
 /** The parts of its tenant a collector reads at each run (owned and updated by the tenant actor). */
 export interface TenantView {
@@ -50,6 +54,8 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
   const health = () => registry.collector(tenant.tenantId, kind);
   const interval = () => tenant.settings().intervalsMs?.[kind] ?? services.intervalsMs[kind];
 
+  const nextRun = () => nextSlot(scheduler.now(), hash32(`${tenant.tenantId}:${kind}`) % interval(), interval());
+
   const schedule = (state: CollectorState, self: ActorRef<CollectorMessage>, at: number) => {
     state.cancelTick?.();
     const token = ++state.token;
@@ -65,6 +71,7 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
     state.lastStartAt = now;
     const entry = health();
     entry.state = 'running';
+    entry.lastRunAt = now;
     entry.nextRunAt = undefined;
     const signal = AbortSignal.any([state.controller.signal, services.abortAll]);
     const ctx: CollectContext = {
@@ -99,10 +106,10 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
       if (info.kind === 'credentials') setup.onCredentialsRejected(outcome.accountId, info);
       if (info.kind === 'bug') crash ??= outcome.error;
     }
-    registry.recordRun(tenant.tenantId, kind, now, firstError);
+    registry.recordRun(tenant.tenantId, kind, now, scheduler.now(), firstError);
     if (firstError) setup.log.warn({ collector: kind, error: firstError }, 'collector run failed');
     if (crash !== undefined) throw crash; // a bug: let supervision restart us
-    schedule(state, self, nextSlot(scheduler.now(), hash32(`${tenant.tenantId}:${kind}`) % interval(), interval()));
+    schedule(state, self, nextRun());
   };
 
   return spawnActor<CollectorState, CollectorMessage>(
@@ -118,6 +125,10 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
       },
       async receive(state, message, self) {
         if (services.stopping()) return state;
+        if (message.type === 'reschedule') {
+          schedule(state, self, nextRun());
+          return state;
+        }
         if (message.type === 'tick' && message.token !== state.token) return state; // superseded
         if (message.type === 'run-now' && message.requestedAt < state.lastStartAt) return state; // coalesced
         await run(state, self);

@@ -27,7 +27,10 @@ export interface CollectorHealth {
   restarts: number;
   runs: number;
   failures: Partial<Record<FailureKind, number>>;
+  /** When the latest run started. */
   lastRunAt?: number;
+  /** How long the latest finished run took, queueing for AWS capacity included. */
+  lastDurationMs?: number;
   lastSuccessAt?: number;
   lastError?: ErrorInfo;
   nextRunAt?: number;
@@ -108,11 +111,11 @@ export class HealthRegistry {
     return this.#tenants.size;
   }
 
-  /** A collector run ended; `error` undefined means success. */
-  recordRun(tenantId: string, kind: CollectorKind, at: number, error?: ErrorInfo): void {
+  /** A collector run that started at `at` ended at `endedAt`; `error` undefined means success. */
+  recordRun(tenantId: string, kind: CollectorKind, at: number, endedAt: number, error?: ErrorInfo): void {
     const entry = this.collector(tenantId, kind);
     entry.runs++;
-    entry.lastRunAt = at;
+    entry.lastDurationMs = endedAt - at;
     this.counters.collectorRuns[kind]++;
     if (error) {
       entry.lastError = error;

@@ -141,8 +141,12 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
           case 'configure':
             if (message.tenant.revision === state.tenant.revision) return state;
             validateTenant(message.tenant);
+            const intervalsChanged = JSON.stringify(message.tenant.settings.intervalsMs) !== JSON.stringify(state.tenant.settings.intervalsMs);
             state.tenant = message.tenant;
             refreshAccounts(state);
+            if (intervalsChanged) {
+              for (const collector of state.collectors.values()) if (collector.ref) dispatch(collector.ref, { type: 'reschedule' });
+            }
             log.info({ revision: message.tenant.revision }, 'tenant settings applied');
             return state;
           case 'collector-crashed':
