@@ -1,0 +1,124 @@
+/** CloudWatch end to end through the real SDK against the simulator. */
+import t from 'tap';
+import type { MetricRef } from '../../src/domain/records.js';
+import { isAbortError } from '../../src/domain/errors.js';
+import { expectFailure } from './expect-failure.js';
+import { live, startWorld } from './sim-world.js';
+
+const ACCOUNT = '123456789012';
+const HOUR = 3_600_000;
+const STATS = ['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount', ...Array.from({ length: 99 }, (_, i) => `p${i + 1}`)];
+
+/** The window of the last `hours` whole hours. */
+function lastHours(hours: number, periodSec = 300) {
+  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  return { start: new Date(end - hours * HOUR), end: new Date(end), periodSec };
+}
+
+t.test('alarm states map to AlarmState records', async (t) => {
+  const w = await startWorld(t);
+  const alarms = await w.aws.cloudwatch.describeAlarms(w.role(ACCOUNT), 'us-east-1', live());
+  t.ok(alarms.length >= 2, `${alarms.length} alarms`);
+  const hot = alarms.find((a) => a.state === 'ALARM' && a.metricName === 'CPUUtilization');
+  t.ok(hot, 'the hot instance is in ALARM');
+  t.equal(hot?.namespace, 'AWS/EC2');
+  t.equal(hot?.region, 'us-east-1');
+  t.ok(alarms.every((a) => ['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(a.state) && !Number.isNaN(Date.parse(a.updatedAt)) && a.name));
+  t.same(await w.aws.cloudwatch.describeAlarms(w.role(ACCOUNT), 'sa-east-1', live()), [], 'a region with nothing in it');
+});
+
+t.test('listMetrics discovers the catalog metrics of every resource, with exact dimensions', async (t) => {
+  const w = await startWorld(t);
+  const metrics = await w.aws.cloudwatch.listMetrics(w.role(ACCOUNT), 'us-east-1', live());
+  const count = (ns: string, name: string) => metrics.filter((m) => m.namespace === ns && m.metricName === name).length;
+  const instances = count('AWS/EC2', 'CPUUtilization');
+  t.ok(instances >= 3, `${instances} instances`);
+  t.equal(count('AWS/EC2', 'StatusCheckFailed'), instances);
+  t.equal(count('AWS/EC2', 'NetworkIn'), 0, 'metrics outside the catalog are not fetched (they would be paid for)');
+  t.ok(count('AWS/RDS', 'CPUUtilization') >= 1);
+  t.ok(count('AWS/Lambda', 'Errors') >= 2);
+  t.equal(count('AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count'), 1);
+  t.ok(metrics.every((m) => m.dimensions.length === 1 && m.stat));
+  const listCalls = w.sim.calls({ account: ACCOUNT, operation: 'ListMetrics' });
+  t.ok(listCalls.every((c) => c.status === 200), `${listCalls.length} ListMetrics calls, all answered`);
+});
+
+t.test('getMetricData maps series oldest first, one point per period', async (t) => {
+  const w = await startWorld(t);
+  const target = w.role(ACCOUNT);
+  const metrics = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  const window = lastHours(1);
+  const series = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', metrics, window, live());
+  t.equal(series.length, metrics.length, 'one series per metric asked');
+  const cpu = series.filter((s) => s.metric.namespace === 'AWS/EC2' && s.metric.metricName === 'CPUUtilization');
+  for (const s of cpu) {
+    t.equal(s.points.length, 12, `${s.resourceId}: 12 five-minute points in an hour`);
+    const times = s.points.map((p) => Date.parse(p.t));
+    t.same(times, [...times].sort((a, b) => a - b), 'oldest first');
+    t.ok(times[0]! >= window.start.getTime() && times.at(-1)! < window.end.getTime(), 'inside the window');
+    t.equal(s.region, 'us-east-1');
+    t.equal(s.periodSec, 300);
+    t.match(s.resourceId, /^i-/);
+  }
+  t.ok(cpu.some((s) => s.points.every((p) => p.v > 80)), 'the hot instance runs hot');
+  t.ok(cpu.some((s) => s.points.every((p) => p.v < 5)), 'the idle instance idles');
+});
+
+t.test('more than 500 metrics go in batches of 500, long windows follow NextToken, and the ledger equals what AWS bills', async (t) => {
+  const w = await startWorld(t);
+  const target = w.role(ACCOUNT);
+  const found = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  // Real metrics under many statistics: enough distinct queries for two batches.
+  const many: MetricRef[] = STATS.flatMap((stat) => found.map((m) => ({ ...m, stat }))).slice(0, 520);
+  t.equal(many.length, 520, '520 queries');
+
+  const short = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', many, lastHours(1), live());
+  t.equal(short.length, 520);
+  t.equal(w.sim.calls({ account: ACCOUNT, operation: 'GetMetricData' }).length, 2, 'two calls: 500 + 20');
+
+  // 520 metrics x 3 days of 5-minute points = 449,280 datapoints > 100,800 per call: pages.
+  const long = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', many, lastHours(72), live());
+  const calls = w.sim.calls({ account: ACCOUNT, operation: 'GetMetricData' }).length - 2;
+  t.ok(calls >= 5, `${calls} calls for the long window (NextToken followed)`);
+  const cpu = long.find((s) => s.metric.metricName === 'CPUUtilization' && s.metric.stat === 'Average');
+  t.equal(cpu?.points.length, 72 * 12, 'every point of every page is put back in its series');
+  const times = cpu?.points.map((p) => Date.parse(p.t)) ?? [];
+  t.ok(times.every((time, i) => i === 0 || time > times[i - 1]!), 'strictly oldest first across pages');
+
+  const billed = w.sim.billable(ACCOUNT);
+  const usage = w.aws.ledger.usage(target.tenantId);
+  t.ok(billed.getMetricDataMetrics > 1040);
+  t.equal(usage.getMetricDataMetrics, billed.getMetricDataMetrics, 'ledger == simulator billing');
+  t.equal(usage.estimatedFeeUsd, Math.round(billed.getMetricDataMetrics * 0.00001 * 10_000) / 10_000);
+});
+
+t.test('throttling is retried by the SDK, then surfaces as "throttled" and is not billed', async (t) => {
+  const w = await startWorld(t, { faults: [{ account: ACCOUNT, service: 'cloudwatch', operation: 'GetMetricData', throttleRate: 1 }] });
+  const target = w.role(ACCOUNT);
+  const metrics = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  await expectFailure(t, w.aws.cloudwatch.getMetricData(target, 'us-east-1', metrics, lastHours(1), live()), { kind: 'throttled', service: 'cloudwatch' });
+  const attempts = w.sim.calls({ account: ACCOUNT, operation: 'GetMetricData' });
+  t.equal(attempts.length, 3, 'maxAttempts 3');
+  t.comment(`throttling code: ${attempts[0]?.errorCode}`);
+  t.equal(w.sim.billable(ACCOUNT).getMetricDataMetrics, 0);
+  t.equal(w.aws.ledger.usage(target.tenantId).getMetricDataMetrics, 0, 'failed calls are not counted');
+});
+
+t.test('5xx and timeouts are "transient"', async (t) => {
+  const w = await startWorld(t, { faults: [{ account: ACCOUNT, service: 'cloudwatch', errorRate: 1 }], holdMs: 10_000 }, { maxAttempts: 2, requestTimeoutMs: 300 });
+  await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.role(ACCOUNT), 'us-east-1', live()), { kind: 'transient' });
+  w.sim.setFaults([{ account: ACCOUNT, service: 'cloudwatch', timeoutRate: 1 }]);
+  await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.role(ACCOUNT), 'us-east-1', live()), { kind: 'transient', awsCode: 'TimeoutError' });
+});
+
+t.test('an aborted call stops promptly and surfaces as an abort', async (t) => {
+  const w = await startWorld(t, { faults: [{ account: ACCOUNT, service: 'cloudwatch', latencyMs: 10_000 }] });
+  const target = w.role(ACCOUNT);
+  const controller = new AbortController();
+  const started = Date.now();
+  setTimeout(() => controller.abort(), 100);
+  const error = await w.aws.cloudwatch.describeAlarms(target, 'us-east-1', controller.signal).catch((e: unknown) => e);
+  const elapsed = Date.now() - started;
+  t.ok(isAbortError(error), `AbortError (got ${String(error)})`);
+  t.ok(elapsed < 1_000, `stopped after ${elapsed} ms, not 10 s`);
+});
