@@ -40,7 +40,11 @@ function render(value: HtmlValue): string {
   return escapeHtml(String(value));
 }
 
-/** The tag: `html\`<p>${title}</p>\`` escapes `title`. Attribute values must be quoted in the template. */
+/**
+ * The tag: `html\`<p>${title}</p>\`` escapes `title`. Attribute values must be quoted in the
+ * template, and an `href` must come from `mailLinks`: escaping keeps data inside the attribute
+ * but cannot make a `javascript:` URL harmless.
+ */
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i += 1) out += render(values[i]) + (strings[i + 1] ?? '');

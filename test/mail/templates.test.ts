@@ -58,6 +58,11 @@ t.test('verification email', async (t) => {
   t.ok(email.html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'organization escaped');
   t.ok(email.text.includes('https://health.example.com/app/verify?token=tok%2F1%2B2'));
   t.match(email.text, 'expires in 24 hours');
+  const plain = renderVerificationEmail({ publicUrl: 'https://health.example.com/app/', productName: 'Acme Health' }, { token: 't', expiresInHours: 1 });
+  checkCommon(t, plain, false);
+  t.equal(plain.subject, 'Verify your email address for Acme Health');
+  t.match(plain.text, 'Someone asked to use this address for Acme Health.');
+  t.match(plain.text, 'expires in 1 hour.');
 });
 
 t.test('critical alert: one finding', async (t) => {
