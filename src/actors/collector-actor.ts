@@ -73,7 +73,22 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
     entry.state = 'running';
     entry.lastRunAt = now;
     entry.nextRunAt = undefined;
-    const signal = AbortSignal.any([state.controller.signal, services.abortAll]);
+    // One controller per run, aborted when the collector stops (its own controller) or the
+    // runtime's stop deadline passes (the in-flight tracker). Not AbortSignal.any: it would
+    // hang a listener per run on one shared signal, and 30k of them cost O(n) per removal.
+    const runController = new AbortController();
+    const abortRun = () => runController.abort();
+    state.controller.signal.addEventListener('abort', abortRun, { once: true });
+    const forget = services.inflight.abortable(runController);
+    try {
+      await runWith(runController.signal, now, state, self);
+    } finally {
+      state.controller.signal.removeEventListener('abort', abortRun);
+      forget();
+    }
+  };
+
+  const runWith = async (signal: AbortSignal, now: number, state: CollectorState, self: ActorRef<CollectorMessage>): Promise<void> => {
     const ctx: CollectContext = {
       tenantId: tenant.tenantId,
       kind,

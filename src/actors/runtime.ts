@@ -186,6 +186,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         });
         const aborted = timedOut ? services.inflight.size : 0;
         abort.abort(new Error('runtime stopping'));
+        services.inflight.abortAll();
         await services.inflight.drain();
         const flushed = options.sink.flush().catch((error: unknown) => {
           log.error({ error: describeFailure(error, clock.now()) }, 'flush on stop failed');

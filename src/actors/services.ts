@@ -16,6 +16,21 @@ import type { ChildSpec } from './restart-policy.js';
 /** Work in flight, so stop can wait for it (or abort it) within its deadline. */
 export class InflightTracker {
   readonly #running = new Set<Promise<unknown>>();
+  readonly #controllers = new Set<AbortController>();
+  #aborted = false;
+
+  /** Register a run's controller, aborted by `abortAll`; returns the unregister function. */
+  abortable(controller: AbortController): () => void {
+    if (this.#aborted) controller.abort();
+    this.#controllers.add(controller);
+    return () => this.#controllers.delete(controller);
+  }
+
+  /** Abort every registered run (stop's deadline passed). */
+  abortAll(): void {
+    this.#aborted = true;
+    for (const controller of this.#controllers) controller.abort();
+  }
 
   track<T>(work: Promise<T>): Promise<T> {
     this.#running.add(work);
@@ -48,7 +63,7 @@ export interface RuntimeServices {
   readonly specs: { shard: ChildSpec; tenant: ChildSpec; collector: ChildSpec };
   readonly random: () => number;
   readonly inflight: InflightTracker;
-  /** Aborted when stop's deadline passes: in-flight AWS calls end at once. */
+  /** Aborted when stop's deadline passes (runs are aborted through `inflight`). */
   readonly abortAll: AbortSignal;
   readonly onFault: FacadeFaultHandler;
   /** True from the moment stop begins: no new ticks start. */
