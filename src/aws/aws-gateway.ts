@@ -10,7 +10,7 @@ import { createMemoryBillingLedger, type BillingLedger } from './billing-ledger.
 import { createClientFactory, type CredentialsInput } from './client-factory.js';
 import { createCloudWatchGateway } from './cloudwatch-gateway.js';
 import { createCostExplorerGateway } from './cost-explorer-gateway.js';
-import { createCredentialCache, type OpenSecret } from './credential-cache.js';
+import { createCredentialCache, type AssumeRole, type OpenSecret } from './credential-cache.js';
 import { createGuardDutyGateway } from './guardduty-gateway.js';
 import type { CatalogEntry } from './metric-catalog.js';
 import { createAccountValidator, type ValidateAccount } from './validate-account.js';
@@ -61,11 +61,12 @@ export interface AwsAdapters extends AwsGateway {
 export function createAwsGateway(deps: AwsGatewayDeps): AwsAdapters {
   const logger = deps.logger.child({ component: 'aws' });
   const ledger = deps.ledger ?? createMemoryBillingLedger(deps.now ? { now: deps.now } : {});
-  let assumeRole: ReturnType<typeof createStsAssumeRole> | undefined;
-  // The STS client is built lazily by the factory, which itself needs the cache: break the knot
-  // with a function that resolves the factory's STS client on first use.
+  // The platform's STS client comes from the factory, which itself needs the credential cache:
+  // resolve it on first use to break the knot.
+  let stsAssumeRole: AssumeRole | undefined;
+  const assumeRole: AssumeRole = (request) => (stsAssumeRole ??= createStsAssumeRole(clients.platformSts()))(request);
   const credentials = createCredentialCache({
-    assumeRole: (request) => (assumeRole ??= createStsAssumeRole(clients.platformSts()))(request),
+    assumeRole,
     openSecret: deps.openSecret,
     logger,
     ...(deps.now ? { now: deps.now } : {}),
@@ -92,11 +93,7 @@ export function createAwsGateway(deps: AwsGatewayDeps): AwsAdapters {
     cloudwatch: createCloudWatchGateway({ caller, ledger, now, ...(deps.metricCatalog ? { catalog: deps.metricCatalog } : {}) }),
     costExplorer: createCostExplorerGateway({ caller, ledger, now }),
     guardDuty: createGuardDutyGateway({ caller }),
-    validateAccount: createAccountValidator({
-      clients,
-      assumeRole: (request) => (assumeRole ??= createStsAssumeRole(clients.platformSts()))(request),
-      openSecret: deps.openSecret,
-    }),
+    validateAccount: createAccountValidator({ clients, assumeRole, openSecret: deps.openSecret }),
     ledger,
     close() {
       if (closed) return;

@@ -4,7 +4,7 @@
  * 12-digit account id. Nothing is cached: a connection that fails validation leaves no trace.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { AppError } from '../domain/errors.js';
+import { AppError, AwsCallError } from '../domain/errors.js';
 import type { AccountCredentials } from '../domain/tenant.js';
 import { raceAbort, throwIfAborted } from './abort.js';
 import { classifyAwsError } from './classify-error.js';
@@ -58,7 +58,11 @@ export function createAccountValidator(deps: AccountValidatorDeps): ValidateAcco
       return raceAbort(deps.assumeRole({ roleArn: spec.roleArn, externalId: spec.externalId, sessionName: sessionName(request.tenantId), durationSec: 900 }), signal);
     }
     if ('secretAccessKey' in spec) return { accessKeyId: spec.accessKeyId, secretAccessKey: spec.secretAccessKey };
-    return { accessKeyId: spec.accessKeyId, secretAccessKey: deps.openSecret(spec.secret) };
+    try {
+      return { accessKeyId: spec.accessKeyId, secretAccessKey: deps.openSecret(spec.secret) };
+    } catch (error) {
+      throw new AwsCallError('other', 'sts', 'SecretUnavailable', 'stored AWS secret could not be opened', error);
+    }
   }
 
   return async (request, signal) => {
