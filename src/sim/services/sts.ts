@@ -1,0 +1,76 @@
+/** STS over awsQuery: AssumeRole into `arn:aws:iam::<12 digits>:role/<name>` and GetCallerIdentity. */
+import { accountForAccessKey } from '../credentials.js';
+import { validationError } from '../sim-error.js';
+import type { ServiceDefinition } from './service.js';
+
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+/** The account of a role ARN, or undefined when it is not one. */
+export function roleAccount(roleArn: unknown): string | undefined {
+  return typeof roleArn === 'string' ? ROLE_ARN.exec(roleArn)?.[1] : undefined;
+}
+
+export const sts: ServiceDefinition = {
+  service: 'sts',
+  signingName: 'sts',
+  wire: { protocol: 'awsQuery', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/' },
+  accountFor: (operation, input) => (operation === 'AssumeRole' ? roleAccount(input.RoleArn) : undefined),
+  operations: {
+    AssumeRole(request, context) {
+      const input = request.input as Record<string, string | undefined>;
+      const roleArn = input.RoleArn ?? '';
+      const match = ROLE_ARN.exec(roleArn);
+      if (!match?.[1] || !match[2]) {
+        throw validationError('sts', `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must be a valid IAM role ARN`);
+      }
+      const sessionName = input.RoleSessionName ?? '';
+      if (!SESSION_NAME.test(sessionName)) {
+        throw validationError('sts', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+      }
+      const duration = input.DurationSeconds === undefined ? 3600 : Number(input.DurationSeconds);
+      if (!Number.isInteger(duration) || duration < 900 || duration > 43_200) {
+        throw validationError('sts', `1 validation error detected: Value '${input.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+      }
+      const [, account, roleName] = match;
+      const issued = context.sessions.issue(account, roleName, sessionName, context.now(), duration);
+      const params: Record<string, string> = { roleArn };
+      if (input.ExternalId !== undefined) params.externalId = input.ExternalId;
+      return {
+        params,
+        output: {
+          Credentials: {
+            AccessKeyId: issued.accessKeyId,
+            SecretAccessKey: issued.secretAccessKey,
+            SessionToken: issued.sessionToken,
+            Expiration: issued.expiration,
+          },
+          AssumedRoleUser: {
+            AssumedRoleId: `${issued.session.roleId}:${sessionName}`,
+            Arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`,
+          },
+          PackedPolicySize: input.Policy ? 6 : undefined,
+        },
+      };
+    },
+
+    GetCallerIdentity(request, context) {
+      const session = context.sessions.find(request.accessKeyId);
+      if (session) {
+        return {
+          output: {
+            UserId: `${session.roleId}:${session.sessionName}`,
+            Account: session.account,
+            Arn: `arn:aws:sts::${session.account}:assumed-role/${session.roleName}/${session.sessionName}`,
+          },
+        };
+      }
+      const account = accountForAccessKey(request.accessKeyId);
+      if (request.accessKeyId.startsWith('ASIA')) {
+        // A session key from an earlier run of the simulator: the account is known, the role is not.
+        return { output: { UserId: `AROA${account}SIM:session`, Account: account, Arn: `arn:aws:sts::${account}:assumed-role/simulated/session` } };
+      }
+      return { output: { UserId: `AIDA${account}SIMUSER`, Account: account, Arn: `arn:aws:iam::${account}:user/simulated-user` } };
+    },
+  },
+};

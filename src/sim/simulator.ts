@@ -1,0 +1,91 @@
+/** Starts the simulator: one HTTP server for every simulated service, plus its control API. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger } from '../log.js';
+import { createControlHandler } from './control.js';
+import { SessionBook } from './credentials.js';
+import { FindingStore } from './data/findings.js';
+import { FaultBook } from './faults.js';
+import { createRequestHandler } from './http-handler.js';
+import { Lifecycle } from './lifecycle.js';
+import { CallRecorder } from './recorder.js';
+import { SERVICES } from './services/registry.js';
+import type { SimContext } from './services/service.js';
+import type { InjectedFinding, SentEmail, Simulator, SimulatorOptions } from './types.js';
+
+const HOUR_MS = 3_600_000;
+const MAX_OUTBOX = 10_000;
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Start a simulator; resolves once it listens. See SimulatorOptions for the defaults. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = options.seed ?? 1;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? silentLogger();
+  const faults = new FaultBook(seed);
+  faults.set(options.faults ?? []);
+  const recorder = new CallRecorder();
+  const lifecycle = new Lifecycle();
+  const mail: SentEmail[] = [];
+  const context: SimContext = {
+    seed,
+    now,
+    sessions: new SessionBook(),
+    // The live finding stream starts at the hour the simulator started (see data/findings.ts).
+    findings: new FindingStore(seed, Math.floor(now() / HOUR_MS) * HOUR_MS),
+    sendEmail(email) {
+      if (mail.length >= MAX_OUTBOX) mail.shift();
+      mail.push(email);
+    },
+  };
+
+  const simulator: Omit<Simulator, 'endpoint' | 'close'> & { faults(): ReturnType<FaultBook['list']> } = {
+    setFaults: (list) => faults.set(list),
+    addFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    injectFinding(awsAccountId: string, region: string, finding: InjectedFinding) {
+      if (!/^\d{12}$/.test(awsAccountId)) throw new TypeError('awsAccountId must be 12 digits');
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new TypeError('region must look like us-east-1');
+      if (typeof finding.title !== 'string' || !(finding.severity >= 0 && finding.severity <= 10)) throw new TypeError('a finding needs a title and a severity in [0, 10]');
+      return context.findings.inject(awsAccountId, region, finding, now());
+    },
+    calls: (filter) => recorder.calls(filter),
+    billable: (account) => recorder.billable(account),
+    outbox: () => mail.map((email) => ({ ...email, to: [...email.to], cc: [...email.cc], bcc: [...email.bcc] })),
+  };
+
+  const server = createServer(
+    createRequestHandler({ services: SERVICES, context, faults, recorder, lifecycle, log, holdMs: options.holdMs ?? 5 * 60_000, control: createControlHandler(simulator) }),
+  );
+  // SDK clients keep connections alive; idle sockets must not hold close() up.
+  server.keepAliveTimeout = 5_000;
+  const address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const endpoint = `http://${host}:${address.port}`;
+  log.info({ endpoint, seed }, 'AWS simulator listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    ...simulator,
+    endpoint,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        lifecycle.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        log.info({ endpoint }, 'AWS simulator closed');
+      });
+      return closing;
+    },
+  };
+}
