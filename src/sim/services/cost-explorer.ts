@@ -1,0 +1,156 @@
+/**
+ * Cost Explorer over awsJson1_1 (target AWSInsightsIndexService): GetCostAndUsage and
+ * GetCostForecast here, GetAnomalies and GetRightsizingRecommendation in cost-insights.ts.
+ * Every successful request is billable (one unit, every page).
+ */
+import { DAY_MS, SERVICE, actualCost, amount, costModel, dayString, expectedCost } from '../data/costs.js';
+import { decodeToken, encodeToken, fingerprint } from '../paging.js';
+import { validationError } from '../sim-error.js';
+import { invalidNextToken, timePeriod, type Period } from './cost-common.js';
+import { getAnomalies, getRightsizingRecommendation } from './cost-insights.js';
+import type { ServiceDefinition, SimContext } from './service.js';
+
+/** Results per GetCostAndUsage page: a week of days (or three months), so callers really page. */
+export const COST_PAGE_SIZE = { DAILY: 7, MONTHLY: 3 } as const;
+
+const COST_METRICS = new Set(['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount', 'UnblendedCost', 'UsageQuantity']);
+const FORECAST_METRICS = new Set(['AMORTIZED_COST', 'BLENDED_COST', 'NET_AMORTIZED_COST', 'NET_UNBLENDED_COST', 'UNBLENDED_COST']);
+const SERVICES = Object.values(SERVICE);
+
+/** Split a period into result buckets: days, or calendar months clipped to the period. */
+function buckets(period: Period, granularity: string): Period[] {
+  const out: Period[] = [];
+  if (granularity === 'DAILY') {
+    for (let d = period.start; d < period.end; d++) out.push({ start: d, end: d + 1 });
+    return out;
+  }
+  for (let d = period.start; d < period.end; ) {
+    const date = new Date(d * DAY_MS);
+    const next = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / DAY_MS;
+    out.push({ start: d, end: Math.min(next, period.end) });
+    d = Math.min(next, period.end);
+  }
+  return out;
+}
+
+/** Cost of `service` over a bucket as known at `now`: today is partial, the future has none. */
+function bucketCost(context: SimContext, account: string, service: string, bucket: Period): number {
+  const model = costModel(context.seed, account);
+  const now = context.now();
+  const today = Math.floor(now / DAY_MS);
+  let total = 0;
+  for (let d = bucket.start; d < bucket.end && d <= today; d++) {
+    const cost = actualCost(context.seed, model, service, d);
+    total += d === today ? (cost * (now - today * DAY_MS)) / DAY_MS : cost;
+  }
+  return total;
+}
+
+function metricValues(metrics: string[], cost: number): Record<string, { Amount: string; Unit: string }> {
+  const out: Record<string, { Amount: string; Unit: string }> = {};
+  for (const metric of metrics) out[metric] = metric === 'UsageQuantity' || metric === 'NormalizedUsageAmount' ? { Amount: amount(cost * 12.5), Unit: 'N/A' } : { Amount: amount(cost), Unit: 'USD' };
+  return out;
+}
+
+/** The services a Filter keeps: only `Dimensions: { Key: 'SERVICE', Values }` is understood; others keep all. */
+function filteredServices(filter: unknown): string[] {
+  const dims = (filter as { Dimensions?: { Key?: string; Values?: string[] } } | undefined)?.Dimensions;
+  if (dims?.Key === 'SERVICE' && Array.isArray(dims.Values)) return SERVICES.filter((s) => dims.Values?.includes(s));
+  return SERVICES;
+}
+
+export const costExplorer: ServiceDefinition = {
+  service: 'ce',
+  signingName: 'ce',
+  wire: { protocol: 'awsJson1_1' },
+  target: 'AWSInsightsIndexService',
+  operations: {
+    GetCostAndUsage(request, context) {
+      const input = request.input as { TimePeriod?: unknown; Granularity?: string; Metrics?: string[]; GroupBy?: { Type?: string; Key?: string }[]; Filter?: unknown; NextPageToken?: string };
+      const period = timePeriod(input.TimePeriod);
+      const granularity = input.Granularity ?? '';
+      if (granularity === 'HOURLY') throw validationError('ce', 'Hourly granularity is not enabled for this account');
+      if (granularity !== 'DAILY' && granularity !== 'MONTHLY') throw validationError('ce', `Granularity must be DAILY or MONTHLY, not ${granularity}`);
+      const metrics = input.Metrics ?? [];
+      if (metrics.length === 0 || metrics.some((m) => !COST_METRICS.has(m))) throw validationError('ce', `Metrics must be some of ${[...COST_METRICS].join(', ')}`);
+      const groupBy = input.GroupBy ?? [];
+      if (groupBy.length > 2) throw validationError('ce', 'GroupBy takes at most two group definitions');
+      for (const group of groupBy) {
+        if (group.Type !== 'DIMENSION' || (group.Key !== 'SERVICE' && group.Key !== 'LINKED_ACCOUNT')) {
+          throw validationError('ce', `The simulator groups by DIMENSION SERVICE or LINKED_ACCOUNT only, not ${group.Type} ${group.Key}`);
+        }
+      }
+      const all = buckets(period, granularity);
+      const requestPrint = fingerprint([input.TimePeriod, granularity, metrics, groupBy, input.Filter]);
+      let offset = 0;
+      if (input.NextPageToken !== undefined) {
+        const position = decodeToken(input.NextPageToken, requestPrint);
+        if (!position) throw invalidNextToken();
+        offset = Number(position.o);
+      }
+      const size = COST_PAGE_SIZE[granularity];
+      const services = filteredServices(input.Filter);
+      const today = Math.floor(context.now() / DAY_MS);
+      const thisMonth = dayString(today).slice(0, 7);
+      const results = all.slice(offset, offset + size).map((bucket) => {
+        const costs = services.map((service) => ({ service, cost: bucketCost(context, request.account, service, bucket) })).filter((c) => c.cost > 0);
+        const result: Record<string, unknown> = {
+          TimePeriod: { Start: dayString(bucket.start), End: dayString(bucket.end) },
+          // Like AWS: the current month's figures are estimates until the bill closes.
+          Estimated: dayString(bucket.end - 1).slice(0, 7) >= thisMonth,
+        };
+        if (groupBy.length === 0) {
+          result.Total = metricValues(metrics, costs.reduce((sum, c) => sum + c.cost, 0));
+          result.Groups = [];
+        } else {
+          result.Total = {};
+          result.Groups = costs.map((c) => ({
+            Keys: groupBy.map((g) => (g.Key === 'SERVICE' ? c.service : request.account)),
+            Metrics: metricValues(metrics, c.cost),
+          }));
+        }
+        return result;
+      });
+      const output: Record<string, unknown> = { GroupDefinitions: groupBy, ResultsByTime: results, DimensionValueAttributes: [] };
+      if (offset + size < all.length) output.NextPageToken = encodeToken({ o: offset + size }, requestPrint);
+      return { output, billableUnits: 1 };
+    },
+
+    GetCostForecast(request, context) {
+      const input = request.input as { TimePeriod?: unknown; Metric?: string; Granularity?: string; PredictionIntervalLevel?: number; Filter?: unknown };
+      const period = timePeriod(input.TimePeriod);
+      const today = Math.floor(context.now() / DAY_MS);
+      if (period.start < today) throw validationError('ce', `Start date must be equal to or later than the current date (${dayString(today)})`);
+      if (!input.Metric || !FORECAST_METRICS.has(input.Metric)) throw validationError('ce', `Metric must be one of ${[...FORECAST_METRICS].join(', ')}`);
+      const granularity = input.Granularity ?? '';
+      if (granularity !== 'DAILY' && granularity !== 'MONTHLY') throw validationError('ce', `Granularity must be DAILY or MONTHLY, not ${granularity}`);
+      const level = input.PredictionIntervalLevel ?? 80;
+      if (!Number.isInteger(level) || level < 51 || level > 99) throw validationError('ce', 'PredictionIntervalLevel must be between 51 and 99');
+      const model = costModel(context.seed, request.account);
+      const services = filteredServices(input.Filter);
+      // The band widens with the horizon and with the confidence asked for.
+      const width = (day: number) => (0.04 + 0.003 * (day - today)) * (level / 80);
+      let total = 0;
+      const results = buckets(period, granularity).map((bucket) => {
+        let mean = 0;
+        let spread = 0;
+        for (let d = bucket.start; d < bucket.end; d++) {
+          const expected = services.reduce((sum, service) => sum + expectedCost(model, service, d), 0);
+          mean += expected;
+          spread += expected * width(d);
+        }
+        total += mean;
+        return {
+          TimePeriod: { Start: dayString(bucket.start), End: dayString(bucket.end) },
+          MeanValue: amount(mean),
+          PredictionIntervalLowerBound: amount(Math.max(0, mean - spread)),
+          PredictionIntervalUpperBound: amount(mean + spread),
+        };
+      });
+      return { output: { Total: { Amount: amount(total), Unit: 'USD' }, ForecastResultsByTime: results }, billableUnits: 1 };
+    },
+
+    GetAnomalies: getAnomalies,
+    GetRightsizingRecommendation: getRightsizingRecommendation,
+  },
+};
