@@ -1,0 +1,129 @@
+/**
+ * The shared cache when REDIS_URL is set: one hash per tenant holding a `gen` counter and the
+ * entries, each tagged with the generation it was loaded under and an expiry. A read is one
+ * HMGET; an invalidation bumps `gen` (and drops the old entries) in one script. Redis being
+ * down never fails a read: the breaker skips Redis and reads go straight to DynamoDB.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from '../../log.js';
+import { createBreaker, type Breaker } from './breaker.js';
+import type { TenantCache } from './tenant-cache.js';
+
+export interface RedisCacheOptions {
+  url: string;
+  /** Key prefix, e.g. `cloud-health:` (tests use one per run). */
+  prefix: string;
+  log: Logger;
+  /** Entry lifetime (default 30 s). */
+  ttlMs?: number;
+  /** Per-command timeout (default 250 ms): a hung Redis must not hold a request. */
+  commandTimeoutMs?: number;
+  /** Connect timeout (default 1,000 ms). */
+  connectTimeoutMs?: number;
+  /** How long the breaker skips Redis after a failure (default 5,000 ms). */
+  breakerOpenMs?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  g: string;
+  e: number;
+  d: unknown;
+}
+
+// Bump the generation, drop entries of older generations, keep the hash from living forever.
+const INVALIDATE = `
+local g = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+local fields = redis.call('HKEYS', KEYS[1])
+for _, f in ipairs(fields) do
+  if f ~= 'gen' then redis.call('HDEL', KEYS[1], f) end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return g
+`;
+
+/** A Redis-backed `TenantCache`. Connects in the background; until connected, reads go to DynamoDB. */
+export function createRedisCache(options: RedisCacheOptions): TenantCache & { readonly breaker: Breaker } {
+  const ttlMs = options.ttlMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const log = options.log.child({ component: 'cache' });
+  const redis = new Redis(options.url, {
+    // Fail at once when disconnected instead of queueing: the caller falls back to DynamoDB.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? 1_000,
+    commandTimeout: options.commandTimeoutMs ?? 250,
+    retryStrategy: (times) => Math.min(times * 250, 5_000),
+    lazyConnect: false,
+  });
+  let lastErrorLog = 0;
+  redis.on('error', (error: Error) => {
+    // ioredis emits an error per reconnect attempt; one line a minute is enough.
+    if (now() - lastErrorLog > 60_000) {
+      lastErrorLog = now();
+      log.warn({ err: { name: error.name, code: (error as { code?: string }).code } }, 'redis error; reads fall through to DynamoDB');
+    }
+  });
+  const breaker = createBreaker({
+    openMs: options.breakerOpenMs ?? 5_000,
+    now,
+    onChange: (state) => log.info({ breaker: state }, 'redis cache breaker changed state'),
+  });
+  const hashKey = (tenantId: string) => `${options.prefix}t:{${tenantId}}`;
+
+  /** Run a Redis call if Redis is usable; undefined when skipped or failed. */
+  async function guarded<T>(call: () => Promise<T>): Promise<T | undefined> {
+    if (redis.status !== 'ready' || !breaker.allow()) return undefined;
+    try {
+      const value = await call();
+      breaker.success();
+      return value;
+    } catch (error) {
+      breaker.failure();
+      log.debug({ err: { name: (error as Error).name } }, 'redis command failed');
+      return undefined;
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    kind: 'redis',
+    breaker,
+    async read<T>(tenantId: string, key: string, load: () => Promise<T>): Promise<T> {
+      const field = `q:${key}`;
+      const cached = await guarded(() => redis.hmget(hashKey(tenantId), 'gen', field));
+      const gen = cached?.[0] ?? '0';
+      if (cached?.[1]) {
+        const entry = JSON.parse(cached[1]) as Entry;
+        if (entry.g === gen && entry.e > now()) return entry.d as T;
+      }
+      const value = await load();
+      // Stored under the generation read before loading: a write during the load wins.
+      if (cached && value !== undefined) {
+        const entry: Entry = { g: gen, e: now() + ttlMs, d: value };
+        await guarded(() => redis.multi().hset(hashKey(tenantId), field, JSON.stringify(entry)).pexpire(hashKey(tenantId), ttlMs * 2).exec());
+      }
+      return value;
+    },
+    async invalidate(tenantId) {
+      const done = await guarded(() => redis.eval(INVALIDATE, 1, hashKey(tenantId), String(ttlMs * 2)));
+      if (done === undefined && redis.status === 'ready') {
+        log.warn({ tenant: tenantId }, 'could not invalidate cached reads; they expire within the cache TTL');
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        if (redis.status === 'ready') {
+          try {
+            await redis.quit();
+            return;
+          } catch {
+            // fall through to a hard disconnect
+          }
+        }
+        redis.disconnect(false);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Costs (pk = tenant): one item per day per account holding that day's cost of every service
+ * (`day#<day>#<account>`), the latest forecast per account, anomalies and rightsizing. Cost
+ * Explorer returns a whole day at once, so each day item is replaced whole: idempotent, and
+ * unchanged days are skipped by the write memo.
+ */
+import type { CostAnomaly, CostForecast, DailyCost, RightsizingRecommendation } from '../domain/records.js';
+import type { CostResult } from '../domain/sink.js';
+import { AppError } from '../domain/errors.js';
+import type { Db, Item, WriteRequest } from './db.js';
+import { assertId, parseTime, RETENTION_DAYS, ttlAfter } from './ids.js';
+import type { WriteMemo } from './write-memo.js';
+
+/** One day's cost of one service in one account. */
+export interface CostRow extends DailyCost {
+  accountId: string;
+}
+
+export interface CostRepository {
+  write(result: CostResult, signal?: AbortSignal): Promise<void>;
+  /** Daily cost rows in [start, end) (YYYY-MM-DD), optionally of one account; ordered by day. */
+  daily(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<CostRow[]>;
+  /** Daily cost by service summed over accounts, in [start, end). */
+  dailyByService(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<DailyCost[]>;
+  /** The latest forecast of each account. */
+  forecasts(tenantId: string, signal?: AbortSignal): Promise<(CostForecast & { accountId: string; collectedAt: string })[]>;
+  anomalies(tenantId: string, signal?: AbortSignal): Promise<(CostAnomaly & { accountId: string })[]>;
+  rightsizing(tenantId: string, signal?: AbortSignal): Promise<(RightsizingRecommendation & { accountId: string })[]>;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_DAYS = 400;
+
+function checkRange(range: { start: string; end: string }): void {
+  if (!DAY.test(range.start) || !DAY.test(range.end)) throw new AppError('INVALID_RANGE', 'days must be YYYY-MM-DD', { status: 400 });
+  const days = (parseTime('end', range.end) - parseTime('start', range.start)) / 86_400_000;
+  if (days <= 0 || days > MAX_DAYS) throw new AppError('INVALID_RANGE', `range must be 1-${MAX_DAYS} days`, { status: 400 });
+}
+
+/** Create the cost repository. */
+export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () => number }): CostRepository {
+  const { db, memo } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function listPrefix(tenantId: string, prefix: string, signal?: AbortSignal): Promise<Item[]> {
+    const items: Item[] = [];
+    const query = db.queryAll(
+      'costs',
+      {
+        KeyConditionExpression: 'pk = :t AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':p': prefix },
+      },
+      signal,
+    );
+    for await (const item of query) items.push(item);
+    return items;
+  }
+
+  const strip = (item: Item): unknown => {
+    const { pk: _pk, sk: _sk, ttl: _ttl, ...rest } = item;
+    return rest;
+  };
+
+  async function daily(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<CostRow[]> {
+    checkRange(range);
+    if (range.accountId) assertId('account', range.accountId);
+    const rows: CostRow[] = [];
+    const query = db.queryAll(
+      'costs',
+      {
+        // `day#<end>` sorts before `day#<end>#<account>`: the end day is excluded.
+        KeyConditionExpression: 'pk = :t AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':lo': `day#${range.start}`, ':hi': `day#${range.end}` },
+      },
+      signal,
+    );
+    for await (const item of query) {
+      if (range.accountId && item.accountId !== range.accountId) continue;
+      for (const [service, amountUsd] of Object.entries(item.services as Record<string, number>)) {
+        rows.push({ day: item.day as string, accountId: item.accountId as string, service, amountUsd });
+      }
+    }
+    return rows;
+  }
+
+  return {
+    async write(result, signal) {
+      const tenantId = assertId('tenant', result.tenantId);
+      const accountId = assertId('account', result.accountId);
+      const items: Item[] = [];
+      const days = new Map<string, Record<string, number>>();
+      for (const row of result.daily) {
+        if (!DAY.test(row.day) || !Number.isFinite(row.amountUsd)) continue;
+        const services = days.get(row.day) ?? {};
+        services[row.service] = (services[row.service] ?? 0) + row.amountUsd;
+        days.set(row.day, services);
+      }
+      for (const [day, services] of days) {
+        const totalUsd = Object.values(services).reduce((sum, amount) => sum + amount, 0);
+        items.push({ pk: tenantId, sk: `day#${day}#${accountId}`, day, accountId, services, totalUsd, ttl: ttlAfter(Date.parse(day), RETENTION_DAYS.costs) });
+      }
+      const collectedMs = Date.parse(result.collectedAt) || now();
+      if (result.forecast) {
+        items.push({ pk: tenantId, sk: `forecast#${accountId}`, accountId, ...result.forecast, ttl: ttlAfter(collectedMs, RETENTION_DAYS.costs) });
+      }
+      for (const anomaly of result.anomalies) {
+        items.push({
+          pk: tenantId,
+          sk: `anomaly#${accountId}#${anomaly.id}`,
+          accountId,
+          ...anomaly,
+          ttl: ttlAfter(Date.parse(anomaly.startDay) || collectedMs, RETENTION_DAYS.costs),
+        });
+      }
+      items.push({
+        pk: tenantId,
+        sk: `rightsizing#${accountId}`,
+        accountId,
+        items: result.rightsizing,
+        ttl: ttlAfter(collectedMs, RETENTION_DAYS.recommendations),
+      });
+      // The forecast's collection time is kept apart from the memo: it changes every run.
+      const changed = items.filter((item) => !memo.unchanged(`costs|${item.pk as string}|${item.sk as string}`, item));
+      const requests: WriteRequest[] = changed.map((item) => ({ put: item.sk === `forecast#${accountId}` ? { ...item, collectedAt: result.collectedAt } : item }));
+      await db.batchWrite('costs', requests, signal);
+      for (const item of changed) memo.remember(`costs|${item.pk as string}|${item.sk as string}`, item);
+    },
+
+    daily,
+
+    async dailyByService(tenantId, range, signal) {
+      const sums = new Map<string, DailyCost>();
+      for (const row of await daily(tenantId, range, signal)) {
+        const key = `${row.day}\u0000${row.service}`;
+        const sum = sums.get(key) ?? { day: row.day, service: row.service, amountUsd: 0 };
+        sum.amountUsd += row.amountUsd;
+        sums.set(key, sum);
+      }
+      return [...sums.values()].sort((a, b) => a.day.localeCompare(b.day) || a.service.localeCompare(b.service));
+    },
+
+    async forecasts(tenantId, signal) {
+      return (await listPrefix(tenantId, 'forecast#', signal)).map((item) => strip(item) as CostForecast & { accountId: string; collectedAt: string });
+    },
+
+    async anomalies(tenantId, signal) {
+      return (await listPrefix(tenantId, 'anomaly#', signal)).map((item) => strip(item) as CostAnomaly & { accountId: string });
+    },
+
+    async rightsizing(tenantId, signal) {
+      return (await listPrefix(tenantId, 'rightsizing#', signal)).flatMap((item) =>
+        ((item.items ?? []) as RightsizingRecommendation[]).map((rec) => ({ ...rec, accountId: item.accountId as string })),
+      );
+    },
+  };
+}

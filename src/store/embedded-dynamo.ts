@@ -1,0 +1,45 @@
+/**
+ * The embedded DynamoDB: dynalite on LevelDB under DATA_DIR, served in-process on a random
+ * loopback port, so demo mode and tests use the real SDK and wire protocol, as production does.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { AppError } from '../domain/errors.js';
+
+/** A running embedded DynamoDB. */
+export interface EmbeddedDynamo {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** Stop serving and close LevelDB (waits for pending writes). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Start dynalite with its LevelDB files in `path` (created when missing). */
+export async function startEmbeddedDynamo(options: { path: string }): Promise<EmbeddedDynamo> {
+  await mkdir(options.path, { recursive: true });
+  // Tables become ACTIVE at once: the 500 ms default only imitates AWS's provisioning delay.
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        // Keep-alive sockets of a destroyed client would otherwise hold the server open.
+        server.closeAllConnections();
+        server.close((error?: Error) =>
+          error ? reject(new AppError('EMBEDDED_DYNAMO_CLOSE', 'embedded DynamoDB did not close cleanly', { cause: error })) : resolve(),
+        );
+      });
+      return closing;
+    },
+  };
+}

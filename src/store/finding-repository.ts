@@ -1,0 +1,164 @@
+/**
+ * Security findings (pk = tenant, sk = <account>#<finding id>): a finding updated by GuardDuty
+ * overwrites its item, so storing it twice stores it once. A local index orders a tenant's
+ * findings by state, severity and update time (`sev` = open#08.5#<updatedAt>), which serves
+ * the dashboard's "open findings, most severe first" and severity filters as key ranges.
+ */
+import { severityBand, type Finding, type SeverityBand } from '../domain/records.js';
+import { AppError } from '../domain/errors.js';
+import type { Db, Item } from './db.js';
+import { decodeCursor, encodeCursor, queryBinding } from './cursor.js';
+import { assertId, RETENTION_DAYS, ttlAfter } from './ids.js';
+import { INDEX } from './tables.js';
+
+/** A stored finding with its account and derived band. */
+export interface StoredFinding extends Finding {
+  accountId: string;
+  band: SeverityBand;
+}
+
+export interface FindingQuery {
+  /** `open` (not archived, the default), `archived` or `all`. */
+  status?: 'open' | 'archived' | 'all';
+  /** Only these bands (any when absent or empty). */
+  severity?: SeverityBand[];
+  accountId?: string;
+  /** Page size, 1-100 (default 50). */
+  limit?: number;
+  /** From a previous page's `cursor`. */
+  cursor?: string;
+}
+
+export interface FindingPage {
+  items: StoredFinding[];
+  /** Present when there may be more. */
+  cursor?: string;
+}
+
+export interface FindingRepository {
+  write(tenantId: string, accountId: string, findings: Finding[], signal?: AbortSignal): Promise<void>;
+  /** Most severe first, then most recently updated. */
+  query(tenantId: string, query: FindingQuery, signal?: AbortSignal): Promise<FindingPage>;
+  /** Open findings counted by band. */
+  openCounts(tenantId: string, signal?: AbortSignal): Promise<Record<SeverityBand, number>>;
+}
+
+/** Numeric severity of each band: [from, to) (AWS-FACTS.md "Severity"). */
+const BAND_RANGE: Record<SeverityBand, [number, number]> = { low: [0, 4], medium: [4, 7], high: [7, 9], critical: [9, 11] };
+const BANDS: SeverityBand[] = ['low', 'medium', 'high', 'critical'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'sev'] as const;
+
+// Truncated (not rounded) to a tenth, so 6.96 stays below the high band's 07.0 as severityBand() says.
+const padSeverity = (severity: number) => (Math.floor(Math.min(10, Math.max(0, severity)) * 10 + 1e-9) / 10).toFixed(1).padStart(4, '0');
+const state = (finding: Finding) => (finding.archived ? 'archived' : 'open');
+
+function toFinding(item: Item): StoredFinding {
+  const { pk: _pk, sk: _sk, sev: _sev, ttl: _ttl, ...rest } = item;
+  const finding = rest as unknown as Finding & { accountId: string };
+  return { ...finding, band: severityBand(finding.severity) };
+}
+
+/** Create the findings repository. */
+export function createFindingRepository(deps: { db: Db; now?: () => number }): FindingRepository {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  return {
+    async write(tenantId, accountId, findings, signal) {
+      assertId('tenant', tenantId);
+      assertId('account', accountId);
+      const requests = findings.map((finding) => ({
+        put: {
+          pk: tenantId,
+          sk: `${accountId}#${finding.id}`,
+          sev: `${state(finding)}#${padSeverity(finding.severity)}#${finding.updatedAt}`,
+          accountId,
+          ...finding,
+          // GuardDuty keeps findings 90 days after their last update; so do we.
+          ttl: ttlAfter(Date.parse(finding.updatedAt) || now(), RETENTION_DAYS.findings),
+        },
+      }));
+      await db.batchWrite('findings', requests, signal);
+    },
+
+    async query(tenantId, query, signal) {
+      assertId('tenant', tenantId);
+      if (query.accountId) assertId('account', query.accountId);
+      const status = query.status ?? 'open';
+      if (!['open', 'archived', 'all'].includes(status)) throw new AppError('INVALID_QUERY', 'invalid status', { status: 400 });
+      const bands = [...new Set(query.severity ?? [])].sort((a, b) => BANDS.indexOf(a) - BANDS.indexOf(b));
+      if (bands.some((band) => !BANDS.includes(band))) throw new AppError('INVALID_QUERY', 'invalid severity', { status: 400 });
+      const limit = Math.min(100, Math.max(1, Math.floor(query.limit ?? 50)));
+      const binding = queryBinding({ status, bands, accountId: query.accountId ?? null });
+
+      const values: Record<string, unknown> = { ':t': tenantId, ':now': Math.floor(now() / 1000) };
+      const names: Record<string, string> = { '#ttl': 'ttl' };
+      const filters = ['(attribute_not_exists(#ttl) OR #ttl > :now)'];
+      let keyCondition = 'pk = :t';
+      const low = bands.length ? BAND_RANGE[bands[0] as SeverityBand][0] : 0;
+      const high = bands.length ? BAND_RANGE[bands[bands.length - 1] as SeverityBand][1] : 11;
+      const contiguous = bands.length === 0 || BANDS.indexOf(bands[bands.length - 1] as SeverityBand) - BANDS.indexOf(bands[0] as SeverityBand) === bands.length - 1;
+      if (status !== 'all') {
+        // The severity range is part of the key: only matching findings are read (and billed).
+        keyCondition += ' AND sev BETWEEN :lo AND :hi';
+        values[':lo'] = `${status}#${padSeverity(low)}`;
+        values[':hi'] = `${status}#${padSeverity(high - 0.1)}#\uffff`;
+      }
+      if (status === 'all' || !contiguous) {
+        names['#severity'] = 'severity';
+        filters.push(`(${bands.map((_band, i) => `(#severity >= :b${i}lo AND #severity < :b${i}hi)`).join(' OR ') || 'attribute_exists(#severity)'})`);
+        bands.forEach((band, i) => {
+          values[`:b${i}lo`] = BAND_RANGE[band][0];
+          values[`:b${i}hi`] = BAND_RANGE[band][1];
+        });
+      }
+      if (query.accountId) {
+        names['#account'] = 'accountId';
+        filters.push('#account = :a');
+        values[':a'] = query.accountId;
+      }
+
+      const items: StoredFinding[] = [];
+      let start = query.cursor ? decodeCursor(query.cursor, { tenantId, binding, keyAttributes: KEY_ATTRIBUTES }) : undefined;
+      // A filtered page may come back short: keep reading until the page is full or the data ends.
+      do {
+        const page = await db.query(
+          'findings',
+          {
+            IndexName: INDEX.findingsBySeverity,
+            KeyConditionExpression: keyCondition,
+            FilterExpression: filters.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ScanIndexForward: false,
+            Limit: limit - items.length,
+            ExclusiveStartKey: start,
+          },
+          signal,
+        );
+        items.push(...(page.Items ?? []).map(toFinding));
+        start = page.LastEvaluatedKey as Record<string, string> | undefined;
+      } while (start && items.length < limit);
+      if (!start) return { items };
+      const key = Object.fromEntries(KEY_ATTRIBUTES.map((name) => [name, start?.[name]]));
+      return { items, cursor: encodeCursor(key, binding) };
+    },
+
+    async openCounts(tenantId, signal) {
+      const counts: Record<SeverityBand, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+      const items = db.queryAll(
+        'findings',
+        {
+          IndexName: INDEX.findingsBySeverity,
+          KeyConditionExpression: 'pk = :t AND begins_with(sev, :open)',
+          FilterExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
+          ProjectionExpression: '#severity',
+          ExpressionAttributeNames: { '#ttl': 'ttl', '#severity': 'severity' },
+          ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':open': 'open#', ':now': Math.floor(now() / 1000) },
+        },
+        signal,
+      );
+      for await (const item of items) counts[severityBand(item.severity as number)] += 1;
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** The store's public surface: open it, and the types the runtime, rules, mail and http layers use. */
+export { createStore, storeOptionsFromConfig, type Store, type StoreOptions, type DynamoLocation } from './create-store.js';
+export type { TenantRepository, TenantRecord, NewAccount, NewCredentials, AccountPatch } from './tenant-repository.js';
+export type { UserRepository, UserRecord, NotificationPreferences } from './user-repository.js';
+export type { SessionRepository, Session } from './session-repository.js';
+export type { TokenRepository, OneTimeToken, TokenPurpose } from './token-repository.js';
+export type { MetricsRepository, MetricQuery } from './metrics-repository.js';
+export type { SeriesDescriptor } from './metric-items.js';
+export type { CostRepository, CostRow } from './cost-repository.js';
+export type { FindingRepository, FindingQuery, FindingPage, StoredFinding } from './finding-repository.js';
+export type { RecommendationRepository, Recommendation, RecommendationInput, RecommendationStatus } from './recommendation-repository.js';
+export type { AlertMarkers } from './alert-markers.js';
+export type { LeaseRepository, Lease, TakeOptions } from './lease-repository.js';
+export type { UsageLedger, UsageRecord } from './usage-ledger.js';
+export type { TenantReads, OverviewInputs } from './tenant-reads.js';
+export type { AlarmSnapshot, RunRecord } from './state-repository.js';
+export type { TenantCache } from './cache/tenant-cache.js';
+export type { CapacityMeter, CapacityReport } from './capacity-meter.js';
+export { accountSecretContext, openAccountSecret, type Keyring } from './crypto/keyring.js';
+export { ONE_TIME_TOKEN_TTL_MS } from './token-repository.js';
+export { DEFAULT_PREFERENCES, normalizeEmail } from './user-repository.js';

@@ -1,0 +1,112 @@
+/**
+ * Collector state per account (pk = tenant): watermarks (`<account>#wm#<collector>`), the last
+ * run of each collector (`<account>#run#<collector>`) and the latest CloudWatch alarm states per
+ * region (`<account>#alarms#<region>`), which the overview shows as health.
+ */
+import type { AlarmState } from '../domain/records.js';
+import type { CollectorKind } from '../domain/tenant.js';
+import type { Db } from './db.js';
+import { assertId } from './ids.js';
+import type { WriteMemo } from './write-memo.js';
+
+/** What a collector's last run recorded. */
+export interface RunRecord {
+  accountId: string;
+  collector: CollectorKind;
+  collectedAt: string;
+  /** Regions that could not be read (metrics). */
+  failedRegions: { region: string; kind: string }[];
+  /** Regions without a GuardDuty detector (security). */
+  regionsWithoutDetector: string[];
+}
+
+export interface AlarmSnapshot {
+  accountId: string;
+  region: string;
+  alarms: AlarmState[];
+  /** True when the list was cut to fit one item. */
+  truncated: boolean;
+}
+
+export interface StateRepository {
+  getWatermark(tenantId: string, accountId: string, collector: CollectorKind): Promise<string | undefined>;
+  setWatermark(tenantId: string, accountId: string, collector: CollectorKind, value: string): Promise<void>;
+  recordRun(tenantId: string, run: RunRecord, signal?: AbortSignal): Promise<void>;
+  /** Replace the alarm states of the regions given (regions that failed are left as they were). */
+  putAlarms(tenantId: string, accountId: string, byRegion: Map<string, AlarmState[]>, signal?: AbortSignal): Promise<void>;
+  /** Every run record and alarm snapshot of a tenant (one Query). */
+  snapshot(tenantId: string, signal?: AbortSignal): Promise<{ runs: RunRecord[]; alarms: AlarmSnapshot[] }>;
+}
+
+// One item holds at most ~400 KB; alarms beyond this many are dropped (ALARM ones kept first).
+const MAX_ALARMS = 1_000;
+const MAX_REASON = 300;
+
+/** Create the state repository. */
+export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateRepository {
+  const { db, memo } = deps;
+  const key = (tenantId: string, accountId: string, rest: string) => ({
+    pk: assertId('tenant', tenantId),
+    sk: `${assertId('account', accountId)}#${rest}`,
+  });
+  return {
+    async getWatermark(tenantId, accountId, collector) {
+      const item = await db.get('state', { Key: key(tenantId, accountId, `wm#${collector}`), ConsistentRead: true });
+      return item?.value as string | undefined;
+    },
+
+    async setWatermark(tenantId, accountId, collector, value) {
+      await db.put('state', { Item: { ...key(tenantId, accountId, `wm#${collector}`), kind: 'watermark', value } });
+    },
+
+    async recordRun(tenantId, run, signal) {
+      await db.put('state', { Item: { ...key(tenantId, run.accountId, `run#${run.collector}`), kind: 'run', ...run } }, signal);
+    },
+
+    async putAlarms(tenantId, accountId, byRegion, signal) {
+      const requests = [];
+      for (const [region, alarms] of byRegion) {
+        const ordered = [...alarms]
+          .sort((a, b) => Number(b.state === 'ALARM') - Number(a.state === 'ALARM') || a.name.localeCompare(b.name))
+          .map((alarm) => (alarm.reason && alarm.reason.length > MAX_REASON ? { ...alarm, reason: alarm.reason.slice(0, MAX_REASON) } : alarm));
+        const item = {
+          ...key(tenantId, accountId, `alarms#${region}`),
+          kind: 'alarms',
+          accountId,
+          region,
+          alarms: ordered.slice(0, MAX_ALARMS),
+          truncated: ordered.length > MAX_ALARMS,
+        };
+        const memoKey = `state|${item.pk}|${item.sk}`;
+        if (!memo.unchanged(memoKey, item)) requests.push({ memoKey, item });
+      }
+      await db.batchWrite('state', requests.map(({ item }) => ({ put: item })), signal);
+      for (const { memoKey, item } of requests) memo.remember(memoKey, item);
+    },
+
+    async snapshot(tenantId, signal) {
+      const runs: RunRecord[] = [];
+      const alarms: AlarmSnapshot[] = [];
+      const items = db.queryAll('state', { KeyConditionExpression: 'pk = :t', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId) } }, signal);
+      for await (const item of items) {
+        if (item.kind === 'run') {
+          runs.push({
+            accountId: item.accountId as string,
+            collector: item.collector as CollectorKind,
+            collectedAt: item.collectedAt as string,
+            failedRegions: (item.failedRegions ?? []) as RunRecord['failedRegions'],
+            regionsWithoutDetector: (item.regionsWithoutDetector ?? []) as string[],
+          });
+        } else if (item.kind === 'alarms') {
+          alarms.push({
+            accountId: item.accountId as string,
+            region: item.region as string,
+            alarms: item.alarms as AlarmState[],
+            truncated: item.truncated === true,
+          });
+        }
+      }
+      return { runs, alarms };
+    },
+  };
+}
