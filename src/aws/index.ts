@@ -1,4 +1,4 @@
-/** What other layers use of `src/aws`: the wired gateway, the mail sender, the ledger and the cadence. */
+/** What other layers use of `src/aws`: the wired gateway, the mail sender, the billing ledger and prices, the metric catalog. */
 export { createAwsGateway, type AwsAdapters, type AwsGatewayDeps } from './aws-gateway.js';
 export { createMailSender, type MailMessage, type MailSender, type MailSenderOptions } from './mail-sender.js';
 export { createMemoryBillingLedger, monthOf, type BillableKind, type BillingLedger, type BillingUsage } from './billing-ledger.js';
