@@ -32,8 +32,11 @@ export interface AssumeRoleRequest {
 /** Assume a role; throws `AwsCallError` (service `sts`) when STS refuses. */
 export type AssumeRole = (request: AssumeRoleRequest) => Promise<AwsCredentials>;
 
-/** Decrypt a sealed secret (owned by the store layer). */
-export type OpenSecret = (sealed: SealedSecret) => string;
+/**
+ * Decrypt a sealed secret (owned by the store layer). The owner is bound into the ciphertext,
+ * so a secret copied onto another tenant's or account's record does not open.
+ */
+export type OpenSecret = (sealed: SealedSecret, owner: { tenantId: string; accountId: string }) => string;
 
 export interface CredentialCacheOptions {
   assumeRole: AssumeRole;
@@ -82,7 +85,7 @@ export function createCredentialCache(options: CredentialCacheOptions): Credenti
 
   function openKeys(target: AccountTarget, accessKeyId: string, secret: SealedSecret): AwsCredentials {
     try {
-      return { accessKeyId, secretAccessKey: options.openSecret(secret) };
+      return { accessKeyId, secretAccessKey: options.openSecret(secret, { tenantId: target.tenantId, accountId: target.id }) };
     } catch (error) {
       // Not the account's fault (the platform cannot read its own store): never 'credentials',
       // which would stop the account until the tenant re-enters keys.

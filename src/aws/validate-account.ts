@@ -31,6 +31,8 @@ export interface ValidateAccountRequest {
   credentials: ConnectionCredentials;
   /** The account id the tenant says it is; a different real one is refused. */
   claimedAwsAccountId?: string;
+  /** Our id of an already stored account, needed to open its sealed secret. */
+  accountId?: string;
 }
 
 /** Validate a connection; throws AppError (bad input, mismatch), AwsCallError (AWS refused) or an abort. */
@@ -59,7 +61,8 @@ export function createAccountValidator(deps: AccountValidatorDeps): ValidateAcco
     }
     if ('secretAccessKey' in spec) return { accessKeyId: spec.accessKeyId, secretAccessKey: spec.secretAccessKey };
     try {
-      return { accessKeyId: spec.accessKeyId, secretAccessKey: deps.openSecret(spec.secret) };
+      if (!request.accountId) throw new AppError('ACCOUNT_ID_REQUIRED', 'validating stored keys needs the account id', { status: 500, expose: false });
+      return { accessKeyId: spec.accessKeyId, secretAccessKey: deps.openSecret(spec.secret, { tenantId: request.tenantId, accountId: request.accountId }) };
     } catch (error) {
       throw new AwsCallError('other', 'sts', 'SecretUnavailable', 'stored AWS secret could not be opened', error);
     }

@@ -25,7 +25,7 @@ t.test('validateAccount returns the real account id (role and keys)', async (t) 
   const byRole = await w.aws.validateAccount({ tenantId: 'acme', credentials: w.role('123456789012').credentials, claimedAwsAccountId: '123456789012' }, live());
   t.equal(byRole.awsAccountId, '123456789012');
   t.match(byRole.arn, /assumed-role\/CloudHealthMonitor\/cloud-health-acme/);
-  const byKeys = await w.aws.validateAccount({ tenantId: 'acme', credentials: w.keys('210987654321').credentials }, live());
+  const byKeys = await w.aws.validateAccount({ tenantId: 'acme', credentials: w.keys('210987654321').credentials, accountId: w.keys('210987654321').id }, live());
   t.equal(byKeys.awsAccountId, '210987654321');
   const plain = await w.aws.validateAccount(
     { tenantId: 'acme', credentials: { type: 'keys', accessKeyId: 'AKIA333333333333SIMK', secretAccessKey: 'typed-in' } },
@@ -37,7 +37,7 @@ t.test('validateAccount returns the real account id (role and keys)', async (t) 
 t.test('a claimed account id that is not the real one is refused with a stable code', async (t) => {
   const w = await startWorld(t);
   const error = await w.aws
-    .validateAccount({ tenantId: 'acme', credentials: w.keys('210987654321').credentials, claimedAwsAccountId: '111111111111' }, live())
+    .validateAccount({ tenantId: 'acme', credentials: w.keys('210987654321').credentials, accountId: w.keys('210987654321').id, claimedAwsAccountId: '111111111111' }, live())
     .catch((e: unknown) => e);
   t.ok(error instanceof AppError);
   t.equal((error as AppError).code, ACCOUNT_MISMATCH);
@@ -57,7 +57,7 @@ t.test('rejected credentials surface as "credentials" (role refused by STS, keys
   const viaRole = await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.role('444444444444'), 'us-east-1', live()), { kind: 'credentials' });
   t.equal(viaRole?.service, 'sts', 'AssumeRole was refused');
   await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.keys('444444444444'), 'us-east-1', live()), { kind: 'credentials', service: 'cloudwatch' });
-  await expectFailure(t, w.aws.validateAccount({ tenantId: 'x', credentials: w.keys('444444444444').credentials }, live()), { kind: 'credentials' });
+  await expectFailure(t, w.aws.validateAccount({ tenantId: 'x', credentials: w.keys('444444444444').credentials, accountId: w.keys('444444444444').id }, live()), { kind: 'credentials' });
   t.same(await w.aws.cloudwatch.describeAlarms(w.role('555555555555'), 'us-east-1', live()).then(() => 'ok'), 'ok', 'other accounts are unaffected');
 });
 
