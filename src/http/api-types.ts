@@ -33,6 +33,18 @@ export interface LoginRequest {
   password: string;
 }
 
+/** POST /api/auth/signup (201): the same whether or not the address was already registered. */
+export interface SignupResponse {
+  status: 'verification_sent';
+  email: string;
+}
+
+/** POST /api/auth/verify (200). */
+export interface VerifyResponse {
+  email: string;
+  emailVerified: true;
+}
+
 /** GET /api/me, and the body of a successful login. */
 export interface Me {
   user: { id: string; email: string; emailVerified: boolean };
@@ -217,6 +229,12 @@ export interface RecommendationPatch {
 /** GET /ops/health without a token. */
 export interface HealthStatus {
   status: 'ok' | 'degraded' | 'down';
+}
+
+/** GET /ops/health with the operator token (or from loopback when no token is configured). */
+export interface HealthDetail extends HealthStatus {
+  fleet: WorkersResponse['fleet'] & { lastReconcileError?: { kind: string; code: string; message: string; at: string } };
+  summary: WorkersResponse['summary'];
 }
 
 /** GET /ops/workers?state=&tenant= */

@@ -1,0 +1,125 @@
+/**
+ * The Koa app: middleware in a fixed order (metrics, errors, security headers, CSRF, body),
+ * then the route table (tenant API, operator endpoint, OpenAPI), then the web dashboard hook,
+ * then Problem 404/405s. Everything it touches comes in through `AppDeps`.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import compose from 'koa-compose';
+import { accountRoutes } from './account-routes.js';
+import type { AppDeps } from './app-deps.js';
+import { authRoutes } from './auth-routes.js';
+import { BackgroundTasks } from './background-tasks.js';
+import { csrfGuard } from './csrf.js';
+import { dataRoutes } from './data-routes.js';
+import { jsonBody } from './json-body.js';
+import { buildOpenApi } from './openapi.js';
+import { requireOperator } from './operator-auth.js';
+import { opsRoutes } from './ops-routes.js';
+import { errorHandler, finalizeStatus } from './problem.js';
+import { createAppMetrics, type AppMetrics } from './prometheus.js';
+import { createMemoryRateLimitStore, DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
+import { recommendationRoutes } from './recommendation-routes.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, registerRoutes, type AnyRoute, type AppState } from './route-spec.js';
+import { securityHeaders } from './security-headers.js';
+import { loadSession, requireSession } from './session-cookie.js';
+import { settingsRoutes } from './settings-routes.js';
+
+/** The API version shown in the OpenAPI document. */
+export const API_VERSION = '1.0.0';
+
+interface AppResources {
+  background: BackgroundTasks;
+  metrics: AppMetrics;
+  closed?: Promise<void>;
+}
+
+const resources = new WeakMap<Koa, AppResources>();
+
+/**
+ * Release what an app holds beyond its sockets: wait for background work (emails being sent)
+ * and stop the event-loop monitor. Idempotent; `startHttpServer().close()` calls it.
+ */
+export function closeApp(app: Koa): Promise<void> {
+  const held = resources.get(app);
+  if (!held) return Promise.resolve();
+  held.closed ??= (async () => {
+    await held.background.drain();
+    held.metrics.close();
+  })();
+  return held.closed;
+}
+
+/** Wait for the app's background work (tests use it after signup or resend). */
+export function drainBackground(app: Koa): Promise<void> {
+  return resources.get(app)?.background.drain() ?? Promise.resolve();
+}
+
+/** Build the app. Nothing listens until `startHttpServer`. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log.child({ component: 'http' });
+  const publicUrl = new URL(deps.publicUrl);
+  const https = publicUrl.protocol === 'https:';
+  const app = new Koa<AppState>({ proxy: deps.trustProxy ?? false });
+  // Errors are answered and logged by errorHandler; what reaches here is a socket-level failure.
+  app.on('error', (error: unknown) => log.debug({ err: error }, 'http stream error'));
+
+  const background = new BackgroundTasks(log);
+  const metrics = createAppMetrics(deps.health);
+  const rc: RouteContext = {
+    deps: { ...deps, log },
+    now,
+    limiter: new RateLimiter(deps.rateLimitStore ?? createMemoryRateLimitStore(), now),
+    limits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
+    secureCookies: https,
+    background,
+    cached: (tenantId, key, load) => deps.store.cache.read(tenantId, key, load),
+  };
+
+  const routes: AnyRoute[] = [
+    ...authRoutes(rc),
+    ...settingsRoutes(rc),
+    ...accountRoutes(rc),
+    ...dataRoutes(rc),
+    ...recommendationRoutes(rc),
+    ...opsRoutes(rc, metrics),
+  ];
+  let document: Record<string, unknown> | undefined;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/api/openapi.json',
+      summary: 'This document',
+      tag: 'meta',
+      auth: 'public',
+      responses: { 200: 'OpenAPI 3.1 document' },
+      handler(ctx) {
+        document ??= buildOpenApi(routes, { publicUrl: publicUrl.origin, version: API_VERSION });
+        ctx.body = document;
+      },
+    }),
+  );
+
+  const router = new Router<AppState>();
+  registerRoutes(router, routes, {
+    public: (_ctx, next) => next(),
+    session: compose([loadSession(deps.store.sessions), requireSession]),
+    operator: requireOperator(deps.operatorToken),
+  });
+
+  app.use(metrics.middleware);
+  app.use(errorHandler(log));
+  app.use(securityHeaders({ https }));
+  app.use(finalizeStatus());
+  app.use(csrfGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo' }));
+  app.use(jsonBody(deps.bodyLimit !== undefined ? { limit: deps.bodyLimit } : {}));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  // HOOK: the web dashboard (src/http/static-web.ts, web/dist) — after every API route.
+  if (deps.web) app.use(deps.web as Koa.Middleware<AppState>);
+
+  resources.set(app as unknown as Koa, { background, metrics });
+  return app;
+}

@@ -1,0 +1,168 @@
+/**
+ * Sign-up, email verification, login and logout. Nothing here tells a caller whether an email
+ * is registered: signup and resend answer the same either way (the mail is sent after the
+ * answer), and a login with an unknown email or a wrong password is one `INVALID_CREDENTIALS`
+ * after one scrypt either way. Only a correct password learns that the email is unverified.
+ */
+import { AppError } from '../domain/errors.js';
+import type { Me } from './api-types.js';
+import { clientError } from './problem.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, type AnyRoute } from './route-spec.js';
+import { loginSchema, resendSchema, signupSchema, verifySchema } from './schemas.js';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, sessionOf } from './session-cookie.js';
+import { profileOf, updateProfile } from './user-profile.js';
+import { sendVerification } from './verification-mail.js';
+import { meView } from './views.js';
+
+const invalidToken = () => clientError(400, 'INVALID_TOKEN', 'the link is invalid, already used or expired; ask for a new one');
+const isCode = (error: unknown, code: string) => error instanceof AppError && error.code === code;
+
+/** Me of a session, or 401 when its user or tenant is gone. */
+export async function currentMe(rc: RouteContext, session: { tenantId: string; userId: string }): Promise<Me> {
+  const [user, tenant] = await Promise.all([
+    rc.deps.store.users.get(session.tenantId, session.userId),
+    rc.deps.store.tenants.get(session.tenantId),
+  ]);
+  if (!user || !tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+  return meView(user, tenant);
+}
+
+/** The auth routes. */
+export function authRoutes(rc: RouteContext): AnyRoute[] {
+  const { store } = rc.deps;
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/signup',
+      summary: 'Create a user and its tenant; sends a verification email',
+      tag: 'auth',
+      auth: 'public',
+      body: signupSchema,
+      responses: { 201: 'SignupResponse', 400: 'Problem', 429: 'Problem' },
+      async handler(ctx, { body }) {
+        await rc.limiter.consume(`signup:ip:${ctx.ip}`, rc.limits.signupPerIp);
+        await rc.limiter.consume(`signup:email:${body.email}`, rc.limits.signupPerEmail);
+        const existing = await store.users.findByEmail(body.email);
+        if (existing) {
+          // As costly as creating one (one scrypt), and no sign of the address being taken.
+          await store.users.authenticate(body.email, body.password);
+          if (!existing.emailVerified) {
+            rc.background.run('signup-reverify', () => sendVerification(rc, { tenantId: existing.tenantId, userId: existing.id, email: existing.email }));
+          }
+        } else {
+          const tenant = await store.tenants.create({ name: body.organization });
+          try {
+            const user = await store.users.create({ tenantId: tenant.id, email: body.email, password: body.password });
+            rc.background.run('signup-verify', () =>
+              sendVerification(rc, { tenantId: tenant.id, userId: user.id, email: user.email, organization: body.organization }),
+            );
+            rc.deps.log.info({ tenant: tenant.id, user: user.id }, 'user signed up');
+          } catch (error) {
+            // Lost a race for the address: answer as if it had worked (the tenant stays empty).
+            if (!isCode(error, 'EMAIL_TAKEN')) throw error;
+          }
+        }
+        ctx.status = 201;
+        ctx.body = { status: 'verification_sent', email: body.email };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/verify',
+      summary: 'Confirm an email address with the token from the verification email (single use, 24 h)',
+      tag: 'auth',
+      auth: 'public',
+      body: verifySchema,
+      responses: { 200: 'VerifyResponse', 400: 'Problem (INVALID_TOKEN)', 409: 'Problem (EMAIL_TAKEN)' },
+      async handler(ctx, { body }) {
+        const record = await store.tokens.consume(body.token, 'verify_email');
+        if (!record) throw invalidToken();
+        const user = await store.users.get(record.tenantId, record.userId);
+        if (!user) throw invalidToken();
+        if (record.email === user.email) {
+          if (!(await store.users.markEmailVerified(user.tenantId, user.id, record.email))) throw invalidToken();
+        } else {
+          // A change of address: only the latest pending one may be confirmed.
+          if (profileOf(user).pendingEmail !== record.email) throw invalidToken();
+          await store.users.changeEmail(user.tenantId, user.id, record.email);
+          await store.users.markEmailVerified(user.tenantId, user.id, record.email);
+          await updateProfile(store.users, user.tenantId, user.id, { pendingEmail: null });
+        }
+        rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'email verified');
+        ctx.body = { email: record.email, emailVerified: true };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/resend',
+      summary: 'Send the verification email again (202 whether or not the address is registered)',
+      tag: 'auth',
+      auth: 'public',
+      body: resendSchema,
+      responses: { 202: 'Accepted', 400: 'Problem', 429: 'Problem' },
+      async handler(ctx, { body }) {
+        await rc.limiter.consume(`resend:ip:${ctx.ip}`, rc.limits.resendPerIp);
+        await rc.limiter.consume(`resend:email:${body.email}`, rc.limits.resendPerEmail);
+        rc.background.run('resend-verify', async () => {
+          const user = await store.users.findByEmail(body.email);
+          if (user && !user.emailVerified) await sendVerification(rc, { tenantId: user.tenantId, userId: user.id, email: user.email });
+        });
+        ctx.status = 202;
+        ctx.body = { status: 'accepted' };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/login',
+      summary: 'Sign in; sets the HttpOnly `sid` session cookie',
+      tag: 'auth',
+      auth: 'public',
+      body: loginSchema,
+      responses: { 200: 'Me', 401: 'Problem (INVALID_CREDENTIALS)', 403: 'Problem (EMAIL_NOT_VERIFIED)', 429: 'Problem (RATE_LIMITED)' },
+      async handler(ctx, { body }) {
+        await rc.limiter.consume(`login:ip:${ctx.ip}`, rc.limits.loginPerIp);
+        const failures = `login:email:${body.email}`;
+        await rc.limiter.check(failures, rc.limits.loginFailuresPerEmail);
+        const user = await store.users.authenticate(body.email, body.password);
+        if (!user) {
+          await rc.limiter.hit(failures, rc.limits.loginFailuresPerEmail);
+          throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
+        }
+        if (!user.emailVerified) throw clientError(403, 'EMAIL_NOT_VERIFIED', 'confirm your email address first; we can send the link again');
+        await rc.limiter.reset(failures);
+        const tenant = await store.tenants.get(user.tenantId);
+        if (!tenant) throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
+        const { token, session } = await store.sessions.create({ tenantId: user.tenantId, userId: user.id });
+        ctx.set('Set-Cookie', sessionCookie(token, new Date(session.expiresAt), { secure: rc.secureCookies, now: rc.now() }));
+        rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'user signed in');
+        ctx.body = meView(user, tenant);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/logout',
+      summary: 'Sign out: the session is revoked on the server and the cookie cleared',
+      tag: 'auth',
+      auth: 'public',
+      responses: { 204: 'No content' },
+      async handler(ctx) {
+        const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
+        if (token) await store.sessions.revoke(token);
+        ctx.set('Set-Cookie', clearedSessionCookie({ secure: rc.secureCookies }));
+        ctx.status = 204;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/me',
+      summary: 'The signed-in user and tenant',
+      tag: 'auth',
+      auth: 'session',
+      responses: { 200: 'Me', 401: 'Problem (UNAUTHENTICATED)' },
+      async handler(ctx) {
+        ctx.body = await currentMe(rc, sessionOf(ctx));
+      },
+    }),
+  ];
+}

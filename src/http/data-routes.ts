@@ -1,0 +1,177 @@
+/**
+ * The dashboard's reads: overview, metrics, costs and findings. Every read is scoped to the
+ * session's tenant; an account id from the query must be one of that tenant's, and a findings
+ * cursor is bound to the tenant and the filters it was issued for (the store checks it).
+ */
+import { detectCostSpikes, resolveThresholds } from '../rules/index.js';
+import type { SeriesDescriptor } from '../store/index.js';
+import type { CostsResponse, FindingsPage, MetricSeriesView, MetricsResponse } from './api-types.js';
+import { tenantOf } from './account-routes.js';
+import { buildOverview } from './overview.js';
+import { clientError } from './problem.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, type AnyRoute } from './route-spec.js';
+import { costsQuerySchema, findingsQuerySchema, metricsQuerySchema } from './schemas.js';
+import { sessionOf } from './session-cookie.js';
+import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
+import { findingView } from './views.js';
+
+function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
+  return {
+    accountId,
+    region: s.region,
+    namespace: s.metric.namespace,
+    metric: s.metric.metricName,
+    resourceId: s.resourceId,
+    stat: s.metric.stat,
+    periodSec: s.periodSec,
+    points: s.points ?? [],
+  };
+}
+
+/** The data routes. */
+export function dataRoutes(rc: RouteContext): AnyRoute[] {
+  const { store } = rc.deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/overview',
+      summary: 'Health, collectors, findings, cost per account; top recommendations; monitoring cost',
+      tag: 'data',
+      auth: 'session',
+      responses: { 200: 'Overview', 401: 'Problem' },
+      async handler(ctx) {
+        ctx.body = await buildOverview(rc, await tenantOf(rc, sessionOf(ctx).tenantId));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/metrics',
+      summary: 'Without resourceId: the series that can be charted (no points); with accountId, metric and resourceId: the points',
+      tag: 'data',
+      auth: 'session',
+      query: metricsQuerySchema,
+      responses: { 200: 'MetricsResponse', 400: 'Problem', 401: 'Problem', 404: 'Problem' },
+      async handler(ctx, { query }) {
+        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+        const now = rc.now();
+        const to = query.to ? Date.parse(query.to) : now;
+        const from = query.from ? Date.parse(query.from) : to - DAY_MS;
+        if (!(from < to) || to - from > 31 * DAY_MS) throw clientError(400, 'INVALID_RANGE', 'from must be before to, at most 31 days apart');
+        const accounts = query.accountId ? [ownAccount(tenant, query.accountId)] : tenant.accounts;
+        const catalogs = await Promise.all(
+          accounts.map(async (account) => ({
+            account,
+            series: await rc.cached(tenant.id, `metrics:catalog:${account.id}`, () => store.metrics.catalog(tenant.id, account.id)),
+          })),
+        );
+        const matches = (s: SeriesDescriptor) =>
+          (!query.region || s.region === query.region) &&
+          (!query.namespace || s.metric.namespace === query.namespace) &&
+          (!query.metric || s.metric.metricName === query.metric) &&
+          (!query.resourceId || s.resourceId === query.resourceId);
+        let series: MetricSeriesView[];
+        if (!query.resourceId) {
+          series = catalogs.flatMap(({ account, series: list }) => list.filter(matches).map((s) => seriesView(account.id, s)));
+        } else {
+          if (!query.accountId || !query.metric) throw clientError(400, 'VALIDATION_FAILED', 'with resourceId, give accountId and metric too');
+          const namespace = query.namespace ?? catalogs[0]?.series.find(matches)?.metric.namespace;
+          if (!namespace) throw clientError(404, 'NOT_FOUND', 'no such series; give namespace when it is not in the catalog');
+          const key = `metrics:points:${JSON.stringify([query.accountId, namespace, query.metric, query.resourceId, from, to])}`;
+          const found = await rc.cached(tenant.id, key, () =>
+            store.metrics.query(tenant.id, {
+              accountId: query.accountId!,
+              namespace,
+              metricName: query.metric!,
+              resourceId: query.resourceId!,
+              from: new Date(from).toISOString(),
+              to: new Date(to).toISOString(),
+            }),
+          );
+          series = found.filter((s) => !query.region || s.region === query.region).map((s) => seriesView(query.accountId!, s));
+        }
+        const body: MetricsResponse = { from: new Date(from).toISOString(), to: new Date(to).toISOString(), series };
+        ctx.body = body;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/costs',
+      summary: 'Daily cost by service and account in [from, to) (default the last 30 days), forecast, month to date, spikes',
+      tag: 'data',
+      auth: 'session',
+      query: costsQuerySchema,
+      responses: { 200: 'CostsResponse', 400: 'Problem', 401: 'Problem', 404: 'Problem' },
+      async handler(ctx, { query }) {
+        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+        const now = rc.now();
+        const to = query.to ?? dayOf(now + DAY_MS);
+        const from = query.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS);
+        if (query.accountId) ownAccount(tenant, query.accountId);
+        const inAccount = <T extends { accountId: string }>(row: T) => !query.accountId || row.accountId === query.accountId;
+        const [rows, recent, allForecasts] = await Promise.all([
+          rc.cached(tenant.id, `costs:range:${from}:${to}`, () => store.costs.daily(tenant.id, { start: from, end: to })),
+          recentCosts(rc, tenant.id),
+          forecasts(rc, tenant.id),
+        ]);
+        const daily = rows.filter(inAccount).map((row) => ({ day: row.day, service: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
+        const byService = [...sumBy(daily, (row) => row.service, (row) => row.amountUsd)]
+          .map(([service, total]) => ({ service, totalUsd: usd(total) }))
+          .sort((a, b) => b.totalUsd - a.totalUsd || a.service.localeCompare(b.service));
+        const today = dayOf(now);
+        const monthToDate = recent.rows.filter((row) => inAccount(row) && row.day.startsWith(today.slice(0, 7)) && row.day <= today);
+        const own = allForecasts.filter(inAccount);
+        const thresholds = resolveThresholds({});
+        const accountIds = query.accountId ? [query.accountId] : tenant.accounts.map((a) => a.id);
+        const spikes = accountIds
+          .flatMap((accountId) =>
+            detectCostSpikes({ accountId, now: new Date(now), dailyCosts: recent.rows.filter((row) => row.accountId === accountId) }, thresholds),
+          )
+          .filter((spike) => spike.day >= from && spike.day < to)
+          .map((spike) => ({ day: spike.day, service: spike.service, amountUsd: usd(spike.amountUsd), baselineUsd: usd(spike.meanUsd) }));
+        const body: CostsResponse = {
+          from,
+          to,
+          daily,
+          byService,
+          forecast:
+            own.length === 0
+              ? null
+              : {
+                  start: own.map((f) => f.start).sort()[0] ?? '',
+                  end: own.map((f) => f.end).sort().at(-1) ?? '',
+                  meanUsd: usd(own.reduce((sum, f) => sum + f.meanUsd, 0)),
+                  ...(own.every((f) => f.lowerUsd !== undefined) ? { lowerUsd: usd(own.reduce((sum, f) => sum + (f.lowerUsd ?? 0), 0)) } : {}),
+                  ...(own.every((f) => f.upperUsd !== undefined) ? { upperUsd: usd(own.reduce((sum, f) => sum + (f.upperUsd ?? 0), 0)) } : {}),
+                },
+          monthToDateUsd: usd(monthToDate.reduce((sum, row) => sum + row.amountUsd, 0)),
+          spikes,
+        };
+        ctx.body = body;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/findings',
+      summary: 'GuardDuty findings, most severe first; filter by severity bands and status; cursor pagination',
+      tag: 'data',
+      auth: 'session',
+      query: findingsQuerySchema,
+      responses: { 200: 'FindingsPage', 400: 'Problem (INVALID_CURSOR, VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem' },
+      async handler(ctx, { query }) {
+        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+        if (query.accountId) ownAccount(tenant, query.accountId);
+        const request = {
+          status: query.status ?? 'open',
+          ...(query.severity && query.severity.length > 0 ? { severity: query.severity } : {}),
+          ...(query.accountId ? { accountId: query.accountId } : {}),
+          limit: query.limit ?? 50,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        };
+        const page = await rc.cached(tenant.id, `findings:page:${JSON.stringify(request)}`, () => store.findings.query(tenant.id, request));
+        const body: FindingsPage = { items: page.items.map(findingView), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
+        ctx.body = body;
+      },
+    }),
+  ];
+}

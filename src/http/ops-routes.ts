@@ -1,0 +1,159 @@
+/**
+ * The operator endpoint: health (status alone for anyone, detail for the operator), the worker
+ * registry, a tenant restart and Prometheus metrics; and, in demo mode only, the simulator's
+ * outbox. Auth is `requireOperator` (operator-auth.ts).
+ */
+import type { ErrorInfo, TenantHealth } from '../actors/index.js';
+import type { HealthDetail, HealthStatus, WorkersResponse } from './api-types.js';
+import type { AppMetrics } from './prometheus.js';
+import { isLoopbackClient, operatorStanding } from './operator-auth.js';
+import { clientError } from './problem.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, type AnyRoute } from './route-spec.js';
+import { workersQuerySchema } from './schemas.js';
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const errorView = (error: ErrorInfo) => ({ kind: error.kind, code: error.code, message: error.message, at: iso(error.at) ?? '' });
+
+function workerView(tenant: TenantHealth): WorkersResponse['workers'][number] {
+  return {
+    tenantId: tenant.tenantId,
+    state: tenant.state,
+    restarts: tenant.restarts,
+    ...(tenant.parkedUntil !== undefined ? { parkedUntil: iso(tenant.parkedUntil) } : {}),
+    ...(tenant.lastError ? { lastError: errorView(tenant.lastError) } : {}),
+    breakers: { ...tenant.breakers },
+    accounts: Object.fromEntries(Object.entries(tenant.accounts).map(([id, a]) => [id, { status: a.status, ...(a.reason ? { reason: a.reason } : {}) }])),
+    collectors: Object.fromEntries(
+      Object.entries(tenant.collectors).map(([kind, c]) => [
+        kind,
+        {
+          state: c.state,
+          restarts: c.restarts,
+          runs: c.runs,
+          failures: { ...c.failures } as Record<string, number>,
+          ...(c.lastRunAt !== undefined ? { lastRunAt: iso(c.lastRunAt) } : {}),
+          ...(c.lastDurationMs !== undefined ? { lastDurationMs: c.lastDurationMs } : {}),
+          ...(c.lastSuccessAt !== undefined ? { lastSuccessAt: iso(c.lastSuccessAt) } : {}),
+          ...(c.nextRunAt !== undefined ? { nextRunAt: iso(c.nextRunAt) } : {}),
+          ...(c.parkedUntil !== undefined ? { parkedUntil: iso(c.parkedUntil) } : {}),
+          ...(c.lastError ? { lastError: errorView(c.lastError) } : {}),
+        },
+      ]),
+    ),
+  };
+}
+
+/** The operator and demo routes. */
+export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
+  const { health } = rc.deps;
+
+  function status(): HealthStatus['status'] {
+    if (health.shuttingDown?.()) return 'down';
+    const fleet = health.fleet;
+    // Not ready until the first reconcile brought the tenants up.
+    if (fleet.lastReconcileAt === undefined) return 'down';
+    if (fleet.lastReconcileError && fleet.lastReconcileError.at >= fleet.lastReconcileAt) return 'degraded';
+    return 'ok';
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/ops/health',
+      summary: 'Readiness: 200 when serving (ok or degraded), 503 when down; detail with the operator token',
+      tag: 'operator',
+      auth: 'public',
+      responses: { 200: 'HealthStatus | HealthDetail', 503: 'HealthStatus | HealthDetail' },
+      handler(ctx) {
+        const current = status();
+        ctx.status = current === 'down' ? 503 : 200;
+        if (operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') {
+          const body: HealthStatus = { status: current };
+          ctx.body = body;
+          return;
+        }
+        const fleet = health.fleet;
+        const detail: HealthDetail = {
+          status: current,
+          fleet: {
+            tenants: fleet.tenants,
+            ...(fleet.lastReconcileAt !== undefined ? { lastReconcileAt: iso(fleet.lastReconcileAt) } : {}),
+            ...(fleet.lastReconcileError ? { lastReconcileError: errorView(fleet.lastReconcileError) } : {}),
+          },
+          summary: health.registry.summary(),
+        };
+        ctx.body = detail;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/ops/workers',
+      summary: 'Every tenant and collector: state, restarts, last success and error, breakers, next run',
+      tag: 'operator',
+      auth: 'operator',
+      query: workersQuerySchema,
+      responses: { 200: 'WorkersResponse', 400: 'Problem', 401: 'Problem', 403: 'Problem' },
+      handler(ctx, { query }) {
+        const fleet = health.fleet;
+        const tenants = health.registry.list({ ...(query.tenant ? { tenantId: query.tenant } : {}), ...(query.state ? { state: query.state } : {}) });
+        const body: WorkersResponse = {
+          summary: health.registry.summary(),
+          fleet: {
+            tenants: fleet.tenants,
+            ...(fleet.lastReconcileAt !== undefined ? { lastReconcileAt: iso(fleet.lastReconcileAt) } : {}),
+            ...(fleet.lastReconcileError ? { lastReconcileError: { code: fleet.lastReconcileError.code, message: fleet.lastReconcileError.message, at: iso(fleet.lastReconcileError.at) ?? '' } } : {}),
+          },
+          workers: tenants.map(workerView),
+        };
+        ctx.body = body;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/ops/tenants/:id/restart',
+      summary: 'Stop and start a tenant afresh (its restart counters reset)',
+      tag: 'operator',
+      auth: 'operator',
+      responses: { 202: 'Accepted', 401: 'Problem', 403: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      handler(ctx, { params }) {
+        const tenantId = params.id ?? '';
+        if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId) || !health.restartTenant(tenantId)) {
+          throw clientError(404, 'NOT_FOUND', 'no such tenant running on this instance');
+        }
+        rc.deps.log.info({ tenant: tenantId }, 'operator restarted a tenant');
+        ctx.status = 202;
+        ctx.body = { status: 'restarting', tenantId };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics (text exposition format)',
+      tag: 'operator',
+      auth: 'operator',
+      responses: { 200: 'text/plain; version=0.0.4', 401: 'Problem', 403: 'Problem' },
+      async handler(ctx) {
+        ctx.body = await metrics.registry.metrics();
+        ctx.type = metrics.registry.contentType;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/dev/outbox',
+      summary: 'Demo mode only: the emails the simulated SES captured (404 in production)',
+      tag: 'meta',
+      auth: 'public',
+      responses: { 200: 'SentEmail[]', 403: 'Problem', 404: 'Problem' },
+      handler(ctx) {
+        const outbox = rc.deps.outbox;
+        if (rc.deps.mode !== 'demo' || !outbox) throw clientError(404, 'NOT_FOUND', 'no such resource');
+        // The outbox holds verification links: local clients, or the operator.
+        if (!isLoopbackClient(ctx) && operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') {
+          throw clientError(403, 'FORBIDDEN', 'the outbox answers local clients or the operator only');
+        }
+        ctx.body = outbox();
+      },
+    }),
+  ];
+}

@@ -1,0 +1,101 @@
+/**
+ * GET /api/overview: per account its health (CloudWatch alarm states), collectors, open
+ * findings by band and cost; the top open recommendations; and what the monitoring itself
+ * costs the tenant this month.
+ */
+import type { CollectorHealth, TenantHealth } from '../actors/index.js';
+import { estimateFeeUsd } from '../aws/index.js';
+import type { TenantRecord } from '../store/index.js';
+import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview } from './api-types.js';
+import { currentRecommendations } from './recommendations.js';
+import type { RouteContext } from './route-context.js';
+import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, stateSnapshot, usd } from './tenant-data.js';
+import { accountView } from './views.js';
+
+const COLLECTORS: CollectorName[] = ['metrics', 'cost', 'security'];
+const MAX_ALARMS_SHOWN = 50;
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function collectorStatus(health: CollectorHealth | undefined, lastRunOfAccount: string | undefined): CollectorStatus {
+  const lastSuccessAt = lastRunOfAccount ?? iso(health?.lastSuccessAt);
+  return {
+    // No entry: this instance does not run the tenant (another holds its lease) or it has not started.
+    state: health?.state ?? 'unknown',
+    ...(lastSuccessAt ? { lastSuccessAt } : {}),
+    ...(health?.nextRunAt !== undefined ? { nextRunAt: iso(health.nextRunAt) } : {}),
+    ...(health?.lastError
+      ? { lastError: { kind: health.lastError.kind, code: health.lastError.code, message: health.lastError.message, at: iso(health.lastError.at) ?? '' } }
+      : {}),
+  };
+}
+
+/** What monitoring costs the tenant this month, projected to the month's end at the current pace. */
+export async function monitoringCost(rc: RouteContext, tenantId: string): Promise<MonitoringCost> {
+  const now = rc.now();
+  const month = dayOf(now).slice(0, 7);
+  const counts = await rc.deps.billing.usage(tenantId, month);
+  const fee = estimateFeeUsd(counts);
+  const start = monthStartOf(now);
+  const next = new Date(start);
+  next.setUTCMonth(next.getUTCMonth() + 1);
+  // At least one day elapsed: a projection from the first hours of a month would be noise.
+  const elapsed = Math.max(now - start, DAY_MS);
+  return {
+    month,
+    costExplorerRequests: counts.costExplorerRequests,
+    getMetricDataMetrics: counts.getMetricDataMetrics,
+    estimatedFeeUsd: fee,
+    projectedFeeUsd: usd((fee * (next.getTime() - start)) / elapsed),
+  };
+}
+
+/** Build the overview of a tenant. */
+export async function buildOverview(rc: RouteContext, tenant: TenantRecord): Promise<Overview> {
+  const now = rc.now();
+  const health: TenantHealth | undefined = rc.deps.health.registry.get(tenant.id);
+  const [snapshot, counts, costs, allForecasts, recommendations, cost] = await Promise.all([
+    stateSnapshot(rc, tenant.id),
+    findingCounts(rc, tenant.id),
+    recentCosts(rc, tenant.id),
+    forecasts(rc, tenant.id),
+    currentRecommendations(rc, tenant),
+    monitoringCost(rc, tenant.id),
+  ]);
+  const today = dayOf(now);
+  const month = today.slice(0, 7);
+  const accounts = tenant.accounts.map((account): AccountOverview => {
+    const alarms = snapshot.alarms.filter((s) => s.accountId === account.id).flatMap((s) => s.alarms);
+    const byState = { OK: 0, ALARM: 0, INSUFFICIENT_DATA: 0 };
+    for (const alarm of alarms) byState[alarm.state] += 1;
+    const notOk = alarms.filter((a) => a.state !== 'OK');
+    const shown = [...notOk, ...alarms.filter((a) => a.state === 'OK')].slice(0, MAX_ALARMS_SHOWN);
+    const rows = costs.rows.filter((row) => row.accountId === account.id && row.day.startsWith(month) && row.day <= today);
+    const monthToDate = rows.reduce((sum, row) => sum + row.amountUsd, 0);
+    const forecast = allForecasts.find((f) => f.accountId === account.id);
+    // Cost Explorer's forecast covers today to the month's end: add the actuals before it.
+    const usable = forecast !== undefined && forecast.start.startsWith(month) && Number.isFinite(forecast.meanUsd);
+    const forecastMonth = usable ? rows.filter((row) => row.day < forecast.start).reduce((sum, row) => sum + row.amountUsd, 0) + forecast.meanUsd : null;
+    const runs = snapshot.runs.filter((run) => run.accountId === account.id);
+    const collectors = Object.fromEntries(
+      COLLECTORS.map((kind) => [kind, collectorStatus(health?.collectors[kind], runs.find((run) => run.collector === kind)?.collectedAt)]),
+    ) as Record<CollectorName, CollectorStatus>;
+    return {
+      account: accountView(account, tenant.createdAt),
+      health: {
+        ok: byState.OK,
+        alarm: byState.ALARM,
+        insufficientData: byState.INSUFFICIENT_DATA,
+        alarms: shown.map((a) => ({ name: a.name, region: a.region, state: a.state, ...(a.reason ? { reason: a.reason } : {}) })),
+      },
+      collectors,
+      findingsBySeverity: counts.get(account.id) ?? { low: 0, medium: 0, high: 0, critical: 0 },
+      cost: { monthToDateUsd: usd(monthToDate), forecastMonthUsd: forecastMonth === null ? null : usd(forecastMonth), currency: 'USD' },
+    };
+  });
+  return {
+    generatedAt: new Date(now).toISOString(),
+    accounts,
+    topRecommendations: recommendations.filter((r) => r.status === 'open').slice(0, 5),
+    monitoringCost: cost,
+  };
+}

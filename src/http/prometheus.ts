@@ -1,0 +1,166 @@
+/**
+ * The /metrics registry, one per app (never prom-client's global one, so tests can build many
+ * apps). Runtime figures are read from the health registry when Prometheus scrapes, not pushed:
+ * the actors keep updating their registry synchronously and know nothing of Prometheus.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type Koa from 'koa';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppHealth } from './app-deps.js';
+
+/** The registry and the HTTP middleware that feeds its request histogram. */
+export interface AppMetrics {
+  registry: Registry;
+  /** Observe every request's latency by method, route template and status. */
+  middleware: Koa.Middleware;
+  /** Stop the event-loop monitor. Idempotent. */
+  close(): void;
+}
+
+/** Mirror a running total into a counter at scrape time. */
+function setCounter(counter: Counter<string>, values: [Record<string, string>, number][]): void {
+  counter.reset();
+  for (const [labels, value] of values) if (value > 0) counter.inc(labels, value);
+}
+
+/** Create the registry. `prefix` defaults to `cloud_health_`. */
+export function createAppMetrics(health: AppHealth, options: { prefix?: string } = {}): AppMetrics {
+  const prefix = options.prefix ?? 'cloud_health_';
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: `${prefix}process_` });
+  const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  const { registry: workers } = health;
+
+  const requests = new Histogram({
+    name: `${prefix}http_request_duration_seconds`,
+    help: 'HTTP request latency by method, route template and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: `${prefix}event_loop_delay_p99_seconds`,
+    help: 'Event-loop delay, 99th percentile since the last scrape',
+    registers: [registry],
+    collect() {
+      this.set(loop.percentile(99) / 1e9);
+      loop.reset();
+    },
+  });
+  new Gauge({
+    name: `${prefix}tenants`,
+    help: 'Tenants by supervision state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const [state, n] of Object.entries(workers.summary().tenants)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: `${prefix}collectors`,
+    help: 'Collectors by state',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const [state, n] of Object.entries(workers.summary().collectors)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: `${prefix}breakers`,
+    help: 'Circuit breakers (per tenant and AWS service) by state',
+    labelNames: ['service', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const tenant of workers.list()) {
+        for (const [service, state] of Object.entries(tenant.breakers)) counts.set(`${service}\u0000${state}`, (counts.get(`${service}\u0000${state}`) ?? 0) + 1);
+      }
+      for (const [key, n] of counts) {
+        const [service = '', state = ''] = key.split('\u0000');
+        this.set({ service, state }, n);
+      }
+    },
+  });
+  new Counter({
+    name: `${prefix}collector_runs_total`,
+    help: 'Collector runs by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      setCounter(this, Object.entries(workers.counters.collectorRuns).map(([kind, n]) => [{ kind }, n]));
+    },
+  });
+  new Counter({
+    name: `${prefix}collector_failures_total`,
+    help: 'Failed collector runs by collector and failure kind',
+    labelNames: ['collector', 'kind'],
+    registers: [registry],
+    collect() {
+      setCounter(
+        this,
+        Object.entries(workers.counters.collectorFailures).map(([key, n]) => {
+          const [collector = '', kind = ''] = key.split(':');
+          return [{ collector, kind }, n ?? 0];
+        }),
+      );
+    },
+  });
+  new Counter({
+    name: `${prefix}restarts_total`,
+    help: 'Supervised restarts by level',
+    labelNames: ['level'],
+    registers: [registry],
+    collect() {
+      setCounter(this, [
+        [{ level: 'collector' }, workers.counters.collectorRestarts],
+        [{ level: 'tenant' }, workers.counters.tenantRestarts],
+      ]);
+    },
+  });
+  new Counter({
+    name: `${prefix}aws_calls_total`,
+    help: 'AWS calls made by the collectors, by service',
+    labelNames: ['service'],
+    registers: [registry],
+    collect() {
+      setCounter(this, Object.entries(workers.counters.awsCalls).map(([service, n]) => [{ service }, n ?? 0]));
+    },
+  });
+  if (health.billableTotals) {
+    const totals = health.billableTotals;
+    new Counter({
+      name: `${prefix}aws_billable_units_total`,
+      help: 'Billable AWS units the monitoring caused (Cost Explorer requests, GetMetricData metrics)',
+      labelNames: ['unit'],
+      registers: [registry],
+      collect() {
+        const counts = totals();
+        setCounter(this, [
+          [{ unit: 'ce_request' }, counts.costExplorerRequests],
+          [{ unit: 'getmetricdata_metric' }, counts.getMetricDataMetrics],
+        ]);
+      },
+    });
+  }
+
+  let closed = false;
+  return {
+    registry,
+    middleware: async (ctx, next) => {
+      const end = requests.startTimer();
+      try {
+        await next();
+      } finally {
+        // The route template, never the raw path: ids in paths would explode the label set.
+        end({ method: ctx.method, route: ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', status: String(ctx.status) });
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      loop.disable();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** What every route module gets: the app's dependencies plus the per-app helpers built from them. */
+import type { AppDeps } from './app-deps.js';
+import type { BackgroundTasks } from './background-tasks.js';
+import type { AuthRateLimits, RateLimiter } from './rate-limiter.js';
+
+export interface RouteContext {
+  deps: AppDeps;
+  now(): number;
+  limiter: RateLimiter;
+  limits: AuthRateLimits;
+  /** True when the public URL is https: cookies get `Secure`. */
+  secureCookies: boolean;
+  background: BackgroundTasks;
+  /** A tenant read through the store's cache (`key` names the query and its parameters). */
+  cached<T>(tenantId: string, key: string, load: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,101 @@
+/**
+ * The zod schemas of every request body and query: validated at the edge, and turned into
+ * JSON Schema for /api/openapi.json. Objects are strict, so a misspelt field is an error rather
+ * than silently ignored.
+ */
+import { z } from 'zod';
+
+const email = z.string().trim().toLowerCase().min(3).max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address');
+/** NIST SP 800-63B: at least 8 characters, no composition rules; capped to bound the hashing. */
+const newPassword = z.string().min(8, 'at least 8 characters').max(200);
+const anyPassword = z.string().min(1).max(200);
+const token = z.string().min(16).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not a token');
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'not an AWS region name');
+const regions = z.array(region).min(1).max(30);
+const accountName = z.string().trim().min(1).max(100);
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');
+
+export const signupSchema = z.strictObject({
+  email,
+  password: newPassword,
+  organization: z.string().trim().min(1).max(100),
+});
+export const verifySchema = z.strictObject({ token });
+export const resendSchema = z.strictObject({ email });
+export const loginSchema = z.strictObject({ email, password: anyPassword });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const settingsUpdateSchema = z.strictObject({
+  email: email.optional(),
+  notifications: z
+    .strictObject({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() })
+    .partial()
+    .optional(),
+  digestHour: z.number().int().min(0).max(23).optional(),
+  timezone: z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone').optional(),
+  monthlyBudgetUsd: z.number().positive().max(1e9).nullable().optional(),
+});
+
+export const connectAccountSchema = z.union([
+  z.strictObject({
+    name: accountName,
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'not an IAM role ARN'),
+    regions,
+  }),
+  z.strictObject({
+    name: accountName,
+    accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'not an access key id'),
+    secretAccessKey: z.string().min(16).max(256),
+    regions,
+  }),
+]);
+
+const isoTime = z.string().max(40).refine((text) => Number.isFinite(Date.parse(text)), 'not an ISO-8601 time');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a YYYY-MM-DD day');
+
+export const metricsQuerySchema = z.strictObject({
+  accountId: id.optional(),
+  region: region.optional(),
+  namespace: z.string().min(1).max(255).optional(),
+  metric: z.string().min(1).max(255).optional(),
+  resourceId: z.string().min(1).max(1024).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+});
+
+export const costsQuerySchema = z.strictObject({
+  from: day.optional(),
+  to: day.optional(),
+  accountId: id.optional(),
+});
+
+const band = z.enum(['low', 'medium', 'high', 'critical']);
+export const findingsQuerySchema = z.strictObject({
+  severity: z
+    .string()
+    .max(100)
+    .transform((text) => text.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(band))
+    .optional(),
+  status: z.enum(['open', 'archived', 'all']).optional(),
+  accountId: id.optional(),
+  cursor: z.string().min(1).max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export const recommendationStatus = z.enum(['open', 'done', 'dismissed']);
+export const recommendationsQuerySchema = z.strictObject({ status: recommendationStatus.optional() });
+export const recommendationPatchSchema = z.strictObject({ status: recommendationStatus });
+
+export const workersQuerySchema = z.strictObject({
+  state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped']).optional(),
+  tenant: id.optional(),
+});

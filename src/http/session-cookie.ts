@@ -1,0 +1,59 @@
+/**
+ * The `sid` session cookie: HttpOnly, SameSite=Strict, Path=/, Secure when the public URL is
+ * https. Written by hand rather than through koa's cookies, which refuse a Secure cookie on a
+ * plain connection — the normal case behind a TLS-terminating proxy.
+ */
+import type Koa from 'koa';
+import type { SessionRepository } from '../store/index.js';
+import { clientError } from './problem.js';
+import type { AppState } from './route-spec.js';
+
+/** The cookie's name (DESIGN.md "HTTP contract"). */
+export const SESSION_COOKIE = 'sid';
+
+/** The value of cookie `name` in a Cookie header, if present. */
+export function readCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    return /^[A-Za-z0-9_-]{1,200}$/.test(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+/** The Set-Cookie value of a session token living until `expiresAt`. */
+export function sessionCookie(token: string, expiresAt: Date, options: { secure: boolean; now: number }): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - options.now) / 1000));
+  return [`${SESSION_COOKIE}=${token}`, 'Path=/', `Max-Age=${maxAge}`, 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');
+}
+
+/** The Set-Cookie value that deletes the session cookie. */
+export function clearedSessionCookie(options: { secure: boolean }): string {
+  return [`${SESSION_COOKIE}=`, 'Path=/', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');
+}
+
+/** Resolve the cookie to a live session in `ctx.state.session` (nothing when absent or invalid). */
+export function loadSession(sessions: SessionRepository): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
+    if (token) {
+      const session = await sessions.get(token);
+      if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, token };
+    }
+    return next();
+  };
+}
+
+/** Require a session: 401 `UNAUTHENTICATED` without one. */
+export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
+  if (!ctx.state.session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+  return next();
+};
+
+/** The session of a route behind `requireSession`. */
+export function sessionOf(ctx: { state: AppState }): { tenantId: string; userId: string; token: string } {
+  const session = ctx.state.session;
+  if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+  return session;
+}

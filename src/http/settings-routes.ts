@@ -1,0 +1,81 @@
+/**
+ * The user's settings: notification preferences, digest hour and zone, the tenant's budget, and
+ * the email address. A new address is not taken at once: it waits as `pendingEmail` until the
+ * link mailed to it is opened, so a typo cannot lock the user out.
+ */
+import type { Settings } from './api-types.js';
+import { clientError } from './problem.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, type AnyRoute } from './route-spec.js';
+import { settingsUpdateSchema } from './schemas.js';
+import { sessionOf } from './session-cookie.js';
+import { updateProfile } from './user-profile.js';
+import { sendVerification } from './verification-mail.js';
+import { settingsView } from './views.js';
+
+/** The settings routes. */
+export function settingsRoutes(rc: RouteContext): AnyRoute[] {
+  const { store } = rc.deps;
+
+  async function load(tenantId: string, userId: string): Promise<Settings> {
+    const [user, tenant] = await Promise.all([store.users.get(tenantId, userId), store.tenants.get(tenantId)]);
+    if (!user || !tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+    return settingsView(user, tenant);
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/settings',
+      summary: 'Email, notification preferences, digest time and monthly budget',
+      tag: 'settings',
+      auth: 'session',
+      responses: { 200: 'Settings', 401: 'Problem' },
+      async handler(ctx) {
+        const { tenantId, userId } = sessionOf(ctx);
+        ctx.body = await load(tenantId, userId);
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/settings',
+      summary: 'Change settings (a partial Settings); a new email is verified before it is used',
+      tag: 'settings',
+      auth: 'session',
+      body: settingsUpdateSchema,
+      responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 409: 'Problem (EMAIL_TAKEN)', 429: 'Problem' },
+      async handler(ctx, { body }) {
+        const { tenantId, userId } = sessionOf(ctx);
+        const user = await store.users.get(tenantId, userId);
+        if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+        let pendingEmail: string | null | undefined;
+        if (body.email !== undefined && body.email !== user.email) {
+          await rc.limiter.consume(`email-change:${tenantId}:${userId}`, rc.limits.emailChangePerUser);
+          const owner = await store.users.findByEmail(body.email);
+          if (owner) throw clientError(409, 'EMAIL_TAKEN', 'this email belongs to another account');
+          pendingEmail = body.email;
+        } else if (body.email !== undefined) {
+          // Back to the current address: drop a pending change.
+          pendingEmail = null;
+        }
+        const profilePatch = {
+          ...body.notifications,
+          ...(body.digestHour !== undefined ? { digestHour: body.digestHour } : {}),
+          ...(body.timezone !== undefined ? { timezone: body.timezone } : {}),
+          ...(pendingEmail !== undefined ? { pendingEmail } : {}),
+        };
+        if (Object.keys(profilePatch).length > 0) await updateProfile(store.users, tenantId, userId, profilePatch);
+        if (body.monthlyBudgetUsd !== undefined) {
+          // 0 means "no budget": the store's settings merge cannot remove a key, and the budget rule is off at 0.
+          await store.tenants.updateSettings(tenantId, { monthlyBudgetUsd: body.monthlyBudgetUsd ?? 0 });
+          rc.deps.onTenantChanged(tenantId);
+        }
+        if (typeof pendingEmail === 'string') {
+          const to = pendingEmail;
+          rc.background.run('email-change-verify', () => sendVerification(rc, { tenantId, userId, email: to }));
+        }
+        ctx.body = await load(tenantId, userId);
+      },
+    }),
+  ];
+}
