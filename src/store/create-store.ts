@@ -45,6 +45,8 @@ export interface StoreOptions {
   mode: 'demo' | 'production';
   dynamo: DynamoLocation;
   region: string;
+  /** Static credentials for an endpoint (e.g. DynamoDB Local); otherwise the SDK's default provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Table name prefix (default `cloud-health-`; tests use one per run). */
   tablePrefix?: string;
   /** Create missing tables (default for embedded and endpoint) or only verify them (default for AWS). */
@@ -143,6 +145,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       ...(endpoint ? { endpoint } : {}),
       // dynalite accepts any credentials; a real endpoint uses the default provider chain.
       ...(embedded ? { credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
     });
     cleanups.push({ name: 'dynamodb client', run: () => client.destroy() });
     const names = tableNames(options.tablePrefix ?? 'cloud-health-');

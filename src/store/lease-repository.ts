@@ -61,7 +61,7 @@ export function createLeaseRepository(deps: { db: Db; now?: () => number }): Lea
       for (let bucket = 0; bucket < FLEET_BUCKETS; bucket += 1) {
         const items = db.queryAll(
           'leases',
-          { IndexName: INDEX.leasesByBucket, KeyConditionExpression: 'bucket = :b', ExpressionAttributeValues: { ':b': `l#${bucket}` } },
+          { IndexName: INDEX.leasesByBucket, KeyConditionExpression: '#bucket = :b', ExpressionAttributeNames: { '#bucket': 'bucket' }, ExpressionAttributeValues: { ':b': `l#${bucket}` } },
           signal,
         );
         for await (const item of items) leases.push(toLease(item));
@@ -83,15 +83,17 @@ export function createLeaseRepository(deps: { db: Db; now?: () => number }): Lea
       if (options.seen) {
         values[':seen'] = options.seen.counter;
         values[':now'] = at;
-        condition = options.force
-          ? 'counter = :seen'
-          : 'counter = :seen AND (attribute_not_exists(#owner) OR expiresAt < :now)';
+        condition = options.force ? '#counter = :seen' : '#counter = :seen AND (attribute_not_exists(#owner) OR expiresAt < :now)';
       }
       const taken = await db.putIf('leases', {
         Item: item,
         ConditionExpression: condition,
-        ...(options.seen && !options.force ? { ExpressionAttributeNames: { '#owner': 'owner' } } : {}),
-        ...(options.seen ? { ExpressionAttributeValues: values } : {}),
+        ...(options.seen
+          ? {
+              ExpressionAttributeNames: options.force ? { '#counter': 'counter' } : { '#counter': 'counter', '#owner': 'owner' },
+              ExpressionAttributeValues: options.force ? { ':seen': options.seen.counter } : values,
+            }
+          : {}),
       });
       return taken ? toLease(item) : undefined;
     },
