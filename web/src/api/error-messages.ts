@@ -1,0 +1,78 @@
+/**
+ * What to tell a person for each error code the API returns (Problem.code). Codes we do not know
+ * fall back to the server's title and detail, then to the HTTP status.
+ */
+import { ApiError } from './api-error.js';
+
+const MESSAGES: Record<string, string> = {
+  // ours (no answer, or not the answer we expect)
+  NETWORK: 'The service could not be reached. Check your connection and try again.',
+  BAD_RESPONSE: 'The service answered with something unexpected. Try again in a moment.',
+  // the request itself
+  VALIDATION_FAILED: 'Some fields need attention.',
+  BAD_REQUEST: 'The request was not valid. Reload the page and try again.',
+  MALFORMED_JSON: 'The request could not be read. Reload the page and try again.',
+  UNSUPPORTED_MEDIA_TYPE: 'The request could not be read. Reload the page and try again.',
+  PAYLOAD_TOO_LARGE: 'That is too much data for one request.',
+  METHOD_NOT_ALLOWED: 'That action is not available here. Reload the page and try again.',
+  NOT_IMPLEMENTED: 'That is not available on this server yet.',
+  INVALID_RANGE: 'Pick a time range of at most 31 days, starting before it ends.',
+  INVALID_CURSOR: 'That page of results is no longer available. Go back to the first page.',
+  // sign-up, log-in, sessions
+  UNAUTHENTICATED: 'Please log in to continue.',
+  INVALID_CREDENTIALS: 'That email and password do not match an account.',
+  EMAIL_NOT_VERIFIED: 'Your email address is not verified yet. Use the link we emailed you, or send a new one.',
+  EMAIL_TAKEN: 'That email address belongs to another account. Use a different address.',
+  INVALID_TOKEN: 'This link is not valid: it was already used, has expired, or was copied incompletely. Ask for a new one.',
+  RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+  CSRF: 'The request was refused because it did not come from this page. Reload and try again.',
+  FORBIDDEN: 'You are not allowed to do that.',
+  // AWS accounts
+  CREDENTIALS_REJECTED: 'AWS refused these credentials. Check the role ARN, its trust policy and the External ID, or the access key.',
+  AWS_UNAVAILABLE: 'AWS is not answering right now. Try again in a minute.',
+  AWS_TIMEOUT: 'AWS did not answer in time. Try again.',
+  // the operator view
+  OPERATOR_UNAUTHORIZED: 'Enter a valid operator token (the OPERATOR_TOKEN the service runs with).',
+  OPERATOR_LOOPBACK_ONLY: 'This service has no operator token set, so its operator view only answers on the machine it runs on.',
+  // anything that no longer exists
+  NOT_FOUND: 'That item no longer exists. It may have been deleted.',
+  // the server
+  INTERNAL: 'The service had a problem. Try again in a moment.',
+  UNAVAILABLE: 'The service is starting or overloaded. Try again in a moment.',
+};
+
+const BY_STATUS: Record<number, string> = {
+  400: 'The request was not valid.',
+  401: 'Please log in to continue.',
+  403: 'You are not allowed to do that.',
+  404: 'That item was not found.',
+  409: 'That conflicts with the current state. Reload and try again.',
+  413: 'That is too much data for one request.',
+  415: 'The request could not be read. Reload the page and try again.',
+  429: 'Too many requests. Wait a minute and try again.',
+};
+
+/** The sentence to show for an error. */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Reload the page and try again.';
+  const known = MESSAGES[error.code];
+  if (known !== undefined) return known;
+  const problem = error.problem;
+  if (problem !== undefined) return [problem.title, problem.detail].filter((part) => part !== undefined && part !== '').join(': ');
+  return BY_STATUS[error.status] ?? (error.status >= 500 ? MESSAGES['INTERNAL']! : `The request failed (HTTP ${error.status}).`);
+}
+
+/** The server's detail, when it adds something to the message (e.g. which AWS error it was). */
+export function errorDetail(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || MESSAGES[error.code] === undefined) return undefined;
+  const detail = error.problem?.detail;
+  return detail !== undefined && detail !== '' ? detail : undefined;
+}
+
+/** Per-field messages of a validation error, keyed by field path. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  // the server names fields "body.email" / "query.from"; forms know them as "email" / "from"
+  if (error instanceof ApiError) for (const item of error.problem?.errors ?? []) fields[item.path.replace(/^(body|query)\./, '')] = item.message;
+  return fields;
+}

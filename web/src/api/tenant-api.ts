@@ -1,0 +1,58 @@
+/** The tenant API: every call is scoped by the server to the session's tenant. */
+import { request, withQuery } from './http.js';
+import type {
+  AccountView,
+  ConnectAccountRequest,
+  CostsResponse,
+  FindingsPage,
+  MetricsResponse,
+  Onboarding,
+  Overview,
+  RecommendationPatch,
+  RecommendationView,
+  RecommendationsResponse,
+  Settings,
+  SettingsUpdate,
+} from './types.js';
+
+export interface MetricsQuery {
+  from: string;
+  to: string;
+  accountId?: string;
+  region?: string;
+  namespace?: string;
+  resourceId?: string;
+  metric?: string;
+}
+
+export interface FindingsQuery {
+  /** Comma-separated bands, e.g. `high,critical`; empty for all. */
+  severity?: string;
+  /** Default (server side): open. */
+  status?: 'open' | 'archived' | 'all';
+  accountId?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export const tenantApi = {
+  overview: (signal?: AbortSignal) => request<Overview>('/api/overview', { signal }),
+  metrics: (query: MetricsQuery, signal?: AbortSignal) => request<MetricsResponse>(withQuery('/api/metrics', { ...query }), { signal }),
+  costs: (query: { from: string; to: string; accountId?: string }, signal?: AbortSignal) =>
+    request<CostsResponse>(withQuery('/api/costs', query), { signal }),
+  findings: (query: FindingsQuery, signal?: AbortSignal) => request<FindingsPage>(withQuery('/api/findings', { ...query }), { signal }),
+  recommendations: (signal?: AbortSignal) => request<RecommendationsResponse>('/api/recommendations', { signal }),
+  setRecommendationStatus: (id: string, body: RecommendationPatch) =>
+    request<RecommendationView | undefined>(`/api/recommendations/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  accounts: (signal?: AbortSignal) => request<AccountView[] | { items: AccountView[] }>('/api/accounts', { signal }).then(listOf),
+  onboarding: (signal?: AbortSignal) => request<Onboarding>('/api/accounts/onboarding', { signal }),
+  connectAccount: (body: ConnectAccountRequest) => request<AccountView>('/api/accounts', { method: 'POST', body }),
+  deleteAccount: (id: string) => request<void>(`/api/accounts/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  settings: (signal?: AbortSignal) => request<Settings>('/api/settings', { signal }),
+  updateSettings: (body: SettingsUpdate) => request<Settings>('/api/settings', { method: 'PUT', body }),
+};
+
+// api-types.ts does not name the GET /api/accounts body; accept a bare array or { items }.
+function listOf(body: AccountView[] | { items: AccountView[] }): AccountView[] {
+  return Array.isArray(body) ? body : body.items;
+}

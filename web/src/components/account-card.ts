@@ -1,0 +1,117 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { AccountOverview, CollectorName, CollectorStatus } from '../api/types.js';
+import { BANDS, severityBadge, stateBadge } from '../lib/badges.js';
+import { formatDateTime, formatRelative, formatUsd } from '../lib/format.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+
+const COLLECTORS: { name: CollectorName; label: string }[] = [
+  { name: 'metrics', label: 'Metrics' },
+  { name: 'security', label: 'Security' },
+  { name: 'cost', label: 'Cost' },
+];
+
+/**
+ * One connected AWS account on the overview: alarm states, each collector's freshness, findings
+ * by severity, month-to-date cost and forecast.
+ *
+ * @property data - the account's AccountOverview from GET /api/overview
+ * @property now - the time freshness is measured against (ms; default: render time)
+ */
+@customElement('ch-account-card')
+export class ChAccountCard extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .card { height: 100%; display: flex; flex-direction: column; gap: 0.9rem; }
+      header { display: flex; justify-content: space-between; gap: 0.5rem; flex-wrap: wrap; }
+      h2 { margin: 0; }
+      h3 { font-size: 0.9rem; text-transform: uppercase; letter-spacing: 0.03em; color: var(--ch-muted); margin-bottom: 0.35rem; }
+      dl { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.25rem; margin: 0; }
+      dt { font-size: 0.8rem; color: var(--ch-muted); }
+      dd { margin: 0; font-size: 1.25rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+      dd.alarm { color: var(--ch-danger); }
+      ul { list-style: none; margin: 0; padding: 0; }
+      li { padding: 0.2rem 0; }
+      .collector { display: grid; grid-template-columns: 5.5rem auto 1fr; gap: 0.5rem; align-items: baseline; }
+      .collector .when { font-size: 0.875rem; color: var(--ch-muted); }
+      .error { color: var(--ch-danger); font-size: 0.875rem; grid-column: 1 / -1; }
+      .money { font-size: 1.35rem; font-weight: 700; }
+      .stale { color: var(--ch-warn); font-weight: 600; }
+    `,
+  ];
+
+  @property({ attribute: false }) data!: AccountOverview;
+  @property({ type: Number }) now = 0;
+
+  override render() {
+    const { account, health, findingsBySeverity, cost } = this.data;
+    const alarms = health.alarms.filter((alarm) => alarm.state === 'ALARM');
+    return html`<article class="card" data-testid="account-card" data-account=${account.awsAccountId} aria-labelledby="name">
+      <header>
+        <div>
+          <h2 id="name">${account.name}</h2>
+          <span class="muted">${account.awsAccountId} · ${account.regions.join(', ')}</span>
+        </div>
+        <div>${stateBadge(account.status, account.status === 'active' ? 'Connected' : 'Credentials invalid')}</div>
+      </header>
+      ${account.status === 'credentials_invalid'
+        ? html`<p class="error" role="note">${account.statusReason ?? 'AWS rejected the credentials.'} Collection is paused until you <a href="/accounts">update the account</a>.</p>`
+        : nothing}
+      <section aria-label="Health">
+        <h3>Health (CloudWatch alarms)</h3>
+        <dl>
+          <div><dt>OK</dt><dd data-testid="alarms-ok">${health.ok}</dd></div>
+          <div><dt>In alarm</dt><dd class=${health.alarm > 0 ? 'alarm' : ''} data-testid="alarms-alarm">${health.alarm}</dd></div>
+          <div><dt>No data</dt><dd>${health.insufficientData}</dd></div>
+        </dl>
+        ${alarms.length === 0
+          ? nothing
+          : html`<ul aria-label="Alarms firing">
+              ${alarms.slice(0, 5).map((alarm) => html`<li>${stateBadge('open', 'ALARM')} ${alarm.name} <span class="muted">(${alarm.region})</span></li>`)}
+            </ul>`}
+      </section>
+      <section aria-label="Data freshness">
+        <h3>Collectors</h3>
+        <ul>
+          ${COLLECTORS.map(({ name, label }) => this.#collector(label, this.data.collectors[name]))}
+        </ul>
+      </section>
+      <section aria-label="Findings by severity">
+        <h3>Security findings</h3>
+        <div class="row">
+          ${BANDS.map((band) => html`<a href="/findings" data-testid="findings-${band}">${severityBadge(band)}</a> <strong>${findingsBySeverity[band] ?? 0}</strong>`)}
+        </div>
+      </section>
+      <section aria-label="Cost">
+        <h3>Cost this month</h3>
+        <div class="row">
+          <span class="money" data-testid="mtd-cost">${formatUsd(cost.monthToDateUsd)}</span>
+          <span class="muted">so far · forecast ${cost.forecastMonthUsd === null ? 'not available yet' : formatUsd(cost.forecastMonthUsd)}</span>
+        </div>
+        <a href="/costs">Cost details</a>
+      </section>
+    </article>`;
+  }
+
+  #collector(label: string, status: CollectorStatus | undefined) {
+    if (status === undefined) return html`<li class="collector"><span>${label}</span>${stateBadge('unknown')}</li>`;
+    const now = this.now || Date.now();
+    const stale = status.lastSuccessAt !== undefined && status.nextRunAt !== undefined && Date.parse(status.nextRunAt) < now - 5 * 60_000;
+    return html`<li class="collector" data-testid="collector-${label.toLowerCase()}">
+      <span>${label}</span>
+      ${stateBadge(status.state)}
+      <span class="when" title=${formatDateTime(status.lastSuccessAt)}>
+        ${status.lastSuccessAt === undefined ? 'no data yet' : html`updated ${formatRelative(status.lastSuccessAt, now)}`}
+        ${stale ? html`<span class="stale">(overdue)</span>` : nothing}
+      </span>
+      ${status.lastError === undefined ? nothing : html`<span class="error">Last error ${formatRelative(status.lastError.at, now)}: ${status.lastError.message}</span>`}
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-account-card': ChAccountCard;
+  }
+}

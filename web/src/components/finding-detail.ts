@@ -1,0 +1,80 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { FindingView } from '../api/types.js';
+import { severityBadge, stateBadge } from '../lib/badges.js';
+import { formatDateTime } from '../lib/format.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+
+/**
+ * Everything known about one GuardDuty finding, with a link to it in the AWS console.
+ *
+ * @property finding - the finding to show
+ * @fires close - the Close button was pressed (or Escape inside the panel)
+ */
+@customElement('ch-finding-detail')
+export class ChFindingDetail extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .card { border-left: 6px solid var(--ch-border-strong); }
+      header { display: flex; justify-content: space-between; align-items: start; gap: 1rem; }
+      dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; margin: 0.75rem 0; }
+      dt { color: var(--ch-muted); }
+      dd { margin: 0; overflow-wrap: anywhere; }
+      .description { white-space: pre-line; }
+      @media (max-width: 480px) {
+        dl { grid-template-columns: 1fr; }
+        dd { margin-bottom: 0.4rem; }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) finding: FindingView | undefined;
+
+  override render() {
+    const finding = this.finding;
+    if (finding === undefined) return nothing;
+    const console = `https://console.aws.amazon.com/guardduty/home?region=${encodeURIComponent(finding.region)}#/findings?fId=${encodeURIComponent(finding.id)}`;
+    return html`<section class="card" data-testid="finding-detail" aria-labelledby="title" @keydown=${this.#onKey}>
+      <header>
+        <div>
+          <h2 id="title" tabindex="-1">${finding.title}</h2>
+          <div class="row">${severityBadge(finding.band, finding.severity)} ${stateBadge(finding.status === 'open' ? 'open' : 'closed', finding.status)}</div>
+        </div>
+        <button class="secondary" @click=${this.#close} aria-label="Close finding details">Close</button>
+      </header>
+      <p class="description">${finding.description}</p>
+      <dl>
+        <dt>Type</dt><dd>${finding.type}</dd>
+        <dt>Account</dt><dd>${finding.accountId}</dd>
+        <dt>Region</dt><dd>${finding.region}</dd>
+        ${finding.resourceType === undefined ? nothing : html`<dt>Resource</dt><dd>${finding.resourceType}${finding.resourceId === undefined ? '' : ` ${finding.resourceId}`}</dd>`}
+        <dt>First seen</dt><dd>${formatDateTime(finding.createdAt)}</dd>
+        <dt>Last seen</dt><dd>${formatDateTime(finding.updatedAt)}</dd>
+        <dt>Occurrences</dt><dd>${finding.count}</dd>
+        <dt>Finding id</dt><dd><code>${finding.id}</code></dd>
+      </dl>
+      <a href=${console} target="_blank" rel="noopener noreferrer">Open in the GuardDuty console</a>
+    </section>`;
+  }
+
+  /** Move focus to the heading, e.g. right after opening. */
+  async focusHeading(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('#title')?.focus();
+  }
+
+  #onKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape') this.#close();
+  }
+
+  #close(): void {
+    this.dispatchEvent(new Event('close'));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-finding-detail': ChFindingDetail;
+  }
+}

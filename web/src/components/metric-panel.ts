@@ -1,0 +1,72 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { tenantApi } from '../api/tenant-api.js';
+import type { MetricSeriesView } from '../api/types.js';
+import { renderTask } from '../lib/task-view.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import './time-series-chart.js';
+
+/** Units of the catalog's metrics, for axis labels and summaries. */
+const UNITS: Record<string, string> = { CPUUtilization: '%', TargetResponseTime: ' s' };
+
+/**
+ * One metric of one resource over [from, to): fetches its points (GET /api/metrics with
+ * resourceId) whenever the range changes, and charts them.
+ *
+ * @property series - the series from the catalog (its points are not used)
+ * @property from - range start (ISO)
+ * @property to - range end (ISO)
+ */
+@customElement('ch-metric-panel')
+export class ChMetricPanel extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      h3 { font-size: 0.95rem; margin-bottom: 0.25rem; }
+      .card { padding: 0.75rem; }
+    `,
+  ];
+
+  @property({ attribute: false }) series!: MetricSeriesView;
+  @property() from = '';
+  @property() to = '';
+
+  #points = new Task(this, {
+    task: async ([series, from, to], { signal }) => {
+      const response = await tenantApi.metrics(
+        { accountId: series.accountId, region: series.region, namespace: series.namespace, metric: series.metric, resourceId: series.resourceId, from, to },
+        signal,
+      );
+      return response.series.flatMap((s) => s.points);
+    },
+    args: () => [this.series, this.from, this.to] as const,
+  });
+
+  /** Fetch again with the same range (the page's periodic refresh). */
+  refresh(): void {
+    void this.#points.run();
+  }
+
+  override render() {
+    const s = this.series;
+    const label = `${s.metric} (${s.stat}, ${Math.round(s.periodSec / 60)} min)`;
+    return html`<div class="card" data-testid="metric-panel" data-metric=${s.metric}>
+      <h3>${label}</h3>
+      ${renderTask(
+        this.#points,
+        (points) =>
+          points.length === 0
+            ? html`<p class="muted">No datapoints in this range yet.</p>`
+            : html`<ch-time-series-chart .points=${points} label=${`${s.resourceId} ${label}`} unit=${UNITS[s.metric] ?? ''} from=${this.from} to=${this.to}></ch-time-series-chart>`,
+        { what: 'datapoints' },
+      )}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-metric-panel': ChMetricPanel;
+  }
+}

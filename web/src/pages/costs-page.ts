@@ -1,0 +1,134 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { tenantApi } from '../api/tenant-api.js';
+import type { AccountView, CostsResponse } from '../api/types.js';
+import { formatDay, formatUsd, isoDay } from '../lib/format.js';
+import { PollController } from '../lib/poll-controller.js';
+import { renderTask } from '../lib/task-view.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { pageStyles } from '../styles/page-styles.js';
+import '../components/cost-chart.js';
+
+const RANGES = [
+  { key: 'month', label: 'This month' },
+  { key: '30', label: 'Last 30 days' },
+  { key: '90', label: 'Last 90 days' },
+] as const;
+type RangeKey = (typeof RANGES)[number]['key'];
+
+const DAY_MS = 86_400_000;
+
+/** [from, to) in days, as GET /api/costs takes them (to excluded: tomorrow includes today). */
+export function costRange(key: RangeKey, now = Date.now()): { from: string; to: string } {
+  const to = isoDay(new Date(now + DAY_MS));
+  if (key === 'month') return { from: `${isoDay(new Date(now)).slice(0, 7)}-01`, to };
+  return { from: isoDay(new Date(now - Number(key) * DAY_MS)), to };
+}
+
+/**
+ * Cost: daily cost stacked by service with spikes marked, the month's forecast, and a table by
+ * service. Cost Explorer data changes a few times a day, so it refreshes every 10 minutes.
+ */
+@customElement('ch-costs-page')
+export class ChCostsPage extends LitElement {
+  static override styles = [
+    sharedStyles,
+    pageStyles,
+    css`
+      .figures { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); margin-bottom: 1rem; }
+      .figure dt { color: var(--ch-muted); font-size: 0.875rem; }
+      .figure dd { margin: 0; font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+      dl { margin: 0; }
+      .spikes li { margin-bottom: 0.25rem; }
+      .bar { height: 0.5rem; background: var(--ch-primary); border-radius: 4px; min-width: 2px; }
+    `,
+  ];
+
+  @state() private range: RangeKey = '30';
+  @state() private accountId = '';
+  @state() private tick = 0;
+
+  #accounts = new Task(this, { task: (_args, { signal }) => tenantApi.accounts(signal), args: () => [] as const });
+
+  #costs = new Task(this, {
+    task: ([range, accountId], { signal }) => tenantApi.costs({ ...costRange(range), ...(accountId === '' ? {} : { accountId }) }, signal),
+    args: () => [this.range, this.accountId, this.tick] as const,
+  });
+
+  #poll = new PollController(this, 600_000, () => this.tick++);
+
+  override render() {
+    const accounts: AccountView[] = this.#accounts.value ?? [];
+    return html`<div class="page-head">
+        <h1>Cost</h1>
+        <div class="toolbar">
+          <div class="field">
+            <label for="account">Account</label>
+            <select id="account" @change=${(event: Event) => (this.accountId = (event.target as HTMLSelectElement).value)}>
+              <option value="">All accounts</option>
+              ${accounts.map((account) => html`<option value=${account.id} ?selected=${account.id === this.accountId}>${account.name} (${account.awsAccountId})</option>`)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="range">Period</label>
+            <select id="range" @change=${(event: Event) => (this.range = (event.target as HTMLSelectElement).value as RangeKey)}>
+              ${RANGES.map((range) => html`<option value=${range.key} ?selected=${range.key === this.range}>${range.label}</option>`)}
+            </select>
+          </div>
+          <button class="secondary" @click=${() => { this.tick++; this.#poll.reset(); }}>Refresh</button>
+        </div>
+      </div>
+      ${renderTask(this.#costs, (costs) => this.#content(costs), { what: 'costs' })}`;
+  }
+
+  #content(costs: CostsResponse) {
+    const total = costs.byService.reduce((sum, row) => sum + row.totalUsd, 0);
+    const forecast = costs.forecast;
+    return html`<dl class="figures">
+        <div class="card figure"><dt>Month to date</dt><dd data-testid="cost-mtd">${formatUsd(costs.monthToDateUsd)}</dd></div>
+        <div class="card figure">
+          <dt>Forecast for the month</dt>
+          <dd data-testid="cost-forecast">${forecast === null ? 'Not yet' : formatUsd(forecast.meanUsd)}</dd>
+          ${forecast?.lowerUsd !== undefined && forecast.upperUsd !== undefined
+            ? html`<span class="muted">likely between ${formatUsd(forecast.lowerUsd)} and ${formatUsd(forecast.upperUsd)}</span>`
+            : nothing}
+        </div>
+        <div class="card figure"><dt>Total ${formatDay(costs.from)} – ${formatDay(isoDay(new Date(Date.parse(`${costs.to}T00:00:00Z`) - DAY_MS)))}</dt><dd>${formatUsd(total)}</dd></div>
+      </dl>
+      <section class="card" aria-labelledby="daily-title">
+        <h2 id="daily-title">Daily cost by service</h2>
+        ${costs.daily.length === 0 ? html`<p class="muted">No cost data in this period yet. Cost Explorer is read twice a day.</p>` : html`<ch-cost-chart .daily=${costs.daily} .spikes=${costs.spikes}></ch-cost-chart>`}
+        ${costs.spikes.length === 0
+          ? nothing
+          : html`<h3 style="margin-top:1rem">Spikes</h3>
+              <ul class="spikes" data-testid="spikes">
+                ${costs.spikes.map((spike) => html`<li><strong>${formatDay(spike.day)}</strong>: ${spike.service} cost ${formatUsd(spike.amountUsd)}, usually ${formatUsd(spike.baselineUsd)}</li>`)}
+              </ul>`}
+      </section>
+      <section aria-labelledby="services-title">
+        <h2 id="services-title">By service</h2>
+        <div class="table-wrap">
+          <table data-testid="cost-by-service">
+            <thead><tr><th scope="col">Service</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th><th scope="col" style="width:30%"><span class="visually-hidden">Share bar</span></th></tr></thead>
+            <tbody>
+              ${costs.byService.map(
+                (row) => html`<tr>
+                  <th scope="row">${row.service}</th>
+                  <td class="num">${formatUsd(row.totalUsd)}</td>
+                  <td class="num">${total > 0 ? `${((row.totalUsd / total) * 100).toFixed(1)}%` : '—'}</td>
+                  <td><div class="bar" style="width:${total > 0 ? (row.totalUsd / total) * 100 : 0}%"></div></td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-costs-page': ChCostsPage;
+  }
+}

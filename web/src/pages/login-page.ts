@@ -1,0 +1,74 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ApiError } from '../api/api-error.js';
+import { authApi } from '../api/auth-api.js';
+import { router } from '../lib/router.js';
+import { session } from '../lib/session.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { pageStyles } from '../styles/page-styles.js';
+import '../components/problem-alert.js';
+import '../components/resend-form.js';
+
+/** Only our own paths may follow a log-in (no `//evil.example`). */
+function safeNext(next: string): string {
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+/**
+ * Log in with email and password; goes on to `next` (the page that asked for a session).
+ *
+ * @property next - where to go afterwards (a same-origin path; default "/")
+ * @property reason - why the user is here: "expired" shows that the session ended
+ */
+@customElement('ch-login-page')
+export class ChLoginPage extends LitElement {
+  static override styles = [sharedStyles, pageStyles];
+
+  @property() next = '/';
+  @property() reason = '';
+  @state() private email = '';
+  @state() private phase: 'editing' | 'sending' | 'failed' = 'editing';
+  @state() private error: unknown;
+
+  override render() {
+    const unverified = this.error instanceof ApiError && this.error.code === 'EMAIL_NOT_VERIFIED';
+    return html`<div class="card auth">
+      <h1>Log in</h1>
+      ${this.reason === 'expired' && this.phase === 'editing' ? html`<p class="notice" role="status">Your session has ended. Log in again to continue.</p>` : nothing}
+      <form @submit=${this.#submit} data-testid="login-form">
+        <div class="field">
+          <label for="email">Email address</label>
+          <input id="email" name="email" type="email" autocomplete="username" required .value=${this.email} @input=${(event: Event) => (this.email = (event.target as HTMLInputElement).value)} />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+        </div>
+        ${this.phase === 'failed' ? html`<ch-problem-alert .error=${this.error}></ch-problem-alert>` : nothing}
+        <button type="submit" ?disabled=${this.phase === 'sending'}>${this.phase === 'sending' ? 'Logging in…' : 'Log in'}</button>
+      </form>
+      ${unverified ? html`<h2 style="margin-top:1rem">Send the confirmation link again</h2><ch-resend-form .email=${this.email}></ch-resend-form>` : nothing}
+      <p style="margin-top:1rem">New here? <a href="/signup">Create an account</a></p>
+    </div>`;
+  }
+
+  async #submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    this.phase = 'sending';
+    try {
+      const me = await authApi.login({ email: this.email.trim(), password: String(form.get('password') ?? '') });
+      session.set(me);
+      router.navigate(safeNext(this.next), { replace: true });
+    } catch (error) {
+      this.error = error;
+      this.phase = 'failed';
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-login-page': ChLoginPage;
+  }
+}

@@ -1,0 +1,102 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { tenantApi } from '../api/tenant-api.js';
+import type { Overview, RecommendationView } from '../api/types.js';
+import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
+import { PollController } from '../lib/poll-controller.js';
+import { renderTask } from '../lib/task-view.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { pageStyles } from '../styles/page-styles.js';
+import '../components/account-card.js';
+
+/** How often the overview refreshes itself while the tab is visible. */
+export const OVERVIEW_REFRESH_MS = 60_000;
+
+/**
+ * The tenant's home: one card per connected account, the top recommendations and what the
+ * monitoring itself costs. Refreshes every minute while visible.
+ */
+@customElement('ch-overview-page')
+export class ChOverviewPage extends LitElement {
+  static override styles = [
+    sharedStyles,
+    pageStyles,
+    css`
+      .recs { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; }
+      .recs li { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
+      .fee { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 0.75rem; margin: 0; }
+      .fee dt { color: var(--ch-muted); font-size: 0.85rem; }
+      .fee dd { margin: 0; font-size: 1.2rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+      .split { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); }
+    `,
+  ];
+
+  #overview = new Task(this, {
+    task: (_args, { signal }) => tenantApi.overview(signal),
+    args: () => [] as const,
+  });
+
+  #poll = new PollController(this, OVERVIEW_REFRESH_MS, () => void this.#overview.run());
+
+  override render() {
+    return html`<div class="page-head">
+        <h1>Overview</h1>
+        <button class="secondary" @click=${this.#refresh} data-testid="refresh">Refresh</button>
+      </div>
+      ${renderTask(this.#overview, (overview) => this.#content(overview), { what: 'the overview' })}`;
+  }
+
+  #refresh(): void {
+    this.#poll.reset();
+    void this.#overview.run();
+  }
+
+  #content(overview: Overview) {
+    return html`${overview.accounts.length === 0
+        ? html`<div class="card empty" data-testid="no-accounts">
+            <h2>No AWS account connected yet</h2>
+            <p>Connect one to see its health, cost and security findings here.</p>
+            <a class="button" href="/accounts">Connect an AWS account</a>
+          </div>`
+        : html`<section aria-label="Accounts" class="grid" data-testid="account-cards">
+            ${overview.accounts.map((account) => html`<ch-account-card .data=${account}></ch-account-card>`)}
+          </section>`}
+      <div class="split" style="margin-top:1.5rem">
+        <section class="card" aria-labelledby="recs-title" data-testid="top-recommendations">
+          <h2 id="recs-title">Top recommendations</h2>
+          ${overview.topRecommendations.length === 0
+            ? html`<p class="muted">Nothing to act on right now.</p>`
+            : html`<ol class="recs">
+                ${overview.topRecommendations.slice(0, 5).map((rec) => this.#recommendation(rec))}
+              </ol>`}
+          <a href="/recommendations">All recommendations</a>
+        </section>
+        <section class="card" aria-labelledby="fee-title" data-testid="monitoring-cost">
+          <h2 id="fee-title">What monitoring costs you</h2>
+          <p class="muted">AWS bills your account for the API calls Cloud Health makes (${overview.monitoringCost.month}).</p>
+          <dl class="fee">
+            <div><dt>This month so far</dt><dd>${formatUsd(overview.monitoringCost.estimatedFeeUsd)}</dd></div>
+            <div><dt>Projected per month</dt><dd data-testid="projected-fee">${formatUsd(overview.monitoringCost.projectedFeeUsd)}</dd></div>
+            <div><dt>Cost Explorer requests</dt><dd>${formatInteger(overview.monitoringCost.costExplorerRequests)}</dd></div>
+            <div><dt>CloudWatch metrics read</dt><dd>${formatInteger(overview.monitoringCost.getMetricDataMetrics)}</dd></div>
+          </dl>
+        </section>
+      </div>
+      <p class="muted" style="margin-top:1rem">Updated ${formatDateTime(overview.generatedAt)} · refreshes every minute while this tab is open.</p>
+      ${nothing}`;
+  }
+
+  #recommendation(rec: RecommendationView) {
+    return html`<li>
+      <span><span class="badge ${rec.priority === 'high' ? 'bad' : rec.priority === 'medium' ? 'warn' : ''}">${titleCase(rec.category)}</span> ${rec.title}</span>
+      ${rec.estimatedMonthlySavingUsd === undefined || rec.estimatedMonthlySavingUsd <= 0 ? nothing : html`<span class="muted">saves ${formatUsd(rec.estimatedMonthlySavingUsd)}/mo</span>`}
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-overview-page': ChOverviewPage;
+  }
+}
