@@ -53,10 +53,17 @@ export function pick<T>(items: readonly T[], seed: number, ...parts: (string | n
   return item;
 }
 
+const HEX_DIGITS = '0123456789abcdef';
+
 /** Lower-case hex of the given length, determined by the seed and the parts. */
 export function hex(length: number, seed: number, ...parts: (string | number)[]): string {
+  const base = parts.join('|');
   let out = '';
-  for (let i = 0; out.length < length; i++) out += hashString([...parts, i].join('|'), seed).toString(16).padStart(14, '0');
+  // Eight hex digits (the low 32 bits) per hash, by table: Number#toString(16) is slow on doubles.
+  for (let i = 0; out.length < length; i++) {
+    const h = hashString(`${base}|${i}`, seed) >>> 0;
+    for (let shift = 28; shift >= 0; shift -= 4) out += HEX_DIGITS[(h >>> shift) & 15];
+  }
   return out.slice(0, length);
 }
 
