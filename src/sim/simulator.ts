@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../log.js';
 import { createControlHandler } from './control.js';
 import { SessionBook } from './credentials.js';
-import { FindingStore } from './data/findings.js';
+import { FindingStore } from './world/findings.js';
 import { FaultBook } from './faults.js';
 import { createRequestHandler } from './http-handler.js';
 import { Lifecycle } from './lifecycle.js';
@@ -40,7 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     seed,
     now,
     sessions: new SessionBook(),
-    // The live finding stream starts at the hour the simulator started (see data/findings.ts).
+    // The live finding stream starts at the hour the simulator started (see world/findings.ts).
     findings: new FindingStore(seed, Math.floor(now() / HOUR_MS) * HOUR_MS),
     sendEmail(email) {
       if (mail.length >= MAX_OUTBOX) mail.shift();

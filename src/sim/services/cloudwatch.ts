@@ -2,9 +2,9 @@
  * CloudWatch over awsJson1_0 (target GraniteServiceVersion20100801, awsQueryCompatible):
  * DescribeAlarms, ListMetrics and GetMetricData.
  */
-import { regionAlarms } from '../data/alarms.js';
-import { regionOf } from '../data/inventory.js';
-import { regionSeries, type Dimension } from '../data/metric-series.js';
+import { regionAlarms } from '../world/alarms.js';
+import { regionOf } from '../world/inventory.js';
+import { regionSeries, type Dimension } from '../world/metric-series.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { SimError } from '../sim-error.js';
 import { getMetricData, invalidParameter } from './get-metric-data.js';

@@ -1,5 +1,5 @@
 /** Cost Explorer request pieces shared by its operations. */
-import { parseDay } from '../data/costs.js';
+import { parseDay } from '../world/costs.js';
 import { decodeToken, encodeToken } from '../paging.js';
 import { SimError, validationError } from '../sim-error.js';
 

@@ -3,7 +3,7 @@
  * GetCostForecast here, GetAnomalies and GetRightsizingRecommendation in cost-insights.ts.
  * Every successful request is billable (one unit, every page).
  */
-import { DAY_MS, SERVICE, actualCost, amount, costModel, dayString, expectedCost } from '../data/costs.js';
+import { DAY_MS, SERVICE, actualCost, amount, costModel, dayString, expectedCost } from '../world/costs.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { validationError } from '../sim-error.js';
 import { invalidNextToken, timePeriod, type Period } from './cost-common.js';

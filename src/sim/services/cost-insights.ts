@@ -2,8 +2,8 @@
  * Cost Explorer's GetAnomalies (one anomaly per spike day, reported from the next day on) and
  * GetRightsizingRecommendation (the idle EC2 instances: downsize, or terminate the idlest).
  */
-import { DAY_MS, SERVICE, actualCost, costModel, dayString, expectedCost, parseDay, spikeFactor } from '../data/costs.js';
-import { EC2_HOURLY, inventoryFor } from '../data/inventory.js';
+import { DAY_MS, SERVICE, actualCost, costModel, dayString, expectedCost, parseDay, spikeFactor } from '../world/costs.js';
+import { EC2_HOURLY, inventoryFor } from '../world/inventory.js';
 import { fingerprint } from '../paging.js';
 import { between, hex } from '../prng.js';
 import { SimError, validationError } from '../sim-error.js';

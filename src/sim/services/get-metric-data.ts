@@ -4,8 +4,8 @@
  * (default 100,800). Standard-resolution retention applies: 1-minute data for 15 days, 5-minute
  * for 63 days, 1-hour for 455 days.
  */
-import { regionOf } from '../data/inventory.js';
-import { regionSeries, seriesHash, seriesKey, statisticAt, type Dimension, type SeriesSpec } from '../data/metric-series.js';
+import { regionOf } from '../world/inventory.js';
+import { regionSeries, seriesHash, seriesKey, statisticAt, type Dimension, type SeriesSpec } from '../world/metric-series.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { SimError, validationError } from '../sim-error.js';
 import type { Operation } from './service.js';

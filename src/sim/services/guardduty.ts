@@ -3,7 +3,7 @@
  * /detector/{id}/findings) and GetFindings (POST /detector/{id}/findings/get). Member names on
  * the wire are GuardDuty's camelCase jsonNames.
  */
-import type { FindingState } from '../data/findings.js';
+import type { FindingState } from '../world/findings.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { SimError } from '../sim-error.js';
 import type { ServiceDefinition, SimContext, SimRequest } from './service.js';

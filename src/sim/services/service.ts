@@ -1,6 +1,6 @@
 /** What a simulated service is: its wire protocol, how its operations are routed and handled. */
 import type { SessionBook } from '../credentials.js';
-import type { FindingStore } from '../data/findings.js';
+import type { FindingStore } from '../world/findings.js';
 import type { ProtocolInfo } from '../protocols/write-response.js';
 import type { SentEmail, SimService } from '../types.js';
 
