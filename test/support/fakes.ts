@@ -156,7 +156,7 @@ export function makeTenant(id: string, options: { accounts?: number; revision?: 
     name: `account ${i}`,
     awsAccountId,
     regions: ['us-east-1'],
-    credentials: { type: 'role', roleArn: `arn:aws:iam::123456789012:role/r${i}`, externalId: 'x' },
+    credentials: { type: 'role', roleArn: `arn:aws:iam::${/^\d{12}$/.test(awsAccountId) ? awsAccountId : '123456789012'}:role/r${i}`, externalId: 'x' },
     status: 'active',
     revision: 1,
   }));
