@@ -110,7 +110,8 @@ export function errorHandler(log: Logger): Koa.Middleware {
     } catch (thrown) {
       const error = (thrown ?? {}) as ErrorLike;
       const status = statusOf(error);
-      const expose = status < 500 && error.expose !== false;
+      // koa's convention: `expose` when set, otherwise only client errors are shown.
+      const expose = typeof error.expose === 'boolean' ? error.expose : status < 500;
       const code =
         expose && typeof error.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(error.code)
           ? error.code
