@@ -122,7 +122,7 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
       if (info.kind === 'bug') crash ??= outcome.error;
     }
     registry.recordRun(tenant.tenantId, kind, now, scheduler.now(), firstError);
-    if (firstError) setup.log.warn({ collector: kind, error: firstError }, 'collector run failed');
+    if (firstError) setup.log.warn({ error: firstError }, 'collector run failed');
     if (crash !== undefined) throw crash; // a bug: let supervision restart us
     schedule(state, self, nextRun());
   };

@@ -2,6 +2,8 @@
  * Everything `src/aws` offers the collectors, wired: credentials per account, cached SDK
  * clients, the three service adapters, connection validation and the billing ledger.
  */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { classifyAwsError } from './classify-error.js';
 import type { Logger } from '../log.js';
 import type { AwsGateway } from '../domain/gateway.js';
 import { createStsAssumeRole } from './assume-role.js';
@@ -53,6 +55,8 @@ export interface AwsAdapters extends AwsGateway {
   validateAccount: ValidateAccount;
   /** Billable calls per tenant, with the month's estimated fee. */
   ledger: BillingLedger;
+  /** The platform's own AWS account (STS GetCallerIdentity with its own credentials), for onboarding's trust policy. */
+  platformAccountId(signal: AbortSignal): Promise<string>;
   /** Close the shared sockets and drop cached sessions. Idempotent. */
   close(): void;
 }
@@ -95,6 +99,14 @@ export function createAwsGateway(deps: AwsGatewayDeps): AwsAdapters {
     guardDuty: createGuardDutyGateway({ caller }),
     validateAccount: createAccountValidator({ clients, assumeRole, openSecret: deps.openSecret }),
     ledger,
+    async platformAccountId(signal) {
+      try {
+        const identity = await clients.platformSts().send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+        return identity.Account ?? '';
+      } catch (error) {
+        throw classifyAwsError(error, { service: 'sts', operation: 'GetCallerIdentity' }, signal);
+      }
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,156 @@
+/**
+ * The composition root: config -> logger -> store -> (demo: simulator + demo tenants) -> AWS
+ * adapters -> supervision runtime -> HTTP. `stop()` undoes it in reverse order within the
+ * shutdown deadline: stop taking requests, let collection finish or abort it, flush, close.
+ */
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createRuntime, type Runtime } from '../actors/index.js';
+import { createAwsGateway, createMailSender, type AwsAdapters, type MailSender } from '../aws/index.js';
+import type { Config } from '../config.js';
+import { createApp, startHttpServer, type HttpServer } from '../http/index.js';
+import { serveWeb } from '../http/static-web.js';
+import type { Logger } from '../log.js';
+import { startSimulator, type Simulator } from '../sim/index.js';
+import { accountSecretContext, createStore, storeOptionsFromConfig, type Store, type StoreOptions } from '../store/index.js';
+import { demoFaults, seedDemo, DEMO_PASSWORD } from './demo-seed.js';
+import { packageRoot } from './package-root.js';
+import { createPersistentLedger } from './persistent-ledger.js';
+
+/** A running service. */
+export interface Service {
+  readonly url: string;
+  readonly store: Store;
+  readonly runtime: Runtime;
+  /** Demo mode only. */
+  readonly sim: Simulator | undefined;
+  /** Stop everything, in reverse order of start. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  /** Tests: store options on top of those from the config (e.g. a table prefix, cheap scrypt). */
+  store?: Partial<StoreOptions>;
+}
+
+/** The simulator accepts any credentials; the platform's own, in demo mode. */
+const DEMO_PLATFORM_CREDENTIALS = { accessKeyId: 'AKIA000000000000DEMO', secretAccessKey: 'demo-platform-secret' };
+/** The AWS account the platform runs in, named in onboarding trust policies (demo: a fixed fake). */
+const DEMO_PLATFORM_ACCOUNT = '000000000000';
+
+/** A free TCP port on `host`, for demo mode's PORT=0 (the public URL must be known before the app). */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, host, resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Start the whole service from a validated configuration. */
+export async function startService(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Service> {
+  const steps: { name: string; close: () => Promise<void> | void }[] = [];
+  const closeAll = async () => {
+    for (const step of steps.splice(0).reverse()) {
+      try {
+        await step.close();
+      } catch (error) {
+        log.error({ err: error, step: step.name }, 'stopping: a step failed');
+      }
+    }
+  };
+  try {
+    const demo = config.mode === 'demo';
+    const store = await createStore({ ...storeOptionsFromConfig(config, log), ...overrides.store });
+    steps.push({ name: 'store', close: () => store.close() });
+
+    let sim: Simulator | undefined;
+    if (demo) {
+      sim = await startSimulator({ seed: 1, faults: demoFaults(config.demoTenants), log: log.child({ component: 'sim' }) });
+      steps.push({ name: 'simulator', close: () => sim?.close() });
+      const logins = await seedDemo(store, config.demoTenants, log);
+      // Demo only, on purpose: the newcomer needs a login. (`password` would be redacted.)
+      for (const login of logins) log.info({ email: login.email, demoPassword: DEMO_PASSWORD, tenant: login.tenant }, 'demo login');
+    }
+
+    const aws: AwsAdapters = createAwsGateway({
+      region: config.awsRegion,
+      ...(sim ? { endpoint: sim.endpoint, platformCredentials: DEMO_PLATFORM_CREDENTIALS } : {}),
+      openSecret: (sealed, owner) => store.keyring.open(sealed, accountSecretContext(owner.tenantId, owner.accountId)),
+      logger: log.child({ component: 'aws' }),
+      ledger: createPersistentLedger({ usage: store.usage, log }),
+      maxSockets: config.awsMaxInflight,
+    });
+    steps.push({ name: 'aws clients', close: () => aws.close() });
+
+    const mail: MailSender = createMailSender({
+      region: config.awsRegion,
+      from: config.sesFrom ?? 'Cloud Health <noreply@cloud-health.invalid>',
+      ...(sim ? { endpoint: sim.endpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
+    });
+    steps.push({ name: 'mail sender', close: () => mail.close() });
+
+    const runtime = createRuntime({
+      source: store.tenants,
+      gateway: aws,
+      sink: store.results,
+      log: log.child({ component: 'runtime' }),
+      shards: config.shards,
+      reconcileIntervalMs: config.reconcileIntervalMs,
+      intervalsMs: config.intervalsMs,
+      startupSpreadMs: config.startupSpreadMs,
+      maxInflight: config.awsMaxInflight,
+    });
+    await runtime.start();
+    steps.push({ name: 'runtime', close: async () => void (await runtime.stop(config.shutdownDeadlineMs)) });
+
+    let shuttingDown = false;
+    const port = config.port === 0 && demo ? await freePort(config.host) : config.port;
+    const publicUrl = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const app = createApp({
+      mode: config.mode,
+      publicUrl,
+      operatorToken: config.operatorToken,
+      store,
+      validateAccount: aws.validateAccount,
+      platformAccountId: demo ? DEMO_PLATFORM_ACCOUNT : await aws.platformAccountId(AbortSignal.timeout(15_000)),
+      sendMail: async (message) => void (await mail.send(message, AbortSignal.timeout(30_000))),
+      health: {
+        registry: runtime.registry,
+        fleet: runtime.fleet,
+        restartTenant: (id) => runtime.restartTenant(id),
+        shuttingDown: () => shuttingDown,
+      },
+      onTenantChanged: () => {
+        runtime.reconcile().catch((error: unknown) => log.warn({ err: error }, 'reconcile after a tenant change failed'));
+      },
+      billing: { usage: (tenantId, month) => usageOf(store, tenantId, month) },
+      ...(sim ? { outbox: () => sim!.outbox() } : {}),
+      log,
+      web: serveWeb({ root: join(packageRoot(), 'web', 'dist') }),
+    });
+    const http: HttpServer = await startHttpServer(app, { host: config.host, port });
+    // First to close on stop: no new requests while collection winds down.
+    steps.push({
+      name: 'http',
+      close: () => {
+        shuttingDown = true;
+        return http.close();
+      },
+    });
+    log.info({ url: http.url, mode: config.mode, publicUrl }, 'listening');
+
+    let stopped: Promise<void> | undefined;
+    return { url: http.url, store, runtime, sim, stop: () => (stopped ??= closeAll()) };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** Billable units of a tenant in a month, summed over its accounts, from the persisted ledger. */
+async function usageOf(store: Store, tenantId: string, month: string): Promise<{ costExplorerRequests: number; getMetricDataMetrics: number }> {
+  const records = await store.usage.month(tenantId, month);
+  const sum = (kind: string) => records.reduce((total, record) => total + (record.counts[kind] ?? 0), 0);
+  return { costExplorerRequests: sum('costExplorerRequests'), getMetricDataMetrics: sum('getMetricDataMetrics') };
+}
