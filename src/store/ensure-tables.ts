@@ -64,7 +64,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames, op
     if ((await enableTtl(client, names[kind], signal)) === 'unsupported') ttl = 'unsupported';
   }
   if (ttl === 'unsupported') {
-    log.info('this DynamoDB endpoint does not implement TTL; the embedded store sweeps expired items itself');
+    log.info('this DynamoDB endpoint does not implement TTL (dynalite): it never deletes expired items; the embedded store sweeps them itself, other endpoints keep them');
   }
   return { created, ttl };
 }

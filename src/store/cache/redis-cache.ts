@@ -55,6 +55,9 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
     commandTimeout: options.commandTimeoutMs ?? 250,
     retryStrategy: (times) => Math.min(times * 250, 5_000),
     lazyConnect: false,
+    // ioredis waits this long (default 2 s) for a socket to close on disconnect, even one that never
+    // connected; that timer would hold the process open after close(). Untyped, hence the spread.
+    ...({ disconnectTimeout: 100 } as object),
   });
   let lastErrorLog = 0;
   redis.on('error', (error: Error) => {
