@@ -45,6 +45,8 @@ export class ChApp extends LitElement {
   };
   readonly #onSession = () => this.requestUpdate();
   readonly #onExpired = () => {
+    // only a session that existed can end; a first visit's 401 is handled in updated()
+    if (session.me === null) return;
     session.set(null);
     const here = router.path + window.location.search;
     if (routeOf(router.path)?.auth === true) router.navigate(`/login?next=${encodeURIComponent(here)}&reason=expired`, { replace: true });

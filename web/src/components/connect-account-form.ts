@@ -22,7 +22,7 @@ export class ChConnectAccountForm extends LitElement {
     sharedStyles,
     css`
       form { max-width: 36rem; }
-      .methods { display: flex; gap: 1.5rem; flex-wrap: wrap; }
+      .methods { display: flex; gap: 0.25rem 1.5rem; flex-wrap: wrap; }
       .regions { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0 1rem; }
       .validating { color: var(--ch-muted); }
     `,

@@ -15,9 +15,10 @@ export class ChOnboardingSteps extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      ol { padding-left: 1.25rem; margin: 0; display: grid; gap: 1rem; }
+      ol { padding-left: 1.25rem; margin: 0; display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
+      li { min-width: 0; }
       li > p { margin-bottom: 0.4rem; }
-      .copyable { display: flex; gap: 0.5rem; align-items: start; }
+      .copyable { display: flex; gap: 0.5rem; align-items: start; min-width: 0; }
       pre {
         flex: 1;
         min-width: 0;
@@ -30,9 +31,9 @@ export class ChOnboardingSteps extends LitElement {
         padding: 0.6rem;
         font-size: 0.8rem;
       }
-      code.value { font-size: 1rem; padding: 0.3rem 0.5rem; background: var(--ch-surface-alt); border-radius: 4px; overflow-wrap: anywhere; }
+      code.value { font-size: 1rem; padding: 0.3rem 0.5rem; background: var(--ch-surface-alt); border-radius: 4px; overflow-wrap: anywhere; min-width: 0; }
       @media (max-width: 480px) {
-        .copyable { flex-direction: column; }
+        .copyable { flex-direction: column; align-items: stretch; }
         pre { width: 100%; }
       }
     `,

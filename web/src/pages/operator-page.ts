@@ -30,7 +30,8 @@ export class ChOperatorPage extends LitElement {
     pageStyles,
     css`
       .summary { display: flex; gap: 0.5rem; flex-wrap: wrap; margin-bottom: 1rem; }
-      .summary .card { padding: 0.5rem 0.9rem; }
+      .summary .card { padding: 0.5rem 0.9rem; display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; }
+      .count { white-space: nowrap; }
       .token { display: flex; gap: 0.5rem; align-items: end; flex-wrap: wrap; max-width: 34rem; }
       .token .field { flex: 1; margin: 0; min-width: 12rem; }
       td ul { list-style: none; margin: 0; padding: 0; font-size: 0.85rem; }
@@ -85,9 +86,15 @@ export class ChOperatorPage extends LitElement {
 
   #content(response: WorkersResponse) {
     const { summary, fleet } = response;
+    const counts = (title: string, byState: Record<string, number>) => {
+      const entries = Object.entries(byState).filter(([, n]) => n > 0);
+      return html`<div class="card">
+        <strong>${title}</strong>
+        ${entries.length === 0 ? html`<span class="muted">none</span>` : entries.map(([s, n]) => html`<span class="count">${stateBadge(s)} ${n}</span>`)}
+      </div>`;
+    };
     return html`<div class="summary" data-testid="worker-summary">
-        ${Object.entries(summary.tenants).map(([s, n]) => html`<div class="card">${stateBadge(s)} <strong>${n}</strong> tenants</div>`)}
-        ${Object.entries(summary.collectors).map(([s, n]) => html`<div class="card">${stateBadge(s)} <strong>${n}</strong> collectors</div>`)}
+        ${counts('Tenants', summary.tenants)} ${counts('Collectors', summary.collectors)}
       </div>
       <p class="muted">
         Fleet: ${fleet.tenants} tenants · last reconcile ${formatRelative(fleet.lastReconcileAt)}

@@ -29,6 +29,7 @@ export class ChOverviewPage extends LitElement {
       .fee dt { color: var(--ch-muted); font-size: 0.85rem; }
       .fee dd { margin: 0; font-size: 1.2rem; font-weight: 700; font-variant-numeric: tabular-nums; }
       .split { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); }
+      .split > section + section { margin-top: 0; }
     `,
   ];
 

@@ -27,7 +27,7 @@ export class ChSignupPage extends LitElement {
         <h2>No email?</h2>
         <p class="muted">Look in the spam folder, or send it again:</p>
         <ch-resend-form .email=${this.email}></ch-resend-form>
-        <p><a href="/login">Go to log in</a></p>
+        <p style="margin-top:1rem"><a href="/login">Go to log in</a></p>
       </div>`;
     }
     const fields = this.phase === 'failed' ? fieldErrors(this.error) : {};

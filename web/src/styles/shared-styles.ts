@@ -146,6 +146,8 @@ export const sharedStyles = css`
     color: var(--ch-muted);
   }
   .table-wrap {
+    /* relative: visually-hidden cells inside must not widen the page past the scroller */
+    position: relative;
     overflow-x: auto;
     border: 1px solid var(--ch-border);
     border-radius: 8px;
