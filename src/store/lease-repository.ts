@@ -2,7 +2,7 @@
  * Leases, the Kinesis Client Library's pattern: one item per leased key (a tenant id, or a
  * shard name), with owner, counter and expiry, changed only by conditional writes. Every
  * successful take or renew increments the counter, so a taker that saw counter N can only
- * succeed if nobody renewed since it looked. A GSI on a few fixed buckets lists all leases.
+ * succeed if nobody renewed since it looked. A keys-only GSI on a few fixed buckets lists all leases.
  */
 import { createHash } from 'node:crypto';
 import type { Db, Item } from './db.js';
@@ -57,16 +57,17 @@ export function createLeaseRepository(deps: { db: Db; now?: () => number }): Lea
   const now = deps.now ?? Date.now;
   return {
     async list(signal) {
-      const leases: Lease[] = [];
+      // The index holds keys only (see tables.ts); the leases themselves come from a batch get.
+      const keys: Item[] = [];
       for (let bucket = 0; bucket < FLEET_BUCKETS; bucket += 1) {
         const items = db.queryAll(
           'leases',
           { IndexName: INDEX.leasesByBucket, KeyConditionExpression: '#bucket = :b', ExpressionAttributeNames: { '#bucket': 'bucket' }, ExpressionAttributeValues: { ':b': `l#${bucket}` } },
           signal,
         );
-        for await (const item of items) leases.push(toLease(item));
+        for await (const item of items) keys.push({ pk: item.pk });
       }
-      return leases;
+      return (await db.batchGet('leases', keys, signal)).map(toLease).sort((a, b) => a.key.localeCompare(b.key));
     },
 
     async get(key) {

@@ -37,6 +37,8 @@ interface IndexSpec {
   name: string;
   hashKey: string;
   rangeKey: string;
+  /** `ALL` copies every attribute; `KEYS_ONLY` means updates of other attributes cost no index write. */
+  projection: 'ALL' | 'KEYS_ONLY';
 }
 
 /** Key schema of one table. Key attributes are strings. */
@@ -59,7 +61,7 @@ export const FLEET_BUCKETS = 4;
 
 export const TABLE_SPECS: Readonly<Record<TableKind, TableSpec>> = Object.freeze({
   // pk = tenant id; one item per tenant holding its settings and accounts, so a revision bump is atomic.
-  tenants: { hashKey: 'pk', ttl: false, gsi: { name: INDEX.tenantsByFleet, hashKey: 'fleet', rangeKey: 'pk' } },
+  tenants: { hashKey: 'pk', ttl: false, gsi: { name: INDEX.tenantsByFleet, hashKey: 'fleet', rangeKey: 'pk', projection: 'ALL' } },
   // pk = tenant id, sk = user#<id>; or pk = email#<address>, sk = email (the uniqueness claim).
   users: { hashKey: 'pk', rangeKey: 'sk', ttl: false },
   // pk = SHA-256 of the session token.
@@ -75,14 +77,15 @@ export const TABLE_SPECS: Readonly<Record<TableKind, TableSpec>> = Object.freeze
     hashKey: 'pk',
     rangeKey: 'sk',
     ttl: true,
-    lsi: { name: INDEX.findingsBySeverity, hashKey: 'pk', rangeKey: 'sev' },
+    lsi: { name: INDEX.findingsBySeverity, hashKey: 'pk', rangeKey: 'sev', projection: 'ALL' },
   },
   // pk = tenant, sk = recommendation id (deterministic, from the rule).
   recommendations: { hashKey: 'pk', rangeKey: 'sk', ttl: true },
   // pk = tenant, sk = marker key (finding#<account>#<finding>#<band>, digest#...).
   alerts: { hashKey: 'pk', rangeKey: 'sk', ttl: true },
-  // pk = lease key (a tenant id, or a shard name); GSI bucket lists them all.
-  leases: { hashKey: 'pk', ttl: false, gsi: { name: INDEX.leasesByBucket, hashKey: 'bucket', rangeKey: 'pk' } },
+  // pk = lease key (a tenant id, or a shard name); GSI bucket lists them all. KEYS_ONLY: a renewal
+  // (counter, expiry) then writes only the table, not the index, halving the most frequent write.
+  leases: { hashKey: 'pk', ttl: false, gsi: { name: INDEX.leasesByBucket, hashKey: 'bucket', rangeKey: 'pk', projection: 'KEYS_ONLY' } },
   // pk = tenant, sk = <account>#alarms#<region> | <account>#run#<collector> | <account>#wm#<collector>.
   state: { hashKey: 'pk', rangeKey: 'sk', ttl: false },
 });
@@ -114,13 +117,13 @@ export function createTableInput(kind: TableKind, name: string): CreateTableComm
   if (spec.gsi) {
     attributes.add(spec.gsi.hashKey).add(spec.gsi.rangeKey);
     input.GlobalSecondaryIndexes = [
-      { IndexName: spec.gsi.name, KeySchema: keySchema(spec.gsi.hashKey, spec.gsi.rangeKey), Projection: { ProjectionType: 'ALL' } },
+      { IndexName: spec.gsi.name, KeySchema: keySchema(spec.gsi.hashKey, spec.gsi.rangeKey), Projection: { ProjectionType: spec.gsi.projection } },
     ];
   }
   if (spec.lsi) {
     attributes.add(spec.lsi.rangeKey);
     input.LocalSecondaryIndexes = [
-      { IndexName: spec.lsi.name, KeySchema: keySchema(spec.lsi.hashKey, spec.lsi.rangeKey), Projection: { ProjectionType: 'ALL' } },
+      { IndexName: spec.lsi.name, KeySchema: keySchema(spec.lsi.hashKey, spec.lsi.rangeKey), Projection: { ProjectionType: spec.lsi.projection } },
     ];
   }
   input.AttributeDefinitions = [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const }));

@@ -10,11 +10,19 @@ export interface MemoryCacheOptions {
   ttlMs?: number;
   /** Most entries kept (default 10,000). */
   maxEntries?: number;
+  /** Most characters of JSON kept over all entries (default 64 Mi); larger single values are not cached. */
+  maxChars?: number;
 }
 
 /** An LRU-backed `TenantCache`. */
 export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache {
-  const entries = new LRUCache<string, string>({ max: options.maxEntries ?? 10_000, ttl: options.ttlMs ?? 30_000 });
+  const maxChars = options.maxChars ?? 64 * 1024 * 1024;
+  const entries = new LRUCache<string, string>({
+    max: options.maxEntries ?? 10_000,
+    ttl: options.ttlMs ?? 30_000,
+    maxSize: maxChars,
+    sizeCalculation: (json) => json.length || 1,
+  });
   const generations = new Map<string, number>();
   return {
     kind: 'memory',
@@ -24,7 +32,11 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
       const hit = entries.get(cacheKey);
       if (hit !== undefined) return JSON.parse(hit) as T;
       const value = await load();
-      if (value !== undefined) entries.set(cacheKey, JSON.stringify(value));
+      if (value !== undefined) {
+        const json = JSON.stringify(value);
+        // One huge result (a month of every series) must not flush everyone else's entries.
+        if (json.length <= maxChars / 16) entries.set(cacheKey, json);
+      }
       return value;
     },
     async invalidate(tenantId) {

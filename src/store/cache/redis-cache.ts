@@ -31,6 +31,18 @@ interface Entry {
   d: unknown;
 }
 
+/** Larger results are not cached: one tenant's month of series must not fill Redis. */
+const MAX_ENTRY_CHARS = 1024 * 1024;
+
+function parseEntry(text: string | null | undefined): Entry | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as Entry;
+  } catch {
+    return undefined;
+  }
+}
+
 // Bump the generation, drop entries of older generations, keep the hash from living forever.
 const INVALIDATE = `
 local g = redis.call('HINCRBY', KEYS[1], 'gen', 1)
@@ -96,15 +108,15 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
       const field = `q:${key}`;
       const cached = await guarded(() => redis.hmget(hashKey(tenantId), 'gen', field));
       const gen = cached?.[0] ?? '0';
-      if (cached?.[1]) {
-        const entry = JSON.parse(cached[1]) as Entry;
-        if (entry.g === gen && entry.e > now()) return entry.d as T;
-      }
+      const entry = parseEntry(cached?.[1]);
+      if (entry && entry.g === gen && entry.e > now()) return entry.d as T;
       const value = await load();
       // Stored under the generation read before loading: a write during the load wins.
       if (cached && value !== undefined) {
-        const entry: Entry = { g: gen, e: now() + ttlMs, d: value };
-        await guarded(() => redis.multi().hset(hashKey(tenantId), field, JSON.stringify(entry)).pexpire(hashKey(tenantId), ttlMs * 2).exec());
+        const json = JSON.stringify({ g: gen, e: now() + ttlMs, d: value } satisfies Entry);
+        if (json.length <= MAX_ENTRY_CHARS) {
+          await guarded(() => redis.multi().hset(hashKey(tenantId), field, json).pexpire(hashKey(tenantId), ttlMs * 2).exec());
+        }
       }
       return value;
     },
