@@ -41,7 +41,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
       body: signupSchema,
       responses: { 201: 'SignupResponse', 400: 'Problem', 429: 'Problem' },
       async handler(ctx, { body }) {
-        await rc.limiter.consume(`signup:ip:${ctx.ip}`, rc.limits.signupPerIp);
+        await rc.limiter.consumeIp('signup', ctx.ip, rc.limits.signupPerIp);
         await rc.limiter.consume(`signup:email:${body.email}`, rc.limits.signupPerEmail);
         const existing = await store.users.findByEmail(body.email);
         if (existing) {
@@ -102,7 +102,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
       body: resendSchema,
       responses: { 202: 'Accepted', 400: 'Problem', 429: 'Problem' },
       async handler(ctx, { body }) {
-        await rc.limiter.consume(`resend:ip:${ctx.ip}`, rc.limits.resendPerIp);
+        await rc.limiter.consumeIp('resend', ctx.ip, rc.limits.resendPerIp);
         await rc.limiter.consume(`resend:email:${body.email}`, rc.limits.resendPerEmail);
         rc.background.run('resend-verify', async () => {
           const user = await store.users.findByEmail(body.email);
@@ -121,7 +121,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
       body: loginSchema,
       responses: { 200: 'Me', 401: 'Problem (INVALID_CREDENTIALS)', 403: 'Problem (EMAIL_NOT_VERIFIED)', 429: 'Problem (RATE_LIMITED)' },
       async handler(ctx, { body }) {
-        await rc.limiter.consume(`login:ip:${ctx.ip}`, rc.limits.loginPerIp);
+        await rc.limiter.consumeIp('login', ctx.ip, rc.limits.loginPerIp);
         const failures = `login:email:${body.email}`;
         await rc.limiter.check(failures, rc.limits.loginFailuresPerEmail);
         const user = await store.users.authenticate(body.email, body.password);
@@ -133,6 +133,9 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         await rc.limiter.reset(failures);
         const tenant = await store.tenants.get(user.tenantId);
         if (!tenant) throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
+        // A session this browser held before is ended: one cookie, one live session.
+        const previous = readCookie(ctx.get('cookie'), SESSION_COOKIE);
+        if (previous) await store.sessions.revoke(previous);
         const { token, session } = await store.sessions.create({ tenantId: user.tenantId, userId: user.id });
         ctx.set('Set-Cookie', sessionCookie(token, new Date(session.expiresAt), { secure: rc.secureCookies, now: rc.now() }));
         rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'user signed in');

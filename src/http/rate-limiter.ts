@@ -95,21 +95,36 @@ export class RateLimiter {
   async reset(key: string): Promise<void> {
     await this.#store.reset(key);
   }
+
+  /**
+   * Count a hit of the client IP under `name`, unless the IP says nothing about the client: a
+   * loopback peer is a local tool or a reverse proxy (set `trustProxy` behind one), and limiting
+   * it would limit every user at once. Per-email limits apply either way.
+   */
+  async consumeIp(name: string, ip: string, rule: RateRule): Promise<void> {
+    if (isLoopbackIp(ip)) return;
+    await this.consume(`${name}:ip:${ip}`, rule);
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopbackIp(ip: string): boolean {
+  return /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) || ip === '::1';
 }
 
 /** The limits of the auth routes; each documents its default. */
 export interface AuthRateLimits {
-  /** Login attempts per client IP (default 60 per 10 min: generous for offices behind one NAT). */
+  /** Login attempts per client IP (default 100 per 10 min: generous for offices behind one NAT). */
   loginPerIp: RateRule;
-  /** Failed logins per email (default 10 per 15 min; a success clears them). */
+  /** Failed logins per email (default 5 per 15 min; a success clears them). */
   loginFailuresPerEmail: RateRule;
-  /** Signups per client IP (default 10 per hour). */
+  /** Signups per client IP (default 20 per hour). */
   signupPerIp: RateRule;
   /** Signups per email (default 5 per hour). */
   signupPerEmail: RateRule;
   /** Verification resends per client IP (default 20 per hour). */
   resendPerIp: RateRule;
-  /** Verification resends per email (default 3 per hour). */
+  /** Verification resends per email (default 5 per hour). */
   resendPerEmail: RateRule;
   /** Email changes (PUT /api/settings with a new email) per user (default 5 per hour). */
   emailChangePerUser: RateRule;
@@ -118,11 +133,11 @@ export interface AuthRateLimits {
 const MINUTE = 60_000;
 
 export const DEFAULT_AUTH_RATE_LIMITS: Readonly<AuthRateLimits> = Object.freeze({
-  loginPerIp: { limit: 60, windowMs: 10 * MINUTE },
-  loginFailuresPerEmail: { limit: 10, windowMs: 15 * MINUTE },
-  signupPerIp: { limit: 10, windowMs: 60 * MINUTE },
+  loginPerIp: { limit: 100, windowMs: 10 * MINUTE },
+  loginFailuresPerEmail: { limit: 5, windowMs: 15 * MINUTE },
+  signupPerIp: { limit: 20, windowMs: 60 * MINUTE },
   signupPerEmail: { limit: 5, windowMs: 60 * MINUTE },
   resendPerIp: { limit: 20, windowMs: 60 * MINUTE },
-  resendPerEmail: { limit: 3, windowMs: 60 * MINUTE },
+  resendPerEmail: { limit: 5, windowMs: 60 * MINUTE },
   emailChangePerUser: { limit: 5, windowMs: 60 * MINUTE },
 });

@@ -42,8 +42,11 @@ t.test('signup -> verification email -> verify -> login -> me -> logout', async 
   t.match(setCookie, /SameSite=Strict/);
   t.match(setCookie, /Path=\//);
   t.notMatch(setCookie, /Secure/, 'no Secure flag when the public URL is http');
-  const cookie = sessionPair(login);
+  let cookie = sessionPair(login);
 
+  const relogin = await w.request('POST', '/api/auth/login', { cookie, body: { email: 'ada@example.com', password: PASSWORD } });
+  t.equal((await w.request('GET', '/api/me', { cookie })).status, 401, 'logging in again ends the session the browser held');
+  cookie = sessionPair(relogin);
   const me = await w.request('GET', '/api/me', { cookie });
   t.equal(me.status, 200);
   t.same(me.json, login.json);
@@ -134,9 +137,10 @@ t.test('repeated bad logins are limited per email, with Retry-After; a success i
   t.equal(later.status, 200, 'the window slides');
 });
 
-t.test('logins, signups and resends per IP are limited', async (t) => {
+t.test('logins, signups and resends per client IP are limited (behind a trusted proxy)', async (t) => {
   const w = await startWorld(t, {
     app: {
+      trustProxy: true,
       rateLimits: {
         loginPerIp: { limit: 2, windowMs: 60_000 },
         signupPerIp: { limit: 1, windowMs: 60_000 },
@@ -144,18 +148,35 @@ t.test('logins, signups and resends per IP are limited', async (t) => {
       },
     },
   });
-  const login = () => w.request('POST', '/api/auth/login', { body: { email: 'x@example.com', password: 'whatever1' } });
-  t.equal((await login()).status, 401);
-  t.equal((await login()).status, 401);
-  t.equal((await login()).json.code, 'RATE_LIMITED');
-  const signup = (n: number) => w.request('POST', '/api/auth/signup', { body: { email: `s${n}@example.com`, password: PASSWORD, organization: 'O' } });
-  t.equal((await signup(1)).status, 201);
-  t.equal((await signup(2)).status, 429);
-  const resend = () => w.request('POST', '/api/auth/resend', { body: { email: 'r@example.com' } });
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const login = (ip: string) => w.request('POST', '/api/auth/login', { headers: from(ip), body: { email: `x${Math.random()}@example.com`, password: 'whatever1' } });
+  t.equal((await login('203.0.113.1')).status, 401);
+  t.equal((await login('203.0.113.1')).status, 401);
+  const limited = await login('203.0.113.1');
+  t.equal(limited.json.code, 'RATE_LIMITED', 'the third login from one IP, whatever the email');
+  t.equal((await login('203.0.113.2')).status, 401, 'another IP is not affected');
+  const signup = (n: number, ip: string) =>
+    w.request('POST', '/api/auth/signup', { headers: from(ip), body: { email: `s${n}@example.com`, password: PASSWORD, organization: 'O' } });
+  t.equal((await signup(1, '203.0.113.1')).status, 201);
+  t.equal((await signup(2, '203.0.113.1')).status, 429);
+  t.equal((await signup(3, '203.0.113.3')).status, 201);
+  const resend = (ip: string) => w.request('POST', '/api/auth/resend', { headers: from(ip), body: { email: `r${Math.random()}@example.com` } });
+  t.equal((await resend('203.0.113.1')).status, 202);
+  const resendLimited = await resend('203.0.113.1');
+  t.equal(resendLimited.status, 429);
+  t.ok(resendLimited.headers.get('retry-after'));
+});
+
+t.test('a loopback peer (a local tool, or a proxy not marked trusted) is not limited per IP, only per email', async (t) => {
+  const w = await startWorld(t, { app: { rateLimits: { signupPerIp: { limit: 1, windowMs: 60_000 }, resendPerEmail: { limit: 2, windowMs: 60_000 } } } });
+  for (let n = 0; n < 3; n += 1) {
+    const reply = await w.request('POST', '/api/auth/signup', { body: { email: `local${n}@example.com`, password: PASSWORD, organization: 'O' } });
+    t.equal(reply.status, 201);
+  }
+  const resend = () => w.request('POST', '/api/auth/resend', { body: { email: 'same@example.com' } });
   t.equal((await resend()).status, 202);
-  const limited = await resend();
-  t.equal(limited.status, 429);
-  t.ok(limited.headers.get('retry-after'));
+  t.equal((await resend()).status, 202);
+  t.equal((await resend()).status, 429, 'per email');
 });
 
 t.test('protected routes answer 401 without a session, or with a forged one', async (t) => {
