@@ -38,6 +38,8 @@ export class ChAccountCard extends LitElement {
       .error { color: var(--ch-danger); font-size: 0.875rem; grid-column: 1 / -1; }
       .money { font-size: 1.35rem; font-weight: 700; }
       .stale { color: var(--ch-warn); font-weight: 600; }
+      a.band { color: inherit; text-decoration: none; padding: 0.15rem 0.25rem; border-radius: 6px; }
+      a.band:hover { background: var(--ch-surface-alt); }
     `,
   ];
 
@@ -80,7 +82,7 @@ export class ChAccountCard extends LitElement {
       <section aria-label="Findings by severity">
         <h3>Security findings</h3>
         <div class="row">
-          ${BANDS.map((band) => html`<a href="/findings" data-testid="findings-${band}">${severityBadge(band)}</a> <strong>${findingsBySeverity[band] ?? 0}</strong>`)}
+          ${BANDS.map((band) => html`<a class="band" href="/findings?severity=${band}" data-testid="findings-${band}" aria-label="${findingsBySeverity[band] ?? 0} ${band} findings">${severityBadge(band)} <strong>${findingsBySeverity[band] ?? 0}</strong></a>`)}
         </div>
       </section>
       <section aria-label="Cost">

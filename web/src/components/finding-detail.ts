@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { FindingView } from '../api/types.js';
-import { severityBadge, stateBadge } from '../lib/badges.js';
+import { severityBadge } from '../lib/badges.js';
 import { formatDateTime } from '../lib/format.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 
@@ -9,6 +9,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
  * Everything known about one GuardDuty finding, with a link to it in the AWS console.
  *
  * @property finding - the finding to show
+ * @property accountName - how to name its account (default: the account id)
  * @fires close - the Close button was pressed (or Escape inside the panel)
  */
 @customElement('ch-finding-detail')
@@ -21,7 +22,7 @@ export class ChFindingDetail extends LitElement {
       dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; margin: 0.75rem 0; }
       dt { color: var(--ch-muted); }
       dd { margin: 0; overflow-wrap: anywhere; }
-      .description { white-space: pre-line; }
+      .description { white-space: pre-line; margin-top: 0.75rem; }
       @media (max-width: 480px) {
         dl { grid-template-columns: 1fr; }
         dd { margin-bottom: 0.4rem; }
@@ -30,6 +31,7 @@ export class ChFindingDetail extends LitElement {
   ];
 
   @property({ attribute: false }) finding: FindingView | undefined;
+  @property() accountName = '';
 
   override render() {
     const finding = this.finding;
@@ -39,14 +41,14 @@ export class ChFindingDetail extends LitElement {
       <header>
         <div>
           <h2 id="title" tabindex="-1">${finding.title}</h2>
-          <div class="row">${severityBadge(finding.band, finding.severity)} ${stateBadge(finding.status === 'open' ? 'open' : 'closed', finding.status)}</div>
+          <div class="row">${severityBadge(finding.band, finding.severity)} <span class="badge ${finding.status === 'open' ? 'warn' : 'ok'}">${finding.status === 'open' ? 'Open' : 'Archived'}</span></div>
         </div>
         <button class="secondary" @click=${this.#close} aria-label="Close finding details">Close</button>
       </header>
       <p class="description">${finding.description}</p>
       <dl>
         <dt>Type</dt><dd>${finding.type}</dd>
-        <dt>Account</dt><dd>${finding.accountId}</dd>
+        <dt>Account</dt><dd>${this.accountName || finding.accountId}</dd>
         <dt>Region</dt><dd>${finding.region}</dd>
         ${finding.resourceType === undefined ? nothing : html`<dt>Resource</dt><dd>${finding.resourceType}${finding.resourceId === undefined ? '' : ` ${finding.resourceId}`}</dd>`}
         <dt>First seen</dt><dd>${formatDateTime(finding.createdAt)}</dd>

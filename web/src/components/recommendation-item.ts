@@ -13,6 +13,7 @@ export type RecommendationStatusChange = { id: string } & RecommendationPatch;
  * done, dismiss it or reopen it.
  *
  * @property item - the recommendation
+ * @property accountName - how to name its account (default: the account id)
  * @property busy - a status change is being saved: buttons disabled
  * @fires status-change - CustomEvent<RecommendationStatusChange>: a button asked for a new status
  */
@@ -33,6 +34,7 @@ export class ChRecommendationItem extends LitElement {
 
   @property({ attribute: false }) item!: RecommendationView;
   @property({ type: Boolean }) busy = false;
+  @property() accountName = '';
 
   override render() {
     const item = this.item;
@@ -61,7 +63,7 @@ export class ChRecommendationItem extends LitElement {
           ? html`<button ?disabled=${this.busy} aria-describedby="title" @click=${() => this.#change('done')} data-testid="mark-done">Mark done</button>
               <button class="secondary" ?disabled=${this.busy} aria-describedby="title" @click=${() => this.#change('dismissed')} data-testid="dismiss">Dismiss</button>`
           : html`<button class="secondary" ?disabled=${this.busy} aria-describedby="title" @click=${() => this.#change('open')} data-testid="reopen">Reopen</button>`}
-        <span class="muted">${item.accountId === undefined ? '' : `Account ${item.accountId} · `}updated ${formatRelative(item.updatedAt)}</span>
+        <span class="muted">${item.accountId === undefined ? '' : `${this.accountName || item.accountId} · `}updated ${formatRelative(item.updatedAt)}</span>
       </div>
     </article>`;
   }

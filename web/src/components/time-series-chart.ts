@@ -71,11 +71,17 @@ export class ChTimeSeriesChart extends LitElement {
       });
     }
     const chart = this.#chart;
-    chart.data.datasets[0]!.data = data;
-    chart.data.datasets[0]!.label = this.label;
+    const dataset = chart.data.datasets[0]!;
+    dataset.data = data;
+    dataset.label = this.label;
+    // a handful of points would be invisible as a bare line: draw them
+    dataset.pointRadius = data.length <= 40 ? 3 : 0;
     chart.options.scales!['x']!.min = min;
     chart.options.scales!['x']!.max = max;
-    (chart.options.scales!['x'] as { ticks: { callback: (value: unknown) => string } }).ticks.callback = (value) => tick.format(Number(value));
+    const ticks = (chart.options.scales!['x'] as { ticks: { callback: (value: unknown) => string; maxTicksLimit: number } }).ticks;
+    ticks.callback = (value) => tick.format(Number(value));
+    // phone-width charts: fewer labels, so they do not run into each other
+    ticks.maxTicksLimit = this.clientWidth < 420 ? 4 : 6;
     chart.update();
   }
 

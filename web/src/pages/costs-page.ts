@@ -27,6 +27,24 @@ export function costRange(key: RangeKey, now = Date.now()): { from: string; to: 
 }
 
 /**
+ * The month's expected total: Cost Explorer forecasts from its `start` (usually today) to the
+ * month's end, so the actuals before `start` are added (as the overview does).
+ */
+export function monthForecast(costs: CostsResponse): { meanUsd: number; lowerUsd?: number; upperUsd?: number; remainingUsd: number } | null {
+  const forecast = costs.forecast;
+  if (forecast === null || !Number.isFinite(forecast.meanUsd)) return null;
+  const month = forecast.start.slice(0, 7);
+  const fromStart = costs.daily.filter((row) => row.day.startsWith(month) && row.day >= forecast.start).reduce((sum, row) => sum + row.amountUsd, 0);
+  const before = Math.max(0, costs.monthToDateUsd - fromStart);
+  return {
+    meanUsd: before + forecast.meanUsd,
+    ...(forecast.lowerUsd === undefined ? {} : { lowerUsd: before + forecast.lowerUsd }),
+    ...(forecast.upperUsd === undefined ? {} : { upperUsd: before + forecast.upperUsd }),
+    remainingUsd: forecast.meanUsd,
+  };
+}
+
+/**
  * Cost: daily cost stacked by service with spikes marked, the month's forecast, and a table by
  * service. Cost Explorer data changes a few times a day, so it refreshes every 10 minutes.
  */
@@ -41,6 +59,7 @@ export class ChCostsPage extends LitElement {
       .figure dd { margin: 0; font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
       dl { margin: 0; }
       .spikes li { margin-bottom: 0.25rem; }
+      tbody th { background: none; font-weight: normal; }
       .bar { height: 0.5rem; background: var(--ch-primary); border-radius: 4px; min-width: 2px; }
     `,
   ];
@@ -84,15 +103,17 @@ export class ChCostsPage extends LitElement {
 
   #content(costs: CostsResponse) {
     const total = costs.byService.reduce((sum, row) => sum + row.totalUsd, 0);
-    const forecast = costs.forecast;
+    const forecast = monthForecast(costs);
     return html`<dl class="figures">
         <div class="card figure"><dt>Month to date</dt><dd data-testid="cost-mtd">${formatUsd(costs.monthToDateUsd)}</dd></div>
         <div class="card figure">
           <dt>Forecast for the month</dt>
           <dd data-testid="cost-forecast">${forecast === null ? 'Not yet' : formatUsd(forecast.meanUsd)}</dd>
-          ${forecast?.lowerUsd !== undefined && forecast.upperUsd !== undefined
-            ? html`<span class="muted">likely between ${formatUsd(forecast.lowerUsd)} and ${formatUsd(forecast.upperUsd)}</span>`
-            : nothing}
+          ${forecast === null
+            ? nothing
+            : html`<span class="muted">${formatUsd(forecast.remainingUsd)} still to come${forecast.lowerUsd !== undefined && forecast.upperUsd !== undefined
+                ? html`; likely ${formatUsd(forecast.lowerUsd)} to ${formatUsd(forecast.upperUsd)}`
+                : nothing}</span>`}
         </div>
         <div class="card figure"><dt>Total ${formatDay(costs.from)} – ${formatDay(isoDay(new Date(Date.parse(`${costs.to}T00:00:00Z`) - DAY_MS)))}</dt><dd>${formatUsd(total)}</dd></div>
       </dl>
@@ -106,7 +127,7 @@ export class ChCostsPage extends LitElement {
                 ${costs.spikes.map((spike) => html`<li><strong>${formatDay(spike.day)}</strong>: ${spike.service} cost ${formatUsd(spike.amountUsd)}, usually ${formatUsd(spike.baselineUsd)}</li>`)}
               </ul>`}
       </section>
-      <section aria-labelledby="services-title">
+      <section aria-labelledby="services-title" ?hidden=${costs.byService.length === 0}>
         <h2 id="services-title">By service</h2>
         <div class="table-wrap">
           <table data-testid="cost-by-service">

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { FindingView, FindingsPage, SeverityBand } from '../api/types.js';
+import { accountLabeller } from '../lib/account-names.js';
 import { BANDS, severityBadge } from '../lib/badges.js';
 import { formatDateTime, formatRelative, titleCase } from '../lib/format.js';
 import { PollController } from '../lib/poll-controller.js';
@@ -15,11 +16,11 @@ import type { ChFindingDetail } from '../components/finding-detail.js';
 type SortKey = 'severity' | 'title' | 'updatedAt' | 'count';
 type StatusFilter = 'open' | 'archived' | 'all';
 
-const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean; wide?: boolean }[] = [
   { key: 'severity', label: 'Severity' },
   { key: 'title', label: 'Finding' },
   { key: 'updatedAt', label: 'Last seen' },
-  { key: 'count', label: 'Count', numeric: true },
+  { key: 'count', label: 'Count', numeric: true, wide: true },
 ];
 
 /**
@@ -41,9 +42,13 @@ export class ChFindingsPage extends LitElement {
       tr.selected { background: var(--ch-sev-low-bg); }
       .pager { display: flex; gap: 0.5rem; align-items: center; justify-content: space-between; flex-wrap: wrap; margin-top: 0.75rem; }
       .meta { font-size: 0.85rem; }
+      .when, th { white-space: nowrap; }
       ch-finding-detail { margin-bottom: 1rem; }
+      td.title { overflow-wrap: anywhere; min-width: 10rem; }
       @media (max-width: 640px) {
         .wide { display: none; }
+        .when { white-space: normal; }
+        th, td { padding: 0.5rem; }
       }
     `,
   ];
@@ -65,6 +70,8 @@ export class ChFindingsPage extends LitElement {
   });
 
   #poll = new PollController(this, 120_000, () => this.tick++);
+
+  #accounts = new Task(this, { task: (_args, { signal }) => tenantApi.accounts(signal), args: () => [] as const });
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('severity')) {
@@ -96,7 +103,7 @@ export class ChFindingsPage extends LitElement {
           </select>
         </div>
       </div>
-      ${this.selected === undefined ? nothing : html`<ch-finding-detail .finding=${this.selected} @close=${this.#closeDetail}></ch-finding-detail>`}
+      ${this.selected === undefined ? nothing : html`<ch-finding-detail .finding=${this.selected} accountName=${accountLabeller(this.#accounts.value)(this.selected.accountId)} @close=${this.#closeDetail}></ch-finding-detail>`}
       ${renderTask(this.#page, (page) => this.#table(page), { what: 'findings' })}`;
   }
 
@@ -131,19 +138,21 @@ export class ChFindingsPage extends LitElement {
     const active = this.sort.key === column.key;
     const ariaSort = active ? (this.sort.descending ? 'descending' : 'ascending') : 'none';
     const arrow = active ? (this.sort.descending ? '▼' : '▲') : '';
-    return html`<th scope="col" aria-sort=${ariaSort} class=${column.numeric === true ? 'num' : ''}>
+    const classes = [column.numeric === true ? 'num' : '', column.wide === true ? 'wide' : ''].join(' ');
+    return html`<th scope="col" aria-sort=${ariaSort} class=${classes}>
       <button class="link" @click=${() => this.#sortBy(column.key)}>${column.label} <span aria-hidden="true">${arrow}</span></button>
     </th>`;
   }
 
   #row(finding: FindingView) {
+    const account = accountLabeller(this.#accounts.value);
     return html`<tr class=${this.selected?.id === finding.id ? 'selected' : ''} data-testid="finding-row" data-band=${finding.band}>
       <td>${severityBadge(finding.band, finding.severity)}</td>
-      <td><button class="link" @click=${() => this.#open(finding)} aria-haspopup="true">${finding.title}</button><div class="muted meta">${finding.type}</div></td>
-      <td title=${formatDateTime(finding.updatedAt)}>${formatRelative(finding.updatedAt)}</td>
-      <td class="num">${finding.count}</td>
+      <td class="title"><button class="link" @click=${() => this.#open(finding)} aria-haspopup="true">${finding.title}</button><div class="muted meta">${finding.type}</div></td>
+      <td class="when" title=${formatDateTime(finding.updatedAt)}>${formatRelative(finding.updatedAt)}</td>
+      <td class="num wide">${finding.count}</td>
       <td class="wide meta">${finding.resourceType ?? ''} ${finding.resourceId ?? ''}</td>
-      <td class="wide meta">${finding.accountId}<br />${finding.region}</td>
+      <td class="wide meta">${account(finding.accountId)}<br />${finding.region}</td>
     </tr>`;
   }
 

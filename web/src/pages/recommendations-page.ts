@@ -4,6 +4,7 @@ import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { RecommendationView } from '../api/types.js';
 import type { RecommendationStatusChange } from '../components/recommendation-item.js';
+import { accountLabeller } from '../lib/account-names.js';
 import { formatUsd } from '../lib/format.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
@@ -51,6 +52,8 @@ export class ChRecommendationsPage extends LitElement {
     onComplete: () => (this.overrides = new Map()),
   });
 
+  #accounts = new Task(this, { task: (_args, { signal }) => tenantApi.accounts(signal), args: () => [] as const });
+
   #poll = new PollController(this, 300_000, () => void this.#recommendations.run());
 
   override render() {
@@ -75,6 +78,7 @@ export class ChRecommendationsPage extends LitElement {
 
   #content(loaded: RecommendationView[]) {
     const items = loaded.map((item) => this.overrides.get(item.id) ?? item).filter((item) => this.show === 'all' || item.status === this.show);
+    const account = accountLabeller(this.#accounts.value);
     if (items.length === 0) {
       return html`<div class="card empty" data-testid="no-recommendations"><p>${this.show === 'open' ? 'Nothing to act on right now. New recommendations appear as data comes in.' : 'None.'}</p></div>`;
     }
@@ -85,7 +89,7 @@ export class ChRecommendationsPage extends LitElement {
       return html`<section aria-labelledby="cat-${key}" data-testid="category-${key}">
         <h2 id="cat-${key}">${label} <span class="muted">(${group.length}${saving > 0 ? ` · up to ${formatUsd(saving)}/month` : ''})</span></h2>
         <div class="items" @status-change=${this.#change}>
-          ${group.map((item) => html`<ch-recommendation-item .item=${item} ?busy=${this.busy.has(item.id)}></ch-recommendation-item>`)}
+          ${group.map((item) => html`<ch-recommendation-item .item=${item} accountName=${item.accountId === undefined ? '' : account(item.accountId)} ?busy=${this.busy.has(item.id)}></ch-recommendation-item>`)}
         </div>
       </section>`;
     })}`;
