@@ -3,6 +3,8 @@
  * loopback port, so demo mode and tests use the real SDK and wire protocol, as production does.
  */
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { AppError } from '../domain/errors.js';
@@ -28,17 +30,31 @@ export async function startEmbeddedDynamo(options: { path: string }): Promise<Em
     });
   });
   const { port } = server.address() as AddressInfo;
+  // dynalite keeps working on a request whose client went away (an aborted call); closing LevelDB
+  // under it throws an uncaught error in this process. So close waits for every response to end.
+  let inFlight = 0;
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    inFlight += 1;
+    const end = response.end.bind(response);
+    response.end = ((...args: Parameters<ServerResponse['end']>) => {
+      inFlight -= 1;
+      return end(...args);
+    }) as ServerResponse['end'];
+  });
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        // Keep-alive sockets of a destroyed client would otherwise hold the server open.
-        server.closeAllConnections();
-        server.close((error?: Error) =>
-          error ? reject(new AppError('EMBEDDED_DYNAMO_CLOSE', 'embedded DynamoDB did not close cleanly', { cause: error })) : resolve(),
-        );
-      });
+      closing ??= (async () => {
+        for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 10) await delay(10);
+        await new Promise<void>((resolve, reject) => {
+          // Keep-alive sockets of a destroyed client would otherwise hold the server open.
+          server.closeAllConnections();
+          server.close((error?: Error) =>
+            error ? reject(new AppError('EMBEDDED_DYNAMO_CLOSE', 'embedded DynamoDB did not close cleanly', { cause: error })) : resolve(),
+          );
+        });
+      })();
       return closing;
     },
   };

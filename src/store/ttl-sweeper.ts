@@ -17,14 +17,17 @@ export interface TtlSweeper {
 /** Start sweeping every `intervalMs` (default 6 h); the timer does not keep the process alive. */
 export function startTtlSweeper(deps: { db: Db; log: Logger; intervalMs?: number; now?: () => number }): TtlSweeper {
   const now = deps.now ?? Date.now;
-  const controller = new AbortController();
+  let stopping = false;
   let running: Promise<number> | undefined;
 
+  // Stopping is checked between requests rather than by aborting one: an aborted request would
+  // leave dynalite working on it while the store closes underneath.
   async function sweep(signal?: AbortSignal): Promise<number> {
     let deleted = 0;
     for (const kind of TABLE_KINDS.filter((k) => TABLE_SPECS[k].ttl)) {
       let start: Record<string, unknown> | undefined;
       do {
+        if (stopping || signal?.aborted) return deleted;
         const page = await deps.db.scan(
           kind,
           {
@@ -45,13 +48,13 @@ export function startTtlSweeper(deps: { db: Db; log: Logger; intervalMs?: number
   }
 
   const run = () => {
-    running ??= sweep(controller.signal)
+    running ??= sweep()
       .then((deleted) => {
         if (deleted > 0) deps.log.info({ deleted }, 'swept expired items from the embedded store');
         return deleted;
       })
       .catch((error: unknown) => {
-        if (!controller.signal.aborted) deps.log.warn({ err: error }, 'sweeping expired items failed');
+        deps.log.warn({ err: error }, 'sweeping expired items failed');
         return 0;
       })
       .finally(() => {
@@ -69,7 +72,7 @@ export function startTtlSweeper(deps: { db: Db; log: Logger; intervalMs?: number
     stop() {
       stopped ??= (async () => {
         clearInterval(timer);
-        controller.abort();
+        stopping = true;
         await running;
       })();
       return stopped;
