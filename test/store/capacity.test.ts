@@ -9,6 +9,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore, sampleSeries, metricsResult, costResult, securityResult, finding, SERVICES } from './fixtures/store.js';
 
+// ~2,000 writes through dynalite: tens of seconds on a loaded machine, more than tap's default allows.
+t.setTimeout(300_000);
+
 const HOUR = 3_600_000;
 const MIN = 60_000;
 // us-east-1 on-demand, standard table class (assumed; see the report): $ per million request units.
