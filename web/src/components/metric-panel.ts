@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import { Task } from '@lit/task';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task, initialState } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { MetricSeriesView } from '../api/types.js';
 import { renderTask } from '../lib/task-view.js';
@@ -12,7 +12,8 @@ const UNITS: Record<string, string> = { CPUUtilization: '%', TargetResponseTime:
 
 /**
  * One metric of one resource over [from, to): fetches its points (GET /api/metrics with
- * resourceId) whenever the range changes, and charts them.
+ * resourceId) once it scrolls near the viewport and again whenever the range changes, and
+ * charts them. (A page of 30 charts would otherwise queue 30 requests at once.)
  *
  * @property series - the series from the catalog (its points are not used)
  * @property from - range start (ISO)
@@ -32,16 +33,40 @@ export class ChMetricPanel extends LitElement {
   @property() from = '';
   @property() to = '';
 
+  /** Has been near the viewport; fetching starts then. */
+  @state() private seen = false;
+  #observer: IntersectionObserver | undefined;
+
   #points = new Task(this, {
-    task: async ([series, from, to], { signal }) => {
+    task: async ([series, from, to, seen], { signal }) => {
+      if (!seen) return initialState;
       const response = await tenantApi.metrics(
         { accountId: series.accountId, region: series.region, namespace: series.namespace, metric: series.metric, resourceId: series.resourceId, from, to },
         signal,
       );
       return response.series.flatMap((s) => s.points);
     },
-    args: () => [this.series, this.from, this.to] as const,
+    args: () => [this.series, this.from, this.to, this.seen] as const,
   });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.seen) return;
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        this.seen = true;
+        this.#observer?.disconnect();
+      },
+      { rootMargin: '300px 0px' },
+    );
+    this.#observer.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#observer?.disconnect();
+  }
 
   /** Fetch again with the same range (the page's periodic refresh). */
   refresh(): void {

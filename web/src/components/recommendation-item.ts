@@ -28,7 +28,7 @@ export class ChRecommendationItem extends LitElement {
       .saving { font-weight: 700; color: var(--ch-ok); }
       ul { margin: 0; padding-left: 1.2rem; font-size: 0.875rem; }
       code { overflow-wrap: anywhere; }
-      .done { opacity: 0.75; }
+      .done { background: var(--ch-surface-alt); }
     `,
   ];
 

@@ -46,6 +46,8 @@ export class ChMetricsPage extends LitElement {
   @state() private range: (typeof RANGES)[number]['key'] = '24h';
   @state() private accountId = '';
   @state() private span = this.#windowOf('24h');
+  /** Bumped by Refresh and the poll: the list of series is read again. */
+  @state() private tick = 0;
 
   #accounts = new Task(this, {
     task: (_args, { signal }) => tenantApi.accounts(signal),
@@ -53,11 +55,12 @@ export class ChMetricsPage extends LitElement {
   });
 
   #catalog = new Task(this, {
-    task: async ([accountId, window], { signal }) => (await tenantApi.metrics({ ...window, ...(accountId === '' ? {} : { accountId }) }, signal)).series,
-    args: () => [this.accountId, this.span] as const,
+    // the list of series does not depend on the range: changing it re-fetches only the points
+    task: async ([accountId], { signal }) => (await tenantApi.metrics({ ...this.span, ...(accountId === '' ? {} : { accountId }) }, signal)).series,
+    args: () => [this.accountId, this.tick] as const,
   });
 
-  #poll = new PollController(this, REFRESH_MS, () => (this.span = this.#windowOf(this.range)));
+  #poll = new PollController(this, REFRESH_MS, () => this.#refresh());
 
   override render() {
     const accounts = this.#accounts.value ?? [];
@@ -77,7 +80,7 @@ export class ChMetricsPage extends LitElement {
               ${RANGES.map((range) => html`<option value=${range.key} ?selected=${range.key === this.range}>${range.label}</option>`)}
             </select>
           </div>
-          <button class="secondary" @click=${this.#refresh}>Refresh</button>
+          <button class="secondary" @click=${() => this.#refresh()}>Refresh</button>
         </div>
       </div>
       ${renderTask(this.#catalog, (series) => this.#content(series, accounts), { what: 'metrics' })}`;
@@ -112,11 +115,12 @@ export class ChMetricsPage extends LitElement {
 
   #rangeChanged(event: Event): void {
     this.range = (event.target as HTMLSelectElement).value as typeof this.range;
-    this.#refresh();
+    this.span = this.#windowOf(this.range);
   }
 
   #refresh(): void {
     this.span = this.#windowOf(this.range);
+    this.tick++;
     this.#poll.reset();
   }
 

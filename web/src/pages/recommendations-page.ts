@@ -100,7 +100,7 @@ export class ChRecommendationsPage extends LitElement {
     if (change === undefined) return nothing;
     const verb = change.status === 'done' ? 'Marked done' : change.status === 'dismissed' ? 'Dismissed' : 'Reopened';
     return html`<p class="notice row" role="status" data-testid="change-notice">
-      <span>${verb}: “${change.title}”.</span>
+      <span>${verb}: “${change.title.replace(/\.$/, '')}”.</span>
       <button class="link" @click=${() => this.#setStatus(change.id, change.previous)}>Undo</button>
     </p>`;
   }

@@ -54,7 +54,7 @@ export class ChSettingsPage extends LitElement {
 
   #form(settings: Settings) {
     const fields = this.phase === 'failed' ? fieldErrors(this.error) : {};
-    return html`<form class="card" @submit=${(event: SubmitEvent) => this.#save(event, settings)} data-testid="settings-form">
+    return html`<form class="card" @submit=${(event: SubmitEvent) => this.#save(event, settings)} @change=${this.#edited} @input=${this.#edited} data-testid="settings-form">
       <h2>Email</h2>
       <div class="field">
         <label for="email">Email address</label>
@@ -99,6 +99,11 @@ export class ChSettingsPage extends LitElement {
         : nothing}
       <button type="submit" ?disabled=${this.phase === 'saving'} data-testid="save-settings">${this.phase === 'saving' ? 'Saving…' : 'Save settings'}</button>
     </form>`;
+  }
+
+  /** Any edit after a save: the "Saved." notice no longer applies. */
+  #edited(): void {
+    if (this.phase === 'saved') this.phase = 'editing';
   }
 
   async #save(event: SubmitEvent, current: Settings): Promise<void> {
