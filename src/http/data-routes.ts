@@ -108,7 +108,9 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         const to = query.to ?? dayOf(now + DAY_MS);
         const from = query.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS);
         if (query.accountId) ownAccount(tenant, query.accountId);
-        const inAccount = <T extends { accountId: string }>(row: T) => !query.accountId || row.accountId === query.accountId;
+        // Rows of a disconnected account stay in the store until they expire; they are not shown.
+        const current = new Set(tenant.accounts.map((a) => a.id));
+        const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
         const [rows, recent, allForecasts] = await Promise.all([
           rc.cached(tenant.id, `costs:range:${from}:${to}`, () => store.costs.daily(tenant.id, { start: from, end: to })),
           recentCosts(rc, tenant.id),
@@ -169,7 +171,10 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           ...(query.cursor ? { cursor: query.cursor } : {}),
         };
         const page = await rc.cached(tenant.id, `findings:page:${JSON.stringify(request)}`, () => store.findings.query(tenant.id, request));
-        const body: FindingsPage = { items: page.items.map(findingView), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
+        // Findings of a disconnected account wait for their TTL in the store; they are not shown (a page may come out short).
+        const current = new Set(tenant.accounts.map((a) => a.id));
+        const items = page.items.filter((finding) => current.has(finding.accountId));
+        const body: FindingsPage = { items: items.map(findingView), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
         ctx.body = body;
       },
     }),

@@ -58,7 +58,11 @@ export async function buildOverview(rc: RouteContext, tenant: TenantRecord): Pro
     findingCounts(rc, tenant.id),
     recentCosts(rc, tenant.id),
     forecasts(rc, tenant.id),
-    currentRecommendations(rc, tenant),
+    // The overview still answers when the recommendations cannot be computed or synced.
+    currentRecommendations(rc, tenant).catch((error: unknown) => {
+      rc.deps.log.warn({ err: error, tenant: tenant.id }, 'recommendations unavailable for the overview');
+      return [];
+    }),
     monitoringCost(rc, tenant.id),
   ]);
   const today = dayOf(now);

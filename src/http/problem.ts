@@ -44,6 +44,20 @@ const STATUS_CODES: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
+/** Headers that survive an error (security headers and the request id); the rest is dropped. */
+const KEPT_ON_ERROR = new Set([
+  'x-request-id',
+  'content-security-policy',
+  'x-content-type-options',
+  'referrer-policy',
+  'x-frame-options',
+  'strict-transport-security',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'permissions-policy',
+  'cache-control',
+]);
+
 /** A validation error: 400 `VALIDATION_FAILED` with the fields that were wrong. */
 export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
@@ -122,13 +136,7 @@ export function errorHandler(log: Logger): Koa.Middleware {
         log.error({ err: thrown, requestId, method: ctx.method, route: ctx._matchedRoute }, 'request failed');
       }
       // Headers set before the failure (cookies, cache hints) must not leak into the error.
-      for (const name of Object.keys(ctx.response.headers)) {
-        if (!['x-request-id', 'content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options',
-          'strict-transport-security', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'permissions-policy', 'cache-control',
-        ].includes(name)) {
-          ctx.remove(name);
-        }
-      }
+      for (const name of Object.keys(ctx.response.headers)) if (!KEPT_ON_ERROR.has(name)) ctx.remove(name);
       if (error.headers && typeof error.headers === 'object') {
         for (const [name, value] of Object.entries(error.headers as Record<string, unknown>)) {
           if (typeof value === 'string') ctx.set(name, value);

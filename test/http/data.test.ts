@@ -232,6 +232,19 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
     const reopened = await w.request('PATCH', `/api/recommendations/${target.id}`, { cookie: a.cookie, body: { status: 'open' } });
     t.equal(reopened.json.status, 'open');
   });
+
+  await t.test('a disconnected account\'s data is no longer shown', async (t) => {
+    t.equal((await w.request('DELETE', `/api/accounts/${accountId}`, { cookie: a.cookie })).status, 204);
+    const costs = await w.request('GET', '/api/costs', { cookie: a.cookie });
+    t.same(costs.json.daily, []);
+    t.equal(costs.json.monthToDateUsd, 0);
+    t.equal(costs.json.forecast, null);
+    t.same((await w.request('GET', '/api/findings', { cookie: a.cookie })).json.items, []);
+    t.same((await w.request('GET', '/api/metrics', { cookie: a.cookie })).json.series, []);
+    const overview = await w.request('GET', '/api/overview', { cookie: a.cookie });
+    t.same(overview.json.accounts, []);
+    t.same(overview.json.topRecommendations, []);
+  });
 });
 
 t.test('a PATCH before any read still finds a recommendation the rules produce', async (t) => {
