@@ -4,7 +4,8 @@
  */
 import { ApiError } from './api-error.js';
 
-const MESSAGES: Record<string, string> = {
+/** Known codes and what to say; exported so a test can check every code the server throws is here. */
+export const MESSAGES: Readonly<Record<string, string>> = {
   // ours (no answer, or not the answer we expect)
   NETWORK: 'The service could not be reached. Check your connection and try again.',
   BAD_RESPONSE: 'The service answered with something unexpected. Try again in a moment.',
@@ -16,6 +17,13 @@ const MESSAGES: Record<string, string> = {
   PAYLOAD_TOO_LARGE: 'That is too much data for one request.',
   METHOD_NOT_ALLOWED: 'That action is not available here. Reload the page and try again.',
   NOT_IMPLEMENTED: 'That is not available on this server yet.',
+  INVALID_QUERY: 'Those filters are not valid. Reset them and try again.',
+  INVALID_ID: 'That link or item id is not valid.',
+  INVALID_TIME: 'That time is not valid.',
+  INVALID_STATUS: 'That status is not valid.',
+  INVALID_EMAIL: 'That is not an email address.',
+  CONFLICT: 'Someone changed this at the same time. Reload and try again.',
+  TENANT_EXISTS: 'That organization already exists. Try again.',
   INVALID_RANGE: 'Pick a time range of at most 31 days, starting before it ends.',
   INVALID_CURSOR: 'That page of results is no longer available. Go back to the first page.',
   // sign-up, log-in, sessions
@@ -28,6 +36,9 @@ const MESSAGES: Record<string, string> = {
   CSRF: 'The request was refused because it did not come from this page. Reload and try again.',
   FORBIDDEN: 'You are not allowed to do that.',
   // AWS accounts
+  ACCOUNT_EXISTS: 'That AWS account is already connected.',
+  TOO_MANY_ACCOUNTS: 'You have connected as many AWS accounts as allowed. Delete one to add another.',
+  INVALID_ACCOUNT: 'The account details are not valid. Check the role ARN or the access key.',
   CREDENTIALS_REJECTED: 'AWS refused these credentials. Check the role ARN, its trust policy and the External ID, or the access key.',
   AWS_UNAVAILABLE: 'AWS is not answering right now. Try again in a minute.',
   AWS_TIMEOUT: 'AWS did not answer in time. Try again.',
