@@ -89,8 +89,9 @@ async function run(chromiumPath: string): Promise<void> {
     await problem.waitFor();
     t.equal(await problem.getAttribute('data-code'), 'INVALID_CREDENTIALS');
     t.match(await problem.innerText(), /do not match/, 'a wrong password is said plainly');
+    // keyboard only: the password field, then Enter submits the form
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Password').press('Enter');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByTestId('no-accounts').waitFor();
     t.equal(new URL(page.url()).pathname, '/');
@@ -164,7 +165,8 @@ async function run(chromiumPath: string): Promise<void> {
     await nav('Security');
     await page.getByTestId('findings-table').or(page.getByTestId('no-findings')).waitFor();
     const filtered = page.waitForResponse((response) => /\/api\/findings\?.*severity=critical/.test(response.url()));
-    await page.getByTestId('severity-critical').check();
+    await page.getByTestId('severity-critical').focus();
+    await page.keyboard.press('Space');
     t.equal((await filtered).status(), 200);
     await page.getByTestId('updating').waitFor({ state: 'detached' });
     const bands = await page.getByTestId('finding-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-band')));
@@ -224,6 +226,30 @@ async function run(chromiumPath: string): Promise<void> {
     await operator.close();
   });
 
+  await t.test('connect by access keys, then delete with a confirmation', async (t) => {
+    await nav('Accounts');
+    await page.getByTestId('connect-form').waitFor();
+    await page.getByLabel('Account name').fill('Keys account');
+    await page.getByLabel('Access keys').check();
+    await page.getByLabel('Access key ID').fill('AKIAIOSFODNN7EXAMPLE');
+    await page.getByLabel('Secret access key').fill('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    await page.getByTestId('connect-submit').click();
+    await page.getByTestId('connected').waitFor();
+    const keysAccount = page.getByTestId('account').filter({ hasText: 'Keys account' });
+    await keysAccount.waitFor();
+    t.match(await keysAccount.innerText(), /AKIA…MPLE/, 'the key id is masked, the secret never shown');
+    await keysAccount.getByTestId('delete-account').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    await shot('12-delete-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    t.equal(await keysAccount.count(), 1, 'cancel keeps the account');
+    await keysAccount.getByTestId('delete-account').click();
+    await dialog.getByTestId('confirm').click();
+    await keysAccount.waitFor({ state: 'detached' });
+    t.equal(await page.locator(`[data-testid="account"][data-account="${AWS_ACCOUNT}"]`).count(), 1, 'the other account stays');
+  });
+
   await t.test('at a phone width nothing runs off the side', async (t) => {
     const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, storageState: await context.storageState() });
     const small = await phone.newPage();
@@ -238,7 +264,7 @@ async function run(chromiumPath: string): Promise<void> {
       await small.getByTestId(ready).first().waitFor();
       await small.waitForTimeout(300);
       t.ok(Number(await small.evaluate('document.documentElement.scrollWidth')) <= 360, `${route} fits 360 px`);
-      await shot(`12-phone${route === '/' ? '-overview' : route.replace('/', '-')}`, small);
+      await shot(`13-phone${route === '/' ? '-overview' : route.replace('/', '-')}`, small);
     }
     await small.getByRole('button', { name: 'Menu' }).click();
     await small.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
