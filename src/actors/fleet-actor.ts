@@ -23,6 +23,8 @@ export interface ReconcileResult {
 
 export type FleetMessage =
   | { type: 'reconcile'; reply?: (result: ReconcileResult | Error) => void }
+  /** One tenant changed (e.g. through the API): apply it now, without listing every tenant. */
+  | { type: 'refresh'; tenantId: string; reply?: (result: ReconcileResult | Error) => void }
   | { type: 'shard-crashed'; index: number; child: ActorRef<ShardMessage>; error: unknown }
   | { type: 'restart-shard'; index: number }
   | { type: 'to-tenant'; tenantId: string; message: Extract<ShardMessage, { type: 'restart-tenant' | 'run-now' }> };
@@ -111,6 +113,28 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
     return result;
   };
 
+  const refresh = async (state: FleetState, tenantId: string): Promise<ReconcileResult> => {
+    const tenant = await setup.source.get!(tenantId);
+    const known = state.known.get(tenantId);
+    const result: ReconcileResult = { added: 0, changed: 0, removed: 0, total: state.known.size };
+    const ref = state.shards[shardOf(tenantId, setup.shards)]?.ref;
+    if (!ref) return result; // a restarting shard gets its tenants at the next reconcile
+    if (!tenant) {
+      if (known !== undefined) {
+        dispatch(ref, { type: 'remove', tenantId });
+        state.known.delete(tenantId);
+        result.removed = 1;
+      }
+    } else if (known !== tenant.revision) {
+      dispatch(ref, { type: 'upsert', tenant });
+      state.known.set(tenantId, tenant.revision);
+      if (known === undefined) result.added = 1;
+      else result.changed = 1;
+    }
+    result.total = state.known.size;
+    return result;
+  };
+
   const scheduleReconcile = (state: FleetState, self: ActorRef<FleetMessage>, delayMs: number) => {
     state.nextReconcile?.();
     state.nextReconcile = scheduler.after(delayMs, () => dispatch(self, { type: 'reconcile' }));
@@ -150,6 +174,19 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
               message.reply?.(error instanceof Error ? error : new Error(String(error)));
             }
             scheduleReconcile(state, self, setup.reconcileIntervalMs);
+            return state;
+          }
+          case 'refresh': {
+            if (services.stopping() || !setup.source.get) {
+              message.reply?.(new Error(services.stopping() ? 'stopping' : 'the tenant source cannot read one tenant'));
+              return state;
+            }
+            try {
+              message.reply?.(await refresh(state, message.tenantId));
+            } catch (error) {
+              log.warn({ tenant: message.tenantId, error: describeFailure(error, scheduler.now()) }, 'refreshing a tenant failed; the next reconcile will');
+              message.reply?.(error instanceof Error ? error : new Error(String(error)));
+            }
             return state;
           }
           case 'shard-crashed': {

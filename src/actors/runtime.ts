@@ -71,6 +71,8 @@ export interface Runtime {
   start(): Promise<ReconcileResult>;
   /** Reconcile now (also runs every reconcile interval). */
   reconcile(): Promise<ReconcileResult>;
+  /** Apply one tenant's change now (reads just that tenant when the source can; else reconciles). */
+  refreshTenant(tenantId: string): Promise<ReconcileResult>;
   /** Stop and start a tenant afresh (operator action). */
   restartTenant(tenantId: string): boolean;
   /** Run a tenant's collectors now instead of at their next slot. */
@@ -149,6 +151,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       dispatch(fleet, { type: 'reconcile', reply: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
     });
 
+  const refreshTenant = (tenantId: string): Promise<ReconcileResult> => {
+    if (!options.source.get) return reconcile();
+    return new Promise((resolve, reject) => {
+      if (!fleet || stopping) return reject(new Error('runtime is not running'));
+      dispatch(fleet, { type: 'refresh', tenantId, reply: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
+    });
+  };
+
   const toTenant = (tenantId: string, message: Extract<FleetMessage, { type: 'to-tenant' }>['message']): boolean => {
     if (!fleet || stopping || !registry.get(tenantId)) return false;
     dispatch(fleet, { type: 'to-tenant', tenantId, message });
@@ -165,6 +175,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return reconcile();
     },
     reconcile,
+    refreshTenant,
     restartTenant: (tenantId) => toTenant(tenantId, { type: 'restart-tenant', tenantId, fresh: true }),
     runNow: (tenantId) => toTenant(tenantId, { type: 'run-now', tenantId }),
     stop(deadlineMs = 10_000) {

@@ -57,4 +57,6 @@ export interface Tenant {
 /** Where the fleet reads the tenant set from; the store's listing pages, so it is async-iterable. */
 export interface TenantSource {
   listTenants(signal?: AbortSignal): AsyncIterable<Tenant>;
+  /** One tenant, or undefined when it is gone: lets a single change apply without a full listing. */
+  get?(tenantId: string): Promise<Tenant | undefined>;
 }

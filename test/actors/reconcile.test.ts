@@ -63,3 +63,22 @@ t.test('an operator restart starts a tenant afresh', async (t) => {
   t.equal(h.runtime.registry.get('a')!.state, 'running');
   t.equal(h.runtime.registry.collector('a', 'cost').runs, runs + 1, 'its collectors ran again at start');
 });
+
+t.test('one changed tenant is applied at once without listing every tenant', async (t) => {
+  const h = harness({ reconcileIntervalMs: 60 * MINUTE });
+  t.teardown(() => h.stop());
+  h.source.put(makeTenant('a'));
+  await h.runtime.start();
+  const listings = h.source.listings;
+  h.source.put(makeTenant('new'));
+  t.match(await h.runtime.refreshTenant('new'), { added: 1, total: 2 });
+  h.source.put(makeTenant('a', { revision: 2 }));
+  t.match(await h.runtime.refreshTenant('a'), { changed: 1 });
+  t.match(await h.runtime.refreshTenant('a'), { added: 0, changed: 0, removed: 0 }, 'unchanged: nothing to do');
+  h.source.delete('a');
+  t.match(await h.runtime.refreshTenant('a'), { removed: 1, total: 1 });
+  await h.clock.advance(0);
+  t.equal(h.source.listings, listings, 'no full listing');
+  t.same(h.runtime.registry.list().map((x) => x.tenantId), ['new']);
+  t.ok(h.sink.writesFor('new').length > 0, 'the new tenant collects');
+});

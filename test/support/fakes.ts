@@ -20,7 +20,14 @@ export class MemoryTenantSource implements TenantSource {
     this.tenants.delete(id);
   }
 
+  listings = 0;
+
+  async get(id: string): Promise<Tenant | undefined> {
+    return this.tenants.get(id);
+  }
+
   async *listTenants(): AsyncIterable<Tenant> {
+    this.listings++;
     let i = 0;
     for (const tenant of [...this.tenants.values()]) {
       if (this.failNext && i++ === 1) {
