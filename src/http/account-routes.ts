@@ -6,21 +6,14 @@
  */
 import { AppError, AwsCallError } from '../domain/errors.js';
 import type { ConnectionCredentials } from '../aws/index.js';
-import type { TenantRecord } from '../store/index.js';
 import { onboardingFor } from './onboarding.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { connectAccountSchema } from './schemas.js';
 import { sessionOf } from './session-cookie.js';
+import { tenantOf } from './tenant-view.js';
 import { accountView } from './views.js';
-
-/** The session's tenant through the cache; 401 when it no longer exists. */
-export async function tenantOf(rc: RouteContext, tenantId: string): Promise<TenantRecord> {
-  const tenant = await rc.cached(tenantId, 'tenant', () => rc.deps.store.tenants.get(tenantId));
-  if (!tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
-  return tenant;
-}
 
 /** Map a failed validation to what the tenant may read. */
 function connectionError(error: unknown, signal: AbortSignal): unknown {

@@ -6,7 +6,7 @@
 import { detectCostSpikes, resolveThresholds } from '../rules/index.js';
 import type { SeriesDescriptor } from '../store/index.js';
 import type { CostsResponse, FindingsPage, MetricSeriesView, MetricsResponse } from './api-types.js';
-import { tenantOf } from './account-routes.js';
+import { tenantOf } from './tenant-view.js';
 import { buildOverview } from './overview.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';

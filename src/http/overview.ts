@@ -5,11 +5,11 @@
  */
 import type { CollectorHealth, TenantHealth } from '../actors/index.js';
 import { estimateFeeUsd } from '../aws/index.js';
-import type { TenantRecord } from '../store/index.js';
 import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview } from './api-types.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
 import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, stateSnapshot, usd } from './tenant-data.js';
+import type { TenantView } from './tenant-view.js';
 import { accountView } from './views.js';
 
 const COLLECTORS: CollectorName[] = ['metrics', 'cost', 'security'];
@@ -50,7 +50,7 @@ export async function monitoringCost(rc: RouteContext, tenantId: string): Promis
 }
 
 /** Build the overview of a tenant. */
-export async function buildOverview(rc: RouteContext, tenant: TenantRecord): Promise<Overview> {
+export async function buildOverview(rc: RouteContext, tenant: TenantView): Promise<Overview> {
   const now = rc.now();
   const health: TenantHealth | undefined = rc.deps.health.registry.get(tenant.id);
   const [snapshot, counts, costs, allForecasts, recommendations, cost] = await Promise.all([

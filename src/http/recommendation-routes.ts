@@ -3,7 +3,7 @@
  * under the session's tenant: an id of another tenant's recommendation is unknown here (404).
  */
 import type { RecommendationsResponse, RecommendationView } from './api-types.js';
-import { tenantOf } from './account-routes.js';
+import { tenantOf } from './tenant-view.js';
 import { clientError } from './problem.js';
 import { currentRecommendations, storedView } from './recommendations.js';
 import type { RouteContext } from './route-context.js';

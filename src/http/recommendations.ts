@@ -5,9 +5,10 @@
  * status.
  */
 import { ec2InstancesFromSeries, evaluateRules, type AccountRuleData, type Recommendation } from '../rules/index.js';
-import type { Recommendation as StoredRecommendation, RecommendationInput, TenantRecord } from '../store/index.js';
+import type { Recommendation as StoredRecommendation, RecommendationInput } from '../store/index.js';
 import type { RecommendationView } from './api-types.js';
 import type { RouteContext } from './route-context.js';
+import type { TenantView } from './tenant-view.js';
 import { DAY_MS, forecasts, openFindings, recentCosts, stateSnapshot } from './tenant-data.js';
 
 const SEVERITY_OF: Record<Recommendation['priority'], RecommendationInput['severity']> = { high: 'critical', medium: 'warning', low: 'info' };
@@ -23,7 +24,7 @@ const CATEGORY_OF: Record<string, RecommendationView['category']> = {
 };
 
 /** What the rules need, read from the store. */
-async function ruleInput(rc: RouteContext, tenant: TenantRecord): Promise<AccountRuleData[]> {
+async function ruleInput(rc: RouteContext, tenant: TenantView): Promise<AccountRuleData[]> {
   const now = rc.now();
   const tenantId = tenant.id;
   // The EC2 rules look at up to 14 whole days before today.
@@ -107,7 +108,7 @@ export function storedView(stored: StoredRecommendation): RecommendationView {
 }
 
 /** The tenant's current recommendations with their statuses, highest impact first. */
-export async function currentRecommendations(rc: RouteContext, tenant: TenantRecord): Promise<RecommendationView[]> {
+export async function currentRecommendations(rc: RouteContext, tenant: TenantView): Promise<RecommendationView[]> {
   return rc.cached(tenant.id, 'recommendations', async () => {
     const now = rc.now();
     const settings = tenant.settings;

@@ -3,10 +3,11 @@
  * each through the store's cache. Every read takes the session's tenant id; nothing here takes
  * an id from a request without checking it belongs to that tenant.
  */
-import type { AlarmSnapshot, CostRow, RunRecord, StoredFinding, TenantRecord } from '../store/index.js';
+import type { AlarmSnapshot, CostRow, RunRecord, StoredFinding } from '../store/index.js';
 import type { SeverityBand } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
+import type { TenantAccount, TenantView } from './tenant-view.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -20,7 +21,7 @@ export function monthStartOf(ms: number): number {
 }
 
 /** The tenant's account with `accountId`, or 404 (an id of another tenant's account is simply unknown here). */
-export function ownAccount(tenant: TenantRecord, accountId: string): TenantRecord['accounts'][number] {
+export function ownAccount(tenant: TenantView, accountId: string): TenantAccount {
   const account = tenant.accounts.find((a) => a.id === accountId);
   if (!account) throw clientError(404, 'NOT_FOUND', 'no such account');
   return account;

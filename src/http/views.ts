@@ -3,6 +3,7 @@
  * stored field that must not leave the server (a sealed secret, an ExternalId, a TTL) never does.
  */
 import type { Account } from '../domain/tenant.js';
+import type { PublicCredentials } from './tenant-view.js';
 import type { StoredFinding, TenantRecord, UserRecord } from '../store/index.js';
 import type { AccountView, FindingView, Me, Settings } from './api-types.js';
 import { notificationsOf, profileOf } from './user-profile.js';
@@ -13,7 +14,7 @@ export function maskKeyId(accessKeyId: string): string {
 }
 
 /** The view of a connected account; `createdAt` from the tenant record when the account has none. */
-export function accountView(account: Account & { createdAt?: string }, fallbackCreatedAt: string): AccountView {
+export function accountView(account: Omit<Account, 'credentials'> & { credentials: PublicCredentials; createdAt?: string }, fallbackCreatedAt: string): AccountView {
   const credentials = account.credentials;
   return {
     id: account.id,

@@ -89,6 +89,9 @@ t.test('connect by keys: the secret is sealed, never returned, never stored in c
   const stored = tenant?.accounts[0]?.credentials;
   t.equal(stored?.type, 'keys');
   t.notMatch(JSON.stringify(tenant), new RegExp(SECRET.slice(0, 10)), 'sealed at rest');
+  const cached = await w.store.cache.read(a.tenantId, 'tenant', async () => 'not cached');
+  t.match(JSON.stringify(cached), /"accessKeyId"/, 'the cached tenant is the API\'s view');
+  t.notMatch(JSON.stringify(cached), /blob|keyId/, 'no sealed secret is copied into the cache');
 });
 
 t.test('rejected credentials are 422 CREDENTIALS_REJECTED and nothing is stored', async (t) => {
