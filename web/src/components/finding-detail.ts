@@ -36,7 +36,7 @@ export class ChFindingDetail extends LitElement {
   override render() {
     const finding = this.finding;
     if (finding === undefined) return nothing;
-    const console = `https://console.aws.amazon.com/guardduty/home?region=${encodeURIComponent(finding.region)}#/findings?fId=${encodeURIComponent(finding.id)}`;
+    const consoleUrl = `https://console.aws.amazon.com/guardduty/home?region=${encodeURIComponent(finding.region)}#/findings?fId=${encodeURIComponent(finding.id)}`;
     return html`<section class="card" data-testid="finding-detail" aria-labelledby="title" @keydown=${this.#onKey}>
       <header>
         <div>
@@ -56,7 +56,7 @@ export class ChFindingDetail extends LitElement {
         <dt>Occurrences</dt><dd>${finding.count}</dd>
         <dt>Finding id</dt><dd><code>${finding.id}</code></dd>
       </dl>
-      <a href=${console} target="_blank" rel="noopener noreferrer">Open in the GuardDuty console</a>
+      <a href=${consoleUrl} target="_blank" rel="noopener noreferrer">Open in the GuardDuty console</a>
     </section>`;
   }
 
