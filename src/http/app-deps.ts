@@ -32,6 +32,7 @@ export interface AppHealth {
   billableTotals?: () => BillableCounts;
 }
 
+/** Everything `createApp` needs; each field documents its default. */
 export interface AppDeps {
   /** Demo mode adds /dev/outbox and accepts any loopback origin for CSRF. */
   mode: 'demo' | 'production';

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../log.js';
 
+/** Fire-and-track work started by requests. */
 export class BackgroundTasks {
   readonly #running = new Set<Promise<void>>();
   readonly #log: Logger;

@@ -11,6 +11,7 @@ import { clientError } from './problem.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Options of `csrfGuard`. */
 export interface CsrfOptions {
   /** The public URL; its origin is the one allowed. */
   publicUrl: string;

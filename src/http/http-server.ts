@@ -17,6 +17,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** Where to listen and how long `close()` waits for requests in flight. */
 export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port. */

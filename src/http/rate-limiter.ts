@@ -132,6 +132,7 @@ export interface AuthRateLimits {
 
 const MINUTE = 60_000;
 
+/** The defaults of `AuthRateLimits`. */
 export const DEFAULT_AUTH_RATE_LIMITS: Readonly<AuthRateLimits> = Object.freeze({
   loginPerIp: { limit: 100, windowMs: 10 * MINUTE },
   loginFailuresPerEmail: { limit: 5, windowMs: 15 * MINUTE },

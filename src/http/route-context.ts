@@ -3,6 +3,7 @@ import type { AppDeps } from './app-deps.js';
 import type { BackgroundTasks } from './background-tasks.js';
 import type { AuthRateLimits, RateLimiter } from './rate-limiter.js';
 
+/** Built once per app in `createApp`. */
 export interface RouteContext {
   deps: AppDeps;
   now(): number;

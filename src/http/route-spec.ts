@@ -24,6 +24,7 @@ export interface AppState {
   session?: SessionState;
 }
 
+/** The Koa context of the app's routes. */
 export type AppContext = Koa.ParameterizedContext<AppState>;
 
 /** Who may call a route: anyone, a signed-in tenant user, or the operator. */
@@ -50,7 +51,6 @@ export function defineRoute<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>)
 }
 
 /** Any route, for tables. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any>;
 
 /** Parse `value` with `schema`, or throw 400 `VALIDATION_FAILED` naming the fields. */

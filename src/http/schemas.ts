@@ -15,13 +15,17 @@ const regions = z.array(region).min(1).max(30);
 const accountName = z.string().trim().min(1).max(100);
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');
 
+/** POST /api/auth/signup (SignupRequest). */
 export const signupSchema = z.strictObject({
   email,
   password: newPassword,
   organization: z.string().trim().min(1).max(100),
 });
+/** POST /api/auth/verify (VerifyRequest). */
 export const verifySchema = z.strictObject({ token });
+/** POST /api/auth/resend (ResendRequest). */
 export const resendSchema = z.strictObject({ email });
+/** POST /api/auth/login (LoginRequest); the password is not checked against the policy, only the hash. */
 export const loginSchema = z.strictObject({ email, password: anyPassword });
 
 function isTimeZone(zone: string): boolean {
@@ -33,6 +37,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** PUT /api/settings (SettingsUpdate); `monthlyBudgetUsd: null` removes the budget. */
 export const settingsUpdateSchema = z.strictObject({
   email: email.optional(),
   notifications: z
@@ -44,6 +49,7 @@ export const settingsUpdateSchema = z.strictObject({
   monthlyBudgetUsd: z.number().positive().max(1e9).nullable().optional(),
 });
 
+/** POST /api/accounts (ConnectAccountRequest): by role or by keys, never both. */
 export const connectAccountSchema = z.union([
   z.strictObject({
     name: accountName,
@@ -61,6 +67,7 @@ export const connectAccountSchema = z.union([
 const isoTime = z.string().max(40).refine((text) => Number.isFinite(Date.parse(text)), 'not an ISO-8601 time');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a YYYY-MM-DD day');
 
+/** GET /api/metrics query. */
 export const metricsQuerySchema = z.strictObject({
   accountId: id.optional(),
   region: region.optional(),
@@ -71,6 +78,7 @@ export const metricsQuerySchema = z.strictObject({
   to: isoTime.optional(),
 });
 
+/** GET /api/costs query; days are YYYY-MM-DD, `to` exclusive. */
 export const costsQuerySchema = z.strictObject({
   from: day.optional(),
   to: day.optional(),
@@ -78,6 +86,7 @@ export const costsQuerySchema = z.strictObject({
 });
 
 const band = z.enum(['low', 'medium', 'high', 'critical']);
+/** GET /api/findings query; `severity` is a comma-separated list of bands. */
 export const findingsQuerySchema = z.strictObject({
   severity: z
     .string()
@@ -91,10 +100,14 @@ export const findingsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
+/** A recommendation's status. */
 export const recommendationStatus = z.enum(['open', 'done', 'dismissed']);
+/** GET /api/recommendations query. */
 export const recommendationsQuerySchema = z.strictObject({ status: recommendationStatus.optional() });
+/** PATCH /api/recommendations/:id (RecommendationPatch). */
 export const recommendationPatchSchema = z.strictObject({ status: recommendationStatus });
 
+/** GET /ops/workers query. */
 export const workersQuerySchema = z.strictObject({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped']).optional(),
   tenant: id.optional(),

@@ -9,6 +9,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import type { TenantAccount, TenantView } from './tenant-view.js';
 
+/** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 
 /** YYYY-MM-DD (UTC) of a time. */
