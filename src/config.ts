@@ -46,6 +46,7 @@ const schema = z.object({
   OPERATOR_TOKEN: optionalText,
   PUBLIC_URL: optionalText,
   SES_FROM: optionalText,
+  SES_SEND_RATE: z.coerce.number().positive().max(1_000).default(1),
   ENCRYPTION_KEY: optionalText,
   ENCRYPTION_KEY_FILE: optionalText,
   AWS_REGION: z.string().default('us-east-1'),
@@ -78,6 +79,8 @@ export interface Config {
   operatorToken: string | undefined;
   publicUrl: string | undefined;
   sesFrom: string | undefined;
+  /** Emails per second this instance sends through SES (the account's maximum send rate). */
+  sesSendRate: number;
   encryptionKey: string | undefined;
   encryptionKeyFile: string | undefined;
   awsRegion: string;
@@ -139,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operatorToken: e.OPERATOR_TOKEN,
     publicUrl: e.PUBLIC_URL,
     sesFrom: e.SES_FROM,
+    sesSendRate: e.SES_SEND_RATE,
     encryptionKey: e.ENCRYPTION_KEY,
     encryptionKeyFile: e.ENCRYPTION_KEY_FILE,
     awsRegion: e.AWS_REGION,

@@ -1,27 +1,35 @@
 /**
  * The composition root: config -> logger -> store -> (demo: simulator + demo tenants) -> AWS
- * adapters -> supervision runtime -> HTTP. `stop()` undoes it in reverse order within the
- * shutdown deadline: stop taking requests, let collection finish or abort it, flush, close.
+ * adapters -> mailer -> supervision runtime -> HTTP. `stop()` undoes it in reverse order within the
+ * shutdown deadline: stop taking requests, let collection finish or abort it, send what mail it
+ * can, flush, close.
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createRuntime, type Runtime } from '../actors/index.js';
 import { createAwsGateway, createMailSender, type AwsAdapters, type MailSender } from '../aws/index.js';
 import type { Config } from '../config.js';
+import type { ResultSink } from '../domain/sink.js';
 import { createApp, startHttpServer, type HttpServer } from '../http/index.js';
 import { serveWeb } from '../http/static-web.js';
+import { profileOf } from '../http/user-profile.js';
 import type { Logger } from '../log.js';
+import { createMailer, type Mailer, type MailerOptions } from '../mail/index.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { accountSecretContext, createStore, storeOptionsFromConfig, type Store, type StoreOptions } from '../store/index.js';
 import { demoFaults, seedDemo, DEMO_PASSWORD } from './demo-seed.js';
+import { notifyingSink } from './notifying-sink.js';
 import { packageRoot } from './package-root.js';
 import { createPersistentLedger } from './persistent-ledger.js';
+import { persistRecommendations } from './persist-recommendations.js';
+import { createRecommendationRefresher } from './recommendation-refresher.js';
 
 /** A running service. */
 export interface Service {
   readonly url: string;
   readonly store: Store;
   readonly runtime: Runtime;
+  readonly mailer: Mailer;
   /** Demo mode only. */
   readonly sim: Simulator | undefined;
   /** Stop everything, in reverse order of start. Idempotent. */
@@ -31,6 +39,10 @@ export interface Service {
 export interface ServiceOverrides {
   /** Tests: store options on top of those from the config (e.g. a table prefix, cheap scrypt). */
   store?: Partial<StoreOptions>;
+  /** Tests: mailer tuning on top of the config's (e.g. short locks and batch windows). */
+  mailer?: MailerOptions;
+  /** Tests: wrap the sink the runtime writes to (fault injection around the real one). */
+  sink?: (sink: ResultSink) => ResultSink;
 }
 
 /** The simulator accepts any credentials; the platform's own, in demo mode. */
@@ -90,10 +102,32 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     });
     steps.push({ name: 'mail sender', close: () => mail.close() });
 
+    // The public URL is in every email, so it is settled before the mailer.
+    const port = config.port === 0 && demo ? await freePort(config.host) : config.port;
+    const publicUrl = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const refresher = createRecommendationRefresher({ refresh: persistRecommendations(store), log: log.child({ component: 'recommendations' }) });
+    const mailer = createMailer({
+      store,
+      sender: mail,
+      mail: { publicUrl },
+      log,
+      scheduleOf: (user) => {
+        const profile = profileOf(user);
+        return { hour: profile.digestHour, timezone: profile.timezone };
+      },
+      beforeDigest: (tenantId) => refresher.refreshNow(tenantId),
+      options: { ratePerSecond: config.sesSendRate, ...overrides.mailer },
+    });
+    mailer.start();
+    // Stopped after the runtime (no more results), before the sender and the store close.
+    steps.push({ name: 'mailer', close: () => mailer.stop() });
+    steps.push({ name: 'recommendations', close: () => refresher.stop() });
+    const listened = notifyingSink(store.results, [(result) => mailer.dispatcher.onResult(result), (result) => refresher.onResult(result)], { log });
+
     const runtime = createRuntime({
       source: store.tenants,
       gateway: aws,
-      sink: store.results,
+      sink: overrides.sink ? overrides.sink(listened) : listened,
       log: log.child({ component: 'runtime' }),
       shards: config.shards,
       reconcileIntervalMs: config.reconcileIntervalMs,
@@ -105,8 +139,6 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     steps.push({ name: 'runtime', close: async () => void (await runtime.stop(config.shutdownDeadlineMs)) });
 
     let shuttingDown = false;
-    const port = config.port === 0 && demo ? await freePort(config.host) : config.port;
-    const publicUrl = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     const app = createApp({
       mode: config.mode,
       publicUrl,
@@ -114,7 +146,8 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       store,
       validateAccount: aws.validateAccount,
       platformAccountId: demo ? DEMO_PLATFORM_ACCOUNT : await aws.platformAccountId(AbortSignal.timeout(15_000)),
-      sendMail: async (message) => void (await mail.send(message, AbortSignal.timeout(30_000))),
+      // At the account's rate, ahead of alerts; not through the outbox (the body holds a token).
+      sendMail: (message) => mailer.send(message),
       health: {
         registry: runtime.registry,
         fleet: runtime.fleet,
@@ -141,7 +174,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     log.info({ url: http.url, mode: config.mode, publicUrl }, 'listening');
 
     let stopped: Promise<void> | undefined;
-    return { url: http.url, store, runtime, sim, stop: () => (stopped ??= closeAll()) };
+    return { url: http.url, store, runtime, mailer, sim, stop: () => (stopped ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

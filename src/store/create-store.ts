@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
 import type { Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
+import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
 import { createMemoryCache } from './cache/memory-cache.js';
 import { createRedisCache } from './cache/redis-cache.js';
 import type { TenantCache } from './cache/tenant-cache.js';
@@ -84,6 +85,8 @@ export interface Store {
   readonly findings: FindingRepository;
   readonly recommendations: RecommendationRepository;
   readonly alerts: AlertMarkers;
+  /** Alert and digest emails not yet accepted by SES. */
+  readonly outbox: AlertOutbox;
   readonly leases: LeaseRepository;
   readonly usage: UsageLedger;
   /** The tenant API's reads, through the cache. */
@@ -191,6 +194,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       findings,
       recommendations,
       alerts: createAlertMarkers({ db, now }),
+      outbox: createAlertOutbox({ db, now }),
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),
       reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state, now }),

@@ -10,6 +10,7 @@ export type { CostRepository, CostRow } from './cost-repository.js';
 export type { FindingRepository, FindingQuery, FindingPage, StoredFinding } from './finding-repository.js';
 export type { RecommendationRepository, Recommendation, RecommendationInput, RecommendationStatus } from './recommendation-repository.js';
 export type { AlertMarkers } from './alert-markers.js';
+export type { AlertOutbox, OutboxItem, OutboxState, NewOutboxItem } from './alert-outbox.js';
 export type { LeaseRepository, Lease, TakeOptions } from './lease-repository.js';
 export type { UsageLedger, UsageRecord } from './usage-ledger.js';
 export type { TenantReads, OverviewInputs } from './tenant-reads.js';

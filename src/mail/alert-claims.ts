@@ -1,0 +1,61 @@
+/**
+ * Claiming an outbox item's alerts: one conditional-put marker per alert (store.alerts), owned
+ * by the item, so whichever instance or restart claims the same alert again learns whether it
+ * was this item's (true again) or another's (false). The item keeps only what it owns.
+ */
+import type { SeverityBand } from '../domain/records.js';
+import type { AlertMarkers } from '../store/index.js';
+import type { AlertPayload } from './alert-payload.js';
+
+/** How long a cost alert's marker is kept: past the spike window and the month of a budget key. Default 40 days. */
+export const COST_MARKER_TTL_MS = 40 * 86_400_000;
+/** How long a digest's marker (`digest#<day>#<user>`) is kept. */
+export const DIGEST_MARKER_TTL_MS = 3 * 86_400_000;
+
+/** Severities of the bands below `band` that can alert: claimed too, so a finding that falls back does not alert again. */
+const LOWER: Record<SeverityBand, number[]> = { critical: [7, 4], high: [4], medium: [], low: [] };
+
+/** The marker owner of an outbox item. */
+export function markerOwner(itemId: string): string {
+  return `outbox:${itemId}`;
+}
+
+/** Run `fn` over `items`, `width` at a time. */
+async function eachLimited<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/**
+ * Claim every alert of `payload` for item `itemId` (idempotent for that item) and return the
+ * payload cut down to the alerts it owns, or undefined when it owns none.
+ */
+export async function claimPayload(alerts: AlertMarkers, tenantId: string, itemId: string, payload: AlertPayload): Promise<AlertPayload | undefined> {
+  const owner = markerOwner(itemId);
+  switch (payload.kind) {
+    case 'findings': {
+      const owned = new Set<string>();
+      await eachLimited(payload.findings, 8, async (f) => {
+        if (!(await alerts.claimFindingAlert(tenantId, { accountId: f.accountId, findingId: f.findingId, severity: f.severity }, owner))) return;
+        owned.add(f.key);
+        // Best effort: a lower band already claimed (the finding rose) is fine either way.
+        for (const severity of LOWER[f.band]) await alerts.claimFindingAlert(tenantId, { accountId: f.accountId, findingId: f.findingId, severity }, owner);
+      });
+      const findings = payload.findings.filter((f) => owned.has(f.key));
+      return findings.length > 0 ? { ...payload, findings } : undefined;
+    }
+    case 'costs': {
+      const owned = new Set<string>();
+      await eachLimited(payload.costs, 8, async (c) => {
+        if (await alerts.claim(tenantId, c.key, COST_MARKER_TTL_MS, owner)) owned.add(c.key);
+      });
+      const costs = payload.costs.filter((c) => owned.has(c.key));
+      return costs.length > 0 ? { ...payload, costs } : undefined;
+    }
+    case 'digest':
+      return (await alerts.claim(tenantId, payload.key, DIGEST_MARKER_TTL_MS, owner)) ? payload : undefined;
+  }
+}

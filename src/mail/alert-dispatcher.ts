@@ -1,0 +1,170 @@
+/**
+ * From a stored collection result to pending alert emails. A security result's new Critical and
+ * High findings (Medium for users who asked for warnings) and a cost result's spikes and budget
+ * overruns (for users who asked for cost alerts) become one outbox item per tenant and result,
+ * addressed to the tenant's verified users; delivery claims, merges and sends them.
+ *
+ * `onResult` resolves once the item is durable, so a collector that awaits it advances its
+ * watermark only after the alert can no longer be lost; it never rejects (a failure is retried
+ * here with backoff while the process lives, and never fails the collector's write).
+ */
+import type { Finding } from '../domain/records.js';
+import { severityBand } from '../domain/records.js';
+import type { CollectionResult, CostResult, SecurityResult } from '../domain/sink.js';
+import type { Logger } from '../log.js';
+import { decideCostAlerts, decideFindingAlerts, findCostEvents, groupAlerts, type AlertPreferences, type CostEvent, type RuleThresholds } from '../rules/index.js';
+import type { CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
+import type { AlertRecipient, PendingCost, PendingFinding } from './alert-payload.js';
+import { loadCostRuleInput } from './cost-input.js';
+import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
+import { failureCode, type OutboxDelivery } from './outbox-delivery.js';
+
+export interface AlertDispatcherOptions {
+  users: Pick<UserRepository, 'listByTenant'>;
+  tenants: Pick<TenantRepository, 'get'>;
+  costs: Pick<CostRepository, 'daily' | 'forecasts'>;
+  delivery: Pick<OutboxDelivery, 'submit'>;
+  log: Logger;
+  /** Default: the system clock. */
+  clock?: MailClock;
+  /** Findings last updated longer ago than this do not alert (a first collection's 90-day backlog). Default 7 days. */
+  maxFindingAgeMs?: number;
+  /** Rule threshold overrides for the cost events. */
+  thresholds?: Partial<RuleThresholds>;
+  /** Retries of a result whose item could not be written: `minMs * 4^n`. Default 5 from 5 s. */
+  retry?: { attempts?: number; minMs?: number };
+}
+
+export interface AlertDispatcher {
+  /** A result was stored: record its alerts durably. Never rejects. */
+  onResult(result: CollectionResult): Promise<void>;
+  /** Drop pending retries, wait for work in progress. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The tenant's verified users as recipients, with what each asked for. */
+export function recipientsOf(users: readonly UserRecord[]): AlertRecipient[] {
+  return users
+    .filter((u) => u.emailVerified)
+    .map((u) => ({ userId: u.id, to: u.email, critical: u.preferences.critical, warning: u.preferences.warning, costTips: u.preferences.costTips }));
+}
+
+/** What any recipient asked for: an alert is decided (and claimed) once for the tenant. */
+function unionOf(recipients: readonly AlertRecipient[]): AlertPreferences {
+  return {
+    critical: recipients.some((r) => r.critical),
+    warning: recipients.some((r) => r.warning),
+    costAlerts: recipients.some((r) => r.costTips),
+  };
+}
+
+function costItem(event: CostEvent, tenant: TenantRecord): PendingCost['item'] {
+  if (event.kind === 'budget') {
+    return { kind: 'budget', month: event.month, projectedUsd: event.projectedUsd, budgetUsd: event.budgetUsd, actualToDateUsd: event.actualToDateUsd };
+  }
+  const accountName = tenant.accounts.find((a) => a.id === event.accountId)?.name;
+  return { kind: 'spike', service: event.service, day: event.day, amountUsd: event.amountUsd, meanUsd: event.meanUsd, ...(accountName ? { accountName } : {}) };
+}
+
+/** Create the dispatcher. */
+export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
+  const { users, tenants, costs, delivery, log } = options;
+  const clock = options.clock ?? systemMailClock;
+  const maxAgeMs = options.maxFindingAgeMs ?? 7 * 86_400_000;
+  const attempts = options.retry?.attempts ?? 5;
+  const retryMinMs = options.retry?.minMs ?? 5_000;
+  const work = new Set<Promise<void>>();
+  const timers = new Set<CancelTimer>();
+  let stopped: Promise<void> | undefined;
+
+  const alertable = (f: Finding, now: number) =>
+    !f.archived && severityBand(f.severity) !== 'low' && (Date.parse(f.updatedAt) || 0) >= now - maxAgeMs;
+
+  async function onSecurity(result: SecurityResult): Promise<void> {
+    const now = clock.now();
+    const fresh = result.findings.filter((f) => alertable(f, now));
+    if (fresh.length === 0) return;
+    const recipients = recipientsOf(await users.listByTenant(result.tenantId));
+    const preferences = unionOf(recipients);
+    if (!preferences.critical && !preferences.warning) return;
+    const alerts = decideFindingAlerts({ tenantId: result.tenantId, preferences, findings: fresh.map((finding) => ({ accountId: result.accountId, finding })) });
+    const [batch] = groupAlerts(alerts);
+    if (!batch || batch.findings.length === 0) return;
+    const tenant = await tenants.get(result.tenantId);
+    if (!tenant) return;
+    const accountName = tenant.accounts.find((a) => a.id === result.accountId)?.name;
+    const findings: PendingFinding[] = batch.findings.map(({ key, accountId, band, finding: f }) => ({
+      key,
+      accountId,
+      findingId: f.id,
+      band,
+      title: f.title,
+      severity: f.severity,
+      type: f.type,
+      region: f.region,
+      updatedAt: f.updatedAt,
+      count: f.count,
+      ...(f.resourceId ? { resourceId: f.resourceId } : {}),
+      ...(f.resourceType ? { resourceType: f.resourceType } : {}),
+      ...(accountName ? { accountName } : {}),
+    }));
+    await delivery.submit(result.tenantId, { kind: 'findings', tenantName: tenant.name, recipients, findings });
+    log.info({ tenant: result.tenantId, account: result.accountId, findings: findings.length }, 'finding alert queued');
+  }
+
+  async function onCost(result: CostResult): Promise<void> {
+    const recipients = recipientsOf(await users.listByTenant(result.tenantId));
+    const preferences = unionOf(recipients);
+    if (!preferences.costAlerts) return;
+    const tenant = await tenants.get(result.tenantId);
+    if (!tenant) return;
+    const now = clock.now();
+    const input = await loadCostRuleInput(costs, tenant, now, options.thresholds);
+    const alerts = decideCostAlerts({ tenantId: tenant.id, preferences, events: findCostEvents(input, options.thresholds), now: new Date(now) });
+    const [batch] = groupAlerts(alerts);
+    if (!batch || batch.costs.length === 0) return;
+    const pending: PendingCost[] = batch.costs.map((alert) => ({ key: alert.key, item: costItem(alert.event, tenant) }));
+    await delivery.submit(tenant.id, { kind: 'costs', tenantName: tenant.name, recipients, costs: pending });
+    log.info({ tenant: tenant.id, events: pending.length }, 'cost alert queued');
+  }
+
+  async function handle(result: SecurityResult | CostResult, attempt: number): Promise<void> {
+    try {
+      if (result.kind === 'security') await onSecurity(result);
+      else await onCost(result);
+    } catch (error) {
+      if (stopped || attempt + 1 >= attempts) {
+        log.error({ tenant: result.tenantId, account: result.accountId, kind: result.kind, code: failureCode(error) }, 'alerts of a result were dropped');
+        return;
+      }
+      const delayMs = retryMinMs * 4 ** attempt;
+      log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, code: failureCode(error), delayMs }, 'alerts of a result: will retry');
+      const cancel = clock.setTimer(() => {
+        timers.delete(cancel);
+        if (!stopped) track(handle(result, attempt + 1));
+      }, delayMs);
+      timers.add(cancel);
+    }
+  }
+
+  function track(promise: Promise<void>): Promise<void> {
+    work.add(promise);
+    void promise.finally(() => work.delete(promise));
+    return promise;
+  }
+
+  return {
+    onResult(result) {
+      if (stopped || (result.kind !== 'security' && result.kind !== 'cost')) return Promise.resolve();
+      return track(handle(result, 0));
+    },
+    stop() {
+      stopped ??= (async () => {
+        for (const cancel of timers) cancel();
+        timers.clear();
+        await Promise.allSettled([...work]);
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * What an outbox item holds: the data an email is rendered from, the recipients with what each
+ * asked for, and the marker key of every alert in it. Emails are rendered when they are sent,
+ * from this JSON, so an item can be cut down to the alerts it owns and several items of one
+ * tenant can be merged into one email per recipient.
+ */
+import type { SeverityBand } from '../domain/records.js';
+import { renderCostAlertEmail, type CostAlertItem } from './cost-alert-email.js';
+import { renderCriticalAlertEmail, type AlertFindingView } from './critical-alert-email.js';
+import { renderDailyDigestEmail, type DailyDigestData } from './daily-digest-email.js';
+import type { MailContext, RenderedEmail } from './mail-layout.js';
+
+/** A verified address of the tenant and the emails its user asked for. */
+export interface AlertRecipient {
+  userId: string;
+  to: string;
+  /** High and Critical findings. */
+  critical: boolean;
+  /** Medium findings. */
+  warning: boolean;
+  /** Cost spikes and budget overruns. */
+  costTips: boolean;
+}
+
+/** A finding in an alert: what the email shows, and what its marker is claimed with. */
+export interface PendingFinding extends AlertFindingView {
+  /** The rules' dedup key (`finding:<account>:<finding>:<band>`). */
+  key: string;
+  accountId: string;
+  findingId: string;
+  band: SeverityBand;
+}
+
+/** A cost event in an alert; `key` is the rules' `cost:<recommendation>:<day>`. */
+export interface PendingCost {
+  key: string;
+  item: CostAlertItem;
+}
+
+export type AlertPayload =
+  | { kind: 'findings'; tenantName: string; recipients: AlertRecipient[]; findings: PendingFinding[] }
+  | { kind: 'costs'; tenantName: string; recipients: AlertRecipient[]; costs: PendingCost[] }
+  | { kind: 'digest'; recipients: AlertRecipient[]; key: string; digest: DailyDigestData };
+
+/** What one recipient gets of a payload; several items' contents of one kind merge into one email. */
+export type AlertContent =
+  | { kind: 'findings'; tenantName: string; findings: PendingFinding[] }
+  | { kind: 'costs'; tenantName: string; costs: PendingCost[] }
+  | { kind: 'digest'; digest: DailyDigestData };
+
+/** Read a payload back from the outbox; throws `SyntaxError` on garbage. */
+export function parsePayload(json: string): AlertPayload {
+  const payload = JSON.parse(json) as AlertPayload;
+  if (!payload || !['findings', 'costs', 'digest'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
+    throw new SyntaxError('not an alert payload');
+  }
+  return payload;
+}
+
+/** Whether a recipient asked for findings of this band (Low never alerts). */
+export function wantsBand(recipient: AlertRecipient, band: SeverityBand): boolean {
+  if (band === 'critical' || band === 'high') return recipient.critical;
+  return band === 'medium' && recipient.warning;
+}
+
+/** What recipient `index` gets of the payload; undefined when nothing in it is for them. */
+export function contentFor(payload: AlertPayload, index: number): AlertContent | undefined {
+  const recipient = payload.recipients[index];
+  if (!recipient) return undefined;
+  switch (payload.kind) {
+    case 'findings': {
+      const findings = payload.findings.filter((f) => wantsBand(recipient, f.band));
+      return findings.length > 0 ? { kind: 'findings', tenantName: payload.tenantName, findings } : undefined;
+    }
+    case 'costs':
+      return recipient.costTips && payload.costs.length > 0 ? { kind: 'costs', tenantName: payload.tenantName, costs: payload.costs } : undefined;
+    case 'digest':
+      return { kind: 'digest', digest: payload.digest };
+  }
+}
+
+/**
+ * One content from several of the same kind (and tenant): findings listed once each at their
+ * highest band, cost events once per key. Digests do not merge; the first is kept.
+ */
+export function mergeContents(contents: readonly AlertContent[]): AlertContent | undefined {
+  const [first] = contents;
+  if (!first || first.kind === 'digest') return first;
+  if (first.kind === 'findings') {
+    const best = new Map<string, PendingFinding>();
+    for (const content of contents) {
+      if (content.kind !== 'findings') continue;
+      for (const f of content.findings) {
+        const id = JSON.stringify([f.accountId, f.findingId]);
+        const seen = best.get(id);
+        if (!seen || f.severity > seen.severity) best.set(id, f);
+      }
+    }
+    return { kind: 'findings', tenantName: first.tenantName, findings: [...best.values()] };
+  }
+  const costs = new Map<string, PendingCost>();
+  for (const content of contents) if (content.kind === 'costs') for (const c of content.costs) if (!costs.has(c.key)) costs.set(c.key, c);
+  return { kind: 'costs', tenantName: first.tenantName, costs: [...costs.values()] };
+}
+
+/** Render a recipient's content with the templates (which escape every outside value). */
+export function renderContent(ctx: MailContext, content: AlertContent): RenderedEmail {
+  switch (content.kind) {
+    case 'findings':
+      return renderCriticalAlertEmail(ctx, { tenantName: content.tenantName, findings: content.findings });
+    case 'costs':
+      return renderCostAlertEmail(ctx, { tenantName: content.tenantName, events: content.costs.map((c) => c.item) });
+    case 'digest':
+      return renderDailyDigestEmail(ctx, content.digest);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The collectors' sink with listeners: each result is written to the store first, then every
+ * listener is told (the alert dispatcher, the recommendations refresher). A listener can never
+ * fail the write: its error is logged, and a listener slower than `timeoutMs` is left to finish
+ * in the background so a slow mail path never stalls collection.
+ */
+import type { CollectionResult, ResultSink } from '../domain/sink.js';
+import type { Logger } from '../log.js';
+
+/** Told after a result was stored. */
+export type StoredListener = (result: CollectionResult) => Promise<void> | void;
+
+export interface NotifyingSinkOptions {
+  log: Logger;
+  /** How long a write waits for its listeners. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** Wrap `sink` so that `listeners` hear of every result it stored. */
+export function notifyingSink(sink: ResultSink, listeners: readonly StoredListener[], options: NotifyingSinkOptions): ResultSink {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const notify = async (result: CollectionResult) => {
+    const all = Promise.allSettled(
+      listeners.map(async (listener) => {
+        try {
+          await listener(result);
+        } catch (error) {
+          options.log.warn({ err: error, tenant: result.tenantId, kind: result.kind }, 'a result listener failed');
+        }
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([all, late]);
+    clearTimeout(timer);
+  };
+  return {
+    async write(result, signal) {
+      await sink.write(result, signal);
+      await notify(result);
+    },
+    getWatermark: (tenantId, accountId, collector) => sink.getWatermark(tenantId, accountId, collector),
+    setWatermark: (tenantId, accountId, collector, value) => sink.setWatermark(tenantId, accountId, collector, value),
+    setAccountStatus: (tenantId, accountId, status, reason) => sink.setAccountStatus(tenantId, accountId, status, reason),
+    flush: () => sink.flush(),
+  };
+}
