@@ -60,6 +60,7 @@ const schema = z.object({
   STARTUP_SPREAD: optionalDuration,
   SHUTDOWN_DEADLINE: duration('10s'),
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -93,6 +94,8 @@ export interface Config {
   startupSpreadMs: number;
   shutdownDeadlineMs: number;
   awsMaxInflight: number;
+  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto. */
+  trustProxy: boolean;
 }
 
 /**
@@ -158,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     startupSpreadMs: e.STARTUP_SPREAD ?? defaults.startupSpread,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE,
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
   });
 }
