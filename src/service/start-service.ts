@@ -41,6 +41,8 @@ export interface ServiceOverrides {
   store?: Partial<StoreOptions>;
   /** Tests: mailer tuning on top of the config's (e.g. short locks and batch windows). */
   mailer?: MailerOptions;
+  /** Tests: how long cost results of a tenant are coalesced before its recommendations are evaluated (default 30 s). */
+  recommendationsCoalesceMs?: number;
   /** Tests: wrap the sink the runtime writes to (fault injection around the real one). */
   sink?: (sink: ResultSink) => ResultSink;
 }
@@ -105,7 +107,11 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     // The public URL is in every email, so it is settled before the mailer.
     const port = config.port === 0 && demo ? await freePort(config.host) : config.port;
     const publicUrl = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    const refresher = createRecommendationRefresher({ refresh: persistRecommendations(store), log: log.child({ component: 'recommendations' }) });
+    const refresher = createRecommendationRefresher({
+      refresh: persistRecommendations(store),
+      log: log.child({ component: 'recommendations' }),
+      ...(overrides.recommendationsCoalesceMs !== undefined ? { coalesceMs: overrides.recommendationsCoalesceMs } : {}),
+    });
     const mailer = createMailer({
       store,
       sender: mail,
