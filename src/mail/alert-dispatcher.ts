@@ -35,6 +35,12 @@ export interface AlertDispatcherOptions {
   retry?: { attempts?: number; minMs?: number };
 }
 
+/**
+ * Findings per outbox item: keeps an item far below DynamoDB's 400 KB. A larger batch becomes
+ * several items, which delivery merges back into one email per recipient.
+ */
+export const FINDINGS_PER_ITEM = 200;
+
 export interface AlertDispatcher {
   /** A result was stored: record its alerts durably. Never rejects. */
   onResult(result: CollectionResult): Promise<void>;
@@ -108,7 +114,9 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       ...(f.resourceType ? { resourceType: f.resourceType } : {}),
       ...(accountName ? { accountName } : {}),
     }));
-    await delivery.submit(result.tenantId, { kind: 'findings', tenantName: tenant.name, recipients, findings });
+    for (let i = 0; i < findings.length; i += FINDINGS_PER_ITEM) {
+      await delivery.submit(result.tenantId, { kind: 'findings', tenantName: tenant.name, recipients, findings: findings.slice(i, i + FINDINGS_PER_ITEM) });
+    }
     log.info({ tenant: result.tenantId, account: result.accountId, findings: findings.length }, 'finding alert queued');
   }
 

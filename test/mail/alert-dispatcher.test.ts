@@ -76,14 +76,15 @@ t.test('many findings at once, and the results of two accounts in one run, make 
   const p = startProcess(w, clock);
   t.teardown(() => p.stop());
   const now = clock.now();
-  const flood = Array.from({ length: 30 }, (_, i) => finding(`f-${i}`, i % 2 ? 7.5 : 9.5, now));
+  const flood = Array.from({ length: 230 }, (_, i) => finding(`f-${i}`, i % 2 ? 7.5 : 9.5, now));
   await collect(p, clock, security(flood), 2_000);
-  await collect(p, clock, security([finding('g-1', 8, now)], 'a-stage'), 10_000);
-  t.equal(p.ses.sent.length, 1, 'one email');
+  await collect(p, clock, security([finding('g-1', 9.9, now)], 'a-stage'), 10_000);
+  t.equal(p.ses.sent.length, 1, 'one email, though the flood was stored as two outbox items');
   const [email] = p.ses.sent;
-  t.match(email!.subject, /31 GuardDuty findings need attention \(15 critical, 16 high\)/);
-  t.match(email!.text, /account staging/);
-  t.match(email!.text, /\.\.\.and 6 more\./, 'the template lists 25 and counts the rest');
+  t.match(email!.subject, /231 GuardDuty findings need attention \(116 critical, 115 high\)/);
+  t.match(email!.text, /Critical \(9\.9\): Finding g-1\n.*account staging/, 'the other account\'s finding, most severe, listed first');
+  t.match(email!.text, /\.\.\.and 206 more\./, 'the template lists 25 and counts the rest');
+  t.equal(w.items.size, 0);
 });
 
 t.test('a throttled send is retried at once; a failed one stays in the outbox and is sent after a restart', async (t) => {
