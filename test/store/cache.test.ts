@@ -167,6 +167,8 @@ t.test('Redis stopped mid-test: reads still succeed, from DynamoDB, without wait
 
   child.kill('SIGKILL');
   await exited;
+  const stats = (store.cache as unknown as { stats: { attempted: number; bypassed: number } }).stats;
+  const attemptedBefore = stats.attempted;
   const timings: number[] = [];
   for (let i = 0; i < 20; i += 1) {
     const started = performance.now();
@@ -178,8 +180,10 @@ t.test('Redis stopped mid-test: reads still succeed, from DynamoDB, without wait
   await store.results.write(securityResult('t-a', 'a-1', [newFinding('f2')]));
   t.equal((await store.reads.findings('t-a', {})).items.length, 2, 'writes work and reads see them');
   t.comment(`read times with Redis dead (ms): ${timings.map((ms) => ms.toFixed(1)).join(' ')}`);
-  const slowest = Math.max(...timings.slice(2));
-  t.ok(slowest < 250, `no read waits on the dead Redis (slowest after the first two: ${slowest.toFixed(1)} ms)`);
+  // Behaviour, not timing (the machine is shared): after the first failure, reads no longer
+  // send anything to the dead Redis, so none can wait on it.
+  t.ok(stats.attempted - attemptedBefore <= 2, `at most two calls reached the dead Redis (${stats.attempted - attemptedBefore})`);
+  t.ok(stats.bypassed >= 18, `the other reads skipped Redis (${stats.bypassed})`);
 });
 
 t.test('breaker: opens on failure, lets one probe through after openMs, closes on success', async (t) => {

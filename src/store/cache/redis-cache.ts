@@ -55,7 +55,7 @@ return g
 `;
 
 /** A Redis-backed `TenantCache`. Connects in the background; until connected, reads go to DynamoDB. */
-export function createRedisCache(options: RedisCacheOptions): TenantCache & { readonly breaker: Breaker } {
+export function createRedisCache(options: RedisCacheOptions): TenantCache & { readonly breaker: Breaker; readonly stats: { attempted: number; bypassed: number; failed: number } } {
   const ttlMs = options.ttlMs ?? 30_000;
   const now = options.now ?? Date.now;
   const log = options.log.child({ component: 'cache' });
@@ -86,14 +86,21 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
   });
   const hashKey = (tenantId: string) => `${options.prefix}t:{${tenantId}}`;
 
+  const stats = { attempted: 0, bypassed: 0, failed: 0 };
+
   /** Run a Redis call if Redis is usable; undefined when skipped or failed. */
   async function guarded<T>(call: () => Promise<T>): Promise<T | undefined> {
-    if (redis.status !== 'ready' || !breaker.allow()) return undefined;
+    if (redis.status !== 'ready' || !breaker.allow()) {
+      stats.bypassed++;
+      return undefined;
+    }
+    stats.attempted++;
     try {
       const value = await call();
       breaker.success();
       return value;
     } catch (error) {
+      stats.failed++;
       breaker.failure();
       log.debug({ err: { name: (error as Error).name } }, 'redis command failed');
       return undefined;
@@ -104,6 +111,8 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
   return {
     kind: 'redis',
     breaker,
+    /** Redis calls made, skipped (not ready or breaker open) and failed: what a dead Redis cost. */
+    stats,
     async read<T>(tenantId: string, key: string, load: () => Promise<T>): Promise<T> {
       const field = `q:${key}`;
       const cached = await guarded(() => redis.hmget(hashKey(tenantId), 'gen', field));
