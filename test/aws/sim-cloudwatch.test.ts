@@ -120,5 +120,5 @@ t.test('an aborted call stops promptly and surfaces as an abort', async (t) => {
   const error = await w.aws.cloudwatch.describeAlarms(target, 'us-east-1', controller.signal).catch((e: unknown) => e);
   const elapsed = Date.now() - started;
   t.ok(isAbortError(error), `AbortError (got ${String(error)})`);
-  t.ok(elapsed < 1_000, `stopped after ${elapsed} ms, not 10 s`);
+  t.ok(elapsed < 5_000, `stopped after ${elapsed} ms, not 10 s`);
 });

@@ -46,5 +46,5 @@ t.test('throttled sends surface as "throttled"; an abort as an abort', async (t)
   const started = Date.now();
   const error = await mail.send(message, controller.signal).catch((e: unknown) => e);
   t.ok(isAbortError(error));
-  t.ok(Date.now() - started < 1_000, 'promptly');
+  t.ok(Date.now() - started < 5_000, 'well before the 10 s latency');
 });
