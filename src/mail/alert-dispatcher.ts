@@ -17,7 +17,8 @@ import type { CostRepository, TenantRecord, TenantRepository, UserRecord, UserRe
 import type { AlertRecipient, PendingCost, PendingFinding } from './alert-payload.js';
 import { loadCostRuleInput } from './cost-input.js';
 import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
-import { failureCode, type OutboxDelivery } from './outbox-delivery.js';
+import { failureCode } from './failure-code.js';
+import type { OutboxDelivery } from './outbox-delivery.js';
 
 export interface AlertDispatcherOptions {
   users: Pick<UserRepository, 'listByTenant'>;

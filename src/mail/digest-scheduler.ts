@@ -16,7 +16,8 @@ import { recipientsOf } from './alert-dispatcher.js';
 import type { DailyDigestData } from './daily-digest-email.js';
 import { localTime } from './local-time.js';
 import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
-import { failureCode, type OutboxDelivery } from './outbox-delivery.js';
+import { failureCode } from './failure-code.js';
+import type { OutboxDelivery } from './outbox-delivery.js';
 
 export interface DigestSchedulerOptions {
   tenants: { listTenants(signal?: AbortSignal): AsyncIterable<Tenant> };

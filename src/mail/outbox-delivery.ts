@@ -13,10 +13,11 @@
  * crash or a store failure there sends that recipient's email again on recovery.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError, AwsCallError } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 import type { AlertMarkers, AlertOutbox, OutboxItem } from '../store/index.js';
 import { claimPayload } from './alert-claims.js';
+import { failureCode } from './failure-code.js';
 import { contentFor, mergeContents, parsePayload, renderContent, type AlertContent, type AlertPayload } from './alert-payload.js';
 import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
 import type { MailContext } from './mail-layout.js';
@@ -70,13 +71,6 @@ interface Held {
 interface Part {
   held: Held;
   index: number;
-}
-
-/** A failure's code for the log and the item: never a message text (it may quote an address). */
-export function failureCode(error: unknown): string {
-  if (error instanceof AwsCallError) return `${error.kind}${error.awsCode ? `:${error.awsCode}` : ''}`;
-  if (error instanceof AppError) return error.code;
-  return error instanceof Error ? error.name : 'unknown';
 }
 
 /** Create the delivery. */

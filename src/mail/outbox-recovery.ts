@@ -11,7 +11,8 @@
 import type { Logger } from '../log.js';
 import type { AlertOutbox } from '../store/index.js';
 import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
-import { failureCode, type OutboxDelivery } from './outbox-delivery.js';
+import { failureCode } from './failure-code.js';
+import type { OutboxDelivery } from './outbox-delivery.js';
 
 export interface OutboxRecoveryOptions {
   tenants: { listTenants(signal?: AbortSignal): AsyncIterable<{ id: string }> };
