@@ -12,7 +12,17 @@ import type { Finding } from '../domain/records.js';
 import { severityBand } from '../domain/records.js';
 import type { CollectionResult, CostResult, SecurityResult } from '../domain/sink.js';
 import type { Logger } from '../log.js';
-import { decideCostAlerts, decideFindingAlerts, findCostEvents, groupAlerts, type AlertPreferences, type CostEvent, type RuleThresholds } from '../rules/index.js';
+import {
+  costAlertKey,
+  decideCostAlerts,
+  decideFindingAlerts,
+  findCostEvents,
+  findingAlertKey,
+  groupAlerts,
+  type AlertPreferences,
+  type CostEvent,
+  type RuleThresholds,
+} from '../rules/index.js';
 import type { CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
 import type { AlertRecipient, PendingCost, PendingFinding } from './alert-payload.js';
 import { loadCostRuleInput } from './cost-input.js';
@@ -34,6 +44,8 @@ export interface AlertDispatcherOptions {
   thresholds?: Partial<RuleThresholds>;
   /** Retries of a result whose item could not be written: `minMs * 4^n`. Default 5 from 5 s. */
   retry?: { attempts?: number; minMs?: number };
+  /** Alert keys remembered as already in an outbox item, so a repeated collection costs no writes. Default 50,000. */
+  rememberKeys?: number;
 }
 
 /**
@@ -73,6 +85,10 @@ function costItem(event: CostEvent, tenant: TenantRecord): PendingCost['item'] {
   return { kind: 'spike', service: event.service, day: event.day, amountUsd: event.amountUsd, meanUsd: event.meanUsd, ...(accountName ? { accountName } : {}) };
 }
 
+function costKeys(events: readonly CostEvent[], now: number): string[] {
+  return events.map((event) => costAlertKey(event, new Date(now)).key);
+}
+
 /** Create the dispatcher. */
 export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
   const { users, tenants, costs, delivery, log } = options;
@@ -81,6 +97,23 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   const attempts = options.retry?.attempts ?? 5;
   const retryMinMs = options.retry?.minMs ?? 5_000;
   const work = new Set<Promise<void>>();
+  const rememberKeys = options.rememberKeys ?? 50_000;
+  /**
+   * `tenant|key` of alerts in a durable item already: another item would own none of them. Only
+   * saves writes; the markers decide. Oldest forgotten first.
+   */
+  const handled = new Set<string>();
+  const remember = (tenantId: string, keys: readonly string[]) => {
+    for (const key of keys) {
+      handled.delete(`${tenantId}|${key}`);
+      handled.add(`${tenantId}|${key}`);
+    }
+    for (const oldest of handled) {
+      if (handled.size <= rememberKeys) break;
+      handled.delete(oldest);
+    }
+  };
+  const BANDS = ['medium', 'high', 'critical'] as const;
   const timers = new Set<CancelTimer>();
   let stopped: Promise<void> | undefined;
 
@@ -94,7 +127,14 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     const recipients = recipientsOf(await users.listByTenant(result.tenantId));
     const preferences = unionOf(recipients);
     if (!preferences.critical && !preferences.warning) return;
-    const alerts = decideFindingAlerts({ tenantId: result.tenantId, preferences, findings: fresh.map((finding) => ({ accountId: result.accountId, finding })) });
+    const sent = new Set<string>();
+    for (const f of fresh) {
+      for (const band of BANDS) {
+        const key = findingAlertKey(result.accountId, f.id, band);
+        if (handled.has(`${result.tenantId}|${key}`)) sent.add(key);
+      }
+    }
+    const alerts = decideFindingAlerts({ tenantId: result.tenantId, preferences, sent, findings: fresh.map((finding) => ({ accountId: result.accountId, finding })) });
     const [batch] = groupAlerts(alerts);
     if (!batch || batch.findings.length === 0) return;
     const tenant = await tenants.get(result.tenantId);
@@ -116,7 +156,9 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       ...(accountName ? { accountName } : {}),
     }));
     for (let i = 0; i < findings.length; i += FINDINGS_PER_ITEM) {
-      await delivery.submit(result.tenantId, { kind: 'findings', tenantName: tenant.name, recipients, findings: findings.slice(i, i + FINDINGS_PER_ITEM) });
+      const chunk = findings.slice(i, i + FINDINGS_PER_ITEM);
+      await delivery.submit(result.tenantId, { kind: 'findings', tenantName: tenant.name, recipients, findings: chunk });
+      remember(result.tenantId, chunk.map((f) => f.key));
     }
     log.info({ tenant: result.tenantId, account: result.accountId, findings: findings.length }, 'finding alert queued');
   }
@@ -129,11 +171,15 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     if (!tenant) return;
     const now = clock.now();
     const input = await loadCostRuleInput(costs, tenant, now, options.thresholds);
-    const alerts = decideCostAlerts({ tenantId: tenant.id, preferences, events: findCostEvents(input, options.thresholds), now: new Date(now) });
+    const events = findCostEvents(input, options.thresholds);
+    const sent = new Set<string>();
+    for (const key of costKeys(events, now)) if (handled.has(`${tenant.id}|${key}`)) sent.add(key);
+    const alerts = decideCostAlerts({ tenantId: tenant.id, preferences, events, now: new Date(now), sent });
     const [batch] = groupAlerts(alerts);
     if (!batch || batch.costs.length === 0) return;
     const pending: PendingCost[] = batch.costs.map((alert) => ({ key: alert.key, item: costItem(alert.event, tenant) }));
     await delivery.submit(tenant.id, { kind: 'costs', tenantName: tenant.name, recipients, costs: pending });
+    remember(tenant.id, pending.map((c) => c.key));
     log.info({ tenant: tenant.id, events: pending.length }, 'cost alert queued');
   }
 

@@ -47,7 +47,12 @@ t.test('a critical finding mails each verified user who asked; a repeated collec
   await collect(p, clock, result, 10_000);
   await collect(p, clock, security([finding('f-crit', 9.5, now + 60_000, { count: 2 })]), 10_000);
   t.equal(p.ses.sent.length, 2, 'the same findings collected again (and updated) send nothing more');
-  t.equal(w.items.size, 0, 'the duplicates\' items owned nothing and were deleted');
+
+  const second = startProcess(w, clock);
+  t.teardown(() => second.stop());
+  await collect(second, clock, result, 10_000);
+  t.equal(second.ses.sent.length, 0, 'nor does a second instance (or a restart) that collects them: the markers are claimed');
+  t.equal(w.items.size, 0, 'its item owned nothing and was deleted');
 });
 
 t.test('severity rising into a higher band alerts again; falling does not; Medium waits for someone who wants warnings', async (t) => {
