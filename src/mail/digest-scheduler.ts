@@ -5,9 +5,10 @@
  * the hour still sends it) gets the tenant's digest through the outbox, claimed as
  * `digest#<local date>#<user>` so it goes out once a day whichever instance or restart sends it.
  *
- * Cost at 10k tenants: a walk is the fleet listing (a GSI Query per bucket, ~10k items) plus one
- * users Query per tenant: ~15k read units an hour, ~11M a month — about $1.40 a month on demand.
- * Only tenants with a user due that hour read their data (about six Queries) and write a digest.
+ * Cost at 10k tenants: a walk is the fleet listing (a GSI Query per bucket: ~10k items of 1-3 KB,
+ * ~2.5-7.5k read units) plus one users Query per tenant (0.5 each, 5k): ~7.5-12.5k read units an
+ * hour, 5-9M a month, about $0.70-1.15 a month on demand at $0.125 per million. Only tenants with
+ * a user due that hour read their data (about six Queries) and write a digest (a few KB).
  */
 import type { Tenant } from '../domain/tenant.js';
 import type { Logger } from '../log.js';

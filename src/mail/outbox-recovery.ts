@@ -4,9 +4,10 @@
  * beyond the minimum) and every item whose lock has expired — its instance crashed, was stopped
  * mid-send, or is backing off — is adopted by this instance's delivery, which finishes it.
  *
- * Cost: at 10k tenants, one sweep is 10k Queries of ~0.5 read units each; every 15 min that is
- * ~480k read units a day (about $0.06 a day on demand). Each instance sweeps every tenant until
- * the fleet holds leases; the locks keep two instances from sending the same item.
+ * Cost: at 10k tenants, one sweep is 10k eventually consistent Queries of 0.5 read units each
+ * (an empty result still bills the minimum); every 15 min that is ~480k read units a day, ~15M a
+ * month: about $1.80 a month on demand at $0.125 per million. Each instance sweeps every tenant
+ * until the fleet holds leases; the locks keep two instances from sending the same item.
  */
 import type { Logger } from '../log.js';
 import type { AlertOutbox } from '../store/index.js';

@@ -110,7 +110,8 @@ export function createAlertOutbox(deps: { db: Db; now?: () => number }): AlertOu
       const query = db.queryAll('alerts', {
         KeyConditionExpression: 'pk = :t AND begins_with(sk, :p)',
         ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':p': PREFIX },
-        ConsistentRead: true,
+        // Eventually consistent (half the price): a sweep that misses a new item sees it next
+        // time, and taking an item is a conditional write on the item itself.
       });
       for await (const item of query) items.push(toItem(item));
       return items.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
