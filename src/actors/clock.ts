@@ -1,27 +1,11 @@
 /**
- * Time for the runtime: `now()` and cancellable timers. Everything in `src/actors` reads time
- * only through a Clock, so tests drive backoff, intensity and intervals with a ManualClock in
- * milliseconds of real time.
+ * The runtime's timers. Everything in `src/actors` reads time only through a Clock (see
+ * src/domain/clock.ts), so tests drive backoff, intensity and intervals with a ManualClock.
  */
 
-/** Cancels a timer; calling it after the timer fired, or twice, does nothing. */
-export type Cancel = () => void;
+import type { Cancel, Clock } from '../domain/clock.js';
 
-export interface Clock {
-  now(): number;
-  /** Run `fn` once after `delayMs` (clamped at 0). */
-  setTimer(fn: () => void, delayMs: number): Cancel;
-}
-
-/** The machine's clock. Timers keep the process alive, as pending work should. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimer(fn, delayMs) {
-    // setTimeout overflows above 2^31-1 ms (~24.8 days) and would fire at once.
-    const handle = setTimeout(fn, Math.min(Math.max(0, delayMs), 2_147_483_647));
-    return () => clearTimeout(handle);
-  },
-};
+export { systemClock, type Cancel, type Clock } from '../domain/clock.js';
 
 /**
  * Owns every timer the runtime sets, so stopping cancels them all at once and leaves none

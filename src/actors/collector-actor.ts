@@ -4,6 +4,7 @@
  * a restarted collector keeps its slots; runs never overlap (one message at a time, and a tick
  * only exists once the previous run ended); stop aborts the run in flight.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Account, CollectorKind, TenantSettings } from '../domain/tenant.js';
 import type { AccountOutcome, CollectContext } from '../collectors/index.js';
@@ -77,6 +78,8 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
     // runtime's stop deadline passes (the in-flight tracker). Not AbortSignal.any: it would
     // hang a listener per run on one shared signal, and 30k of them cost O(n) per removal.
     const runController = new AbortController();
+    // A run's calls share its signal; the store writes in parallel batches, each listening.
+    setMaxListeners(0, runController.signal);
     const abortRun = () => runController.abort();
     state.controller.signal.addEventListener('abort', abortRun, { once: true });
     const forget = services.inflight.abortable(runController);

@@ -3,24 +3,12 @@
  * retries and the digest hour run on a simulated clock. The runtime's `ManualClock` fits.
  */
 
-/** Cancels a timer; calling it after it fired, or twice, does nothing. */
-export type CancelTimer = () => void;
+import { systemClock, type Cancel, type Clock } from '../domain/clock.js';
 
-export interface MailClock {
-  now(): number;
-  /** Run `fn` once after `delayMs` (clamped at 0). */
-  setTimer(fn: () => void, delayMs: number): CancelTimer;
-}
-
-/** The machine's clock. */
-export const systemMailClock: MailClock = {
-  now: () => Date.now(),
-  setTimer(fn, delayMs) {
-    // setTimeout overflows above 2^31-1 ms and would fire at once.
-    const handle = setTimeout(fn, Math.min(Math.max(0, delayMs), 2_147_483_647));
-    return () => clearTimeout(handle);
-  },
-};
+/** The mailer reads time through the shared Clock (src/domain/clock.ts). */
+export type MailClock = Clock;
+export type CancelTimer = Cancel;
+export const systemMailClock: MailClock = systemClock;
 
 /** A promise resolved after `delayMs` on `clock`, or at once when `signal` aborts. */
 export function sleepOn(clock: MailClock, delayMs: number, signal?: AbortSignal): Promise<void> {

@@ -87,12 +87,13 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       for (const login of logins) log.info({ email: login.email, demoPassword: DEMO_PASSWORD, tenant: login.tenant }, 'demo login');
     }
 
+    const ledger = createPersistentLedger({ usage: store.usage, log });
     const aws: AwsAdapters = createAwsGateway({
       region: config.awsRegion,
       ...(sim ? { endpoint: sim.endpoint, platformCredentials: DEMO_PLATFORM_CREDENTIALS } : {}),
       openSecret: (sealed, owner) => store.keyring.open(sealed, accountSecretContext(owner.tenantId, owner.accountId)),
       logger: log.child({ component: 'aws' }),
-      ledger: createPersistentLedger({ usage: store.usage, log }),
+      ledger,
       maxSockets: config.awsMaxInflight,
     });
     steps.push({ name: 'aws clients', close: () => aws.close() });
@@ -158,13 +159,15 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         registry: runtime.registry,
         fleet: runtime.fleet,
         restartTenant: (id) => runtime.restartTenant(id),
+        billableTotals: () => ledger.totals(),
         shuttingDown: () => shuttingDown,
       },
-      onTenantChanged: () => {
-        runtime.reconcile().catch((error: unknown) => log.warn({ err: error }, 'reconcile after a tenant change failed'));
+      onTenantChanged: (tenantId) => {
+        runtime.refreshTenant(tenantId).catch((error: unknown) => log.warn({ err: error, tenant: tenantId }, 'applying a tenant change failed; the next reconcile will'));
       },
       billing: { usage: (tenantId, month) => usageOf(store, tenantId, month) },
       ...(sim ? { outbox: () => sim!.outbox() } : {}),
+      trustProxy: config.trustProxy,
       log,
       web: serveWeb({ root: join(packageRoot(), 'web', 'dist') }),
     });

@@ -89,6 +89,10 @@ t.test('demo mode: ready, overview with simulated data, clean exit on SIGTERM, d
   const cookie = await login(first.url);
   const overview = await overviewWithData(first.url, cookie);
   t.equal(overview.accounts.length, 1, 'demo tenant 1 has one account');
+  const metrics = await (await fetch(`${first.url}/metrics`)).text();
+  const billed = /^cloud_health_aws_billable_units_total\{unit="ce_request"\} (\d+)/m.exec(metrics);
+  t.ok(billed && Number(billed[1]) > 0, `/metrics counts billable Cost Explorer requests (${billed?.[1]})`);
+  t.match(metrics, /^cloud_health_tenants\{state="running"\} 2$/m, '/metrics: tenants by state');
 
   first.child.kill('SIGTERM');
   const code = await first.exited;
