@@ -117,14 +117,17 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
 
     let firstError: ErrorInfo | undefined;
     let crash: unknown;
+    const accountErrors: Record<string, ErrorInfo> = {};
     for (const outcome of outcomes) {
       if (outcome.error === undefined) continue;
       const info = describeFailure(outcome.error, now);
+      accountErrors[outcome.accountId] = info;
       firstError ??= info;
       if (info.kind === 'credentials') setup.onCredentialsRejected(outcome.accountId, info);
       if (info.kind === 'bug') crash ??= outcome.error;
     }
     registry.recordRun(tenant.tenantId, kind, now, scheduler.now(), firstError);
+    health().accountErrors = accountErrors;
     if (firstError) setup.log.warn({ error: firstError }, 'collector run failed');
     if (crash !== undefined) throw crash; // a bug: let supervision restart us
     schedule(state, self, nextRun());

@@ -33,6 +33,11 @@ export interface CollectorHealth {
   lastDurationMs?: number;
   lastSuccessAt?: number;
   lastError?: ErrorInfo;
+  /**
+   * The latest run's failure per account (`*`: the run failed as a whole); an account that
+   * succeeded is absent. Lets a tenant's healthy account not show its sibling's error.
+   */
+  accountErrors?: Record<string, ErrorInfo>;
   nextRunAt?: number;
   parkedUntil?: number;
 }

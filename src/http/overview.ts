@@ -16,16 +16,16 @@ const COLLECTORS: CollectorName[] = ['metrics', 'cost', 'security'];
 const MAX_ALARMS_SHOWN = 50;
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-function collectorStatus(health: CollectorHealth | undefined, lastRunOfAccount: string | undefined): CollectorStatus {
+function collectorStatus(health: CollectorHealth | undefined, accountId: string, lastRunOfAccount: string | undefined): CollectorStatus {
   const lastSuccessAt = lastRunOfAccount ?? iso(health?.lastSuccessAt);
+  // Only this account's failure in the latest run (or the run's own), never a sibling account's.
+  const lastError = health?.accountErrors ? (health.accountErrors[accountId] ?? health.accountErrors['*']) : health?.lastError;
   return {
     // No entry: this instance does not run the tenant (another holds its lease) or it has not started.
     state: health?.state ?? 'unknown',
     ...(lastSuccessAt ? { lastSuccessAt } : {}),
     ...(health?.nextRunAt !== undefined ? { nextRunAt: iso(health.nextRunAt) } : {}),
-    ...(health?.lastError
-      ? { lastError: { kind: health.lastError.kind, code: health.lastError.code, message: health.lastError.message, at: iso(health.lastError.at) ?? '' } }
-      : {}),
+    ...(lastError ? { lastError: { kind: lastError.kind, code: lastError.code, message: lastError.message, at: iso(lastError.at) ?? '' } } : {}),
   };
 }
 
@@ -81,7 +81,7 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     const forecastMonth = usable ? rows.filter((row) => row.day < forecast.start).reduce((sum, row) => sum + row.amountUsd, 0) + forecast.meanUsd : null;
     const runs = snapshot.runs.filter((run) => run.accountId === account.id);
     const collectors = Object.fromEntries(
-      COLLECTORS.map((kind) => [kind, collectorStatus(health?.collectors[kind], runs.find((run) => run.collector === kind)?.collectedAt)]),
+      COLLECTORS.map((kind) => [kind, collectorStatus(health?.collectors[kind], account.id, runs.find((run) => run.collector === kind)?.collectedAt)]),
     ) as Record<CollectorName, CollectorStatus>;
     return {
       account: accountView(account, tenant.createdAt),

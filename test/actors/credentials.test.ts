@@ -18,6 +18,7 @@ t.test('rejected credentials stop retrying for that account, are visible, and ne
   t.same(h.sink.statuses.get('acme/acme-acct-0'), { status: 'credentials_invalid', reason: 'AccessDeniedException' }, 'stored for the tenant to see');
   t.equal(health.collectors.metrics!.lastError?.kind, 'credentials');
   t.equal(health.collectors.metrics!.restarts, 0, 'not a crash: no restart');
+  t.same(Object.keys(health.collectors.metrics!.accountErrors ?? {}), ['acme-acct-0'], 'the error is the rejected account\'s, not its sibling\'s');
 
   const callsBefore = h.fake.callsFor('111111111111');
   await h.clock.advance(60 * MINUTE);

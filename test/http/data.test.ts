@@ -99,6 +99,9 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
   collector.state = 'running';
   collector.nextRunAt = w.clock.now + 60_000;
   w.registry.collector(a.tenantId, 'cost').lastError = { kind: 'throttled', code: 'LimitExceededException', message: 'throttled', at: w.clock.now };
+  // The metrics collector's latest run failed for another account only.
+  collector.lastError = { kind: 'credentials', code: 'AccessDenied', message: 'denied', at: w.clock.now };
+  collector.accountErrors = { 'a-some-other-account': collector.lastError };
 
   await t.test('overview', async (t) => {
     const reply = await w.request('GET', '/api/overview', { cookie: a.cookie });
@@ -119,6 +122,7 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
     t.ok(account.collectors.metrics.lastSuccessAt, 'last run of the account from the store');
     t.ok(account.collectors.metrics.nextRunAt);
     t.equal(account.collectors.cost.lastError.code, 'LimitExceededException');
+    t.equal(account.collectors.metrics.lastError, undefined, "a sibling account's failure is not shown on this account");
     t.equal(account.collectors.security.state, 'unknown', 'not run by this instance');
     t.ok(overview.topRecommendations.length > 0 && overview.topRecommendations.length <= 5);
     t.ok(overview.topRecommendations.every((r: { status: string }) => r.status === 'open'));
