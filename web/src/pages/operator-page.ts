@@ -35,7 +35,7 @@ export class ChOperatorPage extends LitElement {
       .token { display: flex; gap: 0.5rem; align-items: end; flex-wrap: wrap; max-width: 34rem; }
       .token .field { flex: 1; margin: 0; min-width: 12rem; }
       td ul { list-style: none; margin: 0; padding: 0; font-size: 0.85rem; }
-      td ul li, td > code { white-space: nowrap; }
+      td > code { white-space: nowrap; }
       .error { color: var(--ch-danger); font-size: 0.85rem; }
       code { font-size: 0.85rem; overflow-wrap: anywhere; }
     `,
