@@ -42,11 +42,6 @@ export function failureKind(error: unknown): FailureKind {
   return 'bug';
 }
 
-/** Is this an expected, classified failure (recorded) rather than a bug (crash)? */
-export function isExpectedFailure(error: unknown): boolean {
-  return failureKind(error) !== 'bug';
-}
-
 export function describeFailure(error: unknown, at: number): ErrorInfo {
   const code =
     error instanceof AwsCallError
