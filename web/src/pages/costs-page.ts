@@ -4,6 +4,7 @@ import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { AccountView, CostsResponse } from '../api/types.js';
 import { formatDay, formatUsd, isoDay } from '../lib/format.js';
+import { accountFilter } from '../lib/account-names.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -82,13 +83,7 @@ export class ChCostsPage extends LitElement {
     return html`<div class="page-head">
         <h1>Cost</h1>
         <div class="toolbar">
-          <div class="field">
-            <label for="account">Account</label>
-            <select id="account" @change=${(event: Event) => (this.accountId = (event.target as HTMLSelectElement).value)}>
-              <option value="">All accounts</option>
-              ${accounts.map((account) => html`<option value=${account.id} ?selected=${account.id === this.accountId}>${account.name} (${account.awsAccountId})</option>`)}
-            </select>
-          </div>
+          ${accountFilter(accounts, this.accountId, (id) => (this.accountId = id))}
           <div class="field">
             <label for="range">Period</label>
             <select id="range" @change=${(event: Event) => (this.range = (event.target as HTMLSelectElement).value as RangeKey)}>

@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { AccountView, MetricSeriesView } from '../api/types.js';
+import { accountFilter } from '../lib/account-names.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -67,13 +68,7 @@ export class ChMetricsPage extends LitElement {
     return html`<div class="page-head">
         <h1>Metrics</h1>
         <div class="toolbar">
-          <div class="field">
-            <label for="account">Account</label>
-            <select id="account" @change=${(event: Event) => (this.accountId = (event.target as HTMLSelectElement).value)}>
-              <option value="">All accounts</option>
-              ${accounts.map((account) => html`<option value=${account.id} ?selected=${account.id === this.accountId}>${account.name} (${account.awsAccountId})</option>`)}
-            </select>
-          </div>
+          ${accountFilter(accounts, this.accountId, (id) => (this.accountId = id))}
           <div class="field">
             <label for="range">Time range</label>
             <select id="range" data-testid="time-range" @change=${this.#rangeChanged}>
