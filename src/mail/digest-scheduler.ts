@@ -16,7 +16,8 @@ import type { UserRecord, UserRepository } from '../store/index.js';
 import { recipientsOf } from './alert-dispatcher.js';
 import type { DailyDigestData } from './daily-digest-email.js';
 import { localTime } from './local-time.js';
-import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
+import { systemMailClock, type MailClock } from './mail-clock.js';
+import { createPeriodicWalk } from './periodic-walk.js';
 import { failureCode } from './failure-code.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
 
@@ -62,12 +63,8 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
   const intervalMs = options.intervalMs ?? HOUR_MS;
   const catchUp = options.catchUpHours ?? 3;
   const scheduleOf = options.scheduleOf ?? (() => ({ hour: 8, timezone: 'UTC' }));
-  const abort = new AbortController();
   /** Keys queued by this process, so the catch-up hours do not claim again (pruned after 2 days). */
   const queued = new Map<string, number>();
-  let running: Promise<number> | undefined;
-  let cancelTimer: CancelTimer | undefined;
-  let stopped: Promise<void> | undefined;
 
   /** The marker key of the digest due for `user` now, if one is. */
   function dueKey(user: UserRecord, now: number): string | undefined {
@@ -79,12 +76,12 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
     return digestKey(localTime(now - late * HOUR_MS, timezone).date, user.id);
   }
 
-  async function walk(): Promise<number> {
+  async function walk(signal: AbortSignal): Promise<number> {
     const now = clock.now();
     for (const [key, at] of queued) if (at < now - 2 * 24 * HOUR_MS) queued.delete(key);
     let count = 0;
-    for await (const tenant of tenants.listTenants(abort.signal)) {
-      if (abort.signal.aborted) break;
+    for await (const tenant of tenants.listTenants(signal)) {
+      if (signal.aborted) break;
       try {
         const due = (await users.listByTenant(tenant.id))
           .map((user) => ({ user, key: dueKey(user, now) }))
@@ -105,42 +102,14 @@ export function createDigestScheduler(options: DigestSchedulerOptions): DigestSc
     return count;
   }
 
-  function check(): Promise<number> {
-    running ??= walk()
-      .catch((error: unknown) => {
-        if (!abort.signal.aborted) log.warn({ code: failureCode(error) }, 'digest check failed');
-        return 0;
-      })
-      .finally(() => (running = undefined));
-    return running;
-  }
-
-  function arm(): void {
-    const now = clock.now();
+  const periodic = createPeriodicWalk({
+    clock,
+    log,
+    failureMessage: 'digest check failed',
     // On the boundary plus half a minute, so "8 o'clock" is not read as 7:59 by a skewed clock.
-    const next = Math.floor(now / intervalMs) * intervalMs + intervalMs + 30_000;
-    cancelTimer = clock.setTimer(() => {
-      if (stopped) return;
-      void check().finally(() => {
-        if (!stopped) arm();
-      });
-    }, next - now);
-  }
+    delayToNext: (now) => Math.floor(now / intervalMs) * intervalMs + intervalMs + 30_000 - now,
+    run: walk,
+  });
 
-  return {
-    start() {
-      if (stopped) return;
-      void check();
-      arm();
-    },
-    check,
-    stop() {
-      stopped ??= (async () => {
-        cancelTimer?.();
-        abort.abort();
-        await running;
-      })();
-      return stopped;
-    },
-  };
+  return { start: periodic.start, check: periodic.run, stop: periodic.stop };
 }

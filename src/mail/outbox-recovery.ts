@@ -11,7 +11,8 @@
  */
 import type { Logger } from '../log.js';
 import type { AlertOutbox } from '../store/index.js';
-import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
+import { systemMailClock, type MailClock } from './mail-clock.js';
+import { createPeriodicWalk } from './periodic-walk.js';
 import { failureCode } from './failure-code.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
 
@@ -40,18 +41,14 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
   const { tenants, outbox, delivery, log } = options;
   const clock = options.clock ?? systemMailClock;
   const intervalMs = options.intervalMs ?? 15 * 60_000;
-  const abort = new AbortController();
-  let running: Promise<number> | undefined;
-  let cancelTimer: CancelTimer | undefined;
-  let stopped: Promise<void> | undefined;
 
-  async function sweepOnce(): Promise<number> {
+  async function sweepOnce(signal: AbortSignal): Promise<number> {
     let adopted = 0;
-    for await (const tenant of tenants.listTenants(abort.signal)) {
-      if (abort.signal.aborted) break;
+    for await (const tenant of tenants.listTenants(signal)) {
+      if (signal.aborted) break;
       try {
         for (const item of await outbox.list(tenant.id)) {
-          if (abort.signal.aborted) break;
+          if (signal.aborted) break;
           if (item.state === 'dead' || delivery.holds(item.tenantId, item.id) || item.lockedUntil > clock.now()) continue;
           if (await delivery.adopt(item)) adopted += 1;
         }
@@ -63,39 +60,7 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
     return adopted;
   }
 
-  function sweep(): Promise<number> {
-    running ??= sweepOnce()
-      .catch((error: unknown) => {
-        if (!abort.signal.aborted) log.warn({ code: failureCode(error) }, 'outbox recovery failed');
-        return 0;
-      })
-      .finally(() => (running = undefined));
-    return running;
-  }
+  const periodic = createPeriodicWalk({ clock, log, failureMessage: 'outbox recovery failed', delayToNext: () => intervalMs, run: sweepOnce });
 
-  function arm(): void {
-    cancelTimer = clock.setTimer(() => {
-      if (stopped) return;
-      void sweep().finally(() => {
-        if (!stopped) arm();
-      });
-    }, intervalMs);
-  }
-
-  return {
-    start() {
-      if (stopped) return;
-      void sweep();
-      arm();
-    },
-    sweep,
-    stop() {
-      stopped ??= (async () => {
-        cancelTimer?.();
-        abort.abort();
-        await running;
-      })();
-      return stopped;
-    },
-  };
+  return { start: periodic.start, sweep: periodic.run, stop: periodic.stop };
 }
