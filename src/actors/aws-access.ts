@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AwsCallError, isAbortError } from '../domain/errors.js';
+import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import type { AwsService } from '../domain/gateway.js';
 import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
@@ -38,6 +38,14 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   rollingCountBuckets: 10,
   callTimeoutMs: 30_000,
 };
+
+/**
+ * The failures that say something about the service's health and so count against its breaker:
+ * throttling and transient trouble (5xx, timeouts, network, an unparseable answer). A refused
+ * identity, a denied operation, a disabled region, a feature not enabled or no data yet concern
+ * one account's setup, not the service, and are filtered out.
+ */
+const BREAKER_KINDS: ReadonlySet<AwsFailureKind> = new Set(['throttled', 'transient']);
 
 /** Per-tenant concurrent calls per service; Cost Explorer is billed per request, so 1. */
 export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = { cloudwatch: 4, ce: 1, guardduty: 4 };
@@ -148,7 +156,7 @@ export class TenantAwsAccess {
         rotateBucketController: this.#shared.rotation,
         // Rejected credentials and client errors say nothing about the service's health.
         errorFilter: (error: unknown) =>
-          isAbortError(error) || (error instanceof AwsCallError && (error.kind === 'credentials' || error.kind === 'other')),
+          isAbortError(error) || (error instanceof AwsCallError && !BREAKER_KINDS.has(error.kind)),
       } as CircuitBreaker.Options<[Action, AbortSignal]>,
     );
     const health = this.#registry.tenant(this.#tenantId);

@@ -51,5 +51,6 @@ export function describeFailure(error: unknown, at: number): ErrorInfo {
         : error instanceof Error
           ? error.name
           : 'Error';
-  return { kind: failureKind(error), code, message: safeMessage(error), at };
+  const action = error instanceof AwsCallError ? error.action : undefined;
+  return { kind: failureKind(error), code, ...(action && error instanceof AwsCallError && error.kind === 'permission' ? { action } : {}), message: safeMessage(error), at };
 }

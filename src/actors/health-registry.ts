@@ -4,6 +4,7 @@
  */
 import type { AccountStatus, CollectorKind } from '../domain/tenant.js';
 import type { AwsService } from '../domain/gateway.js';
+import type { AwsFailureKind } from '../domain/errors.js';
 
 /** A collector's state; `backoff` waits for a restart, `parked` waits out a cool-down. */
 export type CollectorState = 'idle' | 'running' | 'backoff' | 'parked' | 'stopped';
@@ -12,11 +13,13 @@ export type TenantState = 'running' | 'backoff' | 'parked' | 'stopped';
 export type BreakerState = 'closed' | 'open' | 'halfOpen';
 
 /** How a failure was classified; `bug` is anything that crashed an actor. */
-export type FailureKind = 'credentials' | 'throttled' | 'transient' | 'breaker_open' | 'timeout' | 'other' | 'bug';
+export type FailureKind = AwsFailureKind | 'breaker_open' | 'timeout' | 'bug';
 
 export interface ErrorInfo {
   kind: FailureKind;
   code: string;
+  /** The IAM action a `permission` failure needs. */
+  action?: string;
   /** A short, secret-free description. */
   message: string;
   at: number;

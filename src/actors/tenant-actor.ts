@@ -1,8 +1,9 @@
 /**
  * A tenant actor: owns one tenant's accounts, AWS breakers and collectors, and supervises the
- * collectors (restart with backoff; past their intensity, park them for a cool-down). Rejected
- * credentials mark the account `credentials_invalid` and its collection stops until the
- * account's credentials change. A crash here is reported to the tenant's shard.
+ * collectors (restart with backoff; past their intensity, park them for a cool-down). A refused
+ * identity marks the account `credentials_invalid` and its collection stops until the account is
+ * updated; a new or updated account is collected at once. A crash here is reported to the
+ * tenant's shard.
  */
 import type { Logger } from 'pino';
 import { COLLECTOR_KINDS, type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
@@ -142,10 +143,19 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
             if (message.tenant.revision === state.tenant.revision) return state;
             validateTenant(message.tenant);
             const intervalsChanged = JSON.stringify(message.tenant.settings.intervalsMs) !== JSON.stringify(state.tenant.settings.intervalsMs);
+            const before = new Map(state.tenant.accounts.map((a) => [a.id, a.revision]));
             state.tenant = message.tenant;
             refreshAccounts(state);
             if (intervalsChanged) {
               for (const collector of state.collectors.values()) if (collector.ref) dispatch(collector.ref, { type: 'reschedule' });
+            }
+            // A new or updated account is collected at once (first data within a minute, cost
+            // included), then follows the normal slots.
+            const changed = state.active.filter((a) => before.get(a.id) !== a.revision).map((a) => a.id);
+            if (changed.length > 0) {
+              for (const collector of state.collectors.values()) {
+                if (collector.ref) dispatch(collector.ref, { type: 'run-now', requestedAt: scheduler.now(), accountIds: changed });
+              }
             }
             log.info({ revision: message.tenant.revision }, 'tenant settings applied');
             return state;

@@ -1,6 +1,6 @@
 /**
  * STS AssumeRole with the platform's own credentials. A refusal of the role (AccessDenied: the
- * trust policy or the ExternalId does not match) is the tenant's to fix: `credentials`. A refusal
+ * trust policy or the ExternalId does not match) is the tenant's to fix: `identity`. A refusal
  * of the platform's own credentials is not any tenant's fault and must not mark thousands of
  * accounts invalid at once: it is reported as `transient`, which opens breakers instead.
  */
@@ -43,7 +43,7 @@ export function createStsAssumeRole(sts: STSClient): AssumeRole {
       return credentials;
     } catch (error) {
       const code = awsErrorCode(error);
-      if (code !== undefined && PLATFORM_CREDENTIAL_CODES.has(code) && awsFailureKind(error) === 'credentials') {
+      if (code !== undefined && PLATFORM_CREDENTIAL_CODES.has(code) && awsFailureKind(error, 'sts') === 'identity') {
         throw new AwsCallError('transient', 'sts', code, `sts AssumeRole failed: the platform's own credentials were refused (${code})`, error);
       }
       throw classifyAwsError(error, SITE);

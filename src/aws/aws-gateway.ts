@@ -89,7 +89,7 @@ export function createAwsGateway(deps: AwsGatewayDeps): AwsAdapters {
     logger,
     credentialsFor: (target) => () => credentials.get(target),
   });
-  const caller = createAwsCaller({ credentials, clients, logger });
+  const caller = createAwsCaller({ credentials, clients, logger, ...(deps.now ? { now: deps.now } : {}) });
   const now = deps.now ?? Date.now;
   let closed = false;
 

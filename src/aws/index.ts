@@ -13,3 +13,5 @@ export {
   type ValidateAccountRequest,
 } from './validate-account.js';
 export type { OpenSecret } from './credential-cache.js';
+export { OPERATION_ACTIONS, operationAction, permissionPolicy, type OperationAction } from './operation-actions.js';
+export { stepAdvice, type StepAdvice, type StepState } from './step-remedy.js';

@@ -33,20 +33,40 @@ export function costRanges(now: number): {
   };
 }
 
-/** Build the cost job. */
+/**
+ * Build the cost job. Its four requests are independent steps: a new account's forecast
+ * (DataUnavailableException) or a missing `ce:GetRightsizingRecommendation` leaves the daily cost
+ * stored. Each step is billed ($0.01) only when it succeeds, and a retry soon after a partial
+ * failure repeats only the steps that failed (`AccountRun.due`).
+ */
 export function createCostJob(): CollectorJob {
   return (ctx) =>
-    forEachAccount(ctx, async (account) => {
-      const target: AccountTarget = account;
+    forEachAccount(ctx, async (run) => {
+      const target: AccountTarget = run.account;
       const ranges = costRanges(ctx.now);
       const ce = ctx.aws.costExplorer;
-      const daily = await ctx.call('ce', (signal) => ce.getDailyCost(target, ranges.daily, signal));
-      const forecast = await ctx.call('ce', (signal) => ce.getForecast(target, ranges.forecast, signal));
-      const anomalies = await ctx.call('ce', (signal) => ce.getAnomalies(target, ranges.anomalies, signal));
-      const rightsizing = await ctx.call('ce', (signal) => ce.getRightsizing(target, signal));
+      // Half an interval: a scheduled run (one interval later) is always due; a retry minutes later is not.
+      const minAge = ctx.intervalMs / 2;
+      const step = <T>(operation: string, fn: (signal: AbortSignal) => Promise<T>) =>
+        run.due(operation, minAge) ? run.step(operation, undefined, () => ctx.call('ce', fn)) : Promise.resolve(undefined);
+      const daily = await step('GetCostAndUsage', (signal) => ce.getDailyCost(target, ranges.daily, signal));
+      const forecast = await step('GetCostForecast', (signal) => ce.getForecast(target, ranges.forecast, signal));
+      const anomalies = await step('GetAnomalies', (signal) => ce.getAnomalies(target, ranges.anomalies, signal));
+      const rightsizing = await step('GetRightsizingRecommendation', (signal) => ce.getRightsizing(target, signal));
+      if (daily === undefined && forecast === undefined && anomalies === undefined && rightsizing === undefined) return;
       await ctx.sink.write(
-        { kind: 'cost', tenantId: ctx.tenantId, accountId: account.id, collectedAt: new Date(ctx.now).toISOString(), daily, forecast, anomalies, rightsizing },
+        {
+          kind: 'cost',
+          tenantId: ctx.tenantId,
+          accountId: run.account.id,
+          collectedAt: new Date(ctx.now).toISOString(),
+          ...(daily ? { daily } : {}),
+          ...(forecast ? { forecast } : {}),
+          ...(anomalies ? { anomalies } : {}),
+          ...(rightsizing ? { rightsizing } : {}),
+        },
         ctx.signal,
       );
+      run.stored = true;
     });
 }

@@ -5,8 +5,8 @@ import { createCostJob } from './cost-job.js';
 import { createMetricsJob, type MetricsJobOptions } from './metrics-job.js';
 import { createSecurityJob, type SecurityJobOptions } from './security-job.js';
 
-export type { CollectContext, CollectorJob, AccountOutcome } from './collect-context.js';
-export { forEachAccount } from './collect-context.js';
+export type { CollectContext, CollectorJob, AccountOutcome, StepOutcome } from './collect-context.js';
+export { AccountRun, forEachAccount, stepId } from './collect-context.js';
 export { costRanges, utcDay } from './cost-job.js';
 
 /** The three standard jobs. */

@@ -5,7 +5,6 @@
  */
 import type { MetricRef, MetricSeries, AlarmState } from '../domain/records.js';
 import type { AccountTarget } from '../domain/gateway.js';
-import { AwsCallError } from '../domain/errors.js';
 import { forEachAccount, type CollectorJob } from './collect-context.js';
 
 export interface MetricsJobOptions {
@@ -22,7 +21,12 @@ interface Discovery {
   metrics: MetricRef[];
 }
 
-/** Build the metrics job. */
+/**
+ * Build the metrics job. Per region, DescribeAlarms, ListMetrics and GetMetricData are separate
+ * steps: a denied GetMetricData still leaves alarm states flowing, and a disabled region leaves
+ * the others. GetMetricData bills per metric requested whatever the window, so a poll fetches
+ * everything since the step's last success (one period of overlap, capped at `maxLookbackMs`).
+ */
 export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob {
   const periodSec = options.periodSec ?? 300;
   const periodMs = periodSec * 1000;
@@ -30,45 +34,42 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
   const maxLookbackMs = options.maxLookbackMs ?? 3 * 3_600_000;
 
   return (ctx) =>
-    forEachAccount(ctx, async (account) => {
-      const target: AccountTarget = account;
+    forEachAccount(ctx, async (run) => {
+      const target: AccountTarget = run.account;
       const end = Math.floor(ctx.now / periodMs) * periodMs;
-      // One period of overlap so a late datapoint is picked up; writes are idempotent.
-      const lookback = Math.min(maxLookbackMs, ctx.intervalMs + periodMs);
-      const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
       const alarms: AlarmState[] = [];
+      const alarmRegions: string[] = [];
       const series: MetricSeries[] = [];
-      const failedRegions: { region: string; kind: string }[] = [];
-      let firstFailure: AwsCallError | undefined;
+      const cw = ctx.aws.cloudwatch;
 
-      for (const region of account.regions) {
-        try {
-          alarms.push(...(await ctx.call('cloudwatch', (signal) => ctx.aws.cloudwatch.describeAlarms(target, region, signal))));
-          const key = `discovery:${account.id}:${region}`;
-          let discovery = ctx.memory.get(key) as Discovery | undefined;
-          if (!discovery || ctx.now - discovery.at >= discoveryTtlMs) {
-            const metrics = await ctx.call('cloudwatch', (signal) => ctx.aws.cloudwatch.listMetrics(target, region, signal));
-            discovery = { at: ctx.now, metrics };
-            ctx.memory.set(key, discovery);
-          }
-          const refs = discovery.metrics;
-          if (refs.length > 0) {
-            series.push(
-              ...(await ctx.call('cloudwatch', (signal) => ctx.aws.cloudwatch.getMetricData(target, region, refs, window, signal))),
-            );
-          }
-        } catch (error) {
-          // Rejected credentials or a bug concern the whole account: stop here.
-          if (!(error instanceof AwsCallError) || error.kind === 'credentials') throw error;
-          failedRegions.push({ region, kind: error.kind });
-          firstFailure ??= error;
+      for (const region of run.account.regions) {
+        const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
+        if (regionAlarms) {
+          alarms.push(...regionAlarms);
+          alarmRegions.push(region);
         }
+        const key = `discovery:${run.account.id}:${run.account.revision}:${region}`;
+        let discovery = ctx.memory.get(key) as Discovery | undefined;
+        if (!discovery || ctx.now - discovery.at >= discoveryTtlMs) {
+          const metrics = await run.step('ListMetrics', region, () => ctx.call('cloudwatch', (signal) => cw.listMetrics(target, region, signal)));
+          // A failed discovery keeps using the previous one until it succeeds again.
+          if (metrics) ctx.memory.set(key, (discovery = { at: ctx.now, metrics }));
+        }
+        const refs = discovery?.metrics ?? [];
+        if (refs.length === 0) continue;
+        const last = run.lastSuccess('GetMetricData', region);
+        // One period of overlap so a late datapoint is picked up; writes are idempotent.
+        const lookback = Math.min(maxLookbackMs, Math.max(ctx.intervalMs, last === undefined ? 0 : end - last) + periodMs);
+        const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
+        const fetched = await run.step('GetMetricData', region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, refs, window, signal)));
+        if (fetched) series.push(...fetched);
       }
 
+      if (alarmRegions.length === 0 && series.length === 0) return;
       await ctx.sink.write(
-        { kind: 'metrics', tenantId: ctx.tenantId, accountId: account.id, collectedAt: new Date(ctx.now).toISOString(), alarms, series, failedRegions },
+        { kind: 'metrics', tenantId: ctx.tenantId, accountId: run.account.id, collectedAt: new Date(ctx.now).toISOString(), alarms, alarmRegions, series },
         ctx.signal,
       );
-      if (firstFailure) throw firstFailure;
+      run.stored = true;
     });
 }

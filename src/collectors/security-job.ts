@@ -6,6 +6,7 @@
 import type { Finding } from '../domain/records.js';
 import type { AccountTarget } from '../domain/gateway.js';
 import { AwsCallError } from '../domain/errors.js';
+import { NO_DETECTOR } from '../domain/run-steps.js';
 import { forEachAccount, type CollectorJob } from './collect-context.js';
 
 export interface SecurityJobOptions {
@@ -13,40 +14,66 @@ export interface SecurityJobOptions {
   overlapMs?: number;
 }
 
-/** Build the security job. */
+/**
+ * Build the security job. Per region, ListDetectors and each detector's ListFindings/GetFindings
+ * are steps; a region without a detector is GuardDuty not enabled there (a setup step, recorded
+ * as a `feature` failure of ListDetectors, not an error). The watermark moves only when every
+ * region was read, so a failed region is read again next time; re-reading is harmless because
+ * writes are idempotent.
+ */
 export function createSecurityJob(options: SecurityJobOptions = {}): CollectorJob {
   const overlapMs = options.overlapMs ?? 10 * 60_000;
   return (ctx) =>
-    forEachAccount(ctx, async (account) => {
-      const target: AccountTarget = account;
+    forEachAccount(ctx, async (run) => {
+      const target: AccountTarget = run.account;
       const gd = ctx.aws.guardDuty;
-      const mark = await ctx.sink.getWatermark(ctx.tenantId, account.id, 'security');
+      const mark = await ctx.sink.getWatermark(ctx.tenantId, run.account.id, 'security');
       const since = mark ? new Date(mark) : undefined;
       const findings: Finding[] = [];
-      const regionsWithoutDetector: string[] = [];
-      let firstFailure: AwsCallError | undefined;
+      let complete = true;
+      let readAny = false;
 
-      for (const region of account.regions) {
-        try {
-          const detectors = await ctx.call('guardduty', (signal) => gd.listDetectors(target, region, signal));
-          if (detectors.length === 0) regionsWithoutDetector.push(region);
-          for (const detectorId of detectors) {
-            const ids = await ctx.call('guardduty', (signal) => gd.listFindingIds(target, region, detectorId, since, signal));
-            if (ids.length > 0) {
-              findings.push(...(await ctx.call('guardduty', (signal) => gd.getFindings(target, region, detectorId, ids, signal))));
-            }
+      for (const region of run.account.regions) {
+        const detectors = await run.step('ListDetectors', region, async () => {
+          const ids = await ctx.call('guardduty', (signal) => gd.listDetectors(target, region, signal));
+          if (ids.length === 0) {
+            throw new AwsCallError('feature', 'guardduty', NO_DETECTOR, `guardduty has no detector in ${region}`, undefined, {
+              operation: 'ListDetectors',
+              region,
+            });
           }
-        } catch (error) {
-          if (!(error instanceof AwsCallError) || error.kind === 'credentials') throw error;
-          firstFailure ??= error;
+          return ids;
+        });
+        if (!detectors) {
+          // No detector is a steady state, not a failure to catch up on later.
+          const last = run.steps.at(-1)?.error;
+          if (!(last instanceof AwsCallError && last.awsCode === NO_DETECTOR)) complete = false;
+          continue;
+        }
+        for (const detectorId of detectors) {
+          const ids = await run.step('ListFindings', region, () => ctx.call('guardduty', (signal) => gd.listFindingIds(target, region, detectorId, since, signal)));
+          if (ids === undefined) {
+            complete = false;
+            continue;
+          }
+          readAny = true;
+          if (ids.length === 0) continue;
+          const got = await run.step('GetFindings', region, () => ctx.call('guardduty', (signal) => gd.getFindings(target, region, detectorId, ids, signal)));
+          if (got === undefined) complete = false;
+          else findings.push(...got);
         }
       }
 
+      if (!readAny && findings.length === 0) {
+        // Nothing was read (every region failed or has no detector): nothing to store.
+        if (complete) await ctx.sink.setWatermark(ctx.tenantId, run.account.id, 'security', new Date(ctx.now - overlapMs).toISOString());
+        return;
+      }
       await ctx.sink.write(
-        { kind: 'security', tenantId: ctx.tenantId, accountId: account.id, collectedAt: new Date(ctx.now).toISOString(), findings, regionsWithoutDetector },
+        { kind: 'security', tenantId: ctx.tenantId, accountId: run.account.id, collectedAt: new Date(ctx.now).toISOString(), findings },
         ctx.signal,
       );
-      if (firstFailure) throw firstFailure;
-      await ctx.sink.setWatermark(ctx.tenantId, account.id, 'security', new Date(ctx.now - overlapMs).toISOString());
+      run.stored = true;
+      if (complete) await ctx.sink.setWatermark(ctx.tenantId, run.account.id, 'security', new Date(ctx.now - overlapMs).toISOString());
     });
 }

@@ -17,15 +17,30 @@ export class AppError extends Error {
 }
 
 /**
- * The kinds of AWS failure supervision acts on (DESIGN.md "Supervision"):
- * - `credentials`: rejected credentials (AccessDenied, InvalidClientTokenId, ExpiredToken after refresh);
- *   collection for the account stops until its credentials change.
+ * The kinds of AWS failure, each with the scope it stops (DESIGN.md "Failure scopes"):
+ * - `identity`: STS refuses the role or the keys; the account stops until the tenant updates it.
+ * - `permission`: one operation is denied while the identity works; that operation (and the
+ *   collector steps that need it) for that account.
+ * - `region`: a regional endpoint refuses an identity that works elsewhere (an opt-in region the
+ *   account has not enabled); that region of that account.
+ * - `feature`: the feature is not enabled / not subscribed / not opted in; shown as a setup step.
+ * - `no_data`: the service has no data to answer with yet (a new account's forecast); nothing stops.
  * - `throttled`: the SDK's own retries were exhausted; counts against the breaker.
- * - `transient`: 5xx, timeouts, network; counts against the breaker.
+ * - `transient`: 5xx, timeouts, network, an unparseable answer; counts against the breaker.
  * - `other`: a client error that is not the account's fault nor passing (validation, unknown
  *   operation); it does not trip the breaker and is recorded, not retried sooner.
  */
-export type AwsFailureKind = 'credentials' | 'throttled' | 'transient' | 'other';
+export type AwsFailureKind = 'identity' | 'permission' | 'region' | 'feature' | 'no_data' | 'throttled' | 'transient' | 'other';
+
+/** Where a failed call went, beyond its service (for scopes and for telling the tenant what to do). */
+export interface AwsCallSite {
+  /** The AWS operation, e.g. `GetMetricData`. */
+  operation?: string;
+  /** The region the call was signed for (regional services). */
+  region?: string;
+  /** The IAM action the operation needs, e.g. `ce:GetCostForecast`. */
+  action?: string;
+}
 
 /** An AWS call that failed, classified once in `src/aws`. The message never holds a secret. */
 export class AwsCallError extends AppError {
@@ -35,12 +50,18 @@ export class AwsCallError extends AppError {
   readonly service: string;
   /** The AWS error code, e.g. `ThrottlingException`, when there is one. */
   readonly awsCode: string | undefined;
+  readonly operation: string | undefined;
+  readonly region: string | undefined;
+  readonly action: string | undefined;
 
-  constructor(kind: AwsFailureKind, service: string, awsCode: string | undefined, message: string, cause?: unknown) {
+  constructor(kind: AwsFailureKind, service: string, awsCode: string | undefined, message: string, cause?: unknown, site: AwsCallSite = {}) {
     super(`AWS_${kind.toUpperCase()}`, message, { cause });
     this.kind = kind;
     this.service = service;
     this.awsCode = awsCode;
+    this.operation = site.operation;
+    this.region = site.region;
+    this.action = site.action;
   }
 }
 

@@ -22,25 +22,68 @@ interface ResultBase {
 
 export interface MetricsResult extends ResultBase {
   kind: 'metrics';
+  /** Alarm states of the regions whose DescribeAlarms succeeded (each listed in `alarmRegions`). */
   alarms: AlarmState[];
+  /** Regions whose alarm list was read in this run: only they replace their stored snapshot. */
+  alarmRegions: string[];
   series: MetricSeries[];
-  /** Regions that could not be read in this run, with the failure kind. */
-  failedRegions: { region: string; kind: string }[];
 }
 
+/** A cost run's parts; a part is undefined when its step failed or was not due (nothing to store). */
 export interface CostResult extends ResultBase {
   kind: 'cost';
-  daily: DailyCost[];
-  forecast: CostForecast | undefined;
-  anomalies: CostAnomaly[];
-  rightsizing: RightsizingRecommendation[];
+  daily?: DailyCost[];
+  forecast?: CostForecast;
+  anomalies?: CostAnomaly[];
+  rightsizing?: RightsizingRecommendation[];
 }
 
 export interface SecurityResult extends ResultBase {
   kind: 'security';
   findings: Finding[];
-  /** Regions with no GuardDuty detector (GuardDuty not enabled there). */
-  regionsWithoutDetector: string[];
+}
+
+/** A classified failure as it is stored and shown (never a secret, never AWS's message text). */
+export interface StepError {
+  /** The failure kind (`AwsFailureKind`, or `bug`, `timeout`, `breaker_open`, `aborted`). */
+  kind: string;
+  /** The AWS error code or our own stable code. */
+  code: string;
+  /** The IAM action the step needs, when the failure is a missing permission. */
+  action?: string;
+  message: string;
+  at: string;
+}
+
+/**
+ * One independent step of a collector run for one account: an AWS operation, in one region for
+ * regional services. Steps fail alone; what the others produced is stored.
+ */
+export interface StepRecord {
+  /** Stable id: `<Operation>` or `<Operation>@<region>`. */
+  step: string;
+  operation: string;
+  region?: string;
+  lastAttemptAt: string;
+  lastSuccessAt?: string;
+  /** The latest attempt's failure; absent when it succeeded. */
+  error?: StepError;
+}
+
+/** What a collector's runs have done for one account, kept across restarts. */
+export interface RunStatus {
+  tenantId: string;
+  accountId: string;
+  collector: CollectorKind;
+  /** The account revision the steps ran against (an update starts afresh). */
+  accountRevision: number;
+  /** When the latest run started (ISO-8601). */
+  lastRunAt: string;
+  /** When a run last stored anything for the account; absent: never collected yet. */
+  lastDataAt?: string;
+  /** When a run last completed with every step ok. */
+  lastSuccessAt?: string;
+  steps: StepRecord[];
 }
 
 /** One collector run's output for one account. */
@@ -51,6 +94,10 @@ export interface ResultSink {
   /** A collector's resume point for an account, e.g. the findings watermark. */
   getWatermark(tenantId: string, accountId: string, collector: CollectorKind): Promise<string | undefined>;
   setWatermark(tenantId: string, accountId: string, collector: CollectorKind, value: string): Promise<void>;
+  /** The latest status of a collector's runs for an account, if any was recorded. */
+  getRunStatus(tenantId: string, accountId: string, collector: CollectorKind, signal?: AbortSignal): Promise<RunStatus | undefined>;
+  /** Record a run's status (one item per account and collector, replaced by each run). */
+  putRunStatus(status: RunStatus, signal?: AbortSignal): Promise<void>;
   /** Record an account's status (e.g. credentials rejected) so the tenant sees why. */
   setAccountStatus(tenantId: string, accountId: string, status: AccountStatus, reason?: string): Promise<void>;
   /** Wait for buffered writes to land. */

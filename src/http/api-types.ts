@@ -117,11 +117,32 @@ export interface AccountView {
 export type CollectorName = 'metrics' | 'cost' | 'security';
 export type SeverityBand = 'low' | 'medium' | 'high' | 'critical';
 
+/** One step of a collector for one account (an AWS operation, per region where regional). */
+export interface StepView {
+  step: string;
+  operation: string;
+  region?: string;
+  /** `setup`: a feature to enable or data AWS does not have yet, not an error. */
+  state: 'ok' | 'failed' | 'setup';
+  lastAttemptAt: string;
+  lastSuccessAt?: string;
+  error?: { kind: string; code: string; action?: string; message: string; at: string };
+  /** What the tenant can do about it. */
+  remedy?: string;
+  consoleUrl?: string;
+}
+
 export interface CollectorStatus {
   state: 'idle' | 'running' | 'backoff' | 'parked' | 'stopped' | 'unknown';
+  /** When a run of this collector last completed with every step ok, for this account. */
   lastSuccessAt?: string;
+  /** When this collector last stored data for this account; absent: never collected yet. */
+  lastDataAt?: string;
+  lastRunAt?: string;
   nextRunAt?: string;
-  lastError?: { kind: string; code: string; message: string; at: string };
+  lastError?: { kind: string; code: string; action?: string; message: string; at: string };
+  /** Each step's latest outcome for this account. */
+  steps: StepView[];
 }
 
 export interface AccountOverview {

@@ -4,8 +4,9 @@
  * costs the tenant this month.
  */
 import type { CollectorHealth, TenantHealth } from '../actors/index.js';
-import { estimateFeeUsd } from '../aws/index.js';
-import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview } from './api-types.js';
+import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
+import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
+import type { RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
 import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, stateSnapshot, usd } from './tenant-data.js';
@@ -16,16 +17,35 @@ const COLLECTORS: CollectorName[] = ['metrics', 'cost', 'security'];
 const MAX_ALARMS_SHOWN = 50;
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-function collectorStatus(health: CollectorHealth | undefined, accountId: string, lastRunOfAccount: string | undefined): CollectorStatus {
-  const lastSuccessAt = lastRunOfAccount ?? iso(health?.lastSuccessAt);
+/** A collector's status for one account: the live state from the runtime, the steps from the store. */
+export function collectorStatus(kind: CollectorName, health: CollectorHealth | undefined, accountId: string, run: RunRecord | undefined): CollectorStatus {
   // Only this account's failure in the latest run (or the run's own), never a sibling account's.
   const lastError = health?.accountErrors ? (health.accountErrors[accountId] ?? health.accountErrors['*']) : health?.lastError;
+  const steps = (run?.steps ?? []).map((step): StepView => {
+    const advice = stepAdvice(kind, step, step.error);
+    return {
+      step: step.step,
+      operation: step.operation,
+      ...(step.region ? { region: step.region } : {}),
+      state: advice.state,
+      lastAttemptAt: step.lastAttemptAt,
+      ...(step.lastSuccessAt ? { lastSuccessAt: step.lastSuccessAt } : {}),
+      ...(step.error ? { error: { ...step.error } } : {}),
+      ...(advice.remedy ? { remedy: advice.remedy } : {}),
+      ...(advice.consoleUrl ? { consoleUrl: advice.consoleUrl } : {}),
+    };
+  });
   return {
     // No entry: this instance does not run the tenant (another holds its lease) or it has not started.
     state: health?.state ?? 'unknown',
-    ...(lastSuccessAt ? { lastSuccessAt } : {}),
+    ...(run?.lastSuccessAt ? { lastSuccessAt: run.lastSuccessAt } : {}),
+    ...(run?.lastDataAt ? { lastDataAt: run.lastDataAt } : {}),
+    ...(run?.lastRunAt ? { lastRunAt: run.lastRunAt } : {}),
     ...(health?.nextRunAt !== undefined ? { nextRunAt: iso(health.nextRunAt) } : {}),
-    ...(lastError ? { lastError: { kind: lastError.kind, code: lastError.code, message: lastError.message, at: iso(lastError.at) ?? '' } } : {}),
+    ...(lastError
+      ? { lastError: { kind: lastError.kind, code: lastError.code, ...(lastError.action ? { action: lastError.action } : {}), message: lastError.message, at: iso(lastError.at) ?? '' } }
+      : {}),
+    steps,
   };
 }
 
@@ -81,7 +101,7 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     const forecastMonth = usable ? rows.filter((row) => row.day < forecast.start).reduce((sum, row) => sum + row.amountUsd, 0) + forecast.meanUsd : null;
     const runs = snapshot.runs.filter((run) => run.accountId === account.id);
     const collectors = Object.fromEntries(
-      COLLECTORS.map((kind) => [kind, collectorStatus(health?.collectors[kind], account.id, runs.find((run) => run.collector === kind)?.collectedAt)]),
+      COLLECTORS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),
     ) as Record<CollectorName, CollectorStatus>;
     return {
       account: accountView(account, tenant.createdAt),

@@ -4,6 +4,7 @@
  * when the rules produce it again). The view merges the rule's fresh content with the stored
  * status.
  */
+import { regionsWithoutDetector } from '../domain/run-steps.js';
 import { ec2InstancesFromSeries, evaluateRules, type AccountRuleData, type Recommendation } from '../rules/index.js';
 import type { Recommendation as StoredRecommendation, RecommendationInput } from '../store/index.js';
 import type { RecommendationView } from './api-types.js';
@@ -51,7 +52,7 @@ async function ruleInput(rc: RouteContext, tenant: TenantView): Promise<AccountR
         ...(forecast ? { forecast: { start: forecast.start, end: forecast.end, meanUsd: forecast.meanUsd } } : {}),
         rightsizing: rightsizing.filter((r) => r.accountId === account.id),
         findings: findings.filter((f) => f.accountId === account.id),
-        regionsWithoutDetector: security?.regionsWithoutDetector ?? [],
+        regionsWithoutDetector: regionsWithoutDetector(security),
       };
     }),
   );

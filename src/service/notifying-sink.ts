@@ -43,6 +43,8 @@ export function notifyingSink(sink: ResultSink, listeners: readonly StoredListen
     },
     getWatermark: (tenantId, accountId, collector) => sink.getWatermark(tenantId, accountId, collector),
     setWatermark: (tenantId, accountId, collector, value) => sink.setWatermark(tenantId, accountId, collector, value),
+    getRunStatus: (tenantId, accountId, collector, signal) => sink.getRunStatus(tenantId, accountId, collector, signal),
+    putRunStatus: (status, signal) => sink.putRunStatus(status, signal),
     setAccountStatus: (tenantId, accountId, status, reason) => sink.setAccountStatus(tenantId, accountId, status, reason),
     flush: () => sink.flush(),
   };

@@ -89,7 +89,7 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
       const accountId = assertId('account', result.accountId);
       const items: Item[] = [];
       const days = new Map<string, Record<string, number>>();
-      for (const row of result.daily) {
+      for (const row of result.daily ?? []) {
         if (!DAY.test(row.day) || !Number.isFinite(row.amountUsd)) continue;
         const services = days.get(row.day) ?? {};
         services[row.service] = (services[row.service] ?? 0) + row.amountUsd;
@@ -103,7 +103,7 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
       if (result.forecast) {
         items.push({ pk: tenantId, sk: `forecast#${accountId}`, accountId, ...result.forecast, ttl: ttlAfter(collectedMs, RETENTION_DAYS.costs) });
       }
-      for (const anomaly of result.anomalies) {
+      for (const anomaly of result.anomalies ?? []) {
         items.push({
           pk: tenantId,
           sk: `anomaly#${accountId}#${anomaly.id}`,
@@ -112,13 +112,16 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
           ttl: ttlAfter(Date.parse(anomaly.startDay) || collectedMs, RETENTION_DAYS.costs),
         });
       }
-      items.push({
-        pk: tenantId,
-        sk: `rightsizing#${accountId}`,
-        accountId,
-        items: result.rightsizing,
-        ttl: ttlAfter(collectedMs, RETENTION_DAYS.recommendations),
-      });
+      // Absent parts (a step that failed or was not due) leave what is stored as it is.
+      if (result.rightsizing) {
+        items.push({
+          pk: tenantId,
+          sk: `rightsizing#${accountId}`,
+          accountId,
+          items: result.rightsizing,
+          ttl: ttlAfter(collectedMs, RETENTION_DAYS.recommendations),
+        });
+      }
       // The forecast's collection time is kept apart from the memo: it changes every run.
       const changed = items.filter((item) => !memo.unchanged(`costs|${item.pk as string}|${item.sk as string}`, item));
       const requests: WriteRequest[] = changed.map((item) => ({ put: item.sk === `forecast#${accountId}` ? { ...item, collectedAt: result.collectedAt } : item }));

@@ -1,6 +1,6 @@
 /**
- * The collectors' `ResultSink` on DynamoDB: each result goes to its repository, then the
- * account's run is recorded and the tenant's cached reads are made stale. Writes are awaited
+ * The collectors' `ResultSink` on DynamoDB: each result goes to its repository and the tenant's
+ * cached reads are made stale; the collector records the run's status (steps, errors) apart. Writes are awaited
  * (nothing is buffered), so `flush` has nothing to wait for.
  */
 import type { AlarmState } from '../domain/records.js';
@@ -29,13 +29,9 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     switch (result.kind) {
       case 'metrics': {
         await metrics.write(tenantId, accountId, result.series, signal);
-        const failed = new Set(result.failedRegions.map((f) => f.region));
-        const byRegion = new Map<string, AlarmState[]>();
-        // Regions that answered, even with no alarms, replace their snapshot; failed ones keep theirs.
-        for (const region of new Set([...result.alarms.map((a) => a.region), ...result.series.map((s) => s.region)])) {
-          if (!failed.has(region)) byRegion.set(region, []);
-        }
-        for (const alarm of result.alarms) if (!failed.has(alarm.region)) byRegion.get(alarm.region)?.push(alarm);
+        // Regions whose alarms were read, even with none, replace their snapshot; the others keep theirs.
+        const byRegion = new Map<string, AlarmState[]>(result.alarmRegions.map((region) => [region, []]));
+        for (const alarm of result.alarms) byRegion.get(alarm.region)?.push(alarm);
         await state.putAlarms(tenantId, accountId, byRegion, signal);
         break;
       }
@@ -46,17 +42,6 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
         await findings.write(tenantId, accountId, result.findings, signal);
         break;
     }
-    await state.recordRun(
-      tenantId,
-      {
-        accountId,
-        collector: result.kind,
-        collectedAt: result.collectedAt,
-        failedRegions: result.kind === 'metrics' ? result.failedRegions : [],
-        regionsWithoutDetector: result.kind === 'security' ? result.regionsWithoutDetector : [],
-      },
-      signal,
-    );
     await deps.onChange(tenantId);
   }
 
@@ -64,6 +49,11 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     write,
     getWatermark: (tenantId, accountId, collector) => state.getWatermark(tenantId, accountId, collector),
     setWatermark: (tenantId, accountId, collector, value) => state.setWatermark(tenantId, accountId, collector, value),
+    getRunStatus: (tenantId, accountId, collector, signal) => state.getRun(tenantId, accountId, collector, signal),
+    async putRunStatus(status, signal) {
+      await state.putRun(status, signal);
+      await deps.onChange(status.tenantId);
+    },
     setAccountStatus: (tenantId, accountId, status, reason) => deps.tenants.setAccountStatus(tenantId, accountId, status, reason),
     flush: async () => {},
   };

@@ -1,24 +1,18 @@
 /**
- * Collector state per account (pk = tenant): watermarks (`<account>#wm#<collector>`), the last
- * run of each collector (`<account>#run#<collector>`) and the latest CloudWatch alarm states per
- * region (`<account>#alarms#<region>`), which the overview shows as health.
+ * Collector state per account (pk = tenant): watermarks (`<account>#wm#<collector>`), the run
+ * status of each collector (`<account>#run#<collector>`: steps, last success, errors) and the
+ * latest CloudWatch alarm states per region (`<account>#alarms#<region>`), which the overview
+ * shows as health.
  */
 import type { AlarmState } from '../domain/records.js';
+import type { RunStatus } from '../domain/sink.js';
 import type { CollectorKind } from '../domain/tenant.js';
 import type { Db } from './db.js';
 import { assertId } from './ids.js';
 import type { WriteMemo } from './write-memo.js';
 
-/** What a collector's last run recorded. */
-export interface RunRecord {
-  accountId: string;
-  collector: CollectorKind;
-  collectedAt: string;
-  /** Regions that could not be read (metrics). */
-  failedRegions: { region: string; kind: string }[];
-  /** Regions without a GuardDuty detector (security). */
-  regionsWithoutDetector: string[];
-}
+/** What a collector's runs recorded for an account. */
+export type RunRecord = RunStatus;
 
 export interface AlarmSnapshot {
   accountId: string;
@@ -31,7 +25,9 @@ export interface AlarmSnapshot {
 export interface StateRepository {
   getWatermark(tenantId: string, accountId: string, collector: CollectorKind): Promise<string | undefined>;
   setWatermark(tenantId: string, accountId: string, collector: CollectorKind, value: string): Promise<void>;
-  recordRun(tenantId: string, run: RunRecord, signal?: AbortSignal): Promise<void>;
+  getRun(tenantId: string, accountId: string, collector: CollectorKind, signal?: AbortSignal): Promise<RunRecord | undefined>;
+  /** Store a run status (one small item per account and collector, replaced by each run). */
+  putRun(run: RunRecord, signal?: AbortSignal): Promise<void>;
   /** Replace the alarm states of the regions given (regions that failed are left as they were). */
   putAlarms(tenantId: string, accountId: string, byRegion: Map<string, AlarmState[]>, signal?: AbortSignal): Promise<void>;
   /** Every run record and alarm snapshot of a tenant (one Query). */
@@ -59,8 +55,14 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       await db.put('state', { Item: { ...key(tenantId, accountId, `wm#${collector}`), kind: 'watermark', value } });
     },
 
-    async recordRun(tenantId, run, signal) {
-      await db.put('state', { Item: { ...key(tenantId, run.accountId, `run#${run.collector}`), kind: 'run', ...run } }, signal);
+    async getRun(tenantId, accountId, collector, signal) {
+      const item = await db.get('state', { Key: key(tenantId, accountId, `run#${collector}`) }, signal);
+      return item?.kind === 'run' && Array.isArray(item.steps) ? runOf(item) : undefined;
+    },
+
+    async putRun(run, signal) {
+      const item = { ...key(run.tenantId, run.accountId, `run#${run.collector}`), kind: 'run', ...run };
+      await db.put('state', { Item: item }, signal);
     },
 
     async putAlarms(tenantId, accountId, byRegion, signal) {
@@ -89,14 +91,9 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       const alarms: AlarmSnapshot[] = [];
       const items = db.queryAll('state', { KeyConditionExpression: 'pk = :t', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId) } }, signal);
       for await (const item of items) {
-        if (item.kind === 'run') {
-          runs.push({
-            accountId: item.accountId as string,
-            collector: item.collector as CollectorKind,
-            collectedAt: item.collectedAt as string,
-            failedRegions: (item.failedRegions ?? []) as RunRecord['failedRegions'],
-            regionsWithoutDetector: (item.regionsWithoutDetector ?? []) as string[],
-          });
+        // Run items written before run statuses had steps are skipped: the next run replaces them.
+        if (item.kind === 'run' && Array.isArray(item.steps)) {
+          runs.push(runOf(item));
         } else if (item.kind === 'alarms') {
           alarms.push({
             accountId: item.accountId as string,
@@ -109,4 +106,10 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       return { runs, alarms };
     },
   };
+}
+
+/** A stored run item as a RunRecord (key attributes dropped). */
+function runOf(item: Record<string, unknown>): RunRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as unknown as RunRecord;
 }

@@ -7,16 +7,16 @@ t.test('rejected credentials stop retrying for that account, are visible, and ne
   t.teardown(() => h.stop());
   const tenant = makeTenant('acme', { awsAccountIds: ['111111111111', '222222222222'] });
   h.source.put(tenant);
-  h.fake.behaviour.set('111111111111', 'credentials');
+  h.fake.behaviour.set('111111111111', 'identity');
   await h.runtime.start();
   await h.clock.advance(1_000);
 
   const health = h.runtime.registry.get('acme')!;
   t.equal(health.accounts['acme-acct-0']?.status, 'credentials_invalid');
-  t.match(health.accounts['acme-acct-0']?.reason, /AccessDeniedException/);
+  t.match(health.accounts['acme-acct-0']?.reason, /InvalidClientTokenId/);
   t.equal(health.accounts['acme-acct-1']?.status, 'active');
-  t.same(h.sink.statuses.get('acme/acme-acct-0'), { status: 'credentials_invalid', reason: 'AccessDeniedException' }, 'stored for the tenant to see');
-  t.equal(health.collectors.metrics!.lastError?.kind, 'credentials');
+  t.same(h.sink.statuses.get('acme/acme-acct-0'), { status: 'credentials_invalid', reason: 'InvalidClientTokenId' }, 'stored for the tenant to see');
+  t.equal(health.collectors.metrics!.lastError?.kind, 'identity');
   t.equal(health.collectors.metrics!.restarts, 0, 'not a crash: no restart');
   t.same(Object.keys(health.collectors.metrics!.accountErrors ?? {}), ['acme-acct-0'], 'the error is the rejected account\'s, not its sibling\'s');
 

@@ -9,7 +9,7 @@ function flakyJob(state: { crashing: boolean; runs: number[] }, clockNow: () => 
   return async (ctx) => {
     state.runs.push(clockNow());
     if (state.crashing) throw new TypeError('cannot read properties of undefined');
-    return ctx.accounts.map((a) => ({ accountId: a.id }));
+    return ctx.accounts.map((a) => ({ accountId: a.id, steps: [], stored: true }));
   };
 }
 

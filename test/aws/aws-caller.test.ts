@@ -56,7 +56,7 @@ t.test('session errors are retried once per call, not for static keys', async (t
       sends++;
       throw sdkError('ExpiredTokenException', 400);
     }),
-    { kind: 'credentials', awsCode: 'ExpiredTokenException' },
+    { kind: 'identity', awsCode: 'ExpiredTokenException' },
   );
   t.equal(sends, 2);
 
@@ -68,7 +68,7 @@ t.test('session errors are retried once per call, not for static keys', async (t
       sends++;
       throw sdkError('InvalidClientTokenId', 403);
     }),
-    { kind: 'credentials' },
+    { kind: 'identity' },
   );
   t.equal(sends, 1, 'static keys do not get better by retrying');
 });
@@ -76,7 +76,7 @@ t.test('session errors are retried once per call, not for static keys', async (t
 t.test('AssumeRole: a refused role is the tenant\'s problem, refused platform credentials are not', async (t) => {
   const stsFailing = (error: Error) => ({ send: async () => Promise.reject(error) }) as unknown as STSClient;
   const ask = { roleArn: target.credentials.type === 'role' ? target.credentials.roleArn : '', externalId: 'ext', sessionName: 's', durationSec: 3600 };
-  await expectFailure(t, createStsAssumeRole(stsFailing(sdkError('AccessDenied', 403)))(ask), { kind: 'credentials', service: 'sts' });
+  await expectFailure(t, createStsAssumeRole(stsFailing(sdkError('AccessDenied', 403)))(ask), { kind: 'identity', service: 'sts' });
   await expectFailure(t, createStsAssumeRole(stsFailing(sdkError('InvalidClientTokenId', 403)))(ask), { kind: 'transient', awsCode: 'InvalidClientTokenId' });
   await expectFailure(t, createStsAssumeRole(stsFailing(sdkError('ExpiredToken', 400)))(ask), { kind: 'transient' });
   await expectFailure(t, createStsAssumeRole(stsFailing(sdkError('Throttling', 400)))(ask), { kind: 'throttled' });

@@ -12,12 +12,39 @@ function sdkError(name: string, status?: number, extra: Record<string, unknown> 
 
 const site = { service: 'cloudwatch', operation: 'GetMetricData' };
 
-t.test('credentials rejected', async (t) => {
-  for (const name of ['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch']) {
-    t.equal(awsFailureKind(sdkError(name, 403)), 'credentials', name);
+t.test('identity: STS refuses the role or the keys; any endpoint refuses unknown keys', async (t) => {
+  for (const name of ['AccessDenied', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken']) {
+    t.equal(awsFailureKind(sdkError(name, 403), 'sts'), 'identity', `sts ${name}`);
   }
-  t.equal(awsFailureKind(sdkError('SomethingNew', 403)), 'credentials', 'an unknown 403 is a refusal');
-  t.equal(awsFailureKind(sdkError('SomethingNew', 401)), 'credentials', 'an unknown 401 is a refusal');
+  for (const name of ['InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredTokenException', 'SignatureDoesNotMatch']) {
+    t.equal(awsFailureKind(sdkError(name, 403), 'cloudwatch'), 'identity', `cloudwatch ${name} (the caller narrows it to a region)`);
+  }
+  t.equal(awsFailureKind(sdkError('SomethingNew', 403), 'sts'), 'identity', 'an unknown 403 from STS refuses the identity');
+});
+
+t.test('permission: one operation denied to an identity the service accepted', async (t) => {
+  for (const name of ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']) {
+    t.equal(awsFailureKind(sdkError(name, 403), 'ce'), 'permission', name);
+  }
+  t.equal(awsFailureKind(sdkError('SomethingNew', 403), 'guardduty'), 'permission', 'an unknown 403 denies the operation only');
+  t.equal(awsFailureKind(sdkError('SomethingNew', 401), 'cloudwatch'), 'permission', 'an unknown 401 too');
+  const error = classifyAwsError(sdkError('AccessDeniedException', 400), { service: 'ce', operation: 'GetRightsizingRecommendation' }) as AwsCallError;
+  t.equal(error.action, 'ce:GetRightsizingRecommendation', 'the IAM action the tenant must add');
+  t.equal(error.operation, 'GetRightsizingRecommendation');
+});
+
+t.test('feature not enabled, no data yet', async (t) => {
+  t.equal(awsFailureKind(sdkError('SubscriptionRequiredException', 400), 'health'), 'feature');
+  t.equal(awsFailureKind(sdkError('OptInRequired', 403), 'ec2'), 'feature');
+  t.equal(awsFailureKind(sdkError('DataUnavailableException', 400), 'ce'), 'no_data', 'a new account has no forecast yet');
+});
+
+t.test('an answer that is not JSON or XML is transient, with its own stable code', async (t) => {
+  const html = Object.assign(new SyntaxError('Unexpected token \'<\', "<html><bod"... is not valid JSON'), { $metadata: { httpStatusCode: 502 } });
+  t.equal(awsFailureKind(html), 'transient');
+  const error = classifyAwsError(html, site) as AwsCallError;
+  t.equal(error.awsCode, 'UnparseableResponse');
+  t.notMatch(error.message, /SyntaxError|html/i, 'no parser text reaches tenants');
 });
 
 t.test('throttling', async (t) => {
@@ -43,7 +70,6 @@ t.test('transient: 5xx, timeouts, network', async (t) => {
 t.test('other: remaining client errors', async (t) => {
   t.equal(awsFailureKind(sdkError('ValidationException', 400, { $fault: 'client' })), 'other');
   t.equal(awsFailureKind(sdkError('InvalidParameterValue', 400)), 'other');
-  t.equal(awsFailureKind(sdkError('DataUnavailableException', 400)), 'other');
 });
 
 t.test('the message text never decides', async (t) => {

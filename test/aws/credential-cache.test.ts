@@ -99,8 +99,8 @@ t.test('a failed refresh is not cached; a transient one falls back to a still-va
   clock.now += 57 * 60_000; // in the refresh margin, 3 min of validity left
   sts.failWith(new AwsCallError('transient', 'sts', 'ServiceUnavailable', 'down'));
   t.equal(await cache.get(target), current, 'STS briefly down: keep using the session that still works');
-  sts.failWith(new AwsCallError('credentials', 'sts', 'AccessDenied', 'trust removed'));
-  await expectFailure(t, cache.get(target), { kind: 'credentials' }, 'a refused role is reported, not papered over');
+  sts.failWith(new AwsCallError('identity', 'sts', 'AccessDenied', 'trust removed'));
+  await expectFailure(t, cache.get(target), { kind: 'identity' }, 'a refused role is reported, not papered over');
   sts.failWith(undefined);
   t.not(await cache.get(target), current, 'the next call tries again');
 });

@@ -6,7 +6,7 @@ import { AwsCallError } from '../../src/domain/errors.js';
 export async function expectFailure(
   t: Test,
   work: Promise<unknown>,
-  expected: Partial<Pick<AwsCallError, 'kind' | 'awsCode' | 'service' | 'code'>>,
+  expected: Partial<Pick<AwsCallError, 'kind' | 'awsCode' | 'service' | 'code' | 'region' | 'action' | 'operation'>>,
   message = `fails as ${JSON.stringify(expected)}`,
 ): Promise<AwsCallError | undefined> {
   const error = await work.then(

@@ -63,18 +63,18 @@ t.test('an expired session is dropped and the call retried once with a fresh one
   t.equal(sessions(), 2);
 });
 
-t.test('a session refused again after the refresh is "credentials"', async (t) => {
+t.test('a session refused again after the refresh is "identity"', async (t) => {
   const { server, cloudwatch } = await setup(t, () => ({ status: 400, body: { __type: 'ExpiredTokenException' } }));
   const error = await cloudwatch.describeAlarms(target, 'eu-west-1', signal()).catch((e: unknown) => e);
   t.ok(error instanceof AwsCallError);
-  t.equal((error as AwsCallError).kind, 'credentials');
+  t.equal((error as AwsCallError).kind, 'identity');
   t.equal((error as AwsCallError).awsCode, 'ExpiredTokenException');
   t.equal(server.requests.length, 2, 'exactly one retry');
 });
 
-t.test('AccessDenied is "credentials" at once (a new session would not help)', async (t) => {
+t.test('AccessDenied is "permission" for that operation at once (a new session would not help)', async (t) => {
   const { server, cloudwatch } = await setup(t, () => ({ status: 400, body: { __type: 'AccessDeniedException' } }));
-  await expectFailure(t, cloudwatch.describeAlarms(target, 'eu-west-1', signal()), { kind: 'credentials', service: 'cloudwatch' });
+  await expectFailure(t, cloudwatch.describeAlarms(target, 'eu-west-1', signal()), { kind: 'permission', service: 'cloudwatch' });
   t.equal(server.requests.length, 1);
 });
 

@@ -58,8 +58,9 @@ t.test('more than 50 ids: ListFindings pages and GetFindings chunks of 50', asyn
   t.ok(findings.every((f) => f.severity >= 1), 'severity >= 1 only');
 });
 
-t.test('a region without GuardDuty has no detector; refused credentials are "credentials"', async (t) => {
-  const w = await startWorld(t, { faults: [{ account: '444444444444', service: 'guardduty', rejectCredentials: true }] });
+t.test('a region without GuardDuty has no detector; refused keys are "identity", or "region" when STS accepts them', async (t) => {
+  const w = await startWorld(t, { faults: [{ account: '444444444444', rejectCredentials: true }, { account: '333333333333', service: 'guardduty', rejectCredentials: true }] });
   t.same(await w.aws.guardDuty.listDetectors(w.role(ACCOUNT), 'sa-east-1', live()), []);
-  await expectFailure(t, w.aws.guardDuty.listDetectors(w.keys('444444444444'), 'us-east-1', live()), { kind: 'credentials', service: 'guardduty' });
+  await expectFailure(t, w.aws.guardDuty.listDetectors(w.keys('444444444444'), 'us-east-1', live()), { kind: 'identity', service: 'guardduty' });
+  await expectFailure(t, w.aws.guardDuty.listDetectors(w.keys('333333333333'), 'us-east-1', live()), { kind: 'region', service: 'guardduty', region: 'us-east-1' });
 });

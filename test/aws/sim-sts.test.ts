@@ -52,21 +52,21 @@ t.test('a claimed account id that is not the real one is refused with a stable c
   t.equal((badArn as AppError).code, INVALID_ROLE_ARN);
 });
 
-t.test('rejected credentials surface as "credentials" (role refused by STS, keys refused by the service)', async (t) => {
+t.test('rejected credentials surface as "identity" (role refused by STS, keys refused by the service and by STS)', async (t) => {
   const w = await startWorld(t, { faults: [{ account: '444444444444', rejectCredentials: true }] });
-  const viaRole = await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.role('444444444444'), 'us-east-1', live()), { kind: 'credentials' });
+  const viaRole = await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.role('444444444444'), 'us-east-1', live()), { kind: 'identity' });
   t.equal(viaRole?.service, 'sts', 'AssumeRole was refused');
-  await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.keys('444444444444'), 'us-east-1', live()), { kind: 'credentials', service: 'cloudwatch' });
-  await expectFailure(t, w.aws.validateAccount({ tenantId: 'x', credentials: w.keys('444444444444').credentials, accountId: w.keys('444444444444').id }, live()), { kind: 'credentials' });
+  await expectFailure(t, w.aws.cloudwatch.describeAlarms(w.keys('444444444444'), 'us-east-1', live()), { kind: 'identity', service: 'cloudwatch' });
+  await expectFailure(t, w.aws.validateAccount({ tenantId: 'x', credentials: w.keys('444444444444').credentials, accountId: w.keys('444444444444').id }, live()), { kind: 'identity' });
   t.same(await w.aws.cloudwatch.describeAlarms(w.role('555555555555'), 'us-east-1', live()).then(() => 'ok'), 'ok', 'other accounts are unaffected');
 });
 
-t.test('a session revoked after it was cached: dropped, re-assumed once, then reported', async (t) => {
+t.test('a session one endpoint refuses: dropped, re-assumed once, then that region is reported (STS accepts the role)', async (t) => {
   const w = await startWorld(t);
   const target = w.role('666666666666');
   await w.aws.cloudwatch.describeAlarms(target, 'us-east-1', live());
   w.sim.addFault({ account: '666666666666', service: 'cloudwatch', rejectCredentials: true });
-  await expectFailure(t, w.aws.cloudwatch.describeAlarms(target, 'us-east-1', live()), { kind: 'credentials', service: 'cloudwatch' });
+  await expectFailure(t, w.aws.cloudwatch.describeAlarms(target, 'us-east-1', live()), { kind: 'region', service: 'cloudwatch', region: 'us-east-1' });
   const refused = w.sim.calls({ account: '666666666666', service: 'cloudwatch', operation: 'DescribeAlarms' }).filter((c) => c.status === 403);
   t.equal(refused.length, 2, 'the refused call was tried once more');
   t.equal(refused[0]?.errorCode, 'InvalidClientTokenId');

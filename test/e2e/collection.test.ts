@@ -81,7 +81,7 @@ t.test('100 simulated tenants with faults: the registry shows each fault as it s
   }
   const healthyWrites = sink.writes.filter((w) => Number(w.tenantId.slice(1)) >= 30);
   t.ok(healthyWrites.some((w) => w.kind === 'metrics' && w.series.length > 0), 'metric series collected');
-  t.ok(healthyWrites.some((w) => w.kind === 'cost' && w.daily.length > 0), 'daily costs collected');
+  t.ok(healthyWrites.some((w) => w.kind === 'cost' && (w.daily?.length ?? 0) > 0), 'daily costs collected');
   t.ok(healthyWrites.some((w) => w.kind === 'security' && w.findings.length > 0), 'findings collected');
   t.same(runtime.registry.summary().tenants, { running: 100, backoff: 0, parked: 0, stopped: 0 }, 'no tenant crashed');
   t.equal(runtime.registry.summary().collectors.parked, 0, 'classified failures never park a collector');

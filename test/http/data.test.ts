@@ -50,7 +50,7 @@ async function seed(w: World): Promise<Seeded> {
     accountId,
     collectedAt,
     series: [cpu('i-idle0001', 1), cpu('i-busy0002', 50)],
-    failedRegions: [],
+    alarmRegions: ['us-east-1'],
     alarms: [
       { region: 'us-east-1', name: 'cpu-high', state: 'ALARM', reason: 'Threshold crossed', updatedAt: collectedAt },
       { region: 'us-east-1', name: 'disk', state: 'OK', updatedAt: collectedAt },
@@ -95,13 +95,33 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
   const w = await startWorld(t);
   const { a, b, accountId, costs, today } = await seed(w);
   w.usage.set(a.tenantId, { costExplorerRequests: 8, getMetricDataMetrics: 2000 });
+  const collectedAt = new Date(w.clock.now).toISOString();
+  await w.store.results.putRunStatus({
+    tenantId: a.tenantId,
+    accountId,
+    collector: 'metrics',
+    accountRevision: 1,
+    lastRunAt: collectedAt,
+    lastDataAt: collectedAt,
+    steps: [
+      { step: 'DescribeAlarms@us-east-1', operation: 'DescribeAlarms', region: 'us-east-1', lastAttemptAt: collectedAt, lastSuccessAt: collectedAt },
+      {
+        step: 'GetMetricData@us-east-1',
+        operation: 'GetMetricData',
+        region: 'us-east-1',
+        lastAttemptAt: collectedAt,
+        error: { kind: 'permission', code: 'AccessDenied', action: 'cloudwatch:GetMetricData', message: 'cloudwatch GetMetricData in us-east-1 failed: permission (AccessDenied, HTTP 403)', at: collectedAt },
+      },
+    ],
+  });
   const collector = w.registry.collector(a.tenantId, 'metrics');
   collector.state = 'running';
   collector.nextRunAt = w.clock.now + 60_000;
   w.registry.collector(a.tenantId, 'cost').lastError = { kind: 'throttled', code: 'LimitExceededException', message: 'throttled', at: w.clock.now };
   // The metrics collector's latest run failed for another account only.
-  collector.lastError = { kind: 'credentials', code: 'AccessDenied', message: 'denied', at: w.clock.now };
-  collector.accountErrors = { 'a-some-other-account': collector.lastError };
+  const siblingError = { kind: 'identity' as const, code: 'AccessDenied', message: 'denied', at: w.clock.now };
+  collector.lastError = siblingError;
+  collector.accountErrors = { 'a-some-other-account': siblingError };
 
   await t.test('overview', async (t) => {
     const reply = await w.request('GET', '/api/overview', { cookie: a.cookie });
@@ -114,12 +134,18 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
     t.equal(account.health.alarms[0].state, 'ALARM', 'problems first');
     t.same(account.findingsBySeverity, { low: 4, medium: 4, high: 3, critical: 1 }, 'open findings by band (archived not counted)');
     const month = today.slice(0, 7);
-    const mtd = costs.daily.filter((r) => r.day.startsWith(month) && r.day <= today).reduce((s, r) => s + r.amountUsd, 0);
+    const mtd = costs.daily!.filter((r) => r.day.startsWith(month) && r.day <= today).reduce((s, r) => s + r.amountUsd, 0);
     t.equal(account.cost.monthToDateUsd, Math.round(mtd * 10_000) / 10_000);
-    const beforeToday = costs.daily.filter((r) => r.day.startsWith(month) && r.day < today).reduce((s, r) => s + r.amountUsd, 0);
+    const beforeToday = costs.daily!.filter((r) => r.day.startsWith(month) && r.day < today).reduce((s, r) => s + r.amountUsd, 0);
     t.equal(account.cost.forecastMonthUsd, Math.round((beforeToday + 200) * 10_000) / 10_000, 'actuals before the forecast + the forecast');
     t.equal(account.collectors.metrics.state, 'running');
-    t.ok(account.collectors.metrics.lastSuccessAt, 'last run of the account from the store');
+    t.equal(account.collectors.metrics.lastDataAt, collectedAt, 'when the account was last collected, from the store');
+    t.equal(account.collectors.metrics.lastSuccessAt, undefined, 'a run with a failed step is not a success');
+    t.match(account.collectors.metrics.steps, [
+      { step: 'DescribeAlarms@us-east-1', state: 'ok' },
+      { step: 'GetMetricData@us-east-1', state: 'failed', error: { kind: 'permission', action: 'cloudwatch:GetMetricData' }, remedy: /Add cloudwatch:GetMetricData/ },
+    ]);
+    t.equal(account.collectors.cost.lastDataAt, undefined, 'never collected yet');
     t.ok(account.collectors.metrics.nextRunAt);
     t.equal(account.collectors.cost.lastError.code, 'LimitExceededException');
     t.equal(account.collectors.metrics.lastError, undefined, "a sibling account's failure is not shown on this account");

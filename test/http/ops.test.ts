@@ -106,7 +106,7 @@ t.test('/metrics is Prometheus text with the runtime and HTTP figures', async (t
   const w = await startWorld(t, { operatorToken: OPERATOR_TOKEN });
   w.registry.tenant('t-1').breakers.guardduty = 'halfOpen';
   w.registry.recordRun('t-1', 'metrics', 0, 10);
-  w.registry.recordRun('t-1', 'security', 0, 10, { kind: 'credentials', code: 'AccessDenied', message: 'no', at: 10 });
+  w.registry.recordRun('t-1', 'security', 0, 10, { kind: 'identity', code: 'AccessDenied', message: 'no', at: 10 });
   w.registry.countAwsCall('cloudwatch');
   w.registry.counters.tenantRestarts = 2;
   await w.request('DELETE', '/api/accounts/a-123');
@@ -117,7 +117,7 @@ t.test('/metrics is Prometheus text with the runtime and HTTP figures', async (t
   const samples = parsePrometheus(reply.text);
   t.equal(samples.get('cloud_health_tenants{state="running"}'), 1);
   t.equal(samples.get('cloud_health_collector_runs_total{kind="metrics"}'), 1);
-  t.equal(samples.get('cloud_health_collector_failures_total{collector="security",kind="credentials"}'), 1);
+  t.equal(samples.get('cloud_health_collector_failures_total{collector="security",kind="identity"}'), 1);
   t.equal(samples.get('cloud_health_restarts_total{level="tenant"}'), 2);
   t.equal(samples.get('cloud_health_breakers{service="guardduty",state="halfOpen"}'), 1);
   t.equal(samples.get('cloud_health_aws_calls_total{service="cloudwatch"}'), 1);

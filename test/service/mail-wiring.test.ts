@@ -8,10 +8,10 @@ import { createRecommendationRefresher } from '../../src/service/recommendation-
 
 const result = (kind: CollectionResult['kind'], tenantId = 't-1'): CollectionResult =>
   kind === 'security'
-    ? { kind, tenantId, accountId: 'a-1', collectedAt: '', findings: [], regionsWithoutDetector: [] }
+    ? { kind, tenantId, accountId: 'a-1', collectedAt: '', findings: [] }
     : kind === 'cost'
-      ? { kind, tenantId, accountId: 'a-1', collectedAt: '', daily: [], forecast: undefined, anomalies: [], rightsizing: [] }
-      : { kind, tenantId, accountId: 'a-1', collectedAt: '', alarms: [], series: [], failedRegions: [] };
+      ? { kind, tenantId, accountId: 'a-1', collectedAt: '', daily: [], anomalies: [], rightsizing: [] }
+      : { kind, tenantId, accountId: 'a-1', collectedAt: '', alarms: [], alarmRegions: [], series: [] };
 
 function memorySink(events: string[], fail = false): ResultSink {
   return {
@@ -22,6 +22,8 @@ function memorySink(events: string[], fail = false): ResultSink {
     getWatermark: async () => 'w',
     setWatermark: async () => void events.push('watermark'),
     setAccountStatus: async () => undefined,
+    getRunStatus: async () => undefined,
+    putRunStatus: async () => undefined,
     flush: async () => void events.push('flush'),
   };
 }

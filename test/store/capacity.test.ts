@@ -72,7 +72,7 @@ t.test('units per tenant per cycle, and the monthly on-demand cost', async (t) =
   const costFirst = units(store);
   store.capacity.reset();
   const again = costResult(tenant, account, { days: 30, endDay: '2026-03-10' });
-  again.daily = again.daily.map((row) => (row.day >= '2026-03-08' ? { ...row, amountUsd: row.amountUsd + 1 } : row));
+  again.daily = again.daily!.map((row) => (row.day >= '2026-03-08' ? { ...row, amountUsd: row.amountUsd + 1 } : row));
   await store.results.write(again);
   const costSteady = units(store);
 

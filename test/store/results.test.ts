@@ -52,7 +52,7 @@ t.test('costs: a day per account, by service over a range, latest forecast; TTL 
   const rows = await store.costs.dailyByService('t-a', { start: '2026-03-01', end: '2026-03-31' });
   t.equal(rows.length, 30 * 10);
   const ec2 = rows.filter((r) => r.service === 'Amazon EC2' && r.day === '2026-03-15');
-  const input = result.daily.find((r) => r.service === 'Amazon EC2' && r.day === '2026-03-15')?.amountUsd ?? 0;
+  const input = result.daily!.find((r) => r.service === 'Amazon EC2' && r.day === '2026-03-15')?.amountUsd ?? 0;
   t.equal(ec2[0]?.amountUsd.toFixed(2), (input * 2).toFixed(2), 'summed over both accounts');
   t.equal((await store.costs.daily('t-a', { start: '2026-03-01', end: '2026-03-02', accountId: 'a-2' })).length, 1, 'end day excluded, one account');
   t.match(await store.costs.forecasts('t-a'), [{ accountId: 'a-1', meanUsd: 123.45 }, { accountId: 'a-2' }]);
@@ -145,9 +145,21 @@ t.test('watermarks, account status and run records', async (t) => {
   t.equal(await store.results.getWatermark(tenant.id, account.id, 'metrics'), undefined);
   await store.results.setAccountStatus(tenant.id, account.id, 'credentials_invalid', 'AccessDenied');
   t.match((await store.tenants.get(tenant.id))?.accounts[0], { status: 'credentials_invalid', statusReason: 'AccessDenied' });
-  await store.results.write({ ...metricsResult(tenant.id, account.id, []), failedRegions: [{ region: 'eu-west-1', kind: 'throttled' }] });
+  const at = '2026-03-10T00:15:00.000Z';
+  const status = {
+    tenantId: tenant.id,
+    accountId: account.id,
+    collector: 'metrics' as const,
+    accountRevision: account.revision,
+    lastRunAt: at,
+    lastDataAt: at,
+    steps: [{ step: 'DescribeAlarms@eu-west-1', operation: 'DescribeAlarms', region: 'eu-west-1', lastAttemptAt: at, error: { kind: 'throttled', code: 'Throttling', message: 'x', at } }],
+  };
+  t.equal(await store.results.getRunStatus(tenant.id, account.id, 'metrics'), undefined, 'never run yet');
+  await store.results.putRunStatus(status);
+  t.same(await store.results.getRunStatus(tenant.id, account.id, 'metrics'), status, 'a run status reads back as written');
   await store.results.flush();
   const overview = await store.reads.overview(tenant.id);
-  t.match(overview?.runs, [{ accountId: account.id, collector: 'metrics', failedRegions: [{ region: 'eu-west-1' }] }]);
+  t.match(overview?.runs, [{ accountId: account.id, collector: 'metrics', steps: [{ region: 'eu-west-1', error: { kind: 'throttled' } }] }]);
   t.match(overview?.accounts, [{ id: account.id, status: 'credentials_invalid' }]);
 });

@@ -4,7 +4,7 @@
  */
 import { AwsCallError } from '../../src/domain/errors.js';
 import type { AccountTarget, AwsGateway, AwsService } from '../../src/domain/gateway.js';
-import type { CollectionResult, ResultSink } from '../../src/domain/sink.js';
+import type { CollectionResult, ResultSink, RunStatus } from '../../src/domain/sink.js';
 import type { Account, AccountStatus, CollectorKind, Tenant, TenantSource } from '../../src/domain/tenant.js';
 import type { Clock } from '../../src/actors/clock.js';
 
@@ -43,7 +43,15 @@ export class MemorySink implements ResultSink {
   readonly writes: CollectionResult[] = [];
   readonly watermarks = new Map<string, string>();
   readonly statuses = new Map<string, { status: AccountStatus; reason?: string }>();
+  readonly runStatuses = new Map<string, RunStatus>();
   flushes = 0;
+
+  async getRunStatus(tenantId: string, accountId: string, collector: CollectorKind): Promise<RunStatus | undefined> {
+    return this.runStatuses.get(`${tenantId}/${accountId}/${collector}`);
+  }
+  async putRunStatus(status: RunStatus): Promise<void> {
+    this.runStatuses.set(`${status.tenantId}/${status.accountId}/${status.collector}`, status);
+  }
 
   async write(result: CollectionResult): Promise<void> {
     this.writes.push(result);
@@ -66,7 +74,7 @@ export class MemorySink implements ResultSink {
 }
 
 /** How the fake AWS answers for one account. */
-export type Behaviour = 'ok' | 'throttled' | 'transient' | 'credentials' | 'hang';
+export type Behaviour = 'ok' | 'throttled' | 'transient' | 'identity' | 'hang';
 
 export interface FakeGatewayOptions {
   clock: Clock;
@@ -131,8 +139,8 @@ export class FakeGateway {
         throw new AwsCallError('throttled', service, 'ThrottlingException', 'Rate exceeded');
       case 'transient':
         throw new AwsCallError('transient', service, 'InternalFailure', 'internal failure');
-      case 'credentials':
-        throw new AwsCallError('credentials', service, 'AccessDeniedException', 'not authorized');
+      case 'identity':
+        throw new AwsCallError('identity', service, 'InvalidClientTokenId', 'not authorized');
       default:
         return value();
     }
