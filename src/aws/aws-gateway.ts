@@ -16,6 +16,8 @@ import { createCredentialCache, type AssumeRole, type OpenSecret } from './crede
 import { createGuardDutyGateway } from './guardduty-gateway.js';
 import type { CatalogEntry } from './metric-catalog.js';
 import { createAccountValidator, type ValidateAccount } from './validate-account.js';
+import { createPermissionCheck, type CheckPermissions } from './permission-check.js';
+import { raceAbort } from './abort.js';
 
 export interface AwsGatewayDeps {
   /** The platform's region (config AWS_REGION): STS calls go there. */
@@ -53,6 +55,8 @@ export interface AwsGatewayDeps {
 export interface AwsAdapters extends AwsGateway {
   /** Validate a connection live through STS before it is stored. */
   validateAccount: ValidateAccount;
+  /** Check a connected account's permissions, one cheap call per action and region. */
+  checkPermissions: CheckPermissions;
   /** Billable calls per tenant, with the month's estimated fee. */
   ledger: BillingLedger;
   /** The platform's own AWS account (STS GetCallerIdentity with its own credentials), for onboarding's trust policy. */
@@ -93,11 +97,27 @@ export function createAwsGateway(deps: AwsGatewayDeps): AwsAdapters {
   const now = deps.now ?? Date.now;
   let closed = false;
 
-  return {
+  const gateway: AwsGateway = {
     cloudwatch: createCloudWatchGateway({ caller, ledger, now, ...(deps.metricCatalog ? { catalog: deps.metricCatalog } : {}) }),
     costExplorer: createCostExplorerGateway({ caller, ledger, now }),
     guardDuty: createGuardDutyGateway({ caller }),
+  };
+
+  return {
+    ...gateway,
     validateAccount: createAccountValidator({ clients, assumeRole, openSecret: deps.openSecret }),
+    checkPermissions: createPermissionCheck({
+      aws: gateway,
+      now,
+      async verifyIdentity(target, signal) {
+        const session = await raceAbort(credentials.get(target), signal);
+        try {
+          await clients.stsWith(session).send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+        } catch (error) {
+          throw classifyAwsError(error, { service: 'sts', operation: 'GetCallerIdentity' }, signal);
+        }
+      },
+    }),
     ledger,
     async platformAccountId(signal) {
       try {

@@ -15,3 +15,4 @@ export {
 export type { OpenSecret } from './credential-cache.js';
 export { OPERATION_ACTIONS, operationAction, permissionPolicy, type OperationAction } from './operation-actions.js';
 export { stepAdvice, type StepAdvice, type StepState } from './step-remedy.js';
+export type { CheckItem, CheckOptions, CheckPermissions, CheckResult, PermissionReport } from './permission-check.js';

@@ -1,16 +1,17 @@
 /**
- * Connected AWS accounts. A new connection is validated live (STS GetCallerIdentity, after
- * AssumeRole with the tenant's ExternalId for a role) before it is stored; the real account id
- * comes from STS, never from the request. A secret key is sealed by the store and never returned
- * or logged.
+ * Connected AWS accounts: connect, update, check and disconnect. A new or changed connection is
+ * validated live (STS GetCallerIdentity, after AssumeRole with the tenant's ExternalId for a role)
+ * before it is stored; the real account id comes from STS, never from the request. A secret key
+ * is sealed by the store and never returned or logged. A new or updated account is collected at
+ * once (the runtime reconciles the tenant and runs every collector for that account).
  */
 import { AppError, AwsCallError } from '../domain/errors.js';
 import type { ConnectionCredentials } from '../aws/index.js';
-import { onboardingFor } from './onboarding.js';
+import { cloudFormationTemplate, onboardingFor } from './onboarding.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { connectAccountSchema } from './schemas.js';
+import { checkAccountSchema, connectAccountSchema, updateAccountSchema } from './schemas.js';
 import { sessionOf } from './session-cookie.js';
 import { tenantOf } from './tenant-view.js';
 import { accountView } from './views.js';
@@ -31,10 +32,24 @@ function connectionError(error: unknown, signal: AbortSignal): unknown {
   return error;
 }
 
+const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CHECK_INTERVAL_MS = 60_000;
+/** A check makes up to ~10 calls per region, each with the SDK's own retries. */
+const CHECK_TIMEOUT_MS = 60_000;
+
+/** The tenant's stored account, or 404 (never another tenant's: the query is the session's tenant). */
+async function storedAccount(rc: RouteContext, tenantId: string, accountId: string) {
+  const tenant = ACCOUNT_ID.test(accountId) ? await rc.deps.store.tenants.get(tenantId) : undefined;
+  const account = tenant?.accounts.find((a) => a.id === accountId);
+  if (!tenant || !account) throw clientError(404, 'NOT_FOUND', 'no such account');
+  return { tenant, account };
+}
+
 /** The account routes. */
 export function accountRoutes(rc: RouteContext): AnyRoute[] {
   const { store } = rc.deps;
   const timeoutMs = rc.deps.validateTimeoutMs ?? 15_000;
+  const recentChecks = new Map<string, number>();
   return [
     defineRoute({
       method: 'get',
@@ -58,6 +73,19 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       async handler(ctx) {
         const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
         ctx.body = onboardingFor({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/accounts/onboarding/cloudformation.json',
+      summary: 'The CloudFormation template that creates the monitoring role with this tenant\'s ExternalId',
+      tag: 'accounts',
+      auth: 'session',
+      responses: { 200: 'CloudFormation template (JSON)', 401: 'Problem' },
+      async handler(ctx) {
+        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+        ctx.set('Content-Disposition', 'attachment; filename="cloud-health-role.json"');
+        ctx.body = cloudFormationTemplate({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId });
       },
     }),
     defineRoute({
@@ -107,6 +135,86 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       },
     }),
     defineRoute({
+      method: 'patch',
+      path: '/api/accounts/:id',
+      summary: 'Rename an account, change its regions, replace its role ARN or rotate its keys; validated live, applied at once',
+      tag: 'accounts',
+      auth: 'session',
+      body: updateAccountSchema,
+      responses: {
+        200: 'AccountView',
+        400: 'Problem (VALIDATION_FAILED)',
+        401: 'Problem',
+        404: 'Problem (NOT_FOUND)',
+        422: 'Problem (CREDENTIALS_REJECTED, AWS_ACCOUNT_MISMATCH)',
+        503: 'Problem (AWS_UNAVAILABLE)',
+        504: 'Problem (AWS_TIMEOUT)',
+      },
+      async handler(ctx, { body, params }) {
+        const { tenantId } = sessionOf(ctx);
+        const { tenant, account } = await storedAccount(rc, tenantId, params.id ?? '');
+        const newCredentials: ConnectionCredentials | undefined = body.roleArn
+          ? { type: 'role', roleArn: body.roleArn, externalId: tenant.externalId }
+          : body.accessKeyId && body.secretAccessKey
+            ? { type: 'keys', accessKeyId: body.accessKeyId, secretAccessKey: body.secretAccessKey }
+            : undefined;
+        // New credentials or regions are checked like a new connection, against the same AWS account.
+        if (newCredentials || body.regions) {
+          const signal = AbortSignal.timeout(timeoutMs);
+          try {
+            await rc.deps.validateAccount(
+              { tenantId, credentials: newCredentials ?? account.credentials, claimedAwsAccountId: account.awsAccountId, accountId: account.id },
+              signal,
+            );
+          } catch (error) {
+            rc.deps.log.info({ tenant: tenantId, account: account.id, code: (error as { code?: unknown }).code }, 'account update refused');
+            throw connectionError(error, signal);
+          }
+        }
+        const updated = await store.tenants.updateAccount(tenantId, account.id, {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.regions ? { regions: body.regions } : {}),
+          ...(body.roleArn ? { credentials: { type: 'role' as const, roleArn: body.roleArn } } : {}),
+          ...(body.accessKeyId && body.secretAccessKey ? { credentials: { type: 'keys' as const, accessKeyId: body.accessKeyId, secretAccessKey: body.secretAccessKey } } : {}),
+        });
+        rc.deps.onTenantChanged(tenantId);
+        rc.deps.log.info(
+          { tenant: tenantId, account: account.id, changed: Object.keys(body).filter((k) => k !== 'secretAccessKey') },
+          'account updated',
+        );
+        ctx.body = accountView(updated, tenant.createdAt);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/accounts/:id/check',
+      summary: 'Check the account\'s permissions: one cheap call per required action and region (Cost Explorer, billed, only with includePaid)',
+      tag: 'accounts',
+      auth: 'session',
+      body: checkAccountSchema,
+      responses: { 200: 'PermissionReport', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 429: 'Problem (RATE_LIMITED)', 504: 'Problem (AWS_TIMEOUT)' },
+      async handler(ctx, { body, params }) {
+        const { tenantId } = sessionOf(ctx);
+        const { account } = await storedAccount(rc, tenantId, params.id ?? '');
+        // One check at a time per account, at most one a minute: each makes a few dozen AWS calls.
+        const key = `${tenantId}/${account.id}`;
+        const last = recentChecks.get(key);
+        if (last !== undefined && rc.now() - last < CHECK_INTERVAL_MS) {
+          throw clientError(429, 'RATE_LIMITED', 'this account was checked less than a minute ago');
+        }
+        recentChecks.set(key, rc.now());
+        if (recentChecks.size > 10_000) recentChecks.clear();
+        const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+        try {
+          ctx.body = await rc.deps.checkPermissions(account, { includePaid: body?.includePaid === true }, signal);
+        } catch (error) {
+          if (signal.aborted) throw clientError(504, 'AWS_TIMEOUT', 'AWS did not answer in time; try again');
+          throw error;
+        }
+        rc.deps.log.info({ tenant: tenantId, account: account.id, includePaid: body?.includePaid === true }, 'permissions checked');
+      },
+    }),
+    defineRoute({
       method: 'delete',
       path: '/api/accounts/:id',
       summary: 'Disconnect an account; its monitoring stops at once',
@@ -116,7 +224,7 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       async handler(ctx, { params }) {
         const { tenantId } = sessionOf(ctx);
         const accountId = params.id ?? '';
-        if (!/^[A-Za-z0-9_-]{1,64}$/.test(accountId) || !(await store.tenants.removeAccount(tenantId, accountId))) {
+        if (!ACCOUNT_ID.test(accountId) || !(await store.tenants.removeAccount(tenantId, accountId))) {
           throw clientError(404, 'NOT_FOUND', 'no such account');
         }
         rc.deps.onTenantChanged(tenantId);

@@ -92,6 +92,8 @@ export interface Onboarding {
   /** IAM JSON documents, ready to paste. */
   trustPolicy: Record<string, unknown>;
   permissionPolicy: Record<string, unknown>;
+  /** A CloudFormation template creating the role (upload it on `createStackUrl`, capability CAPABILITY_NAMED_IAM). */
+  cloudFormation: { template: Record<string, unknown>; templatePath: string; createStackUrl: string; stackName: string };
 }
 
 /** POST /api/accounts: by role (preferred) or by access keys. */

@@ -5,7 +5,7 @@
  */
 import type Koa from 'koa';
 import type { FleetHealth, HealthRegistry } from '../actors/index.js';
-import type { BillableCounts, MailMessage, ValidateAccount } from '../aws/index.js';
+import type { BillableCounts, CheckPermissions, MailMessage, ValidateAccount } from '../aws/index.js';
 import type { Logger } from '../log.js';
 import type { SentEmail } from '../sim/index.js';
 import type { Store } from '../store/index.js';
@@ -43,6 +43,8 @@ export interface AppDeps {
   store: AppStore;
   /** Live validation of a connection through STS (`AwsAdapters.validateAccount`). */
   validateAccount: ValidateAccount;
+  /** The permission check of a connected account (`AwsAdapters.checkPermissions`). */
+  checkPermissions: CheckPermissions;
   /** The AWS account the service runs in: onboarding's trust policy names it. */
   platformAccountId: string;
   /** Send one email (the platform's SES). Failures are logged, never shown to the client. */

@@ -64,6 +64,33 @@ export const connectAccountSchema = z.union([
   }),
 ]);
 
+/**
+ * PATCH /api/accounts/:id (UpdateAccountRequest): rename, change regions, replace the role ARN
+ * (the ExternalId stays the tenant's) or rotate access keys (both fields together).
+ */
+export const updateAccountSchema = z
+  .strictObject({
+    name: accountName.optional(),
+    regions: regions.optional(),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'not an IAM role ARN').optional(),
+    accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'not an access key id').optional(),
+    secretAccessKey: z.string().min(16).max(256).optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' })
+  .refine((b) => (b.accessKeyId === undefined) === (b.secretAccessKey === undefined), {
+    message: 'rotate keys with both accessKeyId and secretAccessKey',
+    path: ['secretAccessKey'],
+  })
+  .refine((b) => b.roleArn === undefined || b.accessKeyId === undefined, { message: 'a role or keys, not both', path: ['roleArn'] });
+
+/** POST /api/accounts/:id/check (CheckRequest). */
+export const checkAccountSchema = z
+  .strictObject({
+    /** Also make the billed Cost Explorer checks ($0.01 a request). */
+    includePaid: z.boolean().optional(),
+  })
+  .optional();
+
 const isoTime = z.string().max(40).refine((text) => Number.isFinite(Date.parse(text)), 'not an ISO-8601 time');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a YYYY-MM-DD day');
 

@@ -152,6 +152,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       operatorToken: config.operatorToken,
       store,
       validateAccount: aws.validateAccount,
+      checkPermissions: aws.checkPermissions,
       platformAccountId: demo ? DEMO_PLATFORM_ACCOUNT : await aws.platformAccountId(AbortSignal.timeout(15_000)),
       // At the account's rate, ahead of alerts; not through the outbox (the body holds a token).
       sendMail: (message) => mailer.send(message),

@@ -182,3 +182,120 @@ t.test('tenant isolation: B can neither see nor delete A\'s accounts by any id',
   t.equal((await w.request('DELETE', `/api/accounts/${id}`, { cookie: a.cookie })).status, 404, 'gone');
   t.same(w.changed, [a.tenantId, a.tenantId]);
 });
+
+t.test('update an account: rename at once; new regions and a new role validated live against the same AWS account', async (t) => {
+  const w = await startWorld(t);
+  const a = await signIn(w, 'update@example.com');
+  const b = await signIn(w, 'other@example.com');
+  const created = await w.request('POST', '/api/accounts', {
+    cookie: a.cookie,
+    body: { name: 'Prod', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', regions: ['us-east-1'] },
+  });
+  t.equal(created.status, 201, created.text);
+  const id = created.json.id as string;
+  const changedBefore = w.changed.length;
+
+  const renamed = await w.request('PATCH', `/api/accounts/${id}`, { cookie: a.cookie, body: { name: 'Production' } });
+  t.equal(renamed.status, 200, renamed.text);
+  t.equal(renamed.json.name, 'Production');
+  t.equal(w.changed.length, changedBefore + 1, 'the runtime is told at once');
+
+  const regions = await w.request('PATCH', `/api/accounts/${id}`, { cookie: a.cookie, body: { regions: ['us-east-1', 'eu-west-1'] } });
+  t.equal(regions.status, 200, regions.text);
+  t.same(regions.json.regions, ['us-east-1', 'eu-west-1']);
+  const stored = (await w.store.tenants.get(a.tenantId))!.accounts[0]!;
+  t.equal(stored.revision, 2, 'new regions bump the account revision (collected afresh)');
+
+  const otherAccount = await w.request('PATCH', `/api/accounts/${id}`, {
+    cookie: a.cookie,
+    body: { roleArn: 'arn:aws:iam::210987654321:role/CloudHealthMonitor' },
+  });
+  t.equal(otherAccount.status, 422, otherAccount.text);
+  t.equal(otherAccount.json.code, 'AWS_ACCOUNT_MISMATCH', 'a role in another AWS account is refused');
+
+  w.sim.addFault({ account: '123456789012', rejectCredentials: true });
+  const refused = await w.request('PATCH', `/api/accounts/${id}`, { cookie: a.cookie, body: { roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor' } });
+  t.equal(refused.status, 422, refused.text);
+  t.equal(refused.json.code, 'CREDENTIALS_REJECTED');
+  w.sim.clearFaults();
+
+  for (const body of [{}, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { roleArn: 'arn:aws:iam::123456789012:role/X', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET }, { region: 'x' }]) {
+    const bad = await w.request('PATCH', `/api/accounts/${id}`, { cookie: a.cookie, body });
+    t.equal(bad.status, 400, `${JSON.stringify(body)} -> 400`);
+    t.equal(bad.json.code, 'VALIDATION_FAILED');
+  }
+  const foreign = await w.request('PATCH', `/api/accounts/${id}`, { cookie: b.cookie, body: { name: 'mine now' } });
+  t.equal(foreign.status, 404, 'another tenant cannot touch it');
+  t.equal((await w.store.tenants.get(a.tenantId))!.accounts[0]!.name, 'Production');
+});
+
+t.test('an account whose identity was refused is cleared by an update', async (t) => {
+  const w = await startWorld(t);
+  const a = await signIn(w, 'refused@example.com');
+  const created = await w.request('POST', '/api/accounts', {
+    cookie: a.cookie,
+    body: { name: 'Prod', roleArn: 'arn:aws:iam::123456789013:role/CloudHealthMonitor', regions: ['us-east-1'] },
+  });
+  const id = created.json.id as string;
+  await w.store.results.setAccountStatus(a.tenantId, id, 'credentials_invalid', 'AccessDenied');
+  const listed = await w.request('GET', '/api/accounts', { cookie: a.cookie });
+  t.equal(listed.json[0].status, 'credentials_invalid');
+  const updated = await w.request('PATCH', `/api/accounts/${id}`, { cookie: a.cookie, body: { roleArn: 'arn:aws:iam::123456789013:role/CloudHealthMonitor' } });
+  t.equal(updated.status, 200, updated.text);
+  t.equal(updated.json.status, 'active', 'new credentials deserve a fresh try');
+});
+
+t.test('permission check: one call per action and region, Cost Explorer only when paid checks are asked for', async (t) => {
+  const w = await startWorld(t);
+  const a = await signIn(w, 'check@example.com');
+  const created = await w.request('POST', '/api/accounts', {
+    cookie: a.cookie,
+    body: { name: 'Prod', roleArn: 'arn:aws:iam::123456789014:role/CloudHealthMonitor', regions: ['us-east-1', 'eu-west-1'] },
+  });
+  const id = created.json.id as string;
+  const before = w.sim.billable('123456789014');
+  const report = await w.request('POST', `/api/accounts/${id}/check`, { cookie: a.cookie });
+  t.equal(report.status, 200, report.text);
+  t.equal(report.json.identityOk, true);
+  const items = report.json.items as { operation: string; region?: string; result: string; costUsd: number }[];
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    for (const operation of ['DescribeAlarms', 'ListMetrics', 'GetMetricData']) {
+      t.match(items.find((i) => i.operation === operation && i.region === region), { result: 'ok' }, `${operation} in ${region}`);
+    }
+    t.ok(items.some((i) => i.operation === 'ListDetectors' && i.region === region && ['ok', 'feature_not_enabled'].includes(i.result)), `GuardDuty looked at in ${region}`);
+  }
+  for (const operation of ['GetCostAndUsage', 'GetCostForecast', 'GetAnomalies', 'GetRightsizingRecommendation']) {
+    t.match(items.find((i) => i.operation === operation), { result: 'not_checked', note: /\$0\.01/ }, `${operation}: billed, so not checked`);
+  }
+  const after = w.sim.billable('123456789014');
+  t.equal(after.costExplorerRequests, before.costExplorerRequests, 'no Cost Explorer request was made (or billed)');
+  t.equal(after.getMetricDataMetrics - before.getMetricDataMetrics, 2, 'one metric per region');
+  t.equal(report.json.costUsd, 0.00002, 'the report says what it cost');
+
+  const again = await w.request('POST', `/api/accounts/${id}/check`, { cookie: a.cookie });
+  t.equal(again.status, 429, 'at most one check a minute per account');
+  w.clock.now += 61_000;
+  const paid = await w.request('POST', `/api/accounts/${id}/check`, { cookie: a.cookie, body: { includePaid: true } });
+  t.equal(paid.status, 200, paid.text);
+  t.match((paid.json.items as { operation: string }[]).find((i) => i.operation === 'GetCostAndUsage'), { result: 'ok', costUsd: 0.01 });
+  t.equal(w.sim.billable('123456789014').costExplorerRequests - after.costExplorerRequests, 4, 'four billed requests, as announced');
+
+  const b = await signIn(w, 'nosy@example.com');
+  t.equal((await w.request('POST', `/api/accounts/${id}/check`, { cookie: b.cookie })).status, 404, 'not across tenants');
+  t.equal((await w.request('POST', `/api/accounts/${id}/check`, { cookie: a.cookie, body: { includePaid: 'yes' } })).status, 400);
+});
+
+t.test('onboarding offers a CloudFormation template with the tenant ExternalId and the same policy', async (t) => {
+  const w = await startWorld(t);
+  const a = await signIn(w, 'cfn@example.com');
+  const onboarding = (await w.request('GET', '/api/accounts/onboarding', { cookie: a.cookie })).json;
+  const template = await w.request('GET', onboarding.cloudFormation.templatePath, { cookie: a.cookie });
+  t.equal(template.status, 200);
+  t.match(template.headers.get('content-disposition'), /attachment/);
+  t.equal(template.json.Parameters.ExternalId.Default, onboarding.externalId);
+  t.equal(template.json.Parameters.PlatformAccountId.Default, PLATFORM_ACCOUNT_ID);
+  const role = template.json.Resources.CloudHealthMonitorRole.Properties;
+  t.same(role.Policies[0].PolicyDocument, onboarding.permissionPolicy, 'the template grants exactly the onboarding policy');
+  t.same(role.AssumeRolePolicyDocument.Statement[0].Condition, { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } });
+  t.equal((await w.request('GET', onboarding.cloudFormation.templatePath)).status, 401);
+});
