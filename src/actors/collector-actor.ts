@@ -179,7 +179,7 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
     const previous = state.statuses.get(account.id);
     const status = mergeRunStatus(previous, { tenantId: tenant.tenantId, account, collector: kind, outcome, now });
     try {
-      await services.sink.putRunStatus(status, signal);
+      await services.sink.putRunStatus(status, previous, signal);
       state.statuses.set(account.id, status);
       setup.onRunStatus?.(status, previous);
     } catch (error) {

@@ -62,7 +62,11 @@ export function mergeRunStatus(previous: RunStatus | undefined, run: RunOfAccoun
       record.lastSuccessAt = at;
     } else {
       if (before?.lastSuccessAt) record.lastSuccessAt = before.lastSuccessAt;
-      record.error = stepError(step.error, now);
+      const error = stepError(step.error, now);
+      // The same failure as last time continues its episode (alerts are keyed on when it began).
+      const continued = before?.error && before.error.kind === error.kind && before.error.code === error.code && before.error.action === error.action;
+      error.since = continued ? (before.error!.since ?? before.error!.at) : error.at;
+      record.error = error;
       if (!isSetupState(step.error)) failed = true;
     }
     steps.set(step.step, record);

@@ -52,7 +52,10 @@ export interface StepError {
   /** The IAM action the step needs, when the failure is a missing permission. */
   action?: string;
   message: string;
+  /** When the latest attempt failed. */
   at: string;
+  /** When this failure began: the first of consecutive failures with the same kind and code. */
+  since?: string;
 }
 
 /**
@@ -96,8 +99,11 @@ export interface ResultSink {
   setWatermark(tenantId: string, accountId: string, collector: CollectorKind, value: string): Promise<void>;
   /** The latest status of a collector's runs for an account, if any was recorded. */
   getRunStatus(tenantId: string, accountId: string, collector: CollectorKind, signal?: AbortSignal): Promise<RunStatus | undefined>;
-  /** Record a run's status (one item per account and collector, replaced by each run). */
-  putRunStatus(status: RunStatus, signal?: AbortSignal): Promise<void>;
+  /**
+   * Record a run's status (one item per account and collector, replaced by each run). `previous`
+   * is the status it replaces, so a wrapper can act on the transition before it is overwritten.
+   */
+  putRunStatus(status: RunStatus, previous: RunStatus | undefined, signal?: AbortSignal): Promise<void>;
   /** Record an account's status (e.g. credentials rejected) so the tenant sees why. */
   setAccountStatus(tenantId: string, accountId: string, status: AccountStatus, reason?: string): Promise<void>;
   /** Wait for buffered writes to land. */

@@ -9,6 +9,11 @@ import type { AlertPayload } from './alert-payload.js';
 
 /** How long a cost alert's marker is kept: past the spike window and the month of a budget key. Default 40 days. */
 export const COST_MARKER_TTL_MS = 40 * 86_400_000;
+/**
+ * How long an access alert's marker is kept: 180 days. A problem still there after that is
+ * mailed once more, as a reminder.
+ */
+export const ACCESS_MARKER_TTL_MS = 180 * 86_400_000;
 /** How long a digest's marker (`digest#<day>#<user>`) is kept. */
 export const DIGEST_MARKER_TTL_MS = 3 * 86_400_000;
 
@@ -54,6 +59,14 @@ export async function claimPayload(alerts: AlertMarkers, tenantId: string, itemI
       });
       const costs = payload.costs.filter((c) => owned.has(c.key));
       return costs.length > 0 ? { ...payload, costs } : undefined;
+    }
+    case 'access': {
+      const owned = new Set<string>();
+      await eachLimited(payload.changes, 8, async (c) => {
+        if (await alerts.claim(tenantId, c.key, ACCESS_MARKER_TTL_MS, owner)) owned.add(c.key);
+      });
+      const changes = payload.changes.filter((c) => owned.has(c.key));
+      return changes.length > 0 ? { ...payload, changes } : undefined;
     }
     case 'digest':
       return (await alerts.claim(tenantId, payload.key, DIGEST_MARKER_TTL_MS, owner)) ? payload : undefined;

@@ -10,9 +10,10 @@
  */
 import type { Finding } from '../domain/records.js';
 import { severityBand } from '../domain/records.js';
-import type { CollectionResult, CostResult, SecurityResult } from '../domain/sink.js';
+import type { CollectionResult, CostResult, RunStatus, SecurityResult } from '../domain/sink.js';
 import type { Logger } from '../log.js';
 import {
+  accessChanges,
   costAlertKey,
   decideCostAlerts,
   decideFindingAlerts,
@@ -24,7 +25,7 @@ import {
   type RuleThresholds,
 } from '../rules/index.js';
 import type { CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
-import type { AlertRecipient, PendingCost, PendingFinding } from './alert-payload.js';
+import type { AlertRecipient, PendingAccess, PendingCost, PendingFinding } from './alert-payload.js';
 import { loadCostRuleInput } from './cost-input.js';
 import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
 import { failureCode } from './failure-code.js';
@@ -57,6 +58,14 @@ export const FINDINGS_PER_ITEM = 200;
 export interface AlertDispatcher {
   /** A result was stored: record its alerts durably. Never rejects. */
   onResult(result: CollectionResult): Promise<void>;
+  /**
+   * A run status is about to be stored: record the account access transitions it shows (identity
+   * refused, permission missing, and their recoveries) for the tenant's owners. Resolves once they
+   * are durable, before the status that would hide the transition is written; rejects when they
+   * could not be recorded (the caller then does not store the status, so the next run sees the
+   * same transition again).
+   */
+  onRunStatus(status: RunStatus, previous: RunStatus | undefined): Promise<void>;
   /** Drop pending retries, wait for work in progress. Idempotent. */
   stop(): Promise<void>;
 }
@@ -183,6 +192,32 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     log.info({ tenant: tenant.id, events: pending.length }, 'cost alert queued');
   }
 
+  async function onRunStatus(status: RunStatus, previous: RunStatus | undefined): Promise<void> {
+    const changes = accessChanges(previous, status).filter((c) => !handled.has(`${status.tenantId}|${c.key}`));
+    if (changes.length === 0) return;
+    const owners = (await users.listByTenant(status.tenantId)).filter((u) => u.role === 'owner');
+    const recipients = recipientsOf(owners);
+    if (recipients.length === 0) return;
+    const tenant = await tenants.get(status.tenantId);
+    const account = tenant?.accounts.find((a) => a.id === status.accountId);
+    if (!tenant || !account) return;
+    const pending: PendingAccess[] = changes.map((c) => ({
+      key: c.key,
+      item: {
+        state: c.state,
+        kind: c.problem.kind,
+        accountName: account.name,
+        awsAccountId: account.awsAccountId,
+        ...(c.problem.action ? { action: c.problem.action } : {}),
+        regions: c.problem.regions,
+        since: c.problem.since,
+      },
+    }));
+    await delivery.submit(tenant.id, { kind: 'access', tenantName: tenant.name, recipients, changes: pending });
+    remember(tenant.id, pending.map((c) => c.key));
+    log.info({ tenant: tenant.id, account: account.id, changes: pending.map((c) => c.key) }, 'account access alert queued');
+  }
+
   async function handle(result: SecurityResult | CostResult, attempt: number): Promise<void> {
     try {
       if (result.kind === 'security') await onSecurity(result);
@@ -209,6 +244,10 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   }
 
   return {
+    onRunStatus(status, previous) {
+      if (stopped) return Promise.resolve();
+      return track(onRunStatus(status, previous));
+    },
     onResult(result) {
       if (stopped || (result.kind !== 'security' && result.kind !== 'cost')) return Promise.resolve();
       return track(handle(result, 0));

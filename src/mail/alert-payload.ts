@@ -5,6 +5,7 @@
  * tenant can be merged into one email per recipient.
  */
 import type { SeverityBand } from '../domain/records.js';
+import { renderAccessAlertEmail, type AccessAlertItem } from './access-alert-email.js';
 import { renderCostAlertEmail, type CostAlertItem } from './cost-alert-email.js';
 import { renderCriticalAlertEmail, type AlertFindingView } from './critical-alert-email.js';
 import { renderDailyDigestEmail, type DailyDigestData } from './daily-digest-email.js';
@@ -37,21 +38,29 @@ export interface PendingCost {
   item: CostAlertItem;
 }
 
+/** An account access transition; `key` is the rules' `access:<account>:<problem>:<episode>[:recovered]`. */
+export interface PendingAccess {
+  key: string;
+  item: AccessAlertItem;
+}
+
 export type AlertPayload =
   | { kind: 'findings'; tenantName: string; recipients: AlertRecipient[]; findings: PendingFinding[] }
+  | { kind: 'access'; tenantName: string; recipients: AlertRecipient[]; changes: PendingAccess[] }
   | { kind: 'costs'; tenantName: string; recipients: AlertRecipient[]; costs: PendingCost[] }
   | { kind: 'digest'; recipients: AlertRecipient[]; key: string; digest: DailyDigestData };
 
 /** What one recipient gets of a payload; several items' contents of one kind merge into one email. */
 export type AlertContent =
   | { kind: 'findings'; tenantName: string; findings: PendingFinding[] }
+  | { kind: 'access'; tenantName: string; changes: PendingAccess[] }
   | { kind: 'costs'; tenantName: string; costs: PendingCost[] }
   | { kind: 'digest'; digest: DailyDigestData };
 
 /** Read a payload back from the outbox; throws `SyntaxError` on garbage. */
 export function parsePayload(json: string): AlertPayload {
   const payload = JSON.parse(json) as AlertPayload;
-  if (!payload || !['findings', 'costs', 'digest'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
+  if (!payload || !['findings', 'costs', 'digest', 'access'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
     throw new SyntaxError('not an alert payload');
   }
   return payload;
@@ -74,6 +83,9 @@ export function contentFor(payload: AlertPayload, index: number): AlertContent |
     }
     case 'costs':
       return recipient.costTips && payload.costs.length > 0 ? { kind: 'costs', tenantName: payload.tenantName, costs: payload.costs } : undefined;
+    case 'access':
+      // Addressed to the owners only (see the dispatcher), whatever their alert preferences.
+      return payload.changes.length > 0 ? { kind: 'access', tenantName: payload.tenantName, changes: payload.changes } : undefined;
     case 'digest':
       return { kind: 'digest', digest: payload.digest };
   }
@@ -98,6 +110,11 @@ export function mergeContents(contents: readonly AlertContent[]): AlertContent |
     }
     return { kind: 'findings', tenantName: first.tenantName, findings: [...best.values()] };
   }
+  if (first.kind === 'access') {
+    const changes = new Map<string, PendingAccess>();
+    for (const content of contents) if (content.kind === 'access') for (const c of content.changes) if (!changes.has(c.key)) changes.set(c.key, c);
+    return { kind: 'access', tenantName: first.tenantName, changes: [...changes.values()] };
+  }
   const costs = new Map<string, PendingCost>();
   for (const content of contents) if (content.kind === 'costs') for (const c of content.costs) if (!costs.has(c.key)) costs.set(c.key, c);
   return { kind: 'costs', tenantName: first.tenantName, costs: [...costs.values()] };
@@ -110,6 +127,8 @@ export function renderContent(ctx: MailContext, content: AlertContent): Rendered
       return renderCriticalAlertEmail(ctx, { tenantName: content.tenantName, findings: content.findings });
     case 'costs':
       return renderCostAlertEmail(ctx, { tenantName: content.tenantName, events: content.costs.map((c) => c.item) });
+    case 'access':
+      return renderAccessAlertEmail(ctx, { tenantName: content.tenantName, items: content.changes.map((c) => c.item) });
     case 'digest':
       return renderDailyDigestEmail(ctx, content.digest);
   }

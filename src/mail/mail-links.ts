@@ -12,6 +12,8 @@ export interface MailLinks {
   findings: string;
   costs: string;
   recommendations: string;
+  /** The connected accounts, where an account is updated or checked. */
+  accounts: string;
   /** The page that reads `token` and confirms the address. */
   verify(token: string): string;
 }
@@ -23,6 +25,7 @@ const PATHS = {
   findings: 'findings',
   costs: 'costs',
   recommendations: 'recommendations',
+  accounts: 'accounts',
   verify: 'verify',
 } as const;
 
@@ -51,6 +54,7 @@ export function mailLinks(publicUrl: string): MailLinks {
     findings: at(PATHS.findings),
     costs: at(PATHS.costs),
     recommendations: at(PATHS.recommendations),
+    accounts: at(PATHS.accounts),
     verify(token: string) {
       const url = new URL(PATHS.verify, base);
       url.searchParams.set('token', token);

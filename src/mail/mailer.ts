@@ -55,7 +55,7 @@ export interface MailerDeps {
 
 export interface Mailer {
   /** Tell it of a stored collection result (the sink's listener). Never rejects. */
-  readonly dispatcher: Pick<AlertDispatcher, 'onResult'>;
+  readonly dispatcher: Pick<AlertDispatcher, 'onResult' | 'onRunStatus'>;
   readonly delivery: Pick<OutboxDelivery, 'held' | 'owner'>;
   readonly queue: Pick<SendQueue, 'pending'>;
   /**

@@ -41,3 +41,4 @@ export {
   type FindingAlertInput,
 } from './alert-decisions.js';
 export { groupAlerts, type AlertBatch } from './alert-batch.js';
+export { accessChanges, accessProblems, type AccessChange, type AccessProblem } from './access-alerts.js';

@@ -129,7 +129,10 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     // Stopped after the runtime (no more results), before the sender and the store close.
     steps.push({ name: 'mailer', close: () => mailer.stop() });
     steps.push({ name: 'recommendations', close: () => refresher.stop() });
-    const listened = notifyingSink(store.results, [(result) => mailer.dispatcher.onResult(result), (result) => refresher.onResult(result)], { log });
+    const listened = notifyingSink(store.results, [(result) => mailer.dispatcher.onResult(result), (result) => refresher.onResult(result)], {
+      log,
+      onStatus: [(status, previous) => mailer.dispatcher.onRunStatus(status, previous)],
+    });
 
     const runtime = createRuntime({
       source: store.tenants,

@@ -50,7 +50,7 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     getWatermark: (tenantId, accountId, collector) => state.getWatermark(tenantId, accountId, collector),
     setWatermark: (tenantId, accountId, collector, value) => state.setWatermark(tenantId, accountId, collector, value),
     getRunStatus: (tenantId, accountId, collector, signal) => state.getRun(tenantId, accountId, collector, signal),
-    async putRunStatus(status, signal) {
+    async putRunStatus(status, _previous, signal) {
       await state.putRun(status, signal);
       await deps.onChange(status.tenantId);
     },

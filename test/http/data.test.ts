@@ -113,7 +113,7 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
         error: { kind: 'permission', code: 'AccessDenied', action: 'cloudwatch:GetMetricData', message: 'cloudwatch GetMetricData in us-east-1 failed: permission (AccessDenied, HTTP 403)', at: collectedAt },
       },
     ],
-  });
+  }, undefined);
   const collector = w.registry.collector(a.tenantId, 'metrics');
   collector.state = 'running';
   collector.nextRunAt = w.clock.now + 60_000;

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { ManualClock } from '../../src/actors/index.js';
-import type { CostResult } from '../../src/domain/sink.js';
+import type { CostResult, RunStatus } from '../../src/domain/sink.js';
 import { ACCOUNT, finding, MemoryMailWorld, TENANT } from './fixtures/memory-mail.js';
 import { collect, security, startProcess } from './fixtures/pipeline.js';
 
@@ -221,4 +221,55 @@ t.test('a result whose item cannot be written is retried while the process lives
   w.failing.clear();
   await clock.advance(MINUTE);
   t.equal(p.ses.sent.length, 1, 'written on a retry and sent');
+});
+
+t.test('account access: the owners get one email when a permission goes missing and one when it works again', async (t) => {
+  const { clock, world: w } = world();
+  w.addUser('owner@example.com', { critical: false, costTips: false });
+  const member = w.addUser('member@example.com');
+  member.role = 'member';
+  const p = startProcess(w, clock);
+  t.teardown(() => p.stop());
+  const iso = () => new Date(clock.now()).toISOString();
+  const since = iso();
+  const deniedStatus = (): RunStatus => ({
+    tenantId: TENANT,
+    accountId: ACCOUNT,
+    collector: 'cost',
+    accountRevision: 1,
+    lastRunAt: iso(),
+    steps: [
+      { step: 'GetCostAndUsage', operation: 'GetCostAndUsage', lastAttemptAt: iso(), lastSuccessAt: iso() },
+      {
+        step: 'GetRightsizingRecommendation',
+        operation: 'GetRightsizingRecommendation',
+        lastAttemptAt: iso(),
+        error: { kind: 'permission', code: 'AccessDeniedException', action: 'ce:GetRightsizingRecommendation', message: 'x', at: iso(), since },
+      },
+    ],
+  });
+  const first = deniedStatus();
+  await p.dispatcher.onRunStatus(first, undefined);
+  await clock.advance(10_000);
+  t.equal(p.ses.sent.length, 1, 'one email');
+  t.equal(p.ses.sent[0]!.to, 'owner@example.com', 'to the owner only, whatever their alert preferences');
+  t.match(p.ses.sent[0]!.subject, /production is missing permission ce:GetRightsizingRecommendation/);
+  t.match(p.ses.sent[0]!.text, /everything else keeps running/);
+
+  await clock.advance(15 * MINUTE);
+  const second = deniedStatus();
+  await p.dispatcher.onRunStatus(second, first);
+  const other = startProcess(w, clock);
+  t.teardown(() => other.stop());
+  await other.dispatcher.onRunStatus(second, first);
+  await clock.advance(10_000);
+  t.equal(p.ses.sent.length + other.ses.sent.length, 1, 'the same problem seen again, here or on another instance, sends nothing more');
+
+  await clock.advance(15 * MINUTE);
+  const fixed: RunStatus = { ...second, lastRunAt: iso(), steps: second.steps.map((s) => ({ step: s.step, operation: s.operation, lastAttemptAt: iso(), lastSuccessAt: iso() })) };
+  await p.dispatcher.onRunStatus(fixed, second);
+  await p.dispatcher.onRunStatus(fixed, second);
+  await clock.advance(10_000);
+  t.equal(p.ses.sent.length, 2, 'one more when it works again');
+  t.match(p.ses.sent[1]!.subject, /Permission ce:GetRightsizingRecommendation works again/);
 });

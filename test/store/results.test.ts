@@ -156,7 +156,7 @@ t.test('watermarks, account status and run records', async (t) => {
     steps: [{ step: 'DescribeAlarms@eu-west-1', operation: 'DescribeAlarms', region: 'eu-west-1', lastAttemptAt: at, error: { kind: 'throttled', code: 'Throttling', message: 'x', at } }],
   };
   t.equal(await store.results.getRunStatus(tenant.id, account.id, 'metrics'), undefined, 'never run yet');
-  await store.results.putRunStatus(status);
+  await store.results.putRunStatus(status, undefined);
   t.same(await store.results.getRunStatus(tenant.id, account.id, 'metrics'), status, 'a run status reads back as written');
   await store.results.flush();
   const overview = await store.reads.overview(tenant.id);
