@@ -11,6 +11,7 @@ import { cloudFormationTemplate, onboardingFor } from './onboarding.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
+import type { PermissionReport } from './api-types.js';
 import { checkAccountSchema, connectAccountSchema, updateAccountSchema } from './schemas.js';
 import { sessionOf } from './session-cookie.js';
 import { tenantOf } from './tenant-view.js';
@@ -206,7 +207,8 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
         if (recentChecks.size > 10_000) recentChecks.clear();
         const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
         try {
-          ctx.body = await rc.deps.checkPermissions(account, { includePaid: body?.includePaid === true }, signal);
+          const report: PermissionReport = await rc.deps.checkPermissions(account, { includePaid: body?.includePaid === true }, signal);
+          ctx.body = report;
         } catch (error) {
           if (signal.aborted) throw clientError(504, 'AWS_TIMEOUT', 'AWS did not answer in time; try again');
           throw error;

@@ -96,6 +96,37 @@ export interface Onboarding {
   cloudFormation: { template: Record<string, unknown>; templatePath: string; createStackUrl: string; stackName: string };
 }
 
+/** PATCH /api/accounts/:id: any of these; keys are rotated with both fields. */
+export interface UpdateAccountRequest {
+  name?: string;
+  regions?: string[];
+  roleArn?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+/** One line of POST /api/accounts/:id/check. */
+export interface PermissionCheckItem {
+  collector: CollectorName;
+  operation: string;
+  action: string;
+  region?: string;
+  result: 'ok' | 'missing_permission' | 'region_disabled' | 'feature_not_enabled' | 'no_data' | 'identity_refused' | 'unavailable' | 'not_checked' | 'error';
+  code?: string;
+  remedy?: string;
+  consoleUrl?: string;
+  note?: string;
+  costUsd: number;
+}
+
+/** POST /api/accounts/:id/check. */
+export interface PermissionReport {
+  checkedAt: string;
+  identityOk: boolean;
+  items: PermissionCheckItem[];
+  costUsd: number;
+}
+
 /** POST /api/accounts: by role (preferred) or by access keys. */
 export type ConnectAccountRequest =
   | { name: string; roleArn: string; regions: string[] }

@@ -41,6 +41,7 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   INVALID_ACCOUNT: 'The account details are not valid. Check the role ARN or the access key.',
   CREDENTIALS_REJECTED: 'AWS refused these credentials. Check the role ARN, its trust policy and the External ID, or the access key.',
   AWS_UNAVAILABLE: 'AWS is not answering right now. Try again in a minute.',
+  AWS_ACCOUNT_MISMATCH: 'Those credentials belong to a different AWS account than this one.',
   AWS_TIMEOUT: 'AWS did not answer in time. Try again.',
   // the operator view
   OPERATOR_UNAUTHORIZED: 'Enter a valid operator token (the OPERATOR_TOKEN the service runs with).',

@@ -8,6 +8,8 @@ import type {
   MetricsResponse,
   Onboarding,
   Overview,
+  PermissionReport,
+  UpdateAccountRequest,
   RecommendationPatch,
   RecommendationView,
   RecommendationsResponse,
@@ -47,6 +49,9 @@ export const tenantApi = {
   accounts: (signal?: AbortSignal) => request<AccountView[] | { items: AccountView[] }>('/api/accounts', { signal }).then(listOf),
   onboarding: (signal?: AbortSignal) => request<Onboarding>('/api/accounts/onboarding', { signal }),
   connectAccount: (body: ConnectAccountRequest) => request<AccountView>('/api/accounts', { method: 'POST', body }),
+  updateAccount: (id: string, body: UpdateAccountRequest) => request<AccountView>(`/api/accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  checkAccount: (id: string, body: { includePaid?: boolean } = {}) =>
+    request<PermissionReport>(`/api/accounts/${encodeURIComponent(id)}/check`, { method: 'POST', body }),
   deleteAccount: (id: string) => request<void>(`/api/accounts/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   settings: (signal?: AbortSignal) => request<Settings>('/api/settings', { signal }),
   updateSettings: (body: SettingsUpdate) => request<Settings>('/api/settings', { method: 'PUT', body }),

@@ -12,8 +12,9 @@ const COLLECTORS: { name: CollectorName; label: string }[] = [
 ];
 
 /**
- * One connected AWS account on the overview: alarm states, each collector's freshness, findings
- * by severity, month-to-date cost and forecast.
+ * One connected AWS account on the overview: alarm states, each collector's freshness and the
+ * steps that need attention (a missing permission, a region not enabled, a feature to turn on),
+ * findings by severity, month-to-date cost and forecast.
  *
  * @property data - the account's AccountOverview from GET /api/overview
  * @property now - the time freshness is measured against (ms; default: render time)
@@ -36,6 +37,9 @@ export class ChAccountCard extends LitElement {
       .collector { display: grid; grid-template-columns: 5.5rem auto 1fr; gap: 0.5rem; align-items: baseline; }
       .collector .when { font-size: 0.875rem; color: var(--ch-muted); }
       .error { color: var(--ch-danger); font-size: 0.875rem; grid-column: 1 / -1; }
+      .steps { grid-column: 1 / -1; display: grid; gap: 0.2rem; font-size: 0.875rem; }
+      .step.failed { color: var(--ch-danger); }
+      .step.setup { color: var(--ch-muted); }
       .money { font-size: 1.35rem; font-weight: 700; }
       .stale { color: var(--ch-warn); font-weight: 600; }
       a.band { color: inherit; text-decoration: none; padding: 0.15rem 0.25rem; border-radius: 6px; }
@@ -53,12 +57,12 @@ export class ChAccountCard extends LitElement {
       <header>
         <div>
           <h2 id="name">${account.name}</h2>
-          <span class="muted">${account.awsAccountId} · ${account.regions.join(', ')}</span>
+          <span class="muted">${account.awsAccountId} · ${account.regions.join(', ')} · connected ${formatDateTime(account.createdAt)}</span>
         </div>
         <div>${stateBadge(account.status, account.status === 'active' ? 'Connected' : 'Credentials invalid')}</div>
       </header>
       ${account.status === 'credentials_invalid'
-        ? html`<p class="error" role="note">${account.statusReason ?? 'AWS rejected the credentials.'} Collection is paused until you <a href="/accounts">update the account</a>.</p>`
+        ? html`<p class="error" role="note">AWS refused the role or the keys${account.statusReason ? ` (${account.statusReason})` : ''}. Collection is paused until you <a href="/accounts">update the account</a>.</p>`
         : nothing}
       <section aria-label="Health">
         <h3>Health (CloudWatch alarms)</h3>
@@ -99,15 +103,32 @@ export class ChAccountCard extends LitElement {
   #collector(label: string, status: CollectorStatus | undefined) {
     if (status === undefined) return html`<li class="collector"><span>${label}</span>${stateBadge('unknown')}</li>`;
     const now = this.now || Date.now();
-    const stale = status.lastSuccessAt !== undefined && status.nextRunAt !== undefined && Date.parse(status.nextRunAt) < now - 5 * 60_000;
+    const stale = status.lastDataAt !== undefined && status.nextRunAt !== undefined && Date.parse(status.nextRunAt) < now - 5 * 60_000;
+    // Steps that need the tenant: grouped so a permission denied in three regions reads once.
+    const attention = new Map<string, { state: string; text: string; url?: string; regions: string[] }>();
+    for (const step of status.steps ?? []) {
+      if (step.state === 'ok' || step.remedy === undefined) continue;
+      const key = `${step.state}|${step.remedy.replace(step.region ?? '\u0000', '…')}`;
+      const entry = attention.get(key) ?? { state: step.state, text: step.remedy, ...(step.consoleUrl ? { url: step.consoleUrl } : {}), regions: [] };
+      if (step.region) entry.regions.push(step.region);
+      attention.set(key, entry);
+    }
+    const failedSteps = (status.steps ?? []).some((s) => s.state === 'failed');
     return html`<li class="collector" data-testid="collector-${label.toLowerCase()}">
       <span>${label}</span>
       ${stateBadge(status.state)}
-      <span class="when" title=${formatDateTime(status.lastSuccessAt)}>
-        ${status.lastSuccessAt === undefined ? 'no data yet' : html`updated ${formatRelative(status.lastSuccessAt, now)}`}
+      <span class="when" title=${formatDateTime(status.lastDataAt)}>
+        ${status.lastDataAt === undefined ? html`<span data-testid="never-collected">never collected yet</span>` : html`updated ${formatRelative(status.lastDataAt, now)}`}
         ${stale ? html`<span class="stale">(overdue)</span>` : nothing}
       </span>
-      ${status.lastError === undefined ? nothing : html`<span class="error">Last error ${formatRelative(status.lastError.at, now)}: ${status.lastError.message}</span>`}
+      ${status.lastError === undefined || failedSteps ? nothing : html`<span class="error">Last error ${formatRelative(status.lastError.at, now)}: ${status.lastError.message}</span>`}
+      ${attention.size === 0
+        ? nothing
+        : html`<div class="steps">
+            ${[...attention.values()].map(
+              (a) => html`<span class="step ${a.state}" data-testid="step-${a.state}">${a.state === 'failed' ? '⚠ ' : 'ⓘ '}${a.regions.length > 1 ? `${a.regions.join(', ')}: ` : ''}${a.text}${a.url ? html` <a href=${a.url} target="_blank" rel="noopener noreferrer">AWS console</a>` : nothing}</span>`,
+            )}
+          </div>`}
     </li>`;
   }
 }

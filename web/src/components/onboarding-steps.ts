@@ -45,7 +45,14 @@ export class ChOnboardingSteps extends LitElement {
     const o = this.onboarding;
     const trust = JSON.stringify(o.trustPolicy, null, 2);
     const permissions = JSON.stringify(o.permissionPolicy, null, 2);
-    return html`<ol data-testid="onboarding-steps">
+    const cfn = o.cloudFormation;
+    return html`<p data-testid="cloudformation">
+        Quickest: <a href=${cfn.templatePath} download="cloud-health-role.json" data-testid="cfn-download">download the CloudFormation template</a>
+        (it holds your External ID and the policy below), then create a stack named <strong>${cfn.stackName}</strong> with it on the
+        <a href=${cfn.createStackUrl} target="_blank" rel="noopener noreferrer">CloudFormation console</a>
+        ("Upload a template file", acknowledge that it creates an IAM role). Its output <code>RoleArn</code> goes in the form below. Or by hand:
+      </p>
+      <ol data-testid="onboarding-steps">
       <li>
         <p>In the IAM console of the account to monitor, create a role named <strong>${o.suggestedRoleName}</strong> that AWS account <strong>${o.platformAccountId}</strong> may assume, requiring this External ID:</p>
         <div class="copyable">
