@@ -51,6 +51,7 @@ const schema = z.object({
   ENCRYPTION_KEY_FILE: optionalText,
   AWS_REGION: z.string().default('us-east-1'),
   SIM_PORT: int(4566, 0, 65535),
+  SIM_CONTROL_TOKEN: optionalText,
   DEMO_TENANTS: int(3, 0, 1000),
   SHARDS: int(16, 1, 1024),
   RECONCILE_INTERVAL: duration('30s'),
@@ -86,6 +87,8 @@ export interface Config {
   encryptionKeyFile: string | undefined;
   awsRegion: string;
   simPort: number;
+  /** Bearer token of the standalone simulator's `/_sim/` control routes (generated when unset). */
+  simControlToken: string | undefined;
   demoTenants: number;
   shards: number;
   reconcileIntervalMs: number;
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKeyFile: e.ENCRYPTION_KEY_FILE,
     awsRegion: e.AWS_REGION,
     simPort: e.SIM_PORT,
+    simControlToken: e.SIM_CONTROL_TOKEN,
     demoTenants: e.DEMO_TENANTS,
     shards: e.SHARDS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,

@@ -8,12 +8,27 @@
  * - `GET /_sim/outbox` -> captured emails
  * - `GET /_sim/calls?account=&service=&operation=` -> recorded calls
  * - `GET /_sim/billable?account=` -> `{ costExplorerRequests, getMetricDataMetrics }`
+ * - `PUT /_sim/accounts/:id` (a SimAccountConfig: replace) -> the stored configuration;
+ *   `GET /_sim/accounts/:id` -> it, or 404 when the account follows the default world
+ *
+ * They are mounted only when the simulator is started with `control` (see SimulatorOptions); with
+ * a token, every request needs `Authorization: Bearer <token>` (the outbox holds verification links).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec, InjectedFinding, SimService, Simulator } from './types.js';
 
 /** The simulator operations the control endpoints drive. */
-export type ControlTarget = Pick<Simulator, 'setFaults' | 'addFault' | 'clearFaults' | 'injectFinding' | 'calls' | 'billable' | 'outbox'> & { faults(): FaultSpec[] };
+export type ControlTarget = Pick<Simulator, 'setFaults' | 'addFault' | 'clearFaults' | 'injectFinding' | 'calls' | 'billable' | 'outbox' | 'configureAccount' | 'accountConfig'> & { faults(): FaultSpec[] };
+
+const ACCOUNT_ROUTE = /^\/_sim\/accounts\/([^/]+)$/;
+
+/** Constant-time comparison of the presented token with the expected one. */
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(presented), digest(token));
+}
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
@@ -25,12 +40,29 @@ function parse(body: string): unknown {
   return body.trim() === '' ? undefined : JSON.parse(body);
 }
 
-/** Create the `/_sim/` request handler. */
-export function createControlHandler(target: ControlTarget): (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void {
+/** Create the `/_sim/` request handler; with `token`, requests without it are refused (401). */
+export function createControlHandler(target: ControlTarget, token?: string): (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void {
   return (req, res, url, body) => {
-    const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
+    if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
+      res.setHeader('www-authenticate', 'Bearer realm="simulator control"');
+      return reply(res, 401, { error: 'the simulator control routes need Authorization: Bearer <SIM_CONTROL_TOKEN>' });
+    }
+    const path = url.pathname.replace(/\/+$/, '');
+    const route = `${req.method ?? 'GET'} ${path}`;
     const q = (name: string) => url.searchParams.get(name) ?? undefined;
     try {
+      const account = ACCOUNT_ROUTE.exec(path)?.[1];
+      if (account !== undefined) {
+        if (req.method === 'PUT') {
+          target.configureAccount(decodeURIComponent(account), parse(body) ?? {});
+          return reply(res, 200, target.accountConfig(decodeURIComponent(account)));
+        }
+        if (req.method === 'GET') {
+          const config = target.accountConfig(decodeURIComponent(account));
+          return config ? reply(res, 200, config) : reply(res, 404, { error: 'the account has no explicit configuration (it follows the default world)' });
+        }
+        return reply(res, 405, { error: 'GET or PUT' });
+      }
       switch (route) {
         case 'GET /_sim/health':
           return reply(res, 200, { ok: true });

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
+import { accountRefusal } from './account-refusal.js';
 import { accountForAccessKey } from './credentials.js';
 import type { FaultBook, FaultOutcome } from './faults.js';
 import { identify } from './identify.js';
@@ -26,8 +27,8 @@ export interface PipelineDeps {
   lifecycle: Lifecycle;
   log: Logger;
   holdMs: number;
-  /** Handles `/_sim/...` control requests. */
-  control(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void;
+  /** Handles `/_sim/...` control requests; undefined: the control routes are not mounted. */
+  control: ((req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void) | undefined;
 }
 
 /** Read the whole body as UTF-8; rejects past 16 MiB. */
@@ -82,7 +83,7 @@ export function createRequestHandler(deps: PipelineDeps): (req: IncomingMessage,
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const body = await readBody(req);
-    if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+    if (deps.control && (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/'))) {
       deps.control(req, res, url, body);
       return;
     }
@@ -95,7 +96,8 @@ export function createRequestHandler(deps: PipelineDeps): (req: IncomingMessage,
     }
     const { definition, operation } = routed;
     const accessKeyId = routed.scope?.accessKeyId ?? '';
-    const caller = context.sessions.find(accessKeyId)?.account ?? accountForAccessKey(accessKeyId);
+    const session = context.sessions.find(accessKeyId);
+    const caller = session?.account ?? accountForAccessKey(accessKeyId);
     const region = routed.scope?.region ?? 'us-east-1';
     const call: SimCall = { account: caller, service: definition.service, operation, region, time: new Date(context.now()).toISOString(), status: 0, billableUnits: 0 };
     const fail = (error: SimError) => {
@@ -134,6 +136,8 @@ export function createRequestHandler(deps: PipelineDeps): (req: IncomingMessage,
     if (outcome === 'reject-caller') return fail(commonError(definition.service, 'badCredentials', operation));
     const injected = faultError(definition, outcome, operation, { roleArn: input.RoleArn, caller });
     if (injected) return fail(injected);
+    const refused = accountRefusal(context.accounts, { service: definition.service, operation, caller, region, session });
+    if (refused) return fail(refused);
 
     const request: SimRequest = { service: definition.service, operation, account: call.account, region, accessKeyId, requestId, method: req.method ?? 'GET', input, query: url.searchParams, labels: routed.labels };
     const handler = definition.operations[operation];

@@ -9,4 +9,5 @@
  */
 export { startSimulator } from './simulator.js';
 export { accessKeyIdForAccount, accountForAccessKey } from './credentials.js';
-export type { BillableUsage, FaultSpec, InjectedFinding, SentEmail, SimCall, SimService, Simulator, SimulatorOptions } from './types.js';
+export { DEFAULT_ROLE } from './account-book.js';
+export type { BillableUsage, FaultSpec, InjectedFinding, SentEmail, SimAccountConfig, SimCall, SimService, SimSesOptions, Simulator, SimulatorOptions } from './types.js';

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../log.js';
+import { AccountBook } from './account-book.js';
 import { createControlHandler } from './control.js';
 import { SessionBook } from './credentials.js';
 import { FindingStore } from './world/findings.js';
@@ -11,7 +12,7 @@ import { Lifecycle } from './lifecycle.js';
 import { CallRecorder } from './recorder.js';
 import { SERVICES } from './services/registry.js';
 import type { SimContext } from './services/service.js';
-import type { InjectedFinding, SentEmail, Simulator, SimulatorOptions } from './types.js';
+import type { InjectedFinding, SentEmail, SimSesOptions, Simulator, SimulatorOptions } from './types.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_OUTBOX = 10_000;
@@ -26,6 +27,22 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
+/** Check the SES options; identities are compared in lower case. */
+function sesSettings(options: SimSesOptions = {}): { sandbox: boolean; verifiedIdentities: string[] } {
+  if (options.sandbox !== undefined && typeof options.sandbox !== 'boolean') throw new TypeError('ses.sandbox must be a boolean');
+  const identities = options.verifiedIdentities ?? ['example.com'];
+  if (!Array.isArray(identities) || !identities.every((i) => typeof i === 'string' && /^[^\s@]+(@[^\s@]+)?$/.test(i))) {
+    throw new TypeError('ses.verifiedIdentities must be an array of email addresses or domains');
+  }
+  return { sandbox: options.sandbox ?? false, verifiedIdentities: identities.map((i) => i.toLowerCase()) };
+}
+
+function controlToken(control: SimulatorOptions['control']): { mounted: boolean; token?: string } {
+  if (control === undefined || control === false) return { mounted: false };
+  if (control.token !== undefined && (typeof control.token !== 'string' || control.token.length < 16)) throw new TypeError('control.token must be a string of at least 16 characters');
+  return control.token === undefined ? { mounted: true } : { mounted: true, token: control.token };
+}
+
 /** Start a simulator; resolves once it listens. See SimulatorOptions for the defaults. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? 1;
@@ -36,10 +53,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const recorder = new CallRecorder();
   const lifecycle = new Lifecycle();
   const mail: SentEmail[] = [];
+  const accounts = new AccountBook(now);
+  for (const [id, config] of Object.entries(options.accounts ?? {})) accounts.configure(id, config);
+  const control = controlToken(options.control);
   const context: SimContext = {
     seed,
     now,
     sessions: new SessionBook(),
+    accounts,
+    ses: sesSettings(options.ses),
     // The live finding stream starts at the hour the simulator started (see world/findings.ts).
     findings: new FindingStore(seed, Math.floor(now() / HOUR_MS) * HOUR_MS),
     sendEmail(email) {
@@ -62,10 +84,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     calls: (filter) => recorder.calls(filter),
     billable: (account) => recorder.billable(account),
     outbox: () => mail.map((email) => ({ ...email, to: [...email.to], cc: [...email.cc], bcc: [...email.bcc] })),
+    configureAccount: (awsAccountId, config) => accounts.configure(awsAccountId, config),
+    accountConfig: (awsAccountId) => accounts.config(awsAccountId),
   };
 
   const server = createServer(
-    createRequestHandler({ services: SERVICES, context, faults, recorder, lifecycle, log, holdMs: options.holdMs ?? 5 * 60_000, control: createControlHandler(simulator) }),
+    createRequestHandler({ services: SERVICES, context, faults, recorder, lifecycle, log, holdMs: options.holdMs ?? 5 * 60_000, control: control.mounted ? createControlHandler(simulator, control.token) : undefined }),
   );
   // SDK clients keep connections alive; idle sockets must not hold close() up.
   server.keepAliveTimeout = 5_000;

@@ -25,6 +25,54 @@ export interface FaultSpec {
   rejectCredentials?: boolean;
 }
 
+/**
+ * How AWS treats one simulated account (explicit configuration: demo world, tests). An account
+ * with no configuration follows the default world (DESIGN.md "AWS simulator").
+ */
+export interface SimAccountConfig {
+  /**
+   * Roles that exist in the account, by role name, each with the ExternalId its trust policy
+   * requires (undefined: no ExternalId condition). AssumeRole into any other role name, or with a
+   * missing/different ExternalId: AccessDenied 403 (STS). Without `roles`: the default-world rule
+   * (one role `CloudHealthMonitor` pinning the first non-empty ExternalId it is assumed with).
+   */
+  roles?: Record<string, { externalId?: string }>;
+  /**
+   * IAM actions denied to every identity in this account, e.g. 'ce:GetRightsizingRecommendation'
+   * (`*` matches any characters, as in IAM). The call answers the service's own access-denied
+   * error. `sts:GetCallerIdentity` is never denied (AWS needs no permission for it).
+   */
+  deniedActions?: string[];
+  /**
+   * Opt-in regions the account has not enabled: STS still works; every other call signed for such
+   * a region answers as AWS does (InvalidClientTokenId / UnrecognizedClientException 403).
+   */
+  disabledRegions?: string[];
+  /** false: Cost Explorer never enabled: every ce:* call is AccessDeniedException. Default true. */
+  costExplorerEnabled?: boolean;
+  /** false: rightsizing not opted in: GetRightsizingRecommendation is AccessDeniedException. Default true. */
+  rightsizingOptIn?: boolean;
+  /**
+   * true: a new account (opened 3 days before it was configured, by the simulator's clock):
+   * GetCostForecast answers DataUnavailableException; costs and anomalies start on its first day.
+   * Default false.
+   */
+  newAccount?: boolean;
+  /**
+   * Regions where GuardDuty has no detector (ListDetectors returns []); when given, every other
+   * region has one. Default: the generated world's choice.
+   */
+  guardDutyDisabledRegions?: string[];
+}
+
+/** The simulated SES of the platform's account. */
+export interface SimSesOptions {
+  /** true: the account is in the SES sandbox: recipients must be verified identities too. Default false. */
+  sandbox?: boolean;
+  /** Verified identities: email addresses or domains (a domain covers its subdomains). Default ['example.com']. */
+  verifiedIdentities?: string[];
+}
+
 /** Options of `startSimulator`; each documents its default. */
 export interface SimulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -41,6 +89,16 @@ export interface SimulatorOptions {
   log?: Logger;
   /** How long a "timeout" fault holds a response before dropping the connection; default 5 minutes. */
   holdMs?: number;
+  /** Explicitly configured accounts, by 12-digit id; default none (every account follows the default world). */
+  accounts?: Record<string, SimAccountConfig>;
+  /** SES identities and sandbox; default: `example.com` verified, not in the sandbox. */
+  ses?: SimSesOptions;
+  /**
+   * The `/_sim/` control routes (fault injection, outbox, accounts). `false` (the default): not
+   * mounted. `{}`: mounted for anyone (tests). `{ token }`: mounted, each request needs
+   * `Authorization: Bearer <token>`.
+   */
+  control?: { token?: string } | false;
 }
 
 /** One call the simulator answered (or held). */
@@ -115,6 +173,10 @@ export interface Simulator {
   billable(awsAccountId: string): BillableUsage;
   /** Captured emails, oldest first. */
   outbox(): SentEmail[];
+  /** Replace an account's configuration (validated: a TypeError names the bad field). */
+  configureAccount(awsAccountId: string, config: SimAccountConfig): void;
+  /** An account's explicit configuration, or undefined when it follows the default world. */
+  accountConfig(awsAccountId: string): SimAccountConfig | undefined;
   /** Stop serving; drops held responses and open connections. Idempotent. */
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { clientConfig, rejection, sdkError } from './fixtures/sim-clients.js';
 const ACCOUNT = '123456789012';
 
 async function setup(t: Test): Promise<Simulator> {
-  const sim = await startSimulator();
+  const sim = await startSimulator({ control: {} });
   t.teardown(() => sim.close());
   return sim;
 }

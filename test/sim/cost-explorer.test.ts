@@ -10,6 +10,7 @@ import {
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import { startSimulator } from '../../src/sim/index.js';
+import { COST_PAGE_ROWS } from '../../src/sim/services/cost-explorer.js';
 import { T0, clientConfig, manualClock, rejection, sdkError } from './fixtures/sim-clients.js';
 
 const ACCOUNT = '123456789012';
@@ -39,11 +40,11 @@ async function setup(t: Test, account = ACCOUNT) {
   return { sim, ce: new CostExplorerClient(clientConfig(sim, account)) };
 }
 
-t.test('GetCostAndUsage: daily cost by service, a week per page, every page billed', async (t) => {
+t.test('GetCostAndUsage: a month of daily cost by service in one page, billed once', async (t) => {
   const { sim, ce } = await setup(t);
   const input = { TimePeriod: { Start: day(TODAY - 30 * DAY), End: day(TODAY) }, Granularity: 'DAILY' as const, Metrics: ['UnblendedCost'], GroupBy: [{ Type: 'DIMENSION' as const, Key: 'SERVICE' }] };
   const { results, pages } = await allPages(ce, input);
-  t.equal(pages, 5, '30 days in pages of 7');
+  t.equal(pages, 1, 'one page, as AWS answers a month of daily cost by service');
   t.equal(results.length, 30);
   t.same(results.map((r) => r.TimePeriod?.Start), Array.from({ length: 30 }, (_, i) => day(TODAY - (30 - i) * DAY)), 'every day once, in order');
   const first = results[0];
@@ -51,19 +52,22 @@ t.test('GetCostAndUsage: daily cost by service, a week per page, every page bill
   const services = new Set(results.flatMap((r) => r.Groups?.map((g) => g.Keys?.[0]) ?? []));
   for (const s of [EC2, 'Amazon Relational Database Service', 'Amazon Simple Storage Service', 'AWS Lambda', 'AmazonCloudWatch']) t.ok(services.has(s), s);
   t.match(first?.Groups?.[0]?.Metrics?.UnblendedCost, { Amount: /^\d+\.\d{10}$/, Unit: 'USD' });
-  t.equal(sim.billable(ACCOUNT).costExplorerRequests, 5);
-  t.same(sim.calls({ account: ACCOUNT, operation: 'GetCostAndUsage' }).map((c) => [c.status, c.billableUnits, c.region]), Array(5).fill([200, 1, 'us-east-1']));
+  t.equal(sim.billable(ACCOUNT).costExplorerRequests, 1);
+  t.same(sim.calls({ account: ACCOUNT, operation: 'GetCostAndUsage' }).map((c) => [c.status, c.billableUnits, c.region]), [[200, 1, 'us-east-1']]);
 
   const bad = sdkError(await rejection(() => ce.send(new GetCostAndUsageCommand({ ...input, NextPageToken: 'not-a-token' }))));
   t.match(bad, { name: 'InvalidNextTokenException', status: 400 });
   const reversed = sdkError(await rejection(() => ce.send(new GetCostAndUsageCommand({ ...input, TimePeriod: { Start: day(TODAY), End: day(TODAY - DAY) } }))));
   t.match(reversed, { name: 'ValidationException', status: 400 });
-  t.equal(sim.billable(ACCOUNT).costExplorerRequests, 5, 'failed requests are not billed');
+  t.equal(sim.billable(ACCOUNT).costExplorerRequests, 1, 'failed requests are not billed');
 });
 
 t.test('cost has a weekly shape, a trend, occasional spikes; today is partial, the future empty', async (t) => {
   const { ce } = await setup(t);
-  const { results } = await allPages(ce, { TimePeriod: { Start: day(TODAY - 364 * DAY), End: day(TODAY + 3 * DAY) }, Granularity: 'DAILY', Metrics: ['UnblendedCost'], GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }] });
+  const { results, pages } = await allPages(ce, { TimePeriod: { Start: day(TODAY - 364 * DAY), End: day(TODAY + 3 * DAY) }, Granularity: 'DAILY', Metrics: ['UnblendedCost'], GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }] });
+  const rows = results.reduce((sum, r) => sum + Math.max(1, r.Groups?.length ?? 0), 0);
+  t.equal(pages, Math.ceil(rows / COST_PAGE_ROWS), `a year by service (${rows} group rows) pages past ${COST_PAGE_ROWS} rows`);
+  t.equal(results.length, 367, 'no day lost or repeated across pages');
   const past = results.slice(0, 364);
   const weekday = (r: ResultByTime) => new Date(`${r.TimePeriod?.Start}T00:00:00Z`).getUTCDay();
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -89,7 +93,7 @@ t.test('ungrouped DAILY totals and MONTHLY buckets', async (t) => {
   t.match(total.ResultsByTime?.[0], { Total: { UnblendedCost: { Amount: /^\d+\.\d+$/, Unit: 'USD' }, BlendedCost: { Unit: 'USD' } }, Groups: [] });
   const { results, pages } = await allPages(ce, { TimePeriod: { Start: '2025-09-15', End: day(TODAY) }, Granularity: 'MONTHLY', Metrics: ['UnblendedCost'] });
   t.equal(results.length, 7, 'Sep 15 .. Mar 10: seven monthly buckets');
-  t.equal(pages, 3, 'three months per page');
+  t.equal(pages, 1, 'monthly buckets fit one page');
   t.same(results[0]?.TimePeriod, { Start: '2025-09-15', End: '2025-10-01' }, 'the first bucket is clipped to the period');
   t.same(results[6]?.TimePeriod, { Start: '2026-03-01', End: day(TODAY) });
 });
@@ -122,7 +126,7 @@ t.test('GetCostForecast follows the trend; a start in the past is refused', asyn
   t.same(monthly.ForecastResultsByTime?.map((r) => r.TimePeriod), [{ Start: day(TODAY), End: '2026-04-01' }, { Start: '2026-04-01', End: '2026-05-01' }]);
   const past = sdkError(await rejection(() => ce.send(new GetCostForecastCommand({ TimePeriod: { Start: day(TODAY - DAY), End: day(TODAY + DAY) }, Metric: 'UNBLENDED_COST', Granularity: 'DAILY' }))));
   t.match(past, { name: 'ValidationException', status: 400 });
-  t.equal(sim.billable(ACCOUNT).costExplorerRequests, 2 + 2, 'forecasts are billed like any request');
+  t.equal(sim.billable(ACCOUNT).costExplorerRequests, 1 + 2, 'forecasts are billed like any request');
 });
 
 t.test('GetAnomalies reports the spike days, with their impact', async (t) => {

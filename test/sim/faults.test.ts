@@ -20,7 +20,7 @@ const CALLS: Record<SimService, Call> = {
   guardduty: (sim, account, o = {}) => new GuardDutyClient({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(new ListDetectorsCommand({}), { abortSignal: o.abortSignal }),
   ses: (sim, account, o = {}) =>
     new SESv2Client({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(
-      new SendEmailCommand({ FromEmailAddress: 'a@b.example', Destination: { ToAddresses: ['c@d.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }),
+      new SendEmailCommand({ FromEmailAddress: 'a@alerts.example.com', Destination: { ToAddresses: ['c@d.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }),
       { abortSignal: o.abortSignal },
     ),
 };
@@ -73,11 +73,12 @@ t.test('rejected credentials: AssumeRole into the account is AccessDenied; refus
   const sim = await startSimulator({ faults: [{ account: ACCOUNT, rejectCredentials: true }] });
   t.teardown(() => sim.close());
   const sts = new STSClient(clientConfig(sim, '111122223333', { maxAttempts: 1 }));
-  const denied = sdkError(await rejection(() => sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, RoleSessionName: 'sim' }))));
+  const role = (account: string) => ({ RoleArn: `arn:aws:iam::${account}:role/CloudHealthMonitor`, RoleSessionName: 'sim', ExternalId: 'ext-1' });
+  const denied = sdkError(await rejection(() => sts.send(new AssumeRoleCommand(role(ACCOUNT)))));
   t.match(denied, { name: 'AccessDenied', status: 403, fault: 'client' });
-  t.ok(await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${OTHER}:role/r`, RoleSessionName: 'sim' })), 'other accounts can be assumed');
+  t.ok(await sts.send(new AssumeRoleCommand(role(OTHER))), 'other accounts can be assumed');
   sim.setFaults([{ account: '111122223333', service: 'sts', rejectCredentials: true }]);
-  const platform = sdkError(await rejection(() => sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${OTHER}:role/r`, RoleSessionName: 'sim' }))));
+  const platform = sdkError(await rejection(() => sts.send(new AssumeRoleCommand(role(OTHER)))));
   t.match(platform, { name: 'InvalidClientTokenId', status: 403 });
 });
 

@@ -6,7 +6,7 @@ import { T0, clientConfig, manualClock, rejection, sdkError } from './fixtures/s
 const PLATFORM = '111122223333';
 
 t.test('SendEmail captures html and text into the outbox, readable over HTTP too', async (t) => {
-  const sim = await startSimulator({ now: manualClock().now });
+  const sim = await startSimulator({ now: manualClock().now, control: {}, ses: { verifiedIdentities: ['cloudhealth.example'] } });
   t.teardown(() => sim.close());
   const ses = new SESv2Client(clientConfig(sim, PLATFORM, { region: 'eu-west-1' }));
   const out = await ses.send(
@@ -43,26 +43,58 @@ t.test('inline templates and raw messages are captured too', async (t) => {
   const ses = new SESv2Client(clientConfig(sim, PLATFORM));
   await ses.send(
     new SendEmailCommand({
-      FromEmailAddress: 'a@b.example',
+      FromEmailAddress: 'a@b.example.com',
       Destination: { ToAddresses: ['x@y.example'] },
       Content: { Template: { TemplateContent: { Subject: 'Hello {{name}}', Text: 'Hi {{name}}', Html: '<b>{{name}}</b>' }, TemplateData: '{"name":"Ada"}' } },
     }),
   );
-  const raw = 'From: r@b.example\r\nTo: one@y.example, two@y.example\r\nSubject: Raw one\r\n\r\nBody text';
+  const raw = 'From: r@b.example.com\r\nTo: one@y.example, two@y.example\r\nSubject: Raw one\r\n\r\nBody text';
   await ses.send(new SendEmailCommand({ Content: { Raw: { Data: new TextEncoder().encode(raw) } } }));
   const [templated, rawMail] = sim.outbox();
   t.match(templated, { subject: 'Hello Ada', text: 'Hi Ada', html: '<b>Ada</b>' });
-  t.match(rawMail, { from: 'r@b.example', to: ['one@y.example', 'two@y.example'], subject: 'Raw one', text: 'Body text' });
+  t.match(rawMail, { from: 'r@b.example.com', to: ['one@y.example', 'two@y.example'], subject: 'Raw one', text: 'Body text' });
 });
 
 t.test('bad requests and throttling are SESv2 errors; nothing is captured', async (t) => {
   const sim = await startSimulator();
   t.teardown(() => sim.close());
   const ses = new SESv2Client(clientConfig(sim, PLATFORM, { maxAttempts: 1 }));
-  const noDestination = sdkError(await rejection(() => ses.send(new SendEmailCommand({ FromEmailAddress: 'a@b.example', Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }))));
+  const noDestination = sdkError(await rejection(() => ses.send(new SendEmailCommand({ FromEmailAddress: 'a@b.example.com', Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }))));
   t.match(noDestination, { name: 'BadRequestException', status: 400 });
   sim.addFault({ service: 'ses', throttleRate: 1 });
-  const throttled = sdkError(await rejection(() => ses.send(new SendEmailCommand({ FromEmailAddress: 'a@b.example', Destination: { ToAddresses: ['x@y.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }))));
+  const throttled = sdkError(await rejection(() => ses.send(new SendEmailCommand({ FromEmailAddress: 'a@b.example.com', Destination: { ToAddresses: ['x@y.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }))));
   t.match(throttled, { name: 'TooManyRequestsException', status: 429 });
   t.same(sim.outbox(), []);
+});
+
+const simple = (from: string, to: string[]) =>
+  new SendEmailCommand({ FromEmailAddress: from, Destination: { ToAddresses: to }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } });
+
+t.test('default world: example.com senders (and its subdomains) are verified, others are MessageRejected; any recipient', async (t) => {
+  const sim = await startSimulator();
+  t.teardown(() => sim.close());
+  const ses = new SESv2Client(clientConfig(sim, PLATFORM, { maxAttempts: 1 }));
+  await ses.send(simple('Cloud Health <noreply@example.com>', ['anyone@elsewhere.example']));
+  await ses.send(simple('alerts@mail.example.com', ['someone@tenant.test']));
+  const refused = await rejection(() => ses.send(simple('Cloud Health <noreply@cloud-health.invalid>', ['x@y.example'])));
+  t.match(sdkError(refused), { name: 'MessageRejected', status: 400, fault: 'client' });
+  t.match((refused as Error).message, /^Email address is not verified\. The following identities failed the check in region US-EAST-1: noreply@cloud-health\.invalid$/);
+  const lookalike = sdkError(await rejection(() => ses.send(simple('a@notexample.com', ['x@y.example']))));
+  t.equal(lookalike.name, 'MessageRejected', 'a domain covers its subdomains, not every name ending in it');
+  t.same(sim.outbox().map((m) => m.from), ['Cloud Health <noreply@example.com>', 'alerts@mail.example.com'], 'only the verified senders were sent');
+  t.same(sim.calls({ service: 'ses' }).map((c) => c.errorCode ?? c.status), [200, 200, 'MessageRejected', 'MessageRejected']);
+});
+
+t.test('sandbox: a recipient that is not a verified identity is refused too', async (t) => {
+  const sim = await startSimulator({ ses: { sandbox: true, verifiedIdentities: ['alerts@cloudhealth.example', 'Team.Example'] } });
+  t.teardown(() => sim.close());
+  const ses = new SESv2Client(clientConfig(sim, PLATFORM, { region: 'eu-west-1', maxAttempts: 1 }));
+  await ses.send(simple('alerts@cloudhealth.example', ['ops@team.example', 'Lead <LEAD@TEAM.EXAMPLE>']));
+  const refused = await rejection(() => ses.send(simple('alerts@cloudhealth.example', ['ops@team.example', 'stranger@elsewhere.example'])));
+  t.match(sdkError(refused), { name: 'MessageRejected', status: 400 });
+  t.match((refused as Error).message, /region EU-WEST-1: stranger@elsewhere\.example$/, 'names the unverified recipient only');
+  const otherSender = await rejection(() => ses.send(simple('other@cloudhealth.example', ['ops@team.example'])));
+  t.match((otherSender as Error).message, /: other@cloudhealth\.example$/, 'a verified address does not verify its domain');
+  t.equal(sim.outbox().length, 1);
+  await t.rejects(startSimulator({ ses: { verifiedIdentities: ['not an identity'] } }), TypeError);
 });

@@ -11,29 +11,29 @@ t.test('AssumeRole issues session credentials for the role account, an hour ahea
   const sim = await startSimulator({ now: clock.now });
   t.teardown(() => sim.close());
   const sts = new STSClient(clientConfig(sim, PLATFORM));
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${TENANT}:role/CloudHealthReader`, RoleSessionName: 'cloud-health', ExternalId: 'ext-123' }));
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${TENANT}:role/CloudHealthMonitor`, RoleSessionName: 'cloud-health', ExternalId: 'ext-123' }));
   const c = out.Credentials;
   t.ok(c?.AccessKeyId?.startsWith(`ASIA${TENANT}`), 'the session key encodes the account');
   t.ok(c?.SecretAccessKey && c.SessionToken, 'secret and token are present');
   t.type(c?.Expiration, Date);
   t.equal(c?.Expiration?.getTime(), T0 + 3600_000, 'expires one hour after the simulated now');
-  t.equal(out.AssumedRoleUser?.Arn, `arn:aws:sts::${TENANT}:assumed-role/CloudHealthReader/cloud-health`);
+  t.equal(out.AssumedRoleUser?.Arn, `arn:aws:sts::${TENANT}:assumed-role/CloudHealthMonitor/cloud-health`);
 
   const asRole = new STSClient({ ...clientConfig(sim, PLATFORM), credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! } });
   const who = await asRole.send(new GetCallerIdentityCommand({}));
   t.equal(who.Account, TENANT);
-  t.equal(who.Arn, `arn:aws:sts::${TENANT}:assumed-role/CloudHealthReader/cloud-health`);
+  t.equal(who.Arn, `arn:aws:sts::${TENANT}:assumed-role/CloudHealthMonitor/cloud-health`);
   t.match(who.UserId, /^AROA\w+:cloud-health$/);
 
   const [call] = sim.calls({ operation: 'AssumeRole' });
-  t.match(call, { account: TENANT, service: 'sts', status: 200, params: { roleArn: `arn:aws:iam::${TENANT}:role/CloudHealthReader`, externalId: 'ext-123' } }, 'the call is recorded for the role account with its ExternalId');
+  t.match(call, { account: TENANT, service: 'sts', status: 200, params: { roleArn: `arn:aws:iam::${TENANT}:role/CloudHealthMonitor`, externalId: 'ext-123' } }, 'the call is recorded for the role account with its ExternalId');
 });
 
 t.test('DurationSeconds sets the expiry; bad input is a ValidationError', async (t) => {
   const sim = await startSimulator({ now: manualClock().now });
   t.teardown(() => sim.close());
   const sts = new STSClient(clientConfig(sim, PLATFORM));
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${TENANT}:role/x`, RoleSessionName: 'abc', DurationSeconds: 900 }));
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${TENANT}:role/CloudHealthMonitor`, RoleSessionName: 'abc', ExternalId: 'ext-1', DurationSeconds: 900 }));
   t.equal(out.Credentials?.Expiration?.getTime(), T0 + 900_000);
   for (const input of [
     { RoleArn: 'not-an-arn', RoleSessionName: 'abc' },

@@ -5,13 +5,20 @@
  */
 import { DAY_MS, SERVICE, actualCost, amount, costModel, dayString, expectedCost } from '../world/costs.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
-import { validationError } from '../sim-error.js';
+import { SimError, validationError } from '../sim-error.js';
 import { invalidNextToken, timePeriod, type Period } from './cost-common.js';
 import { getAnomalies, getRightsizingRecommendation } from './cost-insights.js';
 import type { ServiceDefinition, SimContext } from './service.js';
 
-/** Results per GetCostAndUsage page: a week of days (or three months), so callers really page. */
-export const COST_PAGE_SIZE = { DAILY: 7, MONTHLY: 3 } as const;
+/**
+ * Group rows per GetCostAndUsage page (a result without groups counts as one row; a time bucket is
+ * never split). AWS documents no page size ("AWS provides the token when the response from a
+ * previous call has more results than the maximum page size", GetCostAndUsage API reference), but
+ * a month of daily cost grouped by SERVICE comes back in one page. The simulator's bound is its own
+ * choice: 2,000 rows holds 31 days of up to ~64 services, so only long ranges or two-level
+ * groupings (SERVICE x LINKED_ACCOUNT in an organisation) page.
+ */
+export const COST_PAGE_ROWS = 2_000;
 
 const COST_METRICS = new Set(['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount', 'UnblendedCost', 'UsageQuantity']);
 const FORECAST_METRICS = new Set(['AMORTIZED_COST', 'BLENDED_COST', 'NET_AMORTIZED_COST', 'NET_UNBLENDED_COST', 'UNBLENDED_COST']);
@@ -38,8 +45,10 @@ function bucketCost(context: SimContext, account: string, service: string, bucke
   const model = costModel(context.seed, account);
   const now = context.now();
   const today = Math.floor(now / DAY_MS);
+  // A new account has no cost before the day it was opened.
+  const opened = context.accounts.openedDay(account) ?? Number.NEGATIVE_INFINITY;
   let total = 0;
-  for (let d = bucket.start; d < bucket.end && d <= today; d++) {
+  for (let d = Math.max(bucket.start, opened); d < bucket.end && d <= today; d++) {
     const cost = actualCost(context.seed, model, service, d);
     total += d === today ? (cost * (now - today * DAY_MS)) / DAY_MS : cost;
   }
@@ -88,12 +97,18 @@ export const costExplorer: ServiceDefinition = {
         if (!position) throw invalidNextToken();
         offset = Number(position.o);
       }
-      const size = COST_PAGE_SIZE[granularity];
       const services = filteredServices(input.Filter);
       const today = Math.floor(context.now() / DAY_MS);
       const thisMonth = dayString(today).slice(0, 7);
-      const results = all.slice(offset, offset + size).map((bucket) => {
+      const results: Record<string, unknown>[] = [];
+      let rows = 0;
+      let next = offset;
+      for (; next < all.length; next++) {
+        const bucket = all[next]!;
         const costs = services.map((service) => ({ service, cost: bucketCost(context, request.account, service, bucket) })).filter((c) => c.cost > 0);
+        const bucketRows = groupBy.length === 0 ? 1 : Math.max(1, costs.length);
+        if (results.length > 0 && rows + bucketRows > COST_PAGE_ROWS) break;
+        rows += bucketRows;
         const result: Record<string, unknown> = {
           TimePeriod: { Start: dayString(bucket.start), End: dayString(bucket.end) },
           // Like AWS: the current month's figures are estimates until the bill closes.
@@ -109,10 +124,10 @@ export const costExplorer: ServiceDefinition = {
             Metrics: metricValues(metrics, c.cost),
           }));
         }
-        return result;
-      });
+        results.push(result);
+      }
       const output: Record<string, unknown> = { GroupDefinitions: groupBy, ResultsByTime: results, DimensionValueAttributes: [] };
-      if (offset + size < all.length) output.NextPageToken = encodeToken({ o: offset + size }, requestPrint);
+      if (next < all.length) output.NextPageToken = encodeToken({ o: next }, requestPrint);
       return { output, billableUnits: 1 };
     },
 
@@ -126,6 +141,11 @@ export const costExplorer: ServiceDefinition = {
       if (granularity !== 'DAILY' && granularity !== 'MONTHLY') throw validationError('ce', `Granularity must be DAILY or MONTHLY, not ${granularity}`);
       const level = input.PredictionIntervalLevel ?? 80;
       if (!Number.isInteger(level) || level < 51 || level > 99) throw validationError('ce', 'PredictionIntervalLevel must be between 51 and 99');
+      if (context.accounts.openedDay(request.account) !== undefined) {
+        // A new account has too little history to forecast: DataUnavailableException, a modelled
+        // 400 client error of GetCostForecast (Cost Explorer API reference, GetCostForecast Errors).
+        throw new SimError('DataUnavailableException', 'Insufficient amount of historical data to generate forecast.', { namespace: 'com.amazonaws.costexplorer' });
+      }
       const model = costModel(context.seed, request.account);
       const services = filteredServices(input.Filter);
       // The band widens with the horizon and with the confidence asked for.

@@ -53,7 +53,8 @@ export const getAnomalies: Operation = (request, context) => {
   const region = inventoryFor(context.seed, request.account).regions[0]?.region ?? 'us-east-1';
   const anomalies: Record<string, unknown>[] = [];
   // Anomaly detection runs on complete days, so a spike shows up the day after.
-  for (let day = start; day <= Math.min(end, today - 1); day++) {
+  const opened = context.accounts.openedDay(request.account) ?? start;
+  for (let day = Math.max(start, opened); day <= Math.min(end, today - 1); day++) {
     for (const service of SPIKY_SERVICES) {
       if (spikeFactor(context.seed, model, service, day) === 1) continue;
       const actual = actualCost(context.seed, model, service, day);

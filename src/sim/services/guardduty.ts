@@ -4,6 +4,7 @@
  * the wire are GuardDuty's camelCase jsonNames.
  */
 import type { FindingState } from '../world/findings.js';
+import { detectorIdFor } from '../world/inventory.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { SimError } from '../sim-error.js';
 import type { ServiceDefinition, SimContext, SimRequest } from './service.js';
@@ -42,9 +43,16 @@ function badRequest(message: string): SimError {
   return new SimError('BadRequestException', message);
 }
 
+/** The detector in the request's account and region: the account's configuration decides, else the generated world. */
+function detectorIn(request: SimRequest, context: SimContext): string | undefined {
+  const configured = context.accounts.guardDutyEnabled(request.account, request.region);
+  if (configured === false) return undefined;
+  return context.findings.detectorId(request.account, request.region) ?? (configured ? detectorIdFor(context.seed, request.account, request.region) : undefined);
+}
+
 function detectorOf(request: SimRequest, context: SimContext): string {
   const detectorId = request.labels.DetectorId ?? '';
-  if (context.findings.detectorId(request.account, request.region) !== detectorId) {
+  if (detectorIn(request, context) !== detectorId) {
     throw badRequest('The request is rejected because the input detectorId is not owned by the current account.');
   }
   return detectorId;
@@ -133,7 +141,7 @@ export const guardDuty: ServiceDefinition = {
   operations: {
     ListDetectors(request, context) {
       maxResults(request.query.get('maxResults') ?? undefined);
-      const detectorId = context.findings.detectorId(request.account, request.region);
+      const detectorId = detectorIn(request, context);
       return { output: { detectorIds: detectorId ? [detectorId] : [] } };
     },
 

@@ -1,4 +1,5 @@
 /** What a simulated service is: its wire protocol, how its operations are routed and handled. */
+import type { AccountBook } from '../account-book.js';
 import type { SessionBook } from '../credentials.js';
 import type { FindingStore } from '../world/findings.js';
 import type { ProtocolInfo } from '../protocols/write-response.js';
@@ -9,6 +10,10 @@ export interface SimContext {
   seed: number;
   now(): number;
   sessions: SessionBook;
+  /** Per-account configuration: role trust, new accounts, GuardDuty detectors. */
+  accounts: AccountBook;
+  /** The platform's SES: sandbox or not, and its verified identities (lower case). */
+  ses: { sandbox: boolean; verifiedIdentities: readonly string[] };
   findings: FindingStore;
   sendEmail(email: SentEmail): void;
 }

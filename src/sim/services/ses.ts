@@ -5,6 +5,22 @@ import type { ServiceDefinition } from './service.js';
 
 const MAX_RECIPIENTS = 50;
 
+/** The address part of `Name <addr>` or a bare address, lower case. */
+export function addressOf(mailbox: string): string {
+  const angle = /<([^<>]+)>\s*$/.exec(mailbox);
+  return (angle?.[1] ?? mailbox).trim().toLowerCase();
+}
+
+/**
+ * Whether `address` is covered by a verified identity: the address itself, or its domain or a
+ * parent domain ("when you verify a domain identity, you can send email from any subdomain or
+ * email address of the verified domain": SES developer guide, Creating and verifying identities).
+ */
+export function isVerified(address: string, identities: readonly string[]): boolean {
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return identities.some((identity) => identity === address || (!identity.includes('@') && (domain === identity || domain.endsWith(`.${identity}`))));
+}
+
 interface SendEmailInput {
   FromEmailAddress?: string;
   Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
@@ -83,6 +99,14 @@ export const ses: ServiceDefinition = {
       const recipients = to.length + cc.length + bcc.length;
       if (recipients === 0) throw badRequest('Missing required parameter Destination');
       if (recipients > MAX_RECIPIENTS) throw new SimError('MessageRejected', `Recipient count exceeds ${MAX_RECIPIENTS}.`);
+      // An unverified sender, and in the sandbox an unverified recipient, is MessageRejected 400
+      // (SESv2 API reference, SendEmail errors; SES developer guide, "Verified identities" and
+      // "Request production access (moving out of the Amazon SES sandbox)").
+      const { verifiedIdentities, sandbox } = context.ses;
+      const failed = [addressOf(from), ...(sandbox ? [...to, ...cc, ...bcc].map(addressOf) : [])].filter((address) => !isVerified(address, verifiedIdentities));
+      if (failed.length > 0) {
+        throw new SimError('MessageRejected', `Email address is not verified. The following identities failed the check in region ${request.region.toUpperCase()}: ${[...new Set(failed)].join(', ')}`);
+      }
       const now = context.now();
       const messageId = `0100${now.toString(16).padStart(12, '0')}-${hex(8, context.seed, request.requestId)}-${hex(4, context.seed, request.requestId, 'a')}-${hex(4, context.seed, request.requestId, 'b')}-${hex(4, context.seed, request.requestId, 'c')}-${hex(12, context.seed, request.requestId, 'd')}-000000`;
       const email: Parameters<typeof context.sendEmail>[0] = { messageId, account: request.account, region: request.region, from, to: [...to], cc: [...cc], bcc: [...bcc], subject: subject ?? '', time: new Date(now).toISOString() };

@@ -1,4 +1,5 @@
 /** STS over awsQuery: AssumeRole into `arn:aws:iam::<12 digits>:role/<name>` and GetCallerIdentity. */
+import { accessDenied } from '../account-refusal.js';
 import { accountForAccessKey } from '../credentials.js';
 import { validationError } from '../sim-error.js';
 import type { ServiceDefinition } from './service.js';
@@ -33,6 +34,15 @@ export const sts: ServiceDefinition = {
         throw validationError('sts', `1 validation error detected: Value '${input.DurationSeconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
       }
       const [, account, roleName] = match;
+      // The role's trust policy decides (configured roles, or the default world's pinned
+      // CloudHealthMonitor). AWS answers an unknown role and a failed sts:ExternalId condition
+      // alike: AccessDenied 403, naming the caller and the role (STS API reference, AssumeRole;
+      // IAM user guide "How to use an external ID").
+      if (!context.accounts.trusts(account, roleName, input.ExternalId)) {
+        const session = context.sessions.find(request.accessKeyId);
+        const caller = session ? `arn:aws:sts::${session.account}:assumed-role/${session.roleName}/${session.sessionName}` : `arn:aws:iam::${accountForAccessKey(request.accessKeyId)}:user/simulated-user`;
+        throw accessDenied('sts', `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
       const issued = context.sessions.issue(account, roleName, sessionName, context.now(), duration);
       const params: Record<string, string> = { roleArn };
       if (input.ExternalId !== undefined) params.externalId = input.ExternalId;
