@@ -75,3 +75,42 @@ t.test('unsigned requests are refused; unknown paths get a JSON 404', async (t) 
   t.equal(nowhere.status, 404);
   t.equal(nowhere.headers.get('x-amzn-errortype'), 'UnknownOperationException');
 });
+
+t.test('control routes are not mounted by default; with a token they need it', async (t) => {
+  const closed = await startSimulator();
+  t.teardown(() => closed.close());
+  const unmounted = await fetch(`${closed.endpoint}/_sim/outbox`);
+  t.equal(unmounted.status, 404, 'no control routes unless asked for');
+  t.notMatch(await unmounted.text(), /\[/, 'and no outbox');
+
+  const token = 'a-long-enough-control-token';
+  const sim = await startSimulator({ control: { token } });
+  t.teardown(() => sim.close());
+  for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: token }]) {
+    const res = await fetch(`${sim.endpoint}/_sim/faults`, { method: 'PUT', headers, body: JSON.stringify([{ service: 'ce', throttleRate: 1 }]) });
+    t.equal(res.status, 401, JSON.stringify(headers));
+    t.equal(res.headers.get('www-authenticate'), 'Bearer realm="simulator control"');
+  }
+  t.same((sim as unknown as { faults(): unknown[] }).faults(), [], 'nothing changed');
+  const ok = await fetch(`${sim.endpoint}/_sim/faults`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify([{ service: 'ce', throttleRate: 1 }]) });
+  t.equal(ok.status, 200);
+  t.same(await ok.json(), [{ service: 'ce', throttleRate: 1 }]);
+  await t.rejects(startSimulator({ control: { token: 'short' } }), TypeError, 'a guessable token is refused');
+});
+
+t.test('/_sim/accounts/:id: PUT a configuration (validated), GET it back', async (t) => {
+  const sim = await setup(t);
+  t.equal((await call(sim, 'GET', `/_sim/accounts/${ACCOUNT}`)).status, 404, 'unconfigured: the default world');
+  const config = { roles: { CloudHealthMonitor: { externalId: 'ext-1' } }, deniedActions: ['ce:GetRightsizingRecommendation'], disabledRegions: ['ap-east-1'] };
+  t.same(await call(sim, 'PUT', `/_sim/accounts/${ACCOUNT}`, config), { status: 200, json: config });
+  t.same(await call(sim, 'GET', `/_sim/accounts/${ACCOUNT}`), { status: 200, json: config });
+  t.same(sim.accountConfig(ACCOUNT), config);
+  const ce = new CostExplorerClient(clientConfig(sim, ACCOUNT, { maxAttempts: 1 }));
+  t.match(sdkError(await rejection(() => ce.send(new GetRightsizingRecommendationCommand({ Service: 'AmazonEC2' })))), { name: 'AccessDeniedException' }, 'applies at once');
+  const bad = await call(sim, 'PUT', `/_sim/accounts/${ACCOUNT}`, { deniedActions: 'all' });
+  t.equal(bad.status, 400);
+  t.match(bad.json, { error: /deniedActions/ });
+  t.equal((await call(sim, 'PUT', '/_sim/accounts/12', {})).status, 400);
+  t.equal((await call(sim, 'DELETE', `/_sim/accounts/${ACCOUNT}`)).status, 405);
+  t.same(sim.accountConfig(ACCOUNT), config, 'a refused change leaves the configuration as it was');
+});
