@@ -86,7 +86,7 @@ t.test('control routes are not mounted by default; with a token they need it', a
   const token = 'a-long-enough-control-token';
   const sim = await startSimulator({ control: { token } });
   t.teardown(() => sim.close());
-  for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: token }]) {
+  for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: token }] as Record<string, string>[]) {
     const res = await fetch(`${sim.endpoint}/_sim/faults`, { method: 'PUT', headers, body: JSON.stringify([{ service: 'ce', throttleRate: 1 }]) });
     t.equal(res.status, 401, JSON.stringify(headers));
     t.equal(res.headers.get('www-authenticate'), 'Bearer realm="simulator control"');
