@@ -1,11 +1,11 @@
 /**
  * Demo mode's tenants: a few organisations with verified users and simulated AWS accounts
- * (role ARNs the simulator accepts), created once and kept in DATA_DIR across restarts.
- * One account is given rejected credentials and one is throttled, so the dashboard and the
- * operator view show what failures look like.
+ * (connected through the role the onboarding shows, with the tenant's ExternalId), created once
+ * and kept in DATA_DIR across restarts. A few accounts are given the conditions real AWS accounts
+ * have (DEMO_CONDITIONS), so the dashboard and the operator view show what each looks like.
  */
 import type { Logger } from '../log.js';
-import type { FaultSpec } from '../sim/index.js';
+import { DEFAULT_ROLE, type FaultSpec, type SimAccountConfig, type SimulatorOptions } from '../sim/index.js';
 import type { Store } from '../store/create-store.js';
 
 /** The demo users' password: demo mode only, printed in the log. */
@@ -18,12 +18,52 @@ export function demoAwsAccountId(n: number, k: number): string {
   return String(210_000_000_000 + n * 10 + k);
 }
 
-/** Faults that make the demo interesting: tenant 2's second account is refused, tenant 3's throttled. */
+/** The demo's sender when SES_FROM is not set. */
+export const DEMO_SENDER = 'Cloud Health <noreply@cloud-health.invalid>';
+
+/** A demo account's simulated condition: what AWS does to it, and regions added to show it. */
+export interface DemoCondition {
+  tenant: number;
+  account: number;
+  /** What the dashboard should show for it. */
+  shows: string;
+  sim?: SimAccountConfig;
+  faults?: Omit<FaultSpec, 'account'>[];
+  extraRegions?: string[];
+}
+
+/**
+ * The demo's failures, by tenant (0-based) and account: each is what a real AWS account does.
+ * ap-east-1 (Hong Kong) is an opt-in region, the kind an account can leave disabled.
+ */
+export const DEMO_CONDITIONS: readonly DemoCondition[] = [
+  { tenant: 1, account: 0, shows: 'a missing permission (ce:GetRightsizingRecommendation): no rightsizing, everything else flows', sim: { deniedActions: ['ce:GetRightsizingRecommendation'] } },
+  { tenant: 1, account: 1, shows: 'rejected credentials: the role trusts another ExternalId (AssumeRole AccessDenied)', sim: { roles: { [DEFAULT_ROLE]: { externalId: 'ext-not-this-tenant' } } } },
+  {
+    tenant: 2,
+    account: 0,
+    shows: 'a disabled opt-in region (ap-east-1 refuses the credentials) and throttling with latency',
+    sim: { disabledRegions: ['ap-east-1'] },
+    extraRegions: ['ap-east-1'],
+    faults: [{ throttleRate: 0.3, latencyMs: { min: 50, max: 400 } }],
+  },
+];
+
+function conditionsFor(tenants: number): readonly DemoCondition[] {
+  return DEMO_CONDITIONS.filter((c) => c.tenant < tenants && c.account < (c.tenant % 2 === 0 ? 1 : 2));
+}
+
+/** Faults that make the demo interesting (DEMO_CONDITIONS). */
 export function demoFaults(tenants: number): FaultSpec[] {
-  const faults: FaultSpec[] = [];
-  if (tenants >= 2) faults.push({ account: demoAwsAccountId(1, 1), rejectCredentials: true });
-  if (tenants >= 3) faults.push({ account: demoAwsAccountId(2, 0), throttleRate: 0.3, latencyMs: { min: 50, max: 400 } });
-  return faults;
+  return conditionsFor(tenants).flatMap((c) => (c.faults ?? []).map((fault) => ({ ...fault, account: demoAwsAccountId(c.tenant, c.account) })));
+}
+
+/** The in-process simulator's setup in demo mode: faults, account conditions, and `sender` verified in SES. */
+export function demoSimOptions(tenants: number, sender: string): Pick<SimulatorOptions, 'faults' | 'accounts' | 'ses'> {
+  const accounts: Record<string, SimAccountConfig> = {};
+  for (const c of conditionsFor(tenants)) if (c.sim) accounts[demoAwsAccountId(c.tenant, c.account)] = c.sim;
+  const address = (/<([^<>]+)>\s*$/.exec(sender)?.[1] ?? sender).trim();
+  return { faults: demoFaults(tenants), accounts, ses: { verifiedIdentities: ['example.com', address.slice(address.lastIndexOf('@') + 1)] } };
 }
 
 /** Create the demo tenants that do not exist yet; returns the logins. */
@@ -40,11 +80,13 @@ export async function seedDemo(store: Store, count: number, log: Logger): Promis
     const accounts = n % 2 === 0 ? 1 : 2;
     for (let k = 0; k < accounts; k++) {
       const awsAccountId = demoAwsAccountId(n, k);
+      const extra = DEMO_CONDITIONS.find((c) => c.tenant === n && c.account === k)?.extraRegions ?? [];
       await store.tenants.addAccount(tenant.id, {
         name: k === 0 ? 'production' : 'staging',
         awsAccountId,
-        regions: k === 0 ? ['us-east-1', 'eu-west-1'] : ['us-east-1'],
-        credentials: { type: 'role', roleArn: `arn:aws:iam::${awsAccountId}:role/CloudHealthDemo` },
+        regions: [...(k === 0 ? ['us-east-1', 'eu-west-1'] : ['us-east-1']), ...extra],
+        // The tenant's own ExternalId goes with it (the store adds it), as in production.
+        credentials: { type: 'role', roleArn: `arn:aws:iam::${awsAccountId}:role/${DEFAULT_ROLE}` },
       });
     }
     log.info({ tenant: tenant.id, name }, 'demo tenant created');

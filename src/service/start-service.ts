@@ -17,7 +17,7 @@ import type { Logger } from '../log.js';
 import { createMailer, type Mailer, type MailerOptions } from '../mail/index.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { accountSecretContext, createStore, storeOptionsFromConfig, type Store, type StoreOptions } from '../store/index.js';
-import { demoFaults, seedDemo, DEMO_PASSWORD } from './demo-seed.js';
+import { demoSimOptions, seedDemo, DEMO_PASSWORD, DEMO_SENDER } from './demo-seed.js';
 import { notifyingSink } from './notifying-sink.js';
 import { packageRoot } from './package-root.js';
 import { createPersistentLedger } from './persistent-ledger.js';
@@ -80,7 +80,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
 
     let sim: Simulator | undefined;
     if (demo) {
-      sim = await startSimulator({ seed: 1, faults: demoFaults(config.demoTenants), log: log.child({ component: 'sim' }) });
+      sim = await startSimulator({ seed: 1, ...demoSimOptions(config.demoTenants, config.sesFrom ?? DEMO_SENDER), log: log.child({ component: 'sim' }) });
       steps.push({ name: 'simulator', close: () => sim?.close() });
       const logins = await seedDemo(store, config.demoTenants, log);
       // Demo only, on purpose: the newcomer needs a login. (`password` would be redacted.)
@@ -100,7 +100,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
 
     const mail: MailSender = createMailSender({
       region: config.awsRegion,
-      from: config.sesFrom ?? 'Cloud Health <noreply@cloud-health.invalid>',
+      from: config.sesFrom ?? DEMO_SENDER,
       ...(sim ? { endpoint: sim.endpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
     });
     steps.push({ name: 'mail sender', close: () => mail.close() });

@@ -7,7 +7,7 @@ import { expectFailure } from './expect-failure.js';
 import { PLATFORM_CREDENTIALS } from './sim-world.js';
 
 t.test('sends html and text; the simulator captures it', async (t) => {
-  const sim = await startSimulator({ seed: 1 });
+  const sim = await startSimulator({ seed: 1, ses: { verifiedIdentities: ['cloudhealth.example'] } });
   const mail = createMailSender({ region: 'eu-west-1', endpoint: sim.endpoint, from: 'alerts@cloudhealth.example', credentials: PLATFORM_CREDENTIALS });
   t.teardown(async () => {
     mail.close();

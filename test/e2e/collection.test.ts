@@ -19,7 +19,10 @@ t.test('100 simulated tenants with faults: the registry shows each fault as it s
     ...Array.from({ length: 10 }, (_, i) => ({ account: awsId(20 + i), service: 'cloudwatch' as const, throttleRate: 1 })),
     ...Array.from({ length: 10 }, (_, i) => ({ account: awsId(30 + i), latencyMs: { min: 50, max: 250 } })),
   ];
-  const world = await startWorld(t, { faults }, { maxAttempts: 2 });
+  // makeTenant's accounts are reached through role r0 with ExternalId 'x': the simulator's
+  // accounts are configured with that role (an unconfigured one has only CloudHealthMonitor).
+  const accounts = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [awsId(i), { roles: { r0: { externalId: 'x' } } }]));
+  const world = await startWorld(t, { faults, accounts }, { maxAttempts: 2 });
   const source = new MemoryTenantSource();
   for (let i = 0; i < 100; i++) {
     const tenant = makeTenant(`t${i}`, { awsAccountIds: [awsId(i)] });

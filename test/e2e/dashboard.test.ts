@@ -19,7 +19,7 @@ import { ensureWebBuilt } from './fixtures/web-build.js';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'dashboard');
 const PASSWORD = 'correct horse battery staple';
 const AWS_ACCOUNT = '123456789012';
-const ROLE_ARN = `arn:aws:iam::${AWS_ACCOUNT}:role/CloudHealth`;
+const ROLE_ARN = `arn:aws:iam::${AWS_ACCOUNT}:role/CloudHealthMonitor`;
 
 const executable = findChromium();
 if (executable === undefined) {
