@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
-import { accountRefusal } from './account-refusal.js';
+import { accessDenied, accountRefusal } from './account-refusal.js';
 import { accountForAccessKey } from './credentials.js';
 import type { FaultBook, FaultOutcome } from './faults.js';
 import { identify } from './identify.js';
@@ -62,7 +62,7 @@ function faultError(definition: ServiceDefinition, outcome: FaultOutcome, operat
   switch (outcome) {
     case 'reject':
       if (definition.service === 'sts' && operation === 'AssumeRole') {
-        return new SimError('AccessDenied', `User: arn:aws:iam::${request.caller}:user/simulated-user is not authorized to perform: sts:AssumeRole on resource: ${String(request.roleArn)}`, { status: 403 });
+        return accessDenied('sts', `User: arn:aws:iam::${request.caller}:user/simulated-user is not authorized to perform: sts:AssumeRole on resource: ${String(request.roleArn)}`);
       }
       return commonError(definition.service, 'badCredentials', operation);
     case 'throttle':
@@ -117,6 +117,8 @@ export function createRequestHandler(deps: PipelineDeps): (req: IncomingMessage,
       return;
     }
     call.account = definition.accountFor?.(operation, input) ?? caller;
+    const params = definition.paramsFor?.(operation, input);
+    if (params) call.params = params;
     if (!routed.scope) return fail(commonError(definition.service, 'missingAuth', operation));
     if (!routed.known) return fail(commonError(definition.service, 'unknownOperation', operation));
 

@@ -45,6 +45,11 @@ t.test('default world: CloudHealthMonitor pins the first ExternalId; another, no
     ],
     'each refusal is recorded for the role account',
   );
+  t.same(
+    sim.calls({ operation: 'AssumeRole' }).map((c) => c.params?.externalId ?? null),
+    [null, 'ext-acme', 'ext-acme', 'ext-mallory', null, 'ext-acme', 'ext-mallory'],
+    'with the ExternalId each presented',
+  );
 
   const fresh = await setup(t);
   t.ok(await fresh.assume(role(TENANT, 'CloudHealthMonitor', 'ext-mallory')), 'pins live in one simulator instance only');

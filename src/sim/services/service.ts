@@ -64,6 +64,8 @@ export interface ServiceDefinition {
   /** restJson1: the routes. */
   routes?: RestRoute[];
   operations: Record<string, Operation>;
+  /** Parameters to record with a call whatever its outcome (AssumeRole: role ARN and ExternalId). */
+  paramsFor?(operation: string, input: Record<string, unknown>): Record<string, string> | undefined;
   /** The account a call is for when it is not the caller's (AssumeRole: the role's account). */
   accountFor?(operation: string, input: Record<string, unknown>): string | undefined;
 }

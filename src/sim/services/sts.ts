@@ -17,6 +17,13 @@ export const sts: ServiceDefinition = {
   signingName: 'sts',
   wire: { protocol: 'awsQuery', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/' },
   accountFor: (operation, input) => (operation === 'AssumeRole' ? roleAccount(input.RoleArn) : undefined),
+  // Refused AssumeRoles are recorded with what was presented too, so tests can see a wrong ExternalId.
+  paramsFor(operation, input) {
+    if (operation !== 'AssumeRole') return undefined;
+    const params: Record<string, string> = { roleArn: String(input.RoleArn ?? '') };
+    if (typeof input.ExternalId === 'string') params.externalId = input.ExternalId;
+    return params;
+  },
   operations: {
     AssumeRole(request, context) {
       const input = request.input as Record<string, string | undefined>;
@@ -44,10 +51,7 @@ export const sts: ServiceDefinition = {
         throw accessDenied('sts', `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
       }
       const issued = context.sessions.issue(account, roleName, sessionName, context.now(), duration);
-      const params: Record<string, string> = { roleArn };
-      if (input.ExternalId !== undefined) params.externalId = input.ExternalId;
       return {
-        params,
         output: {
           Credentials: {
             AccessKeyId: issued.accessKeyId,
