@@ -136,10 +136,13 @@ export function createRequestHandler(deps: PipelineDeps): (req: IncomingMessage,
     // Refused platform credentials fail AssumeRole itself, not only the role's account.
     const outcome = decision.outcome === 'pass' && call.account !== caller && faults.rejects(caller, definition.service, operation) ? 'reject-caller' : decision.outcome;
     if (outcome === 'reject-caller') return fail(commonError(definition.service, 'badCredentials', operation));
-    const injected = faultError(definition, outcome, operation, { roleArn: input.RoleArn, caller });
-    if (injected) return fail(injected);
+    // Authentication and authorization come before throttling and server faults, as at AWS's front
+    // door: refused credentials first, then the account's own refusals, then injected errors.
+    if (outcome === 'reject') return fail(faultError(definition, outcome, operation, { roleArn: input.RoleArn, caller })!);
     const refused = accountRefusal(context.accounts, { service: definition.service, operation, caller, region, session });
     if (refused) return fail(refused);
+    const injected = faultError(definition, outcome, operation, { roleArn: input.RoleArn, caller });
+    if (injected) return fail(injected);
 
     const request: SimRequest = { service: definition.service, operation, account: call.account, region, accessKeyId, requestId, method: req.method ?? 'GET', input, query: url.searchParams, labels: routed.labels };
     const handler = definition.operations[operation];

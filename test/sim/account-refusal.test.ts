@@ -86,6 +86,9 @@ t.test('a disabled opt-in region refuses the credentials there; STS and the othe
   const useast = inRegion('us-east-1');
   t.ok(await useast.cw.send(new DescribeAlarmsCommand({})));
   t.ok(await useast.gd.send(new ListDetectorsCommand({})));
+  sim.setFaults([{ account: ACCOUNT, throttleRate: 1 }]);
+  t.match(sdkError(await rejection(() => hk.cw.send(new DescribeAlarmsCommand({})))), { name: 'InvalidClientTokenId' }, 'authentication comes before throttling');
+  t.match(sdkError(await rejection(() => useast.cw.send(new DescribeAlarmsCommand({})))), { name: 'Throttling' });
 });
 
 t.test('Cost Explorer not enabled: every ce call is AccessDeniedException; enabling it takes effect at once', async (t) => {
