@@ -59,7 +59,7 @@ export class ChAccountCard extends LitElement {
           <h2 id="name">${account.name}</h2>
           <span class="muted">${account.awsAccountId} · ${account.regions.join(', ')} · connected ${formatDateTime(account.createdAt)}</span>
         </div>
-        <div>${stateBadge(account.status, account.status === 'active' ? 'Connected' : 'Credentials invalid')}</div>
+        <div>${stateBadge(account.status, account.status === 'active' ? 'Connected' : 'Access refused')}</div>
       </header>
       ${account.status === 'credentials_invalid'
         ? html`<p class="error" role="note">AWS refused the role or the keys${account.statusReason ? ` (${account.statusReason})` : ''}. Collection is paused until you <a href="/accounts">update the account</a>.</p>`
@@ -108,6 +108,8 @@ export class ChAccountCard extends LitElement {
     const attention = new Map<string, { state: string; text: string; url?: string; regions: string[] }>();
     for (const step of status.steps ?? []) {
       if (step.state === 'ok' || step.remedy === undefined) continue;
+      // A refused identity is said once, at the top of the card.
+      if (step.error?.kind === 'identity' && this.data.account.status === 'credentials_invalid') continue;
       const key = `${step.state}|${step.remedy.replace(step.region ?? '\u0000', '…')}`;
       const entry = attention.get(key) ?? { state: step.state, text: step.remedy, ...(step.consoleUrl ? { url: step.consoleUrl } : {}), regions: [] };
       if (step.region) entry.regions.push(step.region);
