@@ -73,6 +73,25 @@ async function run(chromiumPath: string): Promise<void> {
     await shot('01-overview');
   });
 
+  await t.test('the owner got one email per access problem, however many runs met it', async (t) => {
+    type Mail = { to: string[]; subject: string; text?: string };
+    const mails = async () =>
+      ((await (await fetch(`${service.url}/dev/outbox`, { headers: { Accept: 'application/json' } })).json()) as Mail[]).filter((m) => m.to.includes('demo2@example.com'));
+    // Changes of one tenant close in time share one email ("2 account access changes"): count by content.
+    const count = async (pattern: RegExp) => (await mails()).filter((m) => pattern.test(m.text ?? '')).length;
+    await eventually('both access emails', async () => (await count(/missing permission ce:GetRightsizingRecommendation/)) > 0 && (await count(/AWS refused access to account staging/)) > 0);
+    // Two more cost runs (40 s apart) meet the same missing permission.
+    const lastCostRun = () =>
+      page.evaluate(async (account) => {
+        const overview = (await (await fetch('/api/overview')).json()) as { accounts: { account: { awsAccountId: string }; collectors: { cost: { lastRunAt?: string } } }[] };
+        return overview.accounts.find((a) => a.account.awsAccountId === account)?.collectors.cost.lastRunAt ?? '';
+      }, PRODUCTION);
+    const seen = new Set([await lastCostRun()]);
+    await eventually('two more cost runs', async () => seen.add(await lastCostRun()).size >= 3, 180_000);
+    t.equal(await count(/missing permission ce:GetRightsizingRecommendation/), 1, 'one email for the missing permission');
+    t.equal(await count(/AWS refused access to account staging/), 1, 'one for the refused role');
+  });
+
   await t.test('check permissions: Cost Explorer only when ticked, then the missing action is named', async (t) => {
     await nav('Accounts');
     const row = page.locator(`[data-testid="account"][data-account="${PRODUCTION}"]`);
@@ -86,7 +105,7 @@ async function run(chromiumPath: string): Promise<void> {
     await eventually('the paid check', async () => (await item('GetRightsizingRecommendation').getAttribute('data-result')) !== 'not_checked', 60_000, 500);
     t.equal(await item('GetRightsizingRecommendation').getAttribute('data-result'), 'missing_permission');
     t.equal(await item('GetCostAndUsage').getAttribute('data-result'), 'ok');
-    t.match(await row.getByTestId('permission-check').innerText(), /this check cost \$0\.04/);
+    t.match(await row.getByTestId("permission-check").innerText(), /this check cost \$0\.03/, "three billed requests: the denied one is not billed");
     await shot('02-check');
   });
 
