@@ -4,6 +4,7 @@ import type { MetricRef } from '../../src/domain/records.js';
 import { isAbortError } from '../../src/domain/errors.js';
 import { CATALOG_SERVICES, DEFAULT_METRIC_CATALOG, matchesEntry } from '../../src/aws/metric-catalog.js';
 import { isDue } from '../../src/aws/metric-queries.js';
+import { evaluateRules } from '../../src/rules/index.js';
 import { expectFailure } from './expect-failure.js';
 import { live, startWorld } from './sim-world.js';
 
@@ -174,4 +175,22 @@ t.test('an aborted call stops promptly and surfaces as an abort', async (t) => {
   const elapsed = Date.now() - started;
   t.ok(isAbortError(error), `AbortError (got ${String(error)})`);
   t.ok(elapsed < 5_000, `stopped after ${elapsed} ms, not 10 s`);
+});
+
+t.test('the simulated account makes the service rules fire: a stuck queue, a throttling table, a failing Lambda', async (t) => {
+  const w = await startWorld(t);
+  const target = w.role(ACCOUNT);
+  const metrics = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  const pick = (ns: string, ...names: string[]) => metrics.filter((m) => m.namespace === ns && names.includes(m.metricName));
+  const recent = lastHours(3);
+  const days = lastHours(48, 3600);
+  const series = [
+    ...(await w.aws.cloudwatch.getMetricData(target, 'us-east-1', [...pick('AWS/SQS', 'ApproximateAgeOfOldestMessage'), ...pick('AWS/DynamoDB', 'ThrottledRequests')], recent, live())),
+    ...(await w.aws.cloudwatch.getMetricData(target, 'us-east-1', pick('AWS/Lambda', 'Invocations', 'Errors'), days, live())),
+  ];
+  const recs = evaluateRules({ now: recent.end, accounts: [{ accountId: 'conn-1', series }] });
+  const fired = (rule: string) => recs.filter((r) => r.rule === rule).map((r) => r.resources[0]?.id);
+  t.equal(fired('sqs-queue-age').length, 1, `one stuck queue: ${fired('sqs-queue-age').join(', ')}`);
+  t.equal(fired('dynamodb-throttle').length, 1, `one throttling table: ${fired('dynamodb-throttle').join(', ')}`);
+  t.ok(fired('lambda-error-rate').length >= 1, `failing Lambda: ${fired('lambda-error-rate').join(', ')}`);
 });
