@@ -18,6 +18,7 @@ import type { BillingLedger } from './billing-ledger.js';
 import { CATALOG_SERVICES, DEFAULT_METRIC_CATALOG, matchesEntry, type CatalogEntry } from './metric-catalog.js';
 import { chunk } from './chunk.js';
 import { BatchResults, isDue, longPeriodWindow, MAX_QUERIES_PER_CALL, toQueries } from './metric-queries.js';
+import { applySelection } from './metric-selection.js';
 import { paginate } from './paginate.js';
 
 export interface CloudWatchGatewayDeps {
@@ -104,9 +105,27 @@ export function createCloudWatchGateway(deps: CloudWatchGatewayDeps): CloudWatch
       return perGroup.flat();
     },
 
-    async getMetricData(target, region, metrics, window, signal) {
+    async browseMetrics(target, region, namespace, limit, signal) {
+      const request = { target, service: 'cloudwatch' as const, region, operation: 'ListMetrics', signal };
+      const found: Omit<MetricRef, 'stat'>[] = [];
+      let token: string | undefined;
+      do {
+        const out = await deps.caller.call(request, (client, abortSignal) =>
+          client.send(new ListMetricsCommand({ ...(namespace ? { Namespace: namespace } : {}), NextToken: token, ...(recentlyActive ? { RecentlyActive: recentlyActive } : {}) }), { abortSignal }),
+        );
+        for (const metric of out.Metrics ?? []) {
+          if (found.length >= limit) break;
+          found.push({ namespace: metric.Namespace ?? '', metricName: metric.MetricName ?? '', dimensions: (metric.Dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })) });
+        }
+        token = out.NextToken;
+      } while (token && found.length < limit);
+      return found;
+    },
+
+    async getMetricData(target, region, requested, window, signal) {
       const request = { target, service: 'cloudwatch' as const, region, operation: 'GetMetricData', signal };
       const series: MetricSeries[] = [];
+      const metrics = applySelection(requested, region, target.metrics);
       // One call sets one StartTime/EndTime, so metrics of a longer period (S3's daily storage
       // metrics) go in calls of their own, and only on the poll that is due to fetch them.
       const byPeriod = new Map<number, MetricRef[]>();

@@ -194,3 +194,23 @@ t.test('the simulated account makes the service rules fire: a stuck queue, a thr
   t.equal(fired('dynamodb-throttle').length, 1, `one throttling table: ${fired('dynamodb-throttle').join(', ')}`);
   t.ok(fired('lambda-error-rate').length >= 1, `failing Lambda: ${fired('lambda-error-rate').join(', ')}`);
 });
+
+t.test('the account\'s selection applies at query time: switched-off services are not fetched or billed, custom metrics are', async (t) => {
+  const w = await startWorld(t);
+  const plain = w.role(ACCOUNT);
+  const discovered = (await w.aws.cloudwatch.listMetrics(plain, 'us-east-1', live())).filter((m) => !m.periodSec);
+  const browsed = await w.aws.cloudwatch.browseMetrics!(plain, 'us-east-1', 'Custom/Shop', 100, live());
+  t.ok(browsed.length >= 4, `${browsed.length} custom metrics listed`);
+  const orders = browsed.find((m) => m.metricName === 'OrdersPlaced');
+  t.ok(orders);
+  const target = { ...plain, metrics: { disabledServices: ['ec2'], disabledMetrics: ['sqs:NumberOfMessagesSent'], custom: [{ region: 'us-east-1', namespace: orders!.namespace, metricName: 'OrdersPlaced', dimensions: orders!.dimensions, stat: 'Sum' }, { region: 'eu-west-1', namespace: 'Custom/Shop', metricName: 'OrdersPlaced', dimensions: orders!.dimensions, stat: 'Sum' }] } };
+  const series = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', discovered, lastHours(1), live());
+  const ec2 = discovered.filter((m) => m.namespace === 'AWS/EC2').length;
+  const sent = discovered.filter((m) => m.metricName === 'NumberOfMessagesSent').length;
+  t.equal(series.length, discovered.length - ec2 - sent + 1, 'EC2 and one SQS metric dropped, one custom metric of this region added');
+  t.notOk(series.some((s) => s.metric.namespace === 'AWS/EC2'));
+  const custom = series.find((s) => s.metric.namespace === 'Custom/Shop');
+  t.equal(custom?.points.length, 12, 'the custom metric is collected like a built-in');
+  t.equal(custom?.resourceId, orders!.dimensions.map((d) => d.value).join('/'));
+  t.equal(w.sim.billable(ACCOUNT).getMetricDataMetrics, series.length, 'billed for what was fetched only');
+});
