@@ -41,7 +41,7 @@ t.test('a backup of a running store, restored into a fresh DATA_DIR, serves the 
   const source = await openTestStore(t);
   const { store, prefix } = source;
   const tenant = await store.tenants.create({ name: 'Backed Up Ltd' });
-  const account = await store.tenants.addAccount(tenant.id, { name: 'prod', awsAccountId: '123456789012', credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', externalId: 'ext-1' }, regions: ['us-east-1'] });
+  const account = await store.tenants.addAccount(tenant.id, { name: 'prod', awsAccountId: '123456789012', credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor' }, regions: ['us-east-1'] });
   await store.users.create({ tenantId: tenant.id, email: 'owner@example.com', password: 'correct horse battery staple' });
   const now = Date.now();
   const series = sampleSeries({ instances: 2, regions: ['us-east-1'], start: now - 3 * 3_600_000, end: now });
