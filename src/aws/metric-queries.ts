@@ -40,14 +40,15 @@ export function cadenceMs(periodSec: number): number {
 /**
  * Whether a poll's window is the one that fetches metrics of `periodSec`: it is when a cadence
  * boundary falls in the window's new part, (start + one collector period, end] — consecutive
- * windows overlap by one period, so each boundary is claimed by one poll. Pure: no memory of
- * past polls is needed.
+ * windows overlap by one period, so each boundary is claimed by one poll. Polls at least a
+ * quarter of the cadence apart (a slow collector, whose windows the collector also caps at 3 h,
+ * so boundaries could fall between them) fetch every time. Pure: no memory of past polls.
  */
 export function isDue(window: { start: Date; end: Date; periodSec: number }, periodSec: number): boolean {
   const cadence = cadenceMs(periodSec);
   const from = window.start.getTime() + window.periodSec * 1000;
   const end = window.end.getTime();
-  return Math.floor(end / cadence) * cadence > from;
+  return end - from >= cadence / 4 || Math.floor(end / cadence) * cadence > from;
 }
 
 /** The window a long-period metric is fetched over: the last two whole periods and the current one. */

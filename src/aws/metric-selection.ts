@@ -43,10 +43,10 @@ export function applySelection(refs: readonly MetricRef[], region: string, selec
 
 const MONTH_MS = 30 * 86_400_000;
 
-/** Polls a month of one metric at a collector interval (long-period metrics at their own cadence). */
+/** Polls a month of one metric at a collector interval (long-period metrics at their own cadence, as `isDue` decides). */
 export function pollsPerMonth(intervalMs: number, periodSec?: number): number {
-  const every = periodSec && periodSec * 1000 > intervalMs ? Math.max(intervalMs, cadenceMs(periodSec)) : intervalMs;
-  return MONTH_MS / every;
+  const cadence = periodSec && periodSec * 1000 > intervalMs ? cadenceMs(periodSec) : intervalMs;
+  return MONTH_MS / (intervalMs >= cadence / 4 ? intervalMs : cadence);
 }
 
 /** GetMetricData's monthly fee of one metric fetched at `intervalMs`: $0.01 per 1,000 metrics requested, per poll. */
