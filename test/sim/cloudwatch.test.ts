@@ -198,3 +198,12 @@ t.test('ListMetrics filters on a dimension name alone, and takes only PT3H as Re
   const bad = sdkError(await rejection(() => cw.send(new ListMetricsCommand({ RecentlyActive: 'PT1H' as 'PT3H' }))));
   t.equal(bad.name, 'InvalidParameterValueException');
 });
+
+t.test('DescribeAlarms: the stuck queue and the throttling table are in ALARM', async (t) => {
+  const { cw } = await simWithClock(t);
+  const firing = (await cw.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }))).MetricAlarms ?? [];
+  t.equal(firing.filter((a) => a.Namespace === 'AWS/SQS').length, 1, 'one queue-age alarm fires');
+  t.equal(firing.filter((a) => a.Namespace === 'AWS/DynamoDB').length, 1, 'one throttling alarm fires');
+  const ok = (await cw.send(new DescribeAlarmsCommand({ StateValue: 'OK' }))).MetricAlarms ?? [];
+  t.ok(ok.some((a) => a.Namespace === 'AWS/SQS'), 'the healthy queues are OK');
+});
