@@ -6,6 +6,7 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   ListMetricsCommand,
+  type ListMetricsCommandInput,
   type CompositeAlarm,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
@@ -14,9 +15,10 @@ import type { CloudWatchGateway } from '../domain/gateway.js';
 import type { AlarmState, MetricRef, MetricSeries } from '../domain/records.js';
 import type { AwsCaller } from './aws-caller.js';
 import type { BillingLedger } from './billing-ledger.js';
-import { DEFAULT_METRIC_CATALOG, hasExactDimensions, type CatalogEntry } from './metric-catalog.js';
+import { CATALOG_SERVICES, DEFAULT_METRIC_CATALOG, matchesEntry, type CatalogEntry } from './metric-catalog.js';
 import { chunk } from './chunk.js';
-import { BatchResults, MAX_QUERIES_PER_CALL, toQueries } from './metric-queries.js';
+import { BatchResults, isDue, longPeriodWindow, MAX_QUERIES_PER_CALL, toQueries } from './metric-queries.js';
+import { applySelection } from './metric-selection.js';
 import { paginate } from './paginate.js';
 
 export interface CloudWatchGatewayDeps {
@@ -74,15 +76,14 @@ export function createCloudWatchGateway(deps: CloudWatchGatewayDeps): CloudWatch
     async listMetrics(target, region, signal) {
       const request = { target, service: 'cloudwatch' as const, region, operation: 'ListMetrics', signal };
       const limit = pLimit(deps.listConcurrency ?? 4);
-      const perEntry = await Promise.all(
-        catalog.map((entry) =>
+      const perGroup = await Promise.all(
+        discoveryGroups(catalog).map((group) =>
           limit(() =>
             paginate(request, async (token) => {
               const out = await deps.caller.call(request, (client, abortSignal) =>
                 client.send(
                   new ListMetricsCommand({
-                    Namespace: entry.namespace,
-                    MetricName: entry.metricName,
+                    ...group.filter,
                     NextToken: token,
                     ...(recentlyActive ? { RecentlyActive: recentlyActive } : {}),
                   }),
@@ -92,45 +93,91 @@ export function createCloudWatchGateway(deps: CloudWatchGatewayDeps): CloudWatch
               const refs: MetricRef[] = [];
               for (const metric of out.Metrics ?? []) {
                 const dimensions = (metric.Dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' }));
-                if (!hasExactDimensions(entry, dimensions.map((d) => d.name))) continue;
-                refs.push({ namespace: entry.namespace, metricName: entry.metricName, dimensions, stat: entry.stat });
+                const entry = group.entries.find((e) => e.metricName === metric.MetricName && matchesEntry(e, dimensions));
+                if (!entry) continue;
+                refs.push({ namespace: entry.namespace, metricName: entry.metricName, dimensions, stat: entry.stat, ...(entry.periodSec ? { periodSec: entry.periodSec } : {}) });
               }
               return { items: refs, next: out.NextToken };
             }),
           ),
         ),
       );
-      return perEntry.flat();
+      return perGroup.flat();
     },
 
-    async getMetricData(target, region, metrics, window, signal) {
+    async browseMetrics(target, region, namespace, limit, signal) {
+      const request = { target, service: 'cloudwatch' as const, region, operation: 'ListMetrics', signal };
+      const found: Omit<MetricRef, 'stat'>[] = [];
+      let token: string | undefined;
+      do {
+        const out = await deps.caller.call(request, (client, abortSignal) =>
+          client.send(new ListMetricsCommand({ ...(namespace ? { Namespace: namespace } : {}), NextToken: token, ...(recentlyActive ? { RecentlyActive: recentlyActive } : {}) }), { abortSignal }),
+        );
+        for (const metric of out.Metrics ?? []) {
+          if (found.length >= limit) break;
+          found.push({ namespace: metric.Namespace ?? '', metricName: metric.MetricName ?? '', dimensions: (metric.Dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })) });
+        }
+        token = out.NextToken;
+      } while (token && found.length < limit);
+      return found;
+    },
+
+    async getMetricData(target, region, requested, window, signal) {
       const request = { target, service: 'cloudwatch' as const, region, operation: 'GetMetricData', signal };
       const series: MetricSeries[] = [];
-      // Batches run one after another: GetMetricData is limited to 50 TPS per account and region.
-      for (const batch of chunk(metrics, MAX_QUERIES_PER_CALL)) {
-        const queries = toQueries(batch, window.periodSec);
-        const results = new BatchResults(batch);
-        await paginate(request, async (token) => {
-          const out = await deps.caller.call(request, (client, abortSignal) =>
-            client.send(
-              new GetMetricDataCommand({
-                MetricDataQueries: queries,
-                StartTime: window.start,
-                EndTime: window.end,
-                ScanBy: 'TimestampAscending',
-                NextToken: token,
-              }),
-              { abortSignal },
-            ),
-          );
-          // Billed per metric requested, on every call that answered (pages included).
-          deps.ledger.record(target.tenantId, target.id, 'getMetricDataMetrics', queries.length, new Date(now()));
-          results.add(out.MetricDataResults);
-          return { items: [], next: out.NextToken };
-        });
-        series.push(...results.series(region, window.periodSec));
+      const metrics = applySelection(requested, region, target.metrics);
+      // One call sets one StartTime/EndTime, so metrics of a longer period (S3's daily storage
+      // metrics) go in calls of their own, and only on the poll that is due to fetch them.
+      const byPeriod = new Map<number, MetricRef[]>();
+      for (const metric of metrics) {
+        const periodSec = Math.max(metric.periodSec ?? window.periodSec, window.periodSec);
+        byPeriod.set(periodSec, [...(byPeriod.get(periodSec) ?? []), metric]);
+      }
+      for (const [periodSec, group] of [...byPeriod].sort((a, b) => a[0] - b[0])) {
+        if (periodSec !== window.periodSec && !isDue(window, periodSec)) continue;
+        const groupWindow = periodSec === window.periodSec ? window : longPeriodWindow(window.end, periodSec);
+        // Batches run one after another: GetMetricData is limited to 50 TPS per account and region.
+        for (const batch of chunk(group, MAX_QUERIES_PER_CALL)) {
+          const queries = toQueries(batch, periodSec);
+          const results = new BatchResults(batch);
+          await paginate(request, async (token) => {
+            const out = await deps.caller.call(request, (client, abortSignal) =>
+              client.send(
+                new GetMetricDataCommand({
+                  MetricDataQueries: queries,
+                  StartTime: groupWindow.start,
+                  EndTime: groupWindow.end,
+                  ScanBy: 'TimestampAscending',
+                  NextToken: token,
+                }),
+                { abortSignal },
+              ),
+            );
+            // Billed per metric requested, on every call that answered (pages included).
+            deps.ledger.record(target.tenantId, target.id, 'getMetricDataMetrics', queries.length, new Date(now()));
+            results.add(out.MetricDataResults);
+            return { items: [], next: out.NextToken };
+          });
+          series.push(...results.series(region, periodSec));
+        }
       }
       return series;
     },
   };
+}
+
+/** One ListMetrics query per catalog service (filtered on its resource dimension), or per metric for entries added by hand. */
+function discoveryGroups(catalog: readonly CatalogEntry[]): { filter: ListMetricsCommandInput; entries: CatalogEntry[] }[] {
+  const groups = new Map<string, { filter: ListMetricsCommandInput; entries: CatalogEntry[] }>();
+  for (const entry of catalog) {
+    const service = entry.service ? CATALOG_SERVICES.find((s) => s.id === entry.service) : undefined;
+    const key = service ? `${entry.namespace}|dim|${service.discoveryDimension}` : `${entry.namespace}|name|${entry.metricName}`;
+    const filter: ListMetricsCommandInput = service
+      ? { Namespace: entry.namespace, Dimensions: [{ Name: service.discoveryDimension }] }
+      : { Namespace: entry.namespace, MetricName: entry.metricName };
+    const group = groups.get(key) ?? { filter, entries: [] };
+    group.entries.push(entry);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }

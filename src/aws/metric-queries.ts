@@ -4,6 +4,7 @@
  */
 import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { MetricRef, MetricSeries, Point } from '../domain/records.js';
+import { serviceOf } from './metric-catalog.js';
 
 /** GetMetricData's limit of metrics per call. */
 export const MAX_QUERIES_PER_CALL = 500;
@@ -11,13 +12,49 @@ export const MAX_QUERIES_PER_CALL = 500;
 /** Dimensions that name the resource a metric is about, in order of preference. */
 const RESOURCE_DIMENSIONS = ['InstanceId', 'DBInstanceIdentifier', 'FunctionName', 'LoadBalancer', 'TargetGroup', 'QueueName', 'TableName'];
 
-/** A readable id of the resource a metric is about (the instance id, function name, ...). */
+/**
+ * A readable id of the resource a metric is about (the instance id, function name, ...): the
+ * values of its catalog service's resource dimensions, else the first known resource dimension.
+ */
 export function resourceIdOf(metric: MetricRef): string {
+  const service = serviceOf(metric.namespace, metric.dimensions.map((d) => d.name));
+  if (service) return service.resourceDimensions.map((name) => metric.dimensions.find((d) => d.name === name)?.value ?? '').join('/');
   for (const name of RESOURCE_DIMENSIONS) {
     const found = metric.dimensions.find((d) => d.name === name);
     if (found) return found.value;
   }
   return metric.dimensions.map((d) => d.value).join('/') || metric.namespace;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How often a metric of a long period is worth fetching: a daily metric (S3 storage) every 6 h,
+ * so a late daily datapoint is picked up the same day without paying for 96 polls a day; an
+ * hourly one every hour. Metrics at the collector's period are fetched on every poll.
+ */
+export function cadenceMs(periodSec: number): number {
+  return periodSec >= 86_400 ? 6 * HOUR_MS : periodSec * 1000;
+}
+
+/**
+ * Whether a poll's window is the one that fetches metrics of `periodSec`: it is when a cadence
+ * boundary falls in the window's new part, (start + one collector period, end] — consecutive
+ * windows overlap by one period, so each boundary is claimed by one poll. Polls at least a
+ * quarter of the cadence apart (a slow collector, whose windows the collector also caps at 3 h,
+ * so boundaries could fall between them) fetch every time. Pure: no memory of past polls.
+ */
+export function isDue(window: { start: Date; end: Date; periodSec: number }, periodSec: number): boolean {
+  const cadence = cadenceMs(periodSec);
+  const from = window.start.getTime() + window.periodSec * 1000;
+  const end = window.end.getTime();
+  return end - from >= cadence / 4 || Math.floor(end / cadence) * cadence > from;
+}
+
+/** The window a long-period metric is fetched over: the last two whole periods and the current one. */
+export function longPeriodWindow(end: Date, periodSec: number): { start: Date; end: Date; periodSec: number } {
+  const periodMs = periodSec * 1000;
+  return { start: new Date(Math.floor(end.getTime() / periodMs) * periodMs - 2 * periodMs), end, periodSec };
 }
 
 /** The queries of one batch; the query id (`m<index>`) maps each answer back to its metric. */

@@ -16,7 +16,7 @@ import type {
 } from './records.js';
 
 /** The account a call is made for (credentials are resolved by the adapter). */
-export type AccountTarget = Pick<Account, 'id' | 'tenantId' | 'awsAccountId' | 'credentials'>;
+export type AccountTarget = Pick<Account, 'id' | 'tenantId' | 'awsAccountId' | 'credentials' | 'metrics'>;
 
 /** A time window; `start` inclusive, `end` exclusive. */
 export interface TimeWindow {
@@ -34,7 +34,16 @@ export interface CloudWatchGateway {
   describeAlarms(target: AccountTarget, region: string, signal: AbortSignal): Promise<AlarmState[]>;
   /** Discover the metrics worth fetching (EC2, RDS, Lambda, load balancers). */
   listMetrics(target: AccountTarget, region: string, signal: AbortSignal): Promise<MetricRef[]>;
-  /** Fetch series for many metrics, batched up to 500 per call, pages followed. */
+  /**
+   * Every metric ListMetrics shows in a namespace (all namespaces when undefined), up to `limit`:
+   * what a tenant picks custom metrics from. Free.
+   */
+  browseMetrics?(target: AccountTarget, region: string, namespace: string | undefined, limit: number, signal: AbortSignal): Promise<Omit<MetricRef, 'stat'>[]>;
+  /**
+   * Fetch series for many metrics, batched up to 500 per call, pages followed. The account's
+   * metric selection applies here: switched-off catalog metrics are dropped and its custom
+   * metrics of `region` added, so a change costs nothing and applies at the next poll.
+   */
   getMetricData(
     target: AccountTarget,
     region: string,

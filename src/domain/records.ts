@@ -18,6 +18,8 @@ export interface MetricRef {
   dimensions: { name: string; value: string }[];
   /** Statistic to request, e.g. 'Average'. */
   stat: string;
+  /** Period to request when it differs from the collector's (e.g. 86400 for S3's daily storage metrics). */
+  periodSec?: number;
 }
 
 /** One datapoint. */

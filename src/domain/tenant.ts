@@ -34,6 +34,27 @@ export interface Account {
   statusReason?: string;
   /** Bumped when credentials or regions change, so a changed account is picked up at once. */
   revision: number;
+  /** Which metrics are fetched (each costs GetMetricData fees); absent: the whole catalog. */
+  metrics?: MetricSelection;
+}
+
+/** A metric a tenant added from what ListMetrics shows for its account (e.g. its application's own). */
+export interface CustomMetric {
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensions: { name: string; value: string }[];
+  /** e.g. `Average`, `Sum`, `Maximum`, `p99`. */
+  stat: string;
+}
+
+/** An account's metric selection: catalog services and metrics switched off, and custom metrics added. */
+export interface MetricSelection {
+  /** Catalog service ids (`ec2`, `sqs`, ...) not fetched. */
+  disabledServices?: string[];
+  /** Catalog metrics not fetched, as `<service id>:<metric name>` (e.g. `ec2:StatusCheckFailed`). */
+  disabledMetrics?: string[];
+  custom?: CustomMetric[];
 }
 
 /** Per-tenant collection settings; every field optional so defaults apply. */

@@ -320,3 +320,45 @@ export interface WorkersResponse {
     >;
   }[];
 }
+
+// --- metric selection (issue 18) ------------------------------------------------------------
+
+/** A custom metric, as stored in an account's selection. */
+export interface CustomMetricView {
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensions: { name: string; value: string }[];
+  stat: string;
+}
+
+/** One account's metric selection with what it costs a month (GetMetricData, $0.01 per 1,000 metrics a poll). */
+export interface MetricSelectionView {
+  accountId: string;
+  /** The account's metrics cadence the fees are computed at. */
+  intervalMs: number;
+  selection: { disabledServices: string[]; disabledMetrics: string[]; custom: CustomMetricView[] };
+  services: {
+    id: string;
+    label: string;
+    namespace: string;
+    enabled: boolean;
+    resources: number;
+    metrics: { metricName: string; stat: string; enabled: boolean; series: number; monthlyFeeUsd: number }[];
+    monthlyFeeUsd: number;
+  }[];
+  custom: { metric: CustomMetricView; monthlyFeeUsd: number }[];
+  monthlyFeeUsd: number;
+  fullCatalogFeeUsd: number;
+}
+
+/** What ListMetrics shows in a region (free): the metrics a tenant may add. */
+export interface MetricBrowserResponse {
+  region: string;
+  namespace?: string;
+  metrics: { namespace: string; metricName: string; dimensions: { name: string; value: string }[] }[];
+  /** The fee one more metric adds a month at the account's cadence. */
+  monthlyFeeUsdPerMetric: number;
+  /** True when more metrics exist than were listed. */
+  truncated: boolean;
+}

@@ -6,6 +6,7 @@
 import type Koa from 'koa';
 import type { FleetHealth, HealthRegistry } from '../actors/index.js';
 import type { BillableCounts, CheckPermissions, MailMessage, ValidateAccount } from '../aws/index.js';
+import type { MetricDiscovery } from '../domain/metric-discovery.js';
 import type { Logger } from '../log.js';
 import type { SentEmail } from '../sim/index.js';
 import type { Store } from '../store/index.js';
@@ -54,6 +55,10 @@ export interface AppDeps {
   onTenantChanged(tenantId: string): void;
   /** Billable AWS units of a tenant in a month (YYYY-MM): what its monitoring costs. */
   billing: { usage(tenantId: string, month: string): BillableCounts | Promise<BillableCounts> };
+  /** Free CloudWatch reads for the metric-selection routes. Default: absent (those routes answer 503 UNAVAILABLE). */
+  metricDiscovery?: MetricDiscovery;
+  /** The metrics collector's default interval, for fee projections (a tenant's own setting wins). Default 15 min. */
+  metricsIntervalMs?: number;
   /** Demo mode: the simulator's captured emails, served at /dev/outbox. */
   outbox?: () => SentEmail[];
   log: Logger;

@@ -20,6 +20,7 @@ import { errorHandler, finalizeStatus } from './problem.js';
 import { createAppMetrics, type AppMetrics } from './prometheus.js';
 import { createMemoryRateLimitStore, DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
 import { recommendationRoutes } from './recommendation-routes.js';
+import { metricSelectionRoutes } from './metric-selection-routes.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, registerRoutes, type AnyRoute, type AppState } from './route-spec.js';
 import { securityHeaders } from './security-headers.js';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...accountRoutes(rc),
     ...dataRoutes(rc),
     ...recommendationRoutes(rc),
+    ...metricSelectionRoutes(rc),
     ...opsRoutes(rc, metrics),
   ];
   let document: Record<string, unknown> | undefined;

@@ -5,7 +5,7 @@
  * status.
  */
 import { regionsWithoutDetector } from '../domain/run-steps.js';
-import { ec2InstancesFromSeries, evaluateRules, type AccountRuleData, type Recommendation } from '../rules/index.js';
+import { ec2InstancesFromSeries, evaluateRules, RULE_SERIES, type AccountRuleData, type Recommendation } from '../rules/index.js';
 import type { Recommendation as StoredRecommendation, RecommendationInput } from '../store/index.js';
 import type { RecommendationView } from './api-types.js';
 import type { RouteContext } from './route-context.js';
@@ -22,6 +22,9 @@ const CATEGORY_OF: Record<string, RecommendationView['category']> = {
   'ec2-hot': 'performance',
   'guardduty-finding': 'security',
   'guardduty-disabled': 'security',
+  'sqs-queue-age': 'reliability',
+  'dynamodb-throttle': 'performance',
+  'lambda-error-rate': 'reliability',
 };
 
 /** What the rules need, read from the store. */
@@ -43,6 +46,15 @@ async function ruleInput(rc: RouteContext, tenant: TenantView): Promise<AccountR
       const series = await rc.cached(tenantId, `metrics:ec2cpu:${account.id}:${from.slice(0, 13)}`, () =>
         rc.deps.store.metrics.query(tenantId, { accountId: account.id, namespace: 'AWS/EC2', metricName: 'CPUUtilization', from, to }),
       );
+      // The service rules' series (SQS age, DynamoDB throttling, Lambda errors), each over the days its rule needs.
+      const ruleSeries = await Promise.all(
+        RULE_SERIES.map((r) => {
+          const since = new Date(now - r.days * DAY_MS).toISOString();
+          return rc.cached(tenantId, `metrics:rule:${account.id}:${r.namespace}:${r.metricName}:${to.slice(0, 15)}`, () =>
+            rc.deps.store.metrics.query(tenantId, { accountId: account.id, namespace: r.namespace, metricName: r.metricName, from: since, to }),
+          );
+        }),
+      );
       const forecast = allForecasts.find((f) => f.accountId === account.id);
       const security = snapshot.runs.find((run) => run.accountId === account.id && run.collector === 'security');
       return {
@@ -53,6 +65,7 @@ async function ruleInput(rc: RouteContext, tenant: TenantView): Promise<AccountR
         rightsizing: rightsizing.filter((r) => r.accountId === account.id),
         findings: findings.filter((f) => f.accountId === account.id),
         regionsWithoutDetector: regionsWithoutDetector(security),
+        series: ruleSeries.flat(),
       };
     }),
   );

@@ -139,3 +139,25 @@ export const workersQuerySchema = z.strictObject({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped']).optional(),
   tenant: id.optional(),
 });
+
+// --- metric selection (issue 18) ------------------------------------------------------------
+
+const cwName = z.string().min(1).max(255);
+const customMetric = z.strictObject({
+  region,
+  namespace: cwName,
+  metricName: cwName,
+  // CloudWatch allows up to 30 dimensions per metric.
+  dimensions: z.array(z.strictObject({ name: cwName, value: z.string().min(1).max(1024) })).max(30),
+  stat: z.string().regex(/^(Average|Sum|SampleCount|Maximum|Minimum|p\d{1,2}(\.\d+)?)$/, 'not a CloudWatch statistic'),
+});
+
+/** PUT /api/accounts/:id/metric-selection and its preview: what is switched off and the custom metrics (at most 50). */
+export const metricSelectionSchema = z.strictObject({
+  disabledServices: z.array(z.string().regex(/^[a-z0-9]{1,32}$/)).max(50).optional(),
+  disabledMetrics: z.array(z.string().regex(/^[a-z0-9]{1,32}:[\w.\-]{1,255}$/)).max(200).optional(),
+  custom: z.array(customMetric).max(50).optional(),
+});
+
+/** GET /api/accounts/:id/metric-browser query. */
+export const metricBrowserQuerySchema = z.strictObject({ region, namespace: cwName.optional() });

@@ -1,5 +1,8 @@
 /** Every rule over one tenant's collected data, in one call. */
-import type { CostForecast, DailyCost, Finding, RightsizingRecommendation } from '../domain/records.js';
+import type { CostForecast, DailyCost, Finding, MetricSeries, RightsizingRecommendation } from '../domain/records.js';
+import { dynamoThrottleRule } from './dynamodb-throttle-rule.js';
+import { lambdaErrorRateRule } from './lambda-error-rate-rule.js';
+import { sqsQueueAgeRule } from './sqs-queue-age-rule.js';
 import { budgetForecastRule } from './budget-forecast-rule.js';
 import { costSpikeRule } from './cost-spike-rule.js';
 import { ec2HotRule } from './ec2-hot-rule.js';
@@ -23,6 +26,8 @@ export interface AccountRuleData {
   rightsizing?: readonly RightsizingRecommendation[];
   findings?: readonly Finding[];
   regionsWithoutDetector?: readonly string[];
+  /** Other collected series the service rules read (SQS age, DynamoDB throttling, Lambda errors and invocations). */
+  series?: readonly MetricSeries[];
 }
 
 /** One tenant's input to the rules. */
@@ -57,6 +62,10 @@ export function evaluateRules(input: RuleInput, thresholds: Partial<RuleThreshol
     all.push(...costSpikeRule({ accountId, now, dailyCosts: account.dailyCosts ?? [] }, t));
     all.push(...guardDutyFindingRule({ accountId, findings: account.findings ?? [] }, t));
     all.push(...guardDutyCoverageRule({ accountId, regionsWithoutDetector: account.regionsWithoutDetector ?? [] }));
+    const series = account.series ?? [];
+    all.push(...sqsQueueAgeRule({ accountId, now, series }, t));
+    all.push(...dynamoThrottleRule({ accountId, now, series }, t));
+    all.push(...lambdaErrorRateRule({ accountId, now, series }, t));
   }
   all.push(...budgetForecastRule({ now, monthlyBudgetUsd: input.monthlyBudgetUsd, accounts: input.accounts }, t));
   return all.sort(compareRecommendations);

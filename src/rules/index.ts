@@ -26,6 +26,10 @@ export {
 export { rightsizingRule, type RightsizingInput } from './rightsizing-rule.js';
 export { guardDutyFindingRule, type GuardDutyFindingInput } from './guardduty-finding-rule.js';
 export { guardDutyCoverageRule, type GuardDutyCoverageInput } from './guardduty-coverage-rule.js';
+export { sqsQueueAgeRule, SQS_DEFAULT_RETENTION_SEC, type SqsQueueAgeInput } from './sqs-queue-age-rule.js';
+export { dynamoThrottleRule, type DynamoThrottleInput } from './dynamodb-throttle-rule.js';
+export { lambdaErrorRateRule, type LambdaErrorRateInput } from './lambda-error-rate-rule.js';
+export { RULE_SERIES } from './rule-series.js';
 export { findCostEvents, type CostEvent } from './cost-events.js';
 export {
   costAlertKey,

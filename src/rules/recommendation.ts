@@ -13,7 +13,10 @@ export type RuleId =
   | 'budget-forecast'
   | 'ce-rightsizing'
   | 'guardduty-finding'
-  | 'guardduty-disabled';
+  | 'guardduty-disabled'
+  | 'sqs-queue-age'
+  | 'dynamodb-throttle'
+  | 'lambda-error-rate';
 
 export type RecommendationCategory = 'cost' | 'performance' | 'security' | 'reliability';
 

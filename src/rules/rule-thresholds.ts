@@ -39,6 +39,20 @@ export interface RuleThresholds {
   rightsizingMinSavingUsd: number;
   /** GuardDuty: open findings at or above this numeric severity become recommendations. Default 7 (High). */
   findingMinSeverity: number;
+  /** SQS: a queue fires when its oldest message is strictly older than this many seconds in every datapoint of the window. Default 3600 (1 h). */
+  sqsOldestMessageAgeSec: number;
+  /** SQS: the window, in minutes before now, every datapoint of which must be over the age. Default 30. */
+  sqsAgeWindowMinutes: number;
+  /** DynamoDB: a table fires when its throttled requests over the lookback are strictly above this. Default 10. */
+  dynamoThrottledRequestsMax: number;
+  /** DynamoDB: hours before now the throttled requests are added over. Default 24. */
+  dynamoThrottleLookbackHours: number;
+  /** Lambda: a day's Errors / Invocations strictly above this % fires (peers' rule: 10 %). Default 10. */
+  lambdaErrorRatePct: number;
+  /** Lambda: a day is judged only with at least this many invocations. Default 20. */
+  lambdaMinInvocations: number;
+  /** Lambda: whole UTC days (ending yesterday) looked at. Default 7. */
+  lambdaLookbackDays: number;
   /** A monthly USD impact at or above this is medium priority. Default 50. */
   priorityMediumUsd: number;
   /** A monthly USD impact at or above this is high priority. Default 500. */
@@ -62,6 +76,13 @@ export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
   costSpikeRecentDays: 3,
   rightsizingMinSavingUsd: 0,
   findingMinSeverity: 7,
+  sqsOldestMessageAgeSec: 3600,
+  sqsAgeWindowMinutes: 30,
+  dynamoThrottledRequestsMax: 10,
+  dynamoThrottleLookbackHours: 24,
+  lambdaErrorRatePct: 10,
+  lambdaMinInvocations: 20,
+  lambdaLookbackDays: 7,
   priorityMediumUsd: 50,
   priorityHighUsd: 500,
 });
@@ -74,6 +95,7 @@ const WHOLE_DAYS: readonly (keyof RuleThresholds)[] = [
   'costSpikeHistoryDays',
   'costSpikeMinHistoryDays',
   'costSpikeRecentDays',
+  'lambdaLookbackDays',
 ];
 
 /**
@@ -102,6 +124,8 @@ export function resolveThresholds(overrides: Partial<RuleThresholds> = {}): Rule
   if (merged.costSpikeMinHistoryDays > merged.costSpikeHistoryDays) fail('costSpikeMinHistoryDays must not exceed costSpikeHistoryDays');
   if (merged.ec2HotShare <= 0 || merged.ec2HotShare > 1) fail('ec2HotShare must be in (0, 1]');
   if (merged.findingMinSeverity > 10) fail('findingMinSeverity must be at most 10');
+  if (merged.lambdaErrorRatePct > 100) fail('lambdaErrorRatePct must be at most 100');
+  if (merged.sqsAgeWindowMinutes <= 0 || merged.dynamoThrottleLookbackHours <= 0) fail('sqsAgeWindowMinutes and dynamoThrottleLookbackHours must be above 0');
   if (merged.priorityMediumUsd <= 0 || merged.priorityMediumUsd >= merged.priorityHighUsd) {
     fail('priorityMediumUsd must be above 0 and below priorityHighUsd');
   }

@@ -11,6 +11,7 @@ import { createAwsGateway, createMailSender, type AwsAdapters, type MailSender }
 import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
 import { createApp, startHttpServer, type HttpServer } from '../http/index.js';
+import { createMetricDiscovery } from './metric-discovery.js';
 import { serveWeb } from '../http/static-web.js';
 import { profileOf } from '../http/user-profile.js';
 import type { Logger } from '../log.js';
@@ -170,6 +171,8 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         runtime.refreshTenant(tenantId).catch((error: unknown) => log.warn({ err: error, tenant: tenantId }, 'applying a tenant change failed; the next reconcile will'));
       },
       billing: { usage: (tenantId, month) => usageOf(store, tenantId, month) },
+      metricDiscovery: createMetricDiscovery(store.tenants, aws.cloudwatch),
+      metricsIntervalMs: config.intervalsMs.metrics,
       ...(sim ? { outbox: () => sim!.outbox() } : {}),
       trustProxy: config.trustProxy,
       log,

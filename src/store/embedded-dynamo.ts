@@ -2,7 +2,7 @@
  * The embedded DynamoDB: dynalite on LevelDB under DATA_DIR, served in-process on a random
  * loopback port, so demo mode and tests use the real SDK and wire protocol, as production does.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,14 @@ export interface EmbeddedDynamo {
   readonly endpoint: string;
   /** Stop serving and close LevelDB (waits for pending writes). Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Where a running embedded DynamoDB writes its endpoint: LevelDB allows one process per
+ * directory, so `cli.js backup` exports a running service's tables through this endpoint.
+ */
+export function endpointFileOf(path: string): string {
+  return `${path}.endpoint`;
 }
 
 /** Start dynalite with its LevelDB files in `path` (created when missing). */
@@ -42,10 +50,13 @@ export async function startEmbeddedDynamo(options: { path: string }): Promise<Em
     }) as ServerResponse['end'];
   });
   let closing: Promise<void> | undefined;
+  const endpoint = `http://127.0.0.1:${port}`;
+  await writeFile(endpointFileOf(options.path), endpoint, { mode: 0o600 });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     close() {
       closing ??= (async () => {
+        await rm(endpointFileOf(options.path), { force: true });
         for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 10) await delay(10);
         await new Promise<void>((resolve, reject) => {
           // Keep-alive sockets of a destroyed client would otherwise hold the server open.

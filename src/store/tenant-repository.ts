@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
-import type { Account, AccountCredentials, AccountStatus, Tenant, TenantSettings, TenantSource } from '../domain/tenant.js';
+import type { Account, AccountCredentials, AccountStatus, MetricSelection, Tenant, TenantSettings, TenantSource } from '../domain/tenant.js';
 import type { Keyring } from './crypto/keyring.js';
 import { accountSecretContext } from './crypto/keyring.js';
 import type { Db, Item } from './db.js';
@@ -35,6 +35,8 @@ export interface AccountPatch {
   name?: string;
   regions?: string[];
   credentials?: NewCredentials;
+  /** The metric selection (replaces the stored one; validated by the API). */
+  metrics?: MetricSelection;
 }
 
 /** Tenants and accounts; also the fleet's `TenantSource`. */
@@ -228,6 +230,8 @@ export function createTenantRepository(deps: TenantRepositoryDeps): TenantReposi
         const stored = accounts[assertId('account', accountId)];
         if (!stored) throw notFound('account');
         if (patch.name !== undefined) stored.name = patch.name.trim();
+        // A new selection applies at the next poll through the tenant's revision; no fresh try needed.
+        if (patch.metrics !== undefined) stored.metrics = patch.metrics;
         if (patch.regions !== undefined || patch.credentials !== undefined) {
           if (patch.regions) stored.regions = [...new Set(patch.regions)];
           if (patch.credentials) stored.credentials = sealCredentials(tenantId, accountId, item.externalId as string, patch.credentials);

@@ -2,6 +2,9 @@
 import t from 'tap';
 import type { MetricRef } from '../../src/domain/records.js';
 import { isAbortError } from '../../src/domain/errors.js';
+import { CATALOG_SERVICES, DEFAULT_METRIC_CATALOG, matchesEntry } from '../../src/aws/metric-catalog.js';
+import { isDue } from '../../src/aws/metric-queries.js';
+import { evaluateRules } from '../../src/rules/index.js';
 import { expectFailure } from './expect-failure.js';
 import { live, startWorld } from './sim-world.js';
 
@@ -35,18 +38,69 @@ t.test('listMetrics discovers the catalog metrics of every resource, with exact 
   t.ok(instances >= 3, `${instances} instances`);
   t.equal(count('AWS/EC2', 'StatusCheckFailed'), instances);
   t.equal(count('AWS/EC2', 'NetworkIn'), 0, 'metrics outside the catalog are not fetched (they would be paid for)');
-  t.ok(count('AWS/RDS', 'CPUUtilization') >= 1);
+  t.ok(count('AWS/RDS', 'FreeStorageSpace') >= 1);
   t.ok(count('AWS/Lambda', 'Errors') >= 2);
   t.equal(count('AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count'), 1);
-  t.ok(metrics.every((m) => m.dimensions.length === 1 && m.stat));
+  const strays = metrics.filter((m) => !DEFAULT_METRIC_CATALOG.some((e) => e.namespace === m.namespace && e.metricName === m.metricName && e.stat === m.stat && matchesEntry(e, m.dimensions)));
+  t.same(strays, [], `each of the ${metrics.length} metrics is a catalog entry, with its exact dimensions and statistic`);
+  // Copies under other dimension sets are skipped: Aurora's per-Role CPU, API Gateway's per-Stage Count, S3's other storage types.
+  t.notOk(metrics.some((m) => m.dimensions.some((d) => d.name === 'Role' || d.name === 'Stage')), 'no per-Role or per-Stage copies');
+  const sizes = metrics.filter((m) => m.metricName === 'BucketSizeBytes');
+  t.ok(sizes.length >= 2 && sizes.every((m) => m.dimensions.some((d) => d.name === 'StorageType' && d.value === 'StandardStorage') && m.periodSec === 86_400), 'BucketSizeBytes: StandardStorage, daily');
   const listCalls = w.sim.calls({ account: ACCOUNT, operation: 'ListMetrics' });
   t.ok(listCalls.every((c) => c.status === 200), `${listCalls.length} ListMetrics calls, all answered`);
+});
+
+t.test('every catalog service is discovered and collected through the real SDK', async (t) => {
+  const w = await startWorld(t);
+  const target = w.role(ACCOUNT);
+  const metrics = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  // A window ending on a 6-hour boundary is the one that fetches the daily metrics too.
+  const end = Math.floor(Date.now() / (6 * HOUR)) * 6 * HOUR;
+  const window = { start: new Date(end - HOUR), end: new Date(end), periodSec: 300 };
+  const series = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', metrics, window, live());
+  t.equal(series.length, metrics.length, 'one series per metric discovered');
+  for (const service of CATALOG_SERVICES) {
+    const ofService = series.filter((s) => s.metric.namespace === service.namespace && service.resourceDimensions.every((d) => s.metric.dimensions.some((x) => x.name === d)));
+    const names = new Set(ofService.map((s) => s.metric.metricName));
+    t.ok(names.has(service.metrics[0].metricName), `${service.label}: headline ${service.metrics[0].metricName} discovered (${ofService.length} series)`);
+    const withData = ofService.filter((s) => s.points.length > 0);
+    t.ok(withData.length > 0, `${service.label}: datapoints collected`);
+    for (const s of ofService) t.equal(s.resourceId, service.resourceDimensions.map((d) => s.metric.dimensions.find((x) => x.name === d)?.value).join('/'), `${service.label}: resource id`);
+  }
+  const daily = series.filter((s) => s.metric.namespace === 'AWS/S3');
+  t.ok(daily.every((s) => s.periodSec === 86_400 && s.points.length >= 2 && s.points.every((p) => Date.parse(p.t) % 86_400_000 === 0)), 'S3 storage: one datapoint per day, at midnight UTC');
+  const stuck = series.filter((s) => s.metric.metricName === 'ApproximateAgeOfOldestMessage' && s.points.every((p) => p.v > 3600));
+  t.equal(stuck.length, 1, 'one queue whose oldest message is over an hour old');
+  t.ok(series.some((s) => s.metric.metricName === 'ThrottledRequests' && s.points.some((p) => p.v > 0)), 'a table that throttles');
+  const regions = (await w.aws.cloudwatch.listMetrics(target, 'eu-west-1', live()).catch(() => [])).filter((m) => m.namespace === 'AWS/CloudFront');
+  t.same(regions, [], 'CloudFront metrics live in us-east-1 only');
+});
+
+t.test('daily metrics are fetched only by the poll that is due, and billed only then', async (t) => {
+  const w = await startWorld(t);
+  const target = w.role(ACCOUNT);
+  const daily = (await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live())).filter((m) => m.periodSec === 86_400);
+  t.ok(daily.length >= 4, `${daily.length} daily metrics`);
+  const boundary = Math.floor(Date.now() / (6 * HOUR)) * 6 * HOUR;
+  const notDue = { start: new Date(boundary - 20 * 60_000), end: new Date(boundary - 60_000), periodSec: 300 };
+  t.same(await w.aws.cloudwatch.getMetricData(target, 'us-east-1', daily, notDue, live()), [], 'a poll between boundaries fetches nothing');
+  t.equal(w.sim.calls({ account: ACCOUNT, operation: 'GetMetricData' }).length, 0, 'and calls nothing');
+  const due = { start: new Date(boundary - 15 * 60_000 - 5 * 60_000), end: new Date(boundary), periodSec: 300 };
+  const series = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', daily, due, live());
+  t.equal(series.length, daily.length);
+  const call = w.sim.calls({ account: ACCOUNT, operation: 'GetMetricData' });
+  t.equal(call.length, 1, 'one call');
+  t.equal(w.aws.ledger.usage(target.tenantId).getMetricDataMetrics, daily.length, 'billed once per daily metric');
+  // The next poll's window overlaps this one by a period: the boundary is not claimed twice.
+  const next = { start: new Date(boundary - 5 * 60_000), end: new Date(boundary + 15 * 60_000), periodSec: 300 };
+  t.equal(isDue(next, 86_400), false);
 });
 
 t.test('getMetricData maps series oldest first, one point per period', async (t) => {
   const w = await startWorld(t);
   const target = w.role(ACCOUNT);
-  const metrics = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  const metrics = (await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live())).filter((m) => !m.periodSec);
   const window = lastHours(1);
   const series = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', metrics, window, live());
   t.equal(series.length, metrics.length, 'one series per metric asked');
@@ -67,7 +121,7 @@ t.test('getMetricData maps series oldest first, one point per period', async (t)
 t.test('more than 500 metrics go in batches of 500, long windows follow NextToken, and the ledger equals what AWS bills', async (t) => {
   const w = await startWorld(t);
   const target = w.role(ACCOUNT);
-  const found = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  const found = (await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live())).filter((m) => !m.periodSec);
   // Real metrics under many statistics: enough distinct queries for two batches.
   const many: MetricRef[] = STATS.flatMap((stat) => found.map((m) => ({ ...m, stat }))).slice(0, 520);
   t.equal(many.length, 520, '520 queries');
@@ -121,4 +175,42 @@ t.test('an aborted call stops promptly and surfaces as an abort', async (t) => {
   const elapsed = Date.now() - started;
   t.ok(isAbortError(error), `AbortError (got ${String(error)})`);
   t.ok(elapsed < 5_000, `stopped after ${elapsed} ms, not 10 s`);
+});
+
+t.test('the simulated account makes the service rules fire: a stuck queue, a throttling table, a failing Lambda', async (t) => {
+  const w = await startWorld(t);
+  const target = w.role(ACCOUNT);
+  const metrics = await w.aws.cloudwatch.listMetrics(target, 'us-east-1', live());
+  const pick = (ns: string, ...names: string[]) => metrics.filter((m) => m.namespace === ns && names.includes(m.metricName));
+  const recent = lastHours(3);
+  const days = lastHours(48, 3600);
+  const series = [
+    ...(await w.aws.cloudwatch.getMetricData(target, 'us-east-1', [...pick('AWS/SQS', 'ApproximateAgeOfOldestMessage'), ...pick('AWS/DynamoDB', 'ThrottledRequests')], recent, live())),
+    ...(await w.aws.cloudwatch.getMetricData(target, 'us-east-1', pick('AWS/Lambda', 'Invocations', 'Errors'), days, live())),
+  ];
+  const recs = evaluateRules({ now: recent.end, accounts: [{ accountId: 'conn-1', series }] });
+  const fired = (rule: string) => recs.filter((r) => r.rule === rule).map((r) => r.resources[0]?.id);
+  t.equal(fired('sqs-queue-age').length, 1, `one stuck queue: ${fired('sqs-queue-age').join(', ')}`);
+  t.equal(fired('dynamodb-throttle').length, 1, `one throttling table: ${fired('dynamodb-throttle').join(', ')}`);
+  t.ok(fired('lambda-error-rate').length >= 1, `failing Lambda: ${fired('lambda-error-rate').join(', ')}`);
+});
+
+t.test('the account\'s selection applies at query time: switched-off services are not fetched or billed, custom metrics are', async (t) => {
+  const w = await startWorld(t);
+  const plain = w.role(ACCOUNT);
+  const discovered = (await w.aws.cloudwatch.listMetrics(plain, 'us-east-1', live())).filter((m) => !m.periodSec);
+  const browsed = await w.aws.cloudwatch.browseMetrics!(plain, 'us-east-1', 'Custom/Shop', 100, live());
+  t.ok(browsed.length >= 4, `${browsed.length} custom metrics listed`);
+  const orders = browsed.find((m) => m.metricName === 'OrdersPlaced');
+  t.ok(orders);
+  const target = { ...plain, metrics: { disabledServices: ['ec2'], disabledMetrics: ['sqs:NumberOfMessagesSent'], custom: [{ region: 'us-east-1', namespace: orders!.namespace, metricName: 'OrdersPlaced', dimensions: orders!.dimensions, stat: 'Sum' }, { region: 'eu-west-1', namespace: 'Custom/Shop', metricName: 'OrdersPlaced', dimensions: orders!.dimensions, stat: 'Sum' }] } };
+  const series = await w.aws.cloudwatch.getMetricData(target, 'us-east-1', discovered, lastHours(1), live());
+  const ec2 = discovered.filter((m) => m.namespace === 'AWS/EC2').length;
+  const sent = discovered.filter((m) => m.metricName === 'NumberOfMessagesSent').length;
+  t.equal(series.length, discovered.length - ec2 - sent + 1, 'EC2 and one SQS metric dropped, one custom metric of this region added');
+  t.notOk(series.some((s) => s.metric.namespace === 'AWS/EC2'));
+  const custom = series.find((s) => s.metric.namespace === 'Custom/Shop');
+  t.equal(custom?.points.length, 12, 'the custom metric is collected like a built-in');
+  t.equal(custom?.resourceId, orders!.dimensions.map((d) => d.value).join('/'));
+  t.equal(w.sim.billable(ACCOUNT).getMetricDataMetrics, series.length, 'billed for what was fetched only');
 });

@@ -10,6 +10,8 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { CATALOG_SERVICES } from '../../src/aws/metric-catalog.js';
+import { CUSTOM_NAMESPACE } from '../../src/sim/world/metric-series.js';
 import { T0, clientConfig, manualClock, rejection, sdkError } from './fixtures/sim-clients.js';
 
 const ACCOUNT = '123456789012';
@@ -35,12 +37,12 @@ async function simWithClock(t: Test, seed = 1): Promise<{ sim: Simulator; cw: Cl
   return { sim, cw: new CloudWatchClient(clientConfig(sim, ACCOUNT)) };
 }
 
-t.test('ListMetrics pages through EC2, RDS, Lambda and ALB metrics with their dimensions', async (t) => {
+t.test('ListMetrics pages through the metrics of every catalog service with their dimensions', async (t) => {
   const { sim, cw } = await simWithClock(t);
   const { metrics, pages } = await allMetrics(cw);
   t.ok(pages >= 2, `paginated (${pages} pages)`);
   const namespaces = new Set(metrics.map((m) => m.Namespace));
-  t.same([...namespaces].sort(), ['AWS/ApplicationELB', 'AWS/EC2', 'AWS/Lambda', 'AWS/RDS']);
+  t.same([...namespaces].sort(), [...new Set([...CATALOG_SERVICES.map((s) => s.namespace), CUSTOM_NAMESPACE])].sort(), 'every catalog namespace and the custom one');
   const cpu = metrics.filter((m) => m.Namespace === 'AWS/EC2' && m.MetricName === 'CPUUtilization');
   t.ok(cpu.length >= 3, 'several instances');
   t.match(cpu[0]?.Dimensions, [{ Name: 'InstanceId', Value: /^i-0[0-9a-f]{16}$/ }]);
@@ -184,4 +186,24 @@ t.test('an unknown CloudWatch operation is UnknownOperationException', async (t)
     { step: 'build' },
   );
   t.match(sdkError(await rejection(() => cw.send(new ListMetricsCommand({})))), { name: 'UnknownOperationException', status: 400 });
+});
+
+t.test('ListMetrics filters on a dimension name alone, and takes only PT3H as RecentlyActive', async (t) => {
+  const { cw } = await simWithClock(t);
+  const queues = await allMetrics(cw, { Namespace: 'AWS/SQS' });
+  const byName = await cw.send(new ListMetricsCommand({ Namespace: 'AWS/DynamoDB', Dimensions: [{ Name: 'Operation' }], RecentlyActive: 'PT3H' }));
+  t.ok((byName.Metrics ?? []).length >= 2, 'the throttling table publishes per-operation metrics');
+  t.ok(byName.Metrics?.every((m) => m.MetricName === 'ThrottledRequests' && m.Dimensions?.some((d) => d.Name === 'Operation')), 'only metrics with that dimension');
+  t.ok(queues.metrics.length >= 8, `${queues.metrics.length} queue metrics`);
+  const bad = sdkError(await rejection(() => cw.send(new ListMetricsCommand({ RecentlyActive: 'PT1H' as 'PT3H' }))));
+  t.equal(bad.name, 'InvalidParameterValueException');
+});
+
+t.test('DescribeAlarms: the stuck queue and the throttling table are in ALARM', async (t) => {
+  const { cw } = await simWithClock(t);
+  const firing = (await cw.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }))).MetricAlarms ?? [];
+  t.equal(firing.filter((a) => a.Namespace === 'AWS/SQS').length, 1, 'one queue-age alarm fires');
+  t.equal(firing.filter((a) => a.Namespace === 'AWS/DynamoDB').length, 1, 'one throttling alarm fires');
+  const ok = (await cw.send(new DescribeAlarmsCommand({ StateValue: 'OK' }))).MetricAlarms ?? [];
+  t.ok(ok.some((a) => a.Namespace === 'AWS/SQS'), 'the healthy queues are OK');
 });

@@ -58,9 +58,12 @@ export const cloudwatch: ServiceDefinition = {
     },
 
     ListMetrics(request, context) {
-      const input = request.input as { Namespace?: string; MetricName?: string; Dimensions?: { Name?: string; Value?: string }[]; NextToken?: string };
+      const input = request.input as { Namespace?: string; MetricName?: string; Dimensions?: { Name?: string; Value?: string }[]; NextToken?: string; RecentlyActive?: string };
       const filters = input.Dimensions ?? [];
       if (filters.length > 10) throw invalidParameter('The collection Dimensions must not have a size greater than 10.');
+      // ListMetrics API reference: "The only valid value is PT3H" for RecentlyActive. Every
+      // simulated metric has recent data, so the filter itself changes nothing here.
+      if (input.RecentlyActive !== undefined && input.RecentlyActive !== 'PT3H') throw invalidParameter(`The value ${input.RecentlyActive} for parameter RecentlyActive is not valid.`);
       const region = regionOf(context.seed, request.account, request.region);
       const matches = (dimensions: Dimension[]) => filters.every((f) => dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)));
       const metrics = (region ? regionSeries(context.seed, request.account, region) : [])

@@ -1,6 +1,7 @@
 /**
  * CloudWatch alarms of a region: hot instances in ALARM, a normal one OK, the error-prone Lambda
- * flapping every three hours, RDS and load-balancer alarms OK or INSUFFICIENT_DATA.
+ * flapping every three hours, RDS and load-balancer alarms OK or INSUFFICIENT_DATA, queue-age
+ * alarms (the stuck queue in ALARM) and the throttling table's alarm in ALARM.
  */
 import { chance } from '../prng.js';
 import { DAY_MS } from './costs.js';
@@ -93,6 +94,13 @@ export function regionAlarms(seed: number, account: string, region: RegionInvent
   for (const lb of region.loadBalancers) {
     const state = chance(seed, key, 'alb-state', lb) < 0.7 ? 'OK' : 'INSUFFICIENT_DATA';
     seeds.push({ name: `alb-5xx-${lb.split('/')[1] ?? 'alb'}`, description: `5xx responses of ${lb} above 50 per 5 minutes`, namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimension: { Name: 'LoadBalancer', Value: lb }, threshold: 50, comparison: 'GreaterThanThreshold', statistic: 'Sum', state, since: steady(lb) });
+  }
+  // Alarms a team sets on the other catalog services: the stuck queue and the throttling table fire.
+  for (const queue of region.more.queues) {
+    seeds.push({ name: `sqs-oldest-message-${queue.name}`, description: `Oldest message in ${queue.name} older than 1 hour`, namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimension: { Name: 'QueueName', Value: queue.name }, threshold: 3600, comparison: 'GreaterThanThreshold', statistic: 'Maximum', state: queue.stuck ? 'ALARM' : 'OK', since: steady(queue.name) });
+  }
+  for (const table of region.more.tables.filter((t) => t.throttling)) {
+    seeds.push({ name: `dynamodb-throttled-${table.name}`, description: `Throttled requests on ${table.name}`, namespace: 'AWS/DynamoDB', metricName: 'ThrottledRequests', dimension: { Name: 'TableName', Value: table.name }, threshold: 0, comparison: 'GreaterThanThreshold', statistic: 'Sum', state: 'ALARM', since: steady(table.name) });
   }
   const topic = `arn:aws:sns:${region.region}:${account}:ops-alerts`;
   return seeds

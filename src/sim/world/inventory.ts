@@ -1,6 +1,7 @@
 /**
  * The resources of a simulated account: its regions and, per region, EC2 instances (idle,
- * normal and hot), RDS instances, Lambda functions, a load balancer and whether GuardDuty is on.
+ * normal and hot), RDS instances, Lambda functions, a load balancer, the other services of the
+ * metric catalog (volumes, queues, tables, caches, ...) and whether GuardDuty is on.
  * A pure function of (seed, account), memoised.
  */
 import { chance, hex, pick } from '../prng.js';
@@ -39,6 +40,32 @@ export interface RegionInventory {
   loadBalancers: string[];
   /** GuardDuty detector id, or undefined where GuardDuty is not enabled. */
   detectorId: string | undefined;
+  /** The other catalog services' resources. */
+  more: MoreResources;
+}
+
+/**
+ * Resources of the other catalog services. In the first region the second queue is stuck (its
+ * oldest message ages without bound) and the second table throttles, so every account exercises
+ * the queue-age and throttling rules, as the error-prone Lambda exercises the error-rate rule.
+ */
+export interface MoreResources {
+  volumes: string[];
+  auroraClusters: string[];
+  networkLoadBalancers: string[];
+  restApis: string[];
+  /** CloudFront is global: its distributions are in us-east-1's metrics only. */
+  distributions: string[];
+  buckets: string[];
+  tables: { name: string; throttling: boolean }[];
+  queues: { name: string; stuck: boolean }[];
+  topics: string[];
+  ecsServices: { cluster: string; service: string }[];
+  cacheNodes: { cluster: string; node: string }[];
+  fileSystems: string[];
+  streams: string[];
+  /** State machine ARNs (Step Functions' dimension value). */
+  stateMachines: string[];
 }
 
 export interface AccountInventory {
@@ -121,6 +148,7 @@ function regionInventory(seed: number, account: string, region: string, regionIn
       errorProne: regionIndex === 0 ? i === 1 : chance(seed, key, 'lambda-errors', i) < 0.1,
     });
   }
+  const more = moreResources(seed, account, region, regionIndex, ec2.map((i) => i.id));
   const guardDutyOn = chance(seed, key, 'guardduty') < (regionIndex === 0 ? 0.9 : 0.7);
   return {
     region,
@@ -129,6 +157,34 @@ function regionInventory(seed: number, account: string, region: string, regionIn
     lambdas,
     loadBalancers: [`app/${pick(['web', 'api', 'public'], seed, key, 'alb')}-alb/${hex(16, seed, key, 'alb-id')}`],
     detectorId: guardDutyOn ? detectorIdFor(seed, account, region) : undefined,
+    more,
+  };
+}
+
+const QUEUE_NAMES = ['orders', 'emails', 'billing-events', 'image-jobs'] as const;
+const TABLE_NAMES = ['sessions', 'orders', 'carts', 'events'] as const;
+
+function moreResources(seed: number, account: string, region: string, regionIndex: number, instanceIds: readonly string[]): MoreResources {
+  const key = `${account}/${region}`;
+  const count = (what: string, min: number, spread: number) => min + Math.floor(chance(seed, key, `${what}-count`) * spread);
+  const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+  const first = regionIndex === 0;
+  return {
+    // One root volume per instance plus one detached volume.
+    volumes: [...instanceIds, 'detached'].map((id, i) => `vol-0${hex(16, seed, key, 'vol', id, i)}`),
+    auroraClusters: first || chance(seed, key, 'aurora') < 0.4 ? [`aurora-${pick(['shop', 'ledger', 'catalog'], seed, key, 'aurora-name')}-cluster`] : [],
+    networkLoadBalancers: [`net/${pick(['tcp', 'grpc', 'mqtt'], seed, key, 'nlb')}-nlb/${hex(16, seed, key, 'nlb-id')}`],
+    restApis: times(count('api', 1, 2), (i) => `${pick(['public-api', 'partner-api', 'mobile-api'], seed, key, 'api', i)}-${i + 1}`),
+    distributions: region === 'us-east-1' ? times(count('cf', 1, 2), (i) => `E${hex(13, seed, key, 'cf', i).toUpperCase()}`) : [],
+    buckets: times(count('s3', 2, 2), (i) => `${pick(['assets', 'logs', 'backups', 'uploads'], seed, key, 's3', i)}-${hex(8, seed, key, 's3-id', i)}`),
+    tables: times(count('ddb', 2, 2), (i) => ({ name: `${TABLE_NAMES[(i + regionIndex) % TABLE_NAMES.length]}-${i + 1}`, throttling: first ? i === 1 : chance(seed, key, 'ddb-throttle', i) < 0.1 })),
+    queues: times(count('sqs', 2, 2), (i) => ({ name: `${QUEUE_NAMES[(i + regionIndex) % QUEUE_NAMES.length]}-${i + 1}`, stuck: first ? i === 1 : chance(seed, key, 'sqs-stuck', i) < 0.1 })),
+    topics: times(count('sns', 1, 2), (i) => `${pick(['ops-alerts', 'order-events', 'signups'], seed, key, 'sns', i)}-${i + 1}`),
+    ecsServices: times(count('ecs', 1, 2), (i) => ({ cluster: 'apps', service: `${pick(['web', 'api', 'worker'], seed, key, 'ecs', i)}-${i + 1}` })),
+    cacheNodes: ['0001', '0002'].map((node) => ({ cluster: `cache-${hex(4, seed, key, 'cache')}`, node })),
+    fileSystems: times(count('efs', 1, 1), (i) => `fs-${hex(17, seed, key, 'efs', i)}`),
+    streams: times(count('kinesis', 1, 2), (i) => `${pick(['clickstream', 'audit', 'telemetry'], seed, key, 'kinesis', i)}-${i + 1}`),
+    stateMachines: times(count('sfn', 1, 2), (i) => `arn:aws:states:${region}:${account}:stateMachine:${pick(['checkout', 'onboarding', 'refunds'], seed, key, 'sfn', i)}-${i + 1}`),
   };
 }
 

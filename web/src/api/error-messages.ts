@@ -43,6 +43,9 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   AWS_UNAVAILABLE: 'AWS is not answering right now. Try again in a minute.',
   AWS_ACCOUNT_MISMATCH: 'Those credentials belong to a different AWS account than this one.',
   AWS_TIMEOUT: 'AWS did not answer in time. Try again.',
+  // metric selection
+  AWS_CALL_FAILED: "CloudWatch did not answer for this account (its credentials, permissions or a throttle). Check the account's status and try again.",
+  REGION_NOT_MONITORED: "That region is not one of this account's regions. Add it to the account first.",
   // the operator view
   OPERATOR_UNAUTHORIZED: 'Enter a valid operator token (the OPERATOR_TOKEN the service runs with).',
   OPERATOR_LOOPBACK_ONLY: 'This service has no operator token set, so its operator view only answers on the machine it runs on.',

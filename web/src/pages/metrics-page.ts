@@ -9,6 +9,7 @@ import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
 import '../components/metric-panel.js';
+import '../components/metric-selection.js';
 
 /** The ranges offered; the API allows at most 31 days and keeps 30. */
 export const RANGES = [
@@ -78,6 +79,7 @@ export class ChMetricsPage extends LitElement {
           <button class="secondary" @click=${() => this.#refresh()}>Refresh</button>
         </div>
       </div>
+      <ch-metric-selection .account=${accounts.find((a) => a.id === this.accountId) ?? accounts[0]}></ch-metric-selection>
       ${renderTask(this.#catalog, (series) => this.#content(series, accounts), { what: 'metrics' })}`;
   }
 
