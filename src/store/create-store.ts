@@ -177,7 +177,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const tenants = createTenantRepository({ db, keyring, onChange, now });
     const metrics = createMetricsRepository({ db, memo });
     const costs = createCostRepository({ db, memo, now });
-    const findings = createFindingRepository({ db, now });
+    // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
+    const findings = createFindingRepository({
+      db,
+      now,
+      onDataError: (event) => log.warn({ tenant: event.tenantId, account: event.accountId, finding: event.findingId, outcome: event.outcome, reason: event.reason }, 'a finding could not be stored whole'),
+    });
     const state = createStateRepository({ db, memo });
     const recommendations = createRecommendationRepository({ db, onChange, now });
     let closing: Promise<void> | undefined;
@@ -188,7 +193,16 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       users: createUserRepository({ db, now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
       sessions: createSessionRepository({ db, now }),
       tokens: createTokenRepository({ db, now }),
-      results: createResultSink({ metrics, costs, findings, state, tenants, onChange }),
+      results: createResultSink({
+        metrics,
+        costs,
+        findings,
+        state,
+        tenants,
+        onChange,
+        onRefused: (error, result) =>
+          log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, table: error.table, refused: error.refused }, 'items refused by the store were left out of a result'),
+      }),
       metrics,
       costs,
       findings,
