@@ -133,7 +133,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         log.error({ err: error, step: step.name }, 'closing the store: a step failed');
       }
     }
+    if (opened) log.info('store closed');
   };
+  let opened = false;
   try {
     const keyring = await loadKeyring({ mode: options.mode, key: options.encryption.key, keyFile: options.encryption.keyFile, defaultKeyFile: options.encryption.defaultKeyFile, log });
 
@@ -186,6 +188,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const state = createStateRepository({ db, memo });
     const recommendations = createRecommendationRepository({ db, onChange, now });
     let closing: Promise<void> | undefined;
+    opened = true;
     log.info({ dynamo: options.dynamo.kind, cache: cache.kind }, 'store open');
     return {
       location: options.dynamo.kind,
