@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, routeProcessWarnings } from '../src/log.js';
 import { startService } from '../src/service/start-service.js';
 
 function argument(name: string, fallback: number): number {
@@ -64,7 +64,9 @@ const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-soak-'));
 const logPath = join(dataDir, 'service.log');
 const logFile = createWriteStream(logPath);
 const config = loadConfig({ MODE: 'demo', PORT: '0', DATA_DIR: dataDir, DEMO_TENANTS: String(tenants), LOG_LEVEL: 'warn' });
-const service = await startService(config, createLogger({ level: 'warn', destination: logFile }));
+const serviceLog = createLogger({ level: 'warn', destination: logFile });
+routeProcessWarnings(serviceLog);
+const service = await startService(config, serviceLog);
 const storeDir = join(dataDir, 'dynamodb');
 const runs = () => Object.values(service.runtime.registry.counters.collectorRuns).reduce((a, b) => a + b, 0);
 

@@ -4,7 +4,7 @@
  * exits 1 at once.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger, routeProcessWarnings } from './log.js';
 import { startService, STOP_FLUSH_MS } from './service/start-service.js';
 import { stopOnSignal } from './service/stop-on-signal.js';
 
@@ -17,6 +17,7 @@ try {
   process.exit(78); // EX_CONFIG: systemd will not hammer restarts on a bad configuration
 }
 const log = createLogger({ level: config.logLevel });
+routeProcessWarnings(log);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
 const service = await startService(config, log).catch((error: unknown) => {

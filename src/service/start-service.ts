@@ -118,6 +118,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     const mail: MailSender = createMailSender({
       region: config.awsRegion,
       from: config.sesFrom ?? DEMO_SENDER,
+      logger: log.child({ component: 'mail-sender' }),
       ...(sim ? { endpoint: sim.endpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
     });
     steps.push({ name: 'mail sender', close: () => mail.close() });

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
-import type { Logger } from '../log.js';
+import { sdkLogger, type Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
 import { createMemoryCache } from './cache/memory-cache.js';
@@ -145,8 +145,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       cleanups.push({ name: 'embedded dynamodb', run: () => embedded?.close() });
     }
     const endpoint = embedded?.endpoint ?? (options.dynamo.kind === 'endpoint' ? options.dynamo.endpoint : undefined);
+    const sdkLog = sdkLogger(log);
     const client = new DynamoDBClient({
       region: options.region,
+      // SDK warnings ("socket usage at capacity") as JSON lines, not text on stderr.
+      logger: sdkLog,
+      requestHandler: { logger: sdkLog },
       ...(endpoint ? { endpoint } : {}),
       // dynalite accepts any credentials; a real endpoint uses the default provider chain.
       ...(embedded ? { credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
