@@ -145,12 +145,12 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       cleanups.push({ name: 'embedded dynamodb', run: () => embedded?.close() });
     }
     const endpoint = embedded?.endpoint ?? (options.dynamo.kind === 'endpoint' ? options.dynamo.endpoint : undefined);
-    const sdkLog = sdkLogger(log);
     const client = new DynamoDBClient({
       region: options.region,
-      // SDK warnings ("socket usage at capacity") as JSON lines, not text on stderr.
-      logger: sdkLog,
-      requestHandler: { logger: sdkLog },
+      // The HTTP handler's warnings ("socket usage at capacity") as JSON lines, not text on stderr.
+      // Not the client's own logger: it logs every failed command (an expected failed condition
+      // too) with its whole input.
+      requestHandler: { logger: sdkLogger(log) },
       ...(endpoint ? { endpoint } : {}),
       // dynalite accepts any credentials; a real endpoint uses the default provider chain.
       ...(embedded ? { credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
