@@ -62,7 +62,7 @@ t.test('a finding DynamoDB refuses for another reason is stored in its minimal f
   t.equal(minimal.title, 'Finding p1');
 });
 
-t.test('a finding refused even in its minimal form is skipped; the result's write does not fail', async (t) => {
+t.test('a finding refused even in its minimal form is skipped; the write of the result does not fail', async (t) => {
   const refuse = () => Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
   let refusedOnce = false;
   const { store } = await openTestStore(t, {
