@@ -7,7 +7,8 @@
  *
  *   npm run soak -- --tenants 100 --minutes 30 [--keep]   (defaults: 100 tenants, 30 minutes)
  */
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,5 +138,8 @@ process.stdout.write(
 process.stdout.write(
   `${JSON.stringify({ bench: 'soak', tenants, minutes, sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
 );
-if (!keep) await rm(dataDir, { recursive: true, force: true });
+// A stop step cut short by its budget (the store's close, when overloaded) can leave dynalite
+// finishing a request: remove the data synchronously and exit, so it never runs on a removed dir.
+if (!keep) rmSync(dataDir, { recursive: true, force: true });
 else process.stdout.write(`kept ${dataDir} (service log: ${logPath})\n`);
+process.exit(0);
