@@ -169,6 +169,11 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
               if (result.added + result.changed + result.removed > 0) log.info(result, 'tenants reconciled');
               message.reply?.(result);
             } catch (error) {
+              // Stop aborts a reconcile in progress (its listing is abortable): that is the stop, not a fault.
+              if (services.stopping()) {
+                message.reply?.(new Error('stopping'));
+                return state;
+              }
               setup.health.lastReconcileError = describeFailure(error, scheduler.now());
               log.error({ error: setup.health.lastReconcileError }, 'reconcile failed; keeping the current tenant set');
               message.reply?.(error instanceof Error ? error : new Error(String(error)));

@@ -47,8 +47,11 @@ export interface OutboxDelivery {
   readonly held: number;
   /** Write an item for `payload` (durable once this resolves), then claim and deliver it in the background. */
   submit(tenantId: string, payload: AlertPayload): Promise<void>;
-  /** Take an item found in the outbox (recovery); false when it is held here or locked by another instance. */
-  adopt(item: OutboxItem): Promise<boolean>;
+  /**
+   * Take an item found in the outbox (recovery); false when it is held here or locked by another
+   * instance. `ownerDead`: its lock's owner is known dead, so its unexpired lock is taken as seen.
+   */
+  adopt(item: OutboxItem, options?: { ownerDead?: boolean }): Promise<boolean>;
   /** True when this instance holds the item. */
   holds(tenantId: string, id: string): boolean;
   /** Send what is held now (batch windows cut short), waiting at most `deadlineMs`. */
@@ -262,9 +265,10 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
       await outbox.create({ tenantId, id, kind: payload.kind, state: 'intent', payload: JSON.stringify(payload), notBefore }, owner, now + lockMs);
       track(complete(tenantId, id, payload, { sent: new Set(), attempts: 0, notBefore }));
     },
-    async adopt(item) {
+    async adopt(item, adoptOptions) {
       if (stopped || item.state === 'dead' || held.has(keyOf(item.tenantId, item.id))) return false;
-      const stored = await outbox.lock(item.tenantId, item.id, owner, clock.now() + lockMs);
+      const takeFrom = adoptOptions?.ownerDead && item.lockedBy ? { owner: item.lockedBy, lockedUntil: item.lockedUntil } : undefined;
+      const stored = await outbox.lock(item.tenantId, item.id, owner, clock.now() + lockMs, takeFrom);
       if (!stored) return false;
       let payload: AlertPayload;
       try {

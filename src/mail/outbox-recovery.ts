@@ -4,63 +4,167 @@
  * beyond the minimum) and every item whose lock has expired — its instance crashed, was stopped
  * mid-send, or is backing off — is adopted by this instance's delivery, which finishes it.
  *
+ * Locks belong to a mailer instance, which beats a heartbeat every `heartbeatMs` saying it is
+ * alive for three beats. An item locked by an owner whose heartbeat has lapsed (or that never
+ * had one) is adopted at once, without waiting out its 2-minute lock: a process killed while it
+ * held an alert hands it to the next process within about half a minute of the crash. While
+ * such items wait for an owner that may still be alive, targeted follow-up passes over just
+ * those tenants run until `followUpWindowMs` after start.
+ *
  * Cost: at 10k tenants, one sweep is 10k eventually consistent Queries of 0.5 read units each
  * (an empty result still bills the minimum); every 15 min that is ~480k read units a day, ~15M a
- * month: about $1.80 a month on demand at $0.125 per million. Each instance sweeps every tenant
- * until the fleet holds leases; the locks keep two instances from sending the same item.
+ * month: about $1.80 a month on demand at $0.125 per million. A heartbeat is one write every 10 s
+ * per instance (~260k writes a month, ~$0.33). Each instance sweeps every tenant until the fleet
+ * holds leases; the locks keep two instances from sending the same item.
  */
 import type { Logger } from '../log.js';
-import type { AlertOutbox } from '../store/index.js';
-import { systemMailClock, type MailClock } from './mail-clock.js';
+import type { AlertOutbox, OutboxItem } from '../store/index.js';
+import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
 import { createPeriodicWalk } from './periodic-walk.js';
 import { failureCode } from './failure-code.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
 
 export interface OutboxRecoveryOptions {
   tenants: { listTenants(signal?: AbortSignal): AsyncIterable<{ id: string }> };
-  outbox: Pick<AlertOutbox, 'list'>;
-  delivery: Pick<OutboxDelivery, 'adopt' | 'holds'>;
+  outbox: Pick<AlertOutbox, 'list' | 'heartbeat' | 'aliveUntil'>;
+  delivery: Pick<OutboxDelivery, 'adopt' | 'holds' | 'owner'>;
   log: Logger;
   /** Default: the system clock. */
   clock?: MailClock;
   /** Sweep every this often, besides once at start. Default 15 min. */
   intervalMs?: number;
+  /** This instance's heartbeat; an owner is dead three beats after its last. Default 10 s. */
+  heartbeatMs?: number;
+  /** After start, items held by a possibly dead owner are looked at again this long. Default 3 min. */
+  followUpWindowMs?: number;
 }
 
 export interface OutboxRecovery {
-  /** Sweep now (in the background) and then every interval. */
+  /** Beat the heartbeat; sweep now (in the background) and then every interval. */
   start(): void;
   /** One sweep; resolves with the number of items adopted. */
   sweep(): Promise<number>;
-  /** Abort a running sweep and stop the timer. Idempotent. */
+  /** Abort a running sweep, stop the timers and the heartbeat. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** Beats an owner may miss before it counts as dead. */
+const BEATS_TO_DEATH = 3;
 
 /** Create the recovery. */
 export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxRecovery {
   const { tenants, outbox, delivery, log } = options;
   const clock = options.clock ?? systemMailClock;
   const intervalMs = options.intervalMs ?? 15 * 60_000;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const followUpWindowMs = options.followUpWindowMs ?? 3 * 60_000;
+  let startedAt = 0;
+  let stopping = false;
+  let cancelBeat: CancelTimer | undefined;
+  let cancelFollowUp: CancelTimer | undefined;
+  let followingUp: Promise<unknown> | undefined;
 
-  async function sweepOnce(signal: AbortSignal): Promise<number> {
+  /** Whether `owner` is dead now: its heartbeat lapsed, or it never had one. One read per owner per pass. */
+  function deathCheck(): (owner: string) => Promise<{ dead: boolean; aliveUntil: number }> {
+    const seen = new Map<string, Promise<number>>();
+    return async (owner) => {
+      if (!seen.has(owner)) seen.set(owner, outbox.aliveUntil(owner).then((until) => until ?? 0));
+      const aliveUntil = await (seen.get(owner) as Promise<number>);
+      return { dead: aliveUntil <= clock.now(), aliveUntil };
+    };
+  }
+
+  /** Adopt what can be adopted in these tenants; the earliest time a skipped item may become adoptable. */
+  async function pass(ids: AsyncIterable<{ id: string }> | Iterable<{ id: string }>, signal: AbortSignal): Promise<{ adopted: number; waiting: Map<string, number> }> {
     let adopted = 0;
-    for await (const tenant of tenants.listTenants(signal)) {
+    const waiting = new Map<string, number>();
+    const isDead = deathCheck();
+    for await (const tenant of ids) {
       if (signal.aborted) break;
       try {
         for (const item of await outbox.list(tenant.id)) {
           if (signal.aborted) break;
-          if (item.state === 'dead' || delivery.holds(item.tenantId, item.id) || item.lockedUntil > clock.now()) continue;
-          if (await delivery.adopt(item)) adopted += 1;
+          if (item.state === 'dead' || delivery.holds(item.tenantId, item.id)) continue;
+          const verdict = await ownerVerdict(item, isDead);
+          if (verdict.adoptable) {
+            if (await delivery.adopt(item, { ownerDead: verdict.ownerDead })) adopted += 1;
+          } else {
+            waiting.set(tenant.id, Math.min(waiting.get(tenant.id) ?? Infinity, verdict.retryAt));
+          }
         }
       } catch (error) {
         log.warn({ tenant: tenant.id, code: failureCode(error) }, 'outbox recovery: a tenant could not be read');
       }
     }
+    return { adopted, waiting };
+  }
+
+  async function ownerVerdict(item: OutboxItem, isDead: ReturnType<typeof deathCheck>): Promise<{ adoptable: boolean; ownerDead: boolean; retryAt: number }> {
+    if (item.lockedUntil <= clock.now()) return { adoptable: true, ownerDead: false, retryAt: 0 };
+    if (!item.lockedBy || item.lockedBy === delivery.owner) return { adoptable: false, ownerDead: false, retryAt: item.lockedUntil };
+    const owner = await isDead(item.lockedBy);
+    return owner.dead ? { adoptable: true, ownerDead: true, retryAt: 0 } : { adoptable: false, ownerDead: false, retryAt: Math.min(item.lockedUntil, owner.aliveUntil) };
+  }
+
+  /** While the start's window lasts, look again at tenants whose items wait for a possibly dead owner. */
+  function followUp(waiting: Map<string, number>, signal: AbortSignal): void {
+    if (stopping || waiting.size === 0) return;
+    const at = Math.min(...waiting.values()) + 1_000;
+    if (at > startedAt + followUpWindowMs) return;
+    cancelFollowUp?.();
+    cancelFollowUp = clock.setTimer(() => {
+      cancelFollowUp = undefined;
+      followingUp = pass(
+        [...waiting.keys()].map((id) => ({ id })),
+        signal,
+      )
+        .then(({ adopted, waiting: still }) => {
+          if (adopted > 0) log.info({ adopted }, 'outbox recovery adopted items');
+          followUp(still, signal);
+        })
+        .catch((error: unknown) => log.warn({ code: failureCode(error) }, 'outbox recovery follow-up failed'));
+    }, Math.max(0, at - clock.now()));
+  }
+
+  async function sweepOnce(signal: AbortSignal): Promise<number> {
+    const { adopted, waiting } = await pass(tenants.listTenants(signal), signal);
     if (adopted > 0) log.info({ adopted }, 'outbox recovery adopted items');
+    followUp(waiting, signal);
     return adopted;
+  }
+
+  function beat(): void {
+    if (stopping) return;
+    outbox
+      .heartbeat(delivery.owner, clock.now() + BEATS_TO_DEATH * heartbeatMs)
+      .catch((error: unknown) => log.warn({ code: failureCode(error) }, 'mailer heartbeat failed'))
+      .finally(() => {
+        if (!stopping) cancelBeat = clock.setTimer(beat, heartbeatMs);
+      });
   }
 
   const periodic = createPeriodicWalk({ clock, log, failureMessage: 'outbox recovery failed', delayToNext: () => intervalMs, run: sweepOnce });
 
-  return { start: periodic.start, sweep: periodic.run, stop: periodic.stop };
+  let stopped: Promise<void> | undefined;
+  return {
+    start() {
+      if (stopping) return;
+      startedAt = clock.now();
+      beat();
+      periodic.start();
+    },
+    sweep: periodic.run,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        cancelBeat?.();
+        cancelFollowUp?.();
+        await periodic.stop();
+        // The heartbeat is left to lapse, not deleted: the mailer still sends (flush) after this,
+        // and the delivery's stop then releases every lock it holds for immediate takeover.
+        await followingUp;
+      })();
+      return stopped;
+    },
+  };
 }

@@ -48,6 +48,11 @@ export interface ServiceOverrides {
   sink?: (sink: ResultSink) => ResultSink;
 }
 
+/** After collection's deadline, how long the rest of a stop may take: the mailer's 5 s to send what it can, then closing. */
+export const STOP_FLUSH_MS = 8_000;
+/** What each step of a stop gets at least, even when an earlier one used up the budget. */
+const STEP_FLOOR_MS = 500;
+
 /** The simulator accepts any credentials; the platform's own, in demo mode. */
 const DEMO_PLATFORM_CREDENTIALS = { accessKeyId: 'AKIA000000000000DEMO', secretAccessKey: 'demo-platform-secret' };
 /** The AWS account the platform runs in, named in onboarding trust policies (demo: a fixed fake). */
@@ -65,12 +70,24 @@ async function freePort(host: string): Promise<number> {
 /** Start the whole service from a validated configuration. */
 export async function startService(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Service> {
   const steps: { name: string; close: () => Promise<void> | void }[] = [];
+  // Every step gets what is left of the stop's budget (collection's deadline plus the flush), and
+  // at least STEP_FLOOR_MS, so one stuck step cannot keep the store from closing nor the process
+  // from exiting: a stop under any load keeps to SHUTDOWN_DEADLINE + STOP_FLUSH_MS (+ floors).
   const closeAll = async () => {
+    const budgetEnds = Date.now() + config.shutdownDeadlineMs + STOP_FLUSH_MS;
     for (const step of steps.splice(0).reverse()) {
+      const began = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), Math.max(STEP_FLOOR_MS, budgetEnds - began));
+      });
       try {
-        await step.close();
+        const outcome = await Promise.race([Promise.resolve(step.close()).then(() => 'done' as const), late]);
+        if (outcome === 'late') log.warn({ step: step.name, waitedMs: Date.now() - began }, 'stopping: a step did not finish within the stop budget; going on');
       } catch (error) {
         log.error({ err: error, step: step.name }, 'stopping: a step failed');
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
@@ -102,6 +119,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     const mail: MailSender = createMailSender({
       region: config.awsRegion,
       from: config.sesFrom ?? DEMO_SENDER,
+      logger: log.child({ component: 'mail-sender' }),
       ...(sim ? { endpoint: sim.endpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
     });
     steps.push({ name: 'mail sender', close: () => mail.close() });
@@ -179,12 +197,14 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       web: serveWeb({ root: join(packageRoot(), 'web', 'dist') }),
     });
     const http: HttpServer = await startHttpServer(app, { host: config.host, port });
-    // First to close on stop: no new requests while collection winds down.
+    // The server keeps answering while collection winds down, so /ops/health says 503 `down`
+    // (not "connection refused") and a load balancer or systemd sees the stop; it closes after
+    // the mailer, before the store its handlers read.
+    steps.splice(steps.findIndex((step) => step.name === 'mailer'), 0, { name: 'http', close: () => http.close() });
     steps.push({
-      name: 'http',
+      name: 'health: down',
       close: () => {
         shuttingDown = true;
-        return http.close();
       },
     });
     log.info({ url: http.url, mode: config.mode, publicUrl }, 'listening');

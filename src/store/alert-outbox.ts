@@ -42,8 +42,16 @@ export interface AlertOutbox {
   /** Every item of a tenant, oldest first. */
   list(tenantId: string): Promise<OutboxItem[]>;
   get(tenantId: string, id: string): Promise<OutboxItem | undefined>;
-  /** Take or extend the lock: the item as stored, or undefined when another owner's lock has not expired (or it is gone). */
-  lock(tenantId: string, id: string, owner: string, lockedUntil: number): Promise<OutboxItem | undefined>;
+  /**
+   * Take or extend the lock: the item as stored, or undefined when another owner's lock has not
+   * expired (or it is gone). `takeFrom` also takes it from a dead owner's unexpired lock, exactly
+   * as it was seen (so a lock renewed meanwhile is not taken).
+   */
+  lock(tenantId: string, id: string, owner: string, lockedUntil: number, takeFrom?: { owner: string; lockedUntil: number }): Promise<OutboxItem | undefined>;
+  /** Say that mailer `owner` is alive until `aliveUntil` (ms); its locks are honoured until then. */
+  heartbeat(owner: string, aliveUntil: number): Promise<void>;
+  /** Until when mailer `owner` said it is alive (ms); undefined when it never said so. */
+  aliveUntil(owner: string): Promise<number | undefined>;
   /** Release `owner`'s lock so a restart or another instance can take the item at once. */
   unlock(tenantId: string, id: string, owner: string): Promise<void>;
   /** Intent -> ready with the payload of what the item owns; false when the lock was lost. */
@@ -59,6 +67,8 @@ const PREFIX = 'outbox#';
 /** Items outlive any retry schedule; a dead one stays this long for the operator to see. */
 const TTL_DAYS = 14;
 
+/** Heartbeats share the alerts table under their own partition keys (no tenant id starts with `#`). */
+const ownerKey = (owner: string) => ({ pk: `#mailer#${owner}`, sk: 'heartbeat' });
 const key = (tenantId: string, id: string) => ({ pk: assertId('tenant', tenantId), sk: `${PREFIX}${assertId('outbox item', id)}` });
 
 function toItem(item: Item): OutboxItem {
@@ -122,15 +132,32 @@ export function createAlertOutbox(deps: { db: Db; now?: () => number }): AlertOu
       return item && toItem(item);
     },
 
-    async lock(tenantId, id, owner, lockedUntil) {
+    async lock(tenantId, id, owner, lockedUntil, takeFrom) {
       const output = await db.update('alerts', {
         Key: key(tenantId, id),
         UpdateExpression: 'SET lockedBy = :owner, lockedUntil = :until',
-        ConditionExpression: 'attribute_exists(pk) AND (lockedBy = :owner OR lockedUntil < :now)',
-        ExpressionAttributeValues: { ':owner': owner, ':until': lockedUntil, ':now': now() },
+        ConditionExpression: takeFrom
+          ? 'attribute_exists(pk) AND (lockedBy = :owner OR lockedUntil < :now OR (lockedBy = :dead AND lockedUntil = :seen))'
+          : 'attribute_exists(pk) AND (lockedBy = :owner OR lockedUntil < :now)',
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':until': lockedUntil,
+          ':now': now(),
+          ...(takeFrom ? { ':dead': takeFrom.owner, ':seen': takeFrom.lockedUntil } : {}),
+        },
         ReturnValues: 'ALL_NEW',
       });
       return output?.Attributes && toItem(output.Attributes);
+    },
+
+    async heartbeat(owner, aliveUntil) {
+      // Kept a day after the last beat, then expired: an owner that long gone holds nothing.
+      await db.put('alerts', { Item: { ...ownerKey(owner), aliveUntil, ttl: Math.floor(aliveUntil / 1000) + 86_400 } });
+    },
+
+    async aliveUntil(owner) {
+      const item = await db.get('alerts', { Key: ownerKey(owner), ConsistentRead: true });
+      return typeof item?.aliveUntil === 'number' ? item.aliveUntil : undefined;
     },
 
     async unlock(tenantId, id, owner) {

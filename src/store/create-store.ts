@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
-import type { Logger } from '../log.js';
+import { sdkLogger, type Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
 import { createMemoryCache } from './cache/memory-cache.js';
@@ -133,7 +133,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         log.error({ err: error, step: step.name }, 'closing the store: a step failed');
       }
     }
+    if (opened) log.info('store closed');
   };
+  let opened = false;
   try {
     const keyring = await loadKeyring({ mode: options.mode, key: options.encryption.key, keyFile: options.encryption.keyFile, defaultKeyFile: options.encryption.defaultKeyFile, log });
 
@@ -145,6 +147,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const endpoint = embedded?.endpoint ?? (options.dynamo.kind === 'endpoint' ? options.dynamo.endpoint : undefined);
     const client = new DynamoDBClient({
       region: options.region,
+      // The HTTP handler's warnings ("socket usage at capacity") as JSON lines, not text on stderr.
+      // Not the client's own logger: it logs every failed command (an expected failed condition
+      // too) with its whole input.
+      requestHandler: { logger: sdkLogger(log) },
       ...(endpoint ? { endpoint } : {}),
       // dynalite accepts any credentials; a real endpoint uses the default provider chain.
       ...(embedded ? { credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
@@ -177,10 +183,16 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const tenants = createTenantRepository({ db, keyring, onChange, now });
     const metrics = createMetricsRepository({ db, memo });
     const costs = createCostRepository({ db, memo, now });
-    const findings = createFindingRepository({ db, now });
+    // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
+    const findings = createFindingRepository({
+      db,
+      now,
+      onDataError: (event) => log.warn({ tenant: event.tenantId, account: event.accountId, finding: event.findingId, outcome: event.outcome, reason: event.reason }, 'a finding could not be stored whole'),
+    });
     const state = createStateRepository({ db, memo });
     const recommendations = createRecommendationRepository({ db, onChange, now });
     let closing: Promise<void> | undefined;
+    opened = true;
     log.info({ dynamo: options.dynamo.kind, cache: cache.kind }, 'store open');
     return {
       location: options.dynamo.kind,
@@ -188,7 +200,16 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       users: createUserRepository({ db, now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
       sessions: createSessionRepository({ db, now }),
       tokens: createTokenRepository({ db, now }),
-      results: createResultSink({ metrics, costs, findings, state, tenants, onChange }),
+      results: createResultSink({
+        metrics,
+        costs,
+        findings,
+        state,
+        tenants,
+        onChange,
+        onRefused: (error, result) =>
+          log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, table: error.table, refused: error.refused }, 'items refused by the store were left out of a result'),
+      }),
       metrics,
       costs,
       findings,

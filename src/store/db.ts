@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../domain/errors.js';
 import type { CapacityMeter } from './capacity-meter.js';
+import { isValidationError, ItemsRefusedError, type RefusedItem } from './items-refused-error.js';
 import { keyOf, type TableKind, type TableNames } from './tables.js';
 
 /** What the store needs of a DynamoDB document client; tests wrap `send` to inject faults. */
@@ -72,6 +73,10 @@ export interface Db {
   /** For maintenance only (the embedded TTL sweeper); read paths use Query. */
   scan(kind: TableKind, input: Omit<ScanCommandInput, 'TableName'>, signal?: AbortSignal): Promise<ScanCommandOutput>;
   batchGet(kind: TableKind, keys: Item[], signal?: AbortSignal): Promise<Item[]>;
+  /**
+   * Write every request; items DynamoDB refuses as invalid (e.g. over 400 KB) do not stop the
+   * others: they are reported together in an `ItemsRefusedError` once the rest is written.
+   */
   batchWrite(kind: TableKind, requests: WriteRequest[], signal?: AbortSignal): Promise<void>;
 }
 
@@ -206,14 +211,29 @@ export function createDb(options: DbOptions): Db {
       const unique = [...byKey.values()];
       const chunks: WriteRequest[][] = [];
       for (let i = 0; i < unique.length; i += BATCH_SIZE) chunks.push(unique.slice(i, i + BATCH_SIZE));
-      let next = 0;
-      const worker = async () => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++] as WriteRequest[];
+      const refused: RefusedItem[] = [];
+      // DynamoDB refuses a whole batch for one invalid item (BatchWriteItem API reference: "an
+      // item ... exceeds 400 KB" is a ValidationException for the request). Such a chunk is
+      // written again one item per request, so only the invalid items are left out.
+      const writeIsolating = async (chunk: WriteRequest[]) => {
+        try {
           await writeChunk(kind, chunk, signal);
+        } catch (error) {
+          if (!isValidationError(error)) throw error;
+          if (chunk.length === 1) {
+            const request = chunk[0] as WriteRequest;
+            refused.push({ key: keyOf(kind, 'put' in request ? request.put : request.delete), reason: (error as Error).message });
+            return;
+          }
+          for (const request of chunk) await writeIsolating([request]);
         }
       };
+      let next = 0;
+      const worker = async () => {
+        while (next < chunks.length) await writeIsolating(chunks[next++] as WriteRequest[]);
+      };
       await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, worker));
+      if (refused.length > 0) throw new ItemsRefusedError(tables[kind], refused);
     },
   };
 }

@@ -9,12 +9,26 @@ import { AppError } from '../domain/errors.js';
 import type { Db, Item } from './db.js';
 import { decodeCursor, encodeCursor, queryBinding } from './cursor.js';
 import { assertId, RETENTION_DAYS, ttlAfter } from './ids.js';
+import { fitFindingItem, minimalFindingItem, type FindingReduction } from './finding-item-fit.js';
+import { ItemsRefusedError, isValidationError } from './items-refused-error.js';
 import { INDEX } from './tables.js';
 
 /** A stored finding with its account and derived band. */
 export interface StoredFinding extends Finding {
   accountId: string;
   band: SeverityBand;
+  /** Present when the finding was too large (or invalid) to store whole: what was left out. */
+  reduced?: FindingReduction;
+}
+
+/** A finding the store could not keep as GuardDuty gave it (a data error of that finding, not a fault). */
+export interface FindingDataError {
+  tenantId: string;
+  accountId: string;
+  findingId: string;
+  /** `reduced`: stored without its long fields; `skipped`: not stored at all. */
+  outcome: 'reduced' | 'skipped';
+  reason: string;
 }
 
 export interface FindingQuery {
@@ -36,6 +50,10 @@ export interface FindingPage {
 }
 
 export interface FindingRepository {
+  /**
+   * Store (or overwrite) findings. One the store cannot keep whole is stored reduced, or, when
+   * even that is refused, skipped; either way the others are stored and this does not throw for it.
+   */
   write(tenantId: string, accountId: string, findings: Finding[], signal?: AbortSignal): Promise<void>;
   /** Most severe first, then most recently updated. */
   query(tenantId: string, query: FindingQuery, signal?: AbortSignal): Promise<FindingPage>;
@@ -59,15 +77,36 @@ function toFinding(item: Item): StoredFinding {
 }
 
 /** Create the findings repository. */
-export function createFindingRepository(deps: { db: Db; now?: () => number }): FindingRepository {
+export function createFindingRepository(deps: { db: Db; now?: () => number; onDataError?: (error: FindingDataError) => void }): FindingRepository {
   const { db } = deps;
   const now = deps.now ?? Date.now;
+  const report = deps.onDataError ?? (() => {});
+
+  /** Items DynamoDB refused whole: each again in its minimal form, or skipped with the reason. */
+  async function storeMinimal(tenantId: string, accountId: string, refused: ItemsRefusedError, byKey: Map<string, Item>, signal?: AbortSignal) {
+    for (const { key, reason } of refused.refused) {
+      const item = byKey.get(String(key.sk));
+      const findingId = String(key.sk).slice(accountId.length + 1);
+      if (!item) {
+        report({ tenantId, accountId, findingId, outcome: 'skipped', reason });
+        continue;
+      }
+      try {
+        await db.put('findings', { Item: minimalFindingItem(item) }, signal);
+        report({ tenantId, accountId, findingId, outcome: 'reduced', reason });
+      } catch (error) {
+        if (!isValidationError(error)) throw error;
+        report({ tenantId, accountId, findingId, outcome: 'skipped', reason: (error as Error).message });
+      }
+    }
+  }
+
   return {
     async write(tenantId, accountId, findings, signal) {
       assertId('tenant', tenantId);
       assertId('account', accountId);
-      const requests = findings.map((finding) => ({
-        put: {
+      const items = findings.map((finding) =>
+        fitFindingItem({
           pk: tenantId,
           sk: `${accountId}#${finding.id}`,
           sev: `${state(finding)}#${padSeverity(finding.severity)}#${finding.updatedAt}`,
@@ -75,9 +114,18 @@ export function createFindingRepository(deps: { db: Db; now?: () => number }): F
           ...finding,
           // GuardDuty keeps findings 90 days after their last update; so do we.
           ttl: ttlAfter(Date.parse(finding.updatedAt) || now(), RETENTION_DAYS.findings),
-        },
-      }));
-      await db.batchWrite('findings', requests, signal);
+        }),
+      );
+      for (const item of items) {
+        const reduced = item.reduced as FindingReduction | undefined;
+        if (reduced) report({ tenantId, accountId, findingId: String(item.id), outcome: 'reduced', reason: `item of ${reduced.originalBytes} bytes over DynamoDB's 400 KB` });
+      }
+      try {
+        await db.batchWrite('findings', items.map((item) => ({ put: item })), signal);
+      } catch (error) {
+        if (!(error instanceof ItemsRefusedError)) throw error;
+        await storeMinimal(tenantId, accountId, error, new Map(items.map((item) => [String(item.sk), item])), signal);
+      }
     },
 
     async query(tenantId, query, signal) {

@@ -7,6 +7,7 @@ import type { AlarmState } from '../domain/records.js';
 import type { CollectionResult, ResultSink } from '../domain/sink.js';
 import type { CostRepository } from './cost-repository.js';
 import type { FindingRepository } from './finding-repository.js';
+import { ItemsRefusedError } from './items-refused-error.js';
 import type { MetricsRepository } from './metrics-repository.js';
 import type { StateRepository } from './state-repository.js';
 import type { TenantRepository } from './tenant-repository.js';
@@ -18,31 +19,47 @@ export interface ResultSinkDeps {
   state: StateRepository;
   tenants: Pick<TenantRepository, 'setAccountStatus'>;
   onChange: (tenantId: string) => Promise<void>;
+  /** Told of items the store refused as invalid; the rest of the result was stored. */
+  onRefused?: (error: ItemsRefusedError, result: CollectionResult) => void;
 }
 
 /** Create the sink. */
 export function createResultSink(deps: ResultSinkDeps): ResultSink {
   const { metrics, costs, findings, state } = deps;
 
+  // An item the store refuses (too large, invalid) is a data error of that item: the rest of the
+  // result is stored and the write succeeds, so the collector neither crashes nor repeats forever.
   async function write(result: CollectionResult, signal?: AbortSignal): Promise<void> {
+    const tolerate = async (step: Promise<void>) => {
+      try {
+        await step;
+      } catch (error) {
+        if (!(error instanceof ItemsRefusedError)) throw error;
+        deps.onRefused?.(error, result);
+      }
+    };
+    await writeData(result, tolerate, signal);
+    await deps.onChange(result.tenantId);
+  }
+
+  async function writeData(result: CollectionResult, tolerate: (step: Promise<void>) => Promise<void>, signal?: AbortSignal): Promise<void> {
     const { tenantId, accountId } = result;
     switch (result.kind) {
       case 'metrics': {
-        await metrics.write(tenantId, accountId, result.series, signal);
+        await tolerate(metrics.write(tenantId, accountId, result.series, signal));
         // Regions whose alarms were read, even with none, replace their snapshot; the others keep theirs.
         const byRegion = new Map<string, AlarmState[]>(result.alarmRegions.map((region) => [region, []]));
         for (const alarm of result.alarms) byRegion.get(alarm.region)?.push(alarm);
-        await state.putAlarms(tenantId, accountId, byRegion, signal);
+        await tolerate(state.putAlarms(tenantId, accountId, byRegion, signal));
         break;
       }
       case 'cost':
-        await costs.write(result, signal);
+        await tolerate(costs.write(result, signal));
         break;
       case 'security':
-        await findings.write(tenantId, accountId, result.findings, signal);
+        await tolerate(findings.write(tenantId, accountId, result.findings, signal));
         break;
     }
-    await deps.onChange(tenantId);
   }
 
   return {

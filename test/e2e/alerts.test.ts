@@ -4,6 +4,8 @@
  *   within the collection cycle, although the security collector crashes right after storing it,
  *   the tenant is restarted and the cycle repeats; its `<script>` title arrives escaped; and the
  *   recommendations are persisted after collection and shown with their savings;
+ * - poison data (issue 17): a finding whose item is over DynamoDB's 400 KB is stored reduced and
+ *   alerted once, and the security collector neither crashes nor parks;
  * - across a crash: a process killed with SIGKILL after claiming the alert (SES not answering)
  *   leaves it in the outbox, and the next process on the same DATA_DIR sends it, once.
  */
@@ -129,6 +131,61 @@ t.test('in process: one escaped email per critical finding through crashes and r
   t.notOk(JSON.stringify(lines).includes('Crypto miner'), 'no email content in the log');
 });
 
+t.test('poison data: a GuardDuty finding over 400 KB is stored reduced, alerted once, and collection goes on', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-poison-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as (typeof lines)[number]);
+      done();
+    },
+  });
+  const config = loadConfig({
+    MODE: 'demo',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DEMO_TENANTS: '1',
+    SECURITY_INTERVAL: '1s',
+    METRICS_INTERVAL: '30s',
+    COST_INTERVAL: '30m',
+    STARTUP_SPREAD: '100ms',
+    SHUTDOWN_DEADLINE: '3s',
+  });
+  const service = await startService(config, createLogger({ level: 'info', destination }), { store: { scrypt: TEST_SCRYPT }, mailer: { batchWindowMs: 500 } });
+  t.teardown(() => service.stop());
+  const sim = service.sim!;
+  const tenantId = (await service.store.users.findByEmail('demo1@example.com'))!.tenantId;
+  const security = () => service.runtime.registry.get(tenantId)?.collectors.security;
+  await until('a first security run', () => security()?.lastSuccessAt);
+
+  const mark = 'poison-4b1d';
+  // 600 KB of description: the finding's item is over DynamoDB's 400 KB (dynalite refuses it, as AWS does).
+  sim.injectFinding(demoAwsAccountId(0, 0), 'us-east-1', { title: `Data exfiltration ${mark}`, severity: 8.5, description: 'A very long story. '.repeat(32_000) });
+  const mine = () => sim.outbox().filter((m) => m.subject.includes(mark));
+  await until('the alert email for the oversized finding', () => (mine().length > 0 ? true : undefined), 60_000);
+  const stored = await until('the stored finding', async () => {
+    const page = await service.store.findings.query(tenantId, { severity: ['high'], limit: 100 });
+    return page.items.find((f) => f.title.includes(mark));
+  });
+  t.match(stored.reduced, { reason: 'too-large', fields: ['description'] }, 'stored reduced, flagged');
+  t.ok(stored.description.length < 5_000, 'without the bulk of its description');
+
+  const runsBefore = security()?.runs ?? 0;
+  await until('three more security runs', () => ((security()?.runs ?? 0) >= runsBefore + 3 ? true : undefined), 60_000);
+  const health = security()!;
+  t.equal(health.restarts, 0, 'the security collector never crashed');
+  t.equal(health.parkedUntil, undefined, 'nor was parked');
+  t.equal(health.lastError, undefined, 'its runs succeed');
+  t.ok((health.lastSuccessAt ?? 0) > (health.lastRunAt ?? Infinity) - 60_000, 'and keep succeeding');
+  t.equal(mine().length, 1, 'alerted exactly once across repeated collections');
+
+  await service.stop();
+  t.notOk(lines.some((l) => l.level >= 50), `no error logged: ${JSON.stringify(lines.filter((l) => l.level >= 50).slice(0, 3)).slice(0, 2_000)}`);
+  t.ok(lines.some((l) => l.msg === 'a finding could not be stored whole' && l.outcome === 'reduced'), 'the data error is logged as a warning');
+  t.notOk(JSON.stringify(lines).includes('A very long story'), 'without the finding text');
+});
+
 const child = fileURLToPath(new URL('./fixtures/alerts-child.ts', import.meta.url));
 
 interface Child {
@@ -161,7 +218,7 @@ function startChild(dataDir: string, mode: 'hang' | 'recover'): Child {
   return { process: proc, lines, exited: new Promise((resolve) => proc.on('exit', (code) => resolve(code))) };
 }
 
-t.test('across SIGKILL after the claim: the next process on the same data sends the alert, once', async (t) => {
+t.test('across SIGKILL after the claim: the next process on the same data sends the alert within a minute, once', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-alerts-kill-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -172,10 +229,12 @@ t.test('across SIGKILL after the claim: the next process on the same data sends 
   first.process.kill('SIGKILL');
   t.equal(await first.exited, null, 'killed, not stopped');
 
+  const killedAt = Date.now();
   const second = startChild(dataDir, 'recover');
   t.teardown(() => second.process.kill('SIGKILL'));
+  // Production lock (2 min) and recovery interval (15 min): within 90 s only the heartbeat's lapse can explain it.
   const delivered = await until('the alert sent by the next process', () => second.lines.find((l) => l.msg === 'delivered'), 90_000);
-  t.equal(delivered.count, 1, 'one email for the finding');
+  t.equal(delivered.count, 1, `one email for the finding, sent ${Date.now() - killedAt} ms after the crash and restart`);
   t.equal(delivered.escaped, true, 'escaped in the HTML part');
   const settled = await until('a few more cycles', () => second.lines.find((l) => l.msg === 'settled'), 60_000);
   t.equal(settled.count, 1, 'still one after more collection cycles');

@@ -1,7 +1,8 @@
 /**
  * The real process in demo mode: start on a free port, wait for readiness, read the overview
  * as a demo user (data from the simulator), SIGTERM, clean exit; then start again on the same
- * DATA_DIR and find the data and the demo tenants still there.
+ * DATA_DIR and find the data and the demo tenants still there. And a stop in the middle of a busy
+ * sweep (issue 17): half the tenants' AWS answers outlast the deadline.
  */
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -109,4 +110,78 @@ t.test('demo mode: ready, overview with simulated data, clean exit on SIGTERM, d
   t.ok(body.accounts[0]!.cost.monthToDateUsd > 0, 'costs collected before the restart are served at once');
   second.child.kill('SIGTERM');
   t.equal(await second.exited, 0);
+});
+
+const busyChild = fileURLToPath(new URL('./fixtures/busy-stop-child.ts', import.meta.url));
+
+t.test('SIGTERM in the middle of a busy sweep: 503 down while stopping, runs aborted at the deadline, mailer and store closed, exit 0', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-busy-stop-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['--import', 'tsx', busyChild], {
+    env: { ...process.env, DATA_DIR: dataDir, DEMO_TENANTS: '20', SHUTDOWN_DEADLINE: '2s', BUSY_RUNS: '20' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(() => child.kill('SIGKILL'));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines: Record<string, unknown>[] = [];
+  let stderrText = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderrText += chunk.toString();
+    let newline;
+    while ((newline = stderrText.indexOf('\n')) >= 0) {
+      const line = stderrText.slice(0, newline);
+      stderrText = stderrText.slice(newline + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ text: line });
+      }
+    }
+  });
+  const busy = await new Promise<{ url: string }>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`not busy within 120 s: ${JSON.stringify(lines.slice(-5))}`)), 120_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.includes('"busy"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as { url: string });
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code} before it was busy`)));
+  });
+  t.equal((await fetch(`${busy.url}/ops/health`)).status, 200, 'healthy while busy');
+
+  const stopAt = Date.now();
+  child.kill('SIGTERM');
+  // While it stops, /ops/health answers (not "connection refused") with 503 `down`.
+  const during: { status: number; body: string }[] = [];
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done) {
+    try {
+      const response = await fetch(`${busy.url}/ops/health`);
+      during.push({ status: response.status, body: await response.text() });
+    } catch {
+      // closed at the end of the stop, just before the store
+    }
+    await sleep(100);
+  }
+  const code = await exited;
+  const tookMs = Date.now() - stopAt;
+  t.equal(code, 0, `exit 0 (${tookMs} ms after SIGTERM, deadline 2 s)`);
+  t.ok(during.length > 0, `/ops/health answered during the stop (${during.length} times)`);
+  t.ok(during.every((r) => r.status === 503 && r.body.includes('"down"')), `and every answer was 503 down: ${JSON.stringify(during.slice(0, 2))}`);
+  const stopped = lines.find((l) => l.msg === 'runtime stopped') as { aborted: number; finished: number } | undefined;
+  t.ok(stopped, 'the runtime reported its stop');
+  t.ok((stopped?.aborted ?? 0) > 0, `runs in flight at the deadline were aborted and counted as such (${JSON.stringify(stopped)})`);
+  t.ok(lines.some((l) => l.msg === 'mailer stopped'), 'the mailer closed');
+  t.ok(lines.some((l) => l.msg === 'store closed'), 'the store closed');
+  t.ok(lines.some((l) => l.msg === 'stopped'), 'the stop completed');
+  t.notOk(lines.some((l) => l.msg === 'stop took too long: exiting'), 'within its budget');
+  const errors = lines.filter((l) => typeof l.level === 'number' && l.level >= 50);
+  t.same(errors, [], 'nothing logged as an error: an aborted run or reconcile is the stop, not a failure');
+  const warnings = lines.filter((l) => String(l.msg).startsWith('stopping: a step'));
+  t.same(warnings, [], 'no stop step overran its budget');
 });

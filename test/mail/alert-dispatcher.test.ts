@@ -96,6 +96,7 @@ t.test('a throttled send is retried at once; a failed one stays in the outbox an
   const { clock, world: w } = world();
   w.addUser('alice@example.com');
   const a = startProcess(w, clock);
+  a.recovery.start(); // its heartbeat says it is alive
   a.ses.script = ['throttle', 'ok'];
   await collect(a, clock, security([finding('f-1', 9, clock.now())]), 10_000);
   t.equal(a.ses.sent.length, 1, 'throttled, then sent by the queue after its backoff');
@@ -110,12 +111,14 @@ t.test('a throttled send is retried at once; a failed one stays in the outbox an
   t.equal(w.items.values().next().value?.attempts, 2, 'retried with backoff (30 s, then 60 s)');
   a.kill();
 
-  // A new process on the same store: once the dead one's lock expires, recovery sends it.
+  // A new process on the same store: once the dead one's heartbeat lapses (three 10 s beats),
+  // recovery takes its item, without waiting for its 60 s lock to expire.
   const b = startProcess(w, clock);
   t.teardown(() => b.stop());
-  t.equal(await b.recovery.sweep(), 0, 'the lock of the dead process still holds');
-  await clock.advance(60_000);
-  t.equal(await b.recovery.sweep(), 1);
+  t.equal(await b.recovery.sweep(), 0, 'the dead process still looks alive: its lock holds');
+  await clock.advance(31_000);
+  t.ok([...w.items.values()][0]!.lockedUntil > clock.now(), 'its lock has not expired');
+  t.equal(await b.recovery.sweep(), 1, 'but its heartbeat has lapsed: the item is adopted');
   await clock.advance(60_000);
   t.same(b.ses.sent.map((m) => m.to), ['alice@example.com']);
   t.match(b.ses.sent[0]!.text, /Finding f-2/);
