@@ -115,8 +115,9 @@ export class ChAccountsPage extends LitElement {
 
   async #saved(account: AccountView): Promise<void> {
     this.editing = undefined;
-    this.savedName = `${account.name} (${account.awsAccountId})`;
+    // The notice follows the reloaded list, so what it says is what the list shows.
     await this.#accounts.run();
+    this.savedName = `${account.name} (${account.awsAccountId})`;
   }
 
   async #check(account: AccountView): Promise<void> {
