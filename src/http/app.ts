@@ -13,6 +13,7 @@ import { BackgroundTasks } from './background-tasks.js';
 import { csrfGuard } from './csrf.js';
 import { dataRoutes } from './data-routes.js';
 import { jsonBody } from './json-body.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
 import { requireOperator } from './operator-auth.js';
 import { opsRoutes } from './ops-routes.js';
@@ -104,7 +105,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     }),
   );
 
-  const router = new Router<AppState>();
+  // Case-sensitive: `/API/settings` is not `/api/settings`, so no spelling of a path reaches a
+  // handler that a guard would read differently.
+  const router = new Router<AppState>({ sensitive: true });
   registerRoutes(router, routes, {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions), requireSession]),
@@ -117,8 +120,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(finalizeStatus());
   app.use(csrfGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo' }));
   app.use(jsonBody(deps.bodyLimit !== undefined ? { limit: deps.bodyLimit } : {}));
+  app.use(methodNotAllowed(router));
   app.use(router.routes());
-  app.use(router.allowedMethods());
   // HOOK: the web dashboard (src/http/static-web.ts, web/dist) — after every API route.
   if (deps.web) app.use(deps.web as Koa.Middleware<AppState>);
 

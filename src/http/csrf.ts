@@ -1,6 +1,7 @@
 /**
- * CSRF defence for the cookie-authenticated API: a state-changing request must come from the
- * public URL's origin. Browsers send `Origin` on every cross-origin request and on same-origin
+ * CSRF defence: every state-changing request, whatever its path, must come from the public
+ * URL's origin. The check does not look at the path at all, so no spelling of a route (case,
+ * percent-encoding, extra slashes) can slip past it while still reaching a handler. Browsers send `Origin` on every cross-origin request and on same-origin
  * POST/PUT/PATCH/DELETE; `Referer` is the fallback. A request with neither is not from a browser
  * page (curl, a script) and carries no ambient credentials worth forging, so it passes; the
  * SameSite=Strict cookie is the second line.
@@ -17,8 +18,6 @@ export interface CsrfOptions {
   publicUrl: string;
   /** Demo mode also accepts any loopback origin (localhost vs 127.0.0.1 on a laptop). */
   allowLoopback: boolean;
-  /** Only paths under this prefix are checked (default `/api/`). */
-  prefix?: string;
 }
 
 function originOf(value: string): string | undefined {
@@ -33,14 +32,13 @@ function originOf(value: string): string | undefined {
 /** Reject a cross-origin state-changing request with 403 `CSRF`. */
 export function csrfGuard(options: CsrfOptions): Koa.Middleware {
   const allowed = new URL(options.publicUrl).origin;
-  const prefix = options.prefix ?? '/api/';
   const accepts = (origin: string | undefined): boolean => {
     if (origin === undefined) return false;
     if (origin === allowed) return true;
     return options.allowLoopback && LOOPBACK.has(new URL(origin).hostname);
   };
   return async (ctx, next) => {
-    if (SAFE_METHODS.has(ctx.method) || !ctx.path.startsWith(prefix)) return next();
+    if (SAFE_METHODS.has(ctx.method)) return next();
     const origin = ctx.get('origin');
     const referer = ctx.get('referer');
     const site = ctx.get('sec-fetch-site');

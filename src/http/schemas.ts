@@ -46,7 +46,8 @@ export const settingsUpdateSchema = z.strictObject({
     .optional(),
   digestHour: z.number().int().min(0).max(23).optional(),
   timezone: z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone').optional(),
-  monthlyBudgetUsd: z.number().positive().max(1e9).nullable().optional(),
+  // At least a cent: a positive number as small as 5e-324 underflows DynamoDB's number type.
+  monthlyBudgetUsd: z.number().min(0.01).max(1e9).nullable().optional(),
 });
 
 /** POST /api/accounts (ConnectAccountRequest): by role or by keys, never both. */
@@ -91,8 +92,32 @@ export const checkAccountSchema = z
   })
   .optional();
 
-const isoTime = z.string().max(40).refine((text) => Number.isFinite(Date.parse(text)), 'not an ISO-8601 time');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a YYYY-MM-DD day');
+/** Years the API takes: wide enough for any real query, narrow enough that every date maths stays valid. */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 2200;
+
+/** True when y-m-d names a day of the calendar (no 2026-02-30, no month 00) within the years above. */
+function isCalendarDay(year: number, month: number, dayOfMonth: number): boolean {
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || dayOfMonth < 1) return false;
+  return dayOfMonth <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+// Date.parse alone accepts 2026-02-30 (rolling it to March) and years a Date cannot hold; a
+// time that parses here can be turned back into an ISO string without a RangeError.
+const isoTime = z
+  .string()
+  .max(40)
+  .refine((text) => {
+    const match = ISO_TIME.exec(text);
+    if (!match || !isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]))) return false;
+    if (Number(match[4] ?? 0) > 23 || Number(match[5] ?? 0) > 59 || Number(match[6] ?? 0) > 59) return false;
+    return Number.isFinite(Date.parse(text));
+  }, 'not an ISO-8601 time');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'not a YYYY-MM-DD day')
+  .refine((text) => isCalendarDay(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))), 'not a day of the calendar');
 
 /** GET /api/metrics query. */
 export const metricsQuerySchema = z.strictObject({

@@ -32,10 +32,10 @@ export function securityHeaders(options: { https: boolean }): Koa.Middleware {
     ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/ops/') || ctx.path === '/metrics' || ctx.path.startsWith('/dev/')) {
-      // Tenant data and tokens must not sit in shared or browser caches.
-      ctx.set('Cache-Control', 'no-store');
-    }
+    // Tenant data and tokens must not sit in shared or browser caches. Every response starts
+    // as no-store whatever its path (a path test would miss `/API/...`); the static web files
+    // set their own Cache-Control over it.
+    ctx.set('Cache-Control', 'no-store');
     await next();
   };
 }
