@@ -12,6 +12,7 @@ import { defineRoute, type AnyRoute } from './route-spec.js';
 import { loginSchema, resendSchema, signupSchema, verifySchema } from './schemas.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, sessionOf } from './session-cookie.js';
 import { profileOf, updateProfile } from './user-profile.js';
+import { sendSecurityNotice } from './security-mail.js';
 import { sendVerification } from './verification-mail.js';
 import { meView } from './views.js';
 
@@ -44,20 +45,24 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         await rc.limiter.consumeIp('signup', ctx.ip, rc.limits.signupPerIp);
         await rc.limiter.consume(`signup:email:${body.email}`, rc.limits.signupPerEmail);
         const existing = await store.users.findByEmail(body.email);
-        if (existing) {
-          // As costly as creating one (one scrypt), and no sign of the address being taken.
+        // An unverified account is not an account (account pre-hijacking): a new signup for its
+        // address replaces it, and the old signup's verification link dies with its user.
+        const replaced = existing !== undefined && !existing.emailVerified && (await store.users.removeUnverified(existing.tenantId, existing.id));
+        if (existing && !replaced) {
+          // A verified address: as costly as creating an account (one scrypt) and the same
+          // answer; only the owner hears of it.
           await store.users.authenticate(body.email, body.password);
-          if (!existing.emailVerified) {
-            rc.background.run('signup-reverify', () => sendVerification(rc, { tenantId: existing.tenantId, userId: existing.id, email: existing.email }));
-          }
+          rc.background.run('signup-existing', () => sendSecurityNotice(rc, existing.email, { kind: 'signup_existing' }));
         } else {
-          const tenant = await store.tenants.create({ name: body.organization });
+          // The replaced signup's tenant is reused when nobody else is in it (it holds nothing:
+          // an unverified user cannot sign in), so replacements leave no empty tenants behind.
+          const reuse = replaced && existing && (await store.users.listByTenant(existing.tenantId)).length === 0;
+          const tenantId = reuse ? existing.tenantId : (await store.tenants.create({ name: body.organization })).id;
+          if (reuse) await store.tenants.rename(tenantId, body.organization);
           try {
-            const user = await store.users.create({ tenantId: tenant.id, email: body.email, password: body.password });
-            rc.background.run('signup-verify', () =>
-              sendVerification(rc, { tenantId: tenant.id, userId: user.id, email: user.email, organization: body.organization }),
-            );
-            rc.deps.log.info({ tenant: tenant.id, user: user.id }, 'user signed up');
+            const user = await store.users.create({ tenantId, email: body.email, password: body.password });
+            rc.background.run('signup-verify', () => sendVerification(rc, { tenantId, userId: user.id, email: user.email, organization: body.organization }));
+            rc.deps.log.info({ tenant: tenantId, user: user.id, replaced }, 'user signed up');
           } catch (error) {
             // Lost a race for the address: answer as if it had worked (the tenant stays empty).
             if (!isCode(error, 'EMAIL_TAKEN')) throw error;

@@ -8,6 +8,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { settingsUpdateSchema } from './schemas.js';
+import { sendSecurityNotice } from './security-mail.js';
 import { sessionOf } from './session-cookie.js';
 import { updateProfile } from './user-profile.js';
 import { sendVerification } from './verification-mail.js';
@@ -43,16 +44,18 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       body: settingsUpdateSchema,
-      responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 409: 'Problem (EMAIL_TAKEN)', 429: 'Problem' },
+      responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 429: 'Problem' },
       async handler(ctx, { body }) {
         const { tenantId, userId } = sessionOf(ctx);
         const user = await store.users.get(tenantId, userId);
         if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
         let pendingEmail: string | null | undefined;
+        let addressTaken = false;
         if (body.email !== undefined && body.email !== user.email) {
           await rc.limiter.consume(`email-change:${tenantId}:${userId}`, rc.limits.emailChangePerUser);
-          const owner = await store.users.findByEmail(body.email);
-          if (owner) throw clientError(409, 'EMAIL_TAKEN', 'this email belongs to another account');
+          // Taken or not, the answer is the same (no enumeration oracle); the new address is
+          // told which it was: a link to confirm, or a notice that it already has an account.
+          addressTaken = (await store.users.findByEmail(body.email)) !== undefined;
           pendingEmail = body.email;
         } else if (body.email !== undefined) {
           // Back to the current address: drop a pending change.
@@ -72,7 +75,8 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
         }
         if (typeof pendingEmail === 'string') {
           const to = pendingEmail;
-          rc.background.run('email-change-verify', () => sendVerification(rc, { tenantId, userId, email: to }));
+          if (addressTaken) rc.background.run('email-change-taken', () => sendSecurityNotice(rc, to, { kind: 'email_change_taken' }));
+          else rc.background.run('email-change-verify', () => sendVerification(rc, { tenantId, userId, email: to }));
         }
         ctx.body = await load(tenantId, userId);
       },

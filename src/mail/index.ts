@@ -3,6 +3,7 @@
  * mailer that sends alerts and digests through a durable outbox at the SES account's rate.
  */
 export { renderVerificationEmail, type VerificationEmailData } from './verification-email.js';
+export { renderSecurityNoticeEmail, type SecurityNotice } from './security-notice-email.js';
 export { MAX_LISTED_FINDINGS, renderCriticalAlertEmail, type AlertFindingView, type CriticalAlertData } from './critical-alert-email.js';
 export { renderCostAlertEmail, type CostAlertData, type CostAlertItem } from './cost-alert-email.js';
 export { renderDailyDigestEmail, type DailyDigestData, type DigestRecommendation } from './daily-digest-email.js';

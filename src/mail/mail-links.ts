@@ -16,6 +16,8 @@ export interface MailLinks {
   accounts: string;
   /** The page that reads `token` and confirms the address. */
   verify(token: string): string;
+  /** The password reset page; with `token`, the page that sets the new password. */
+  reset(token?: string): string;
 }
 
 /** Paths relative to the public URL; one place to change if the web app's routes move. */
@@ -27,6 +29,7 @@ const PATHS = {
   recommendations: 'recommendations',
   accounts: 'accounts',
   verify: 'verify',
+  reset: 'reset',
 } as const;
 
 /**
@@ -58,6 +61,11 @@ export function mailLinks(publicUrl: string): MailLinks {
     verify(token: string) {
       const url = new URL(PATHS.verify, base);
       url.searchParams.set('token', token);
+      return url.href;
+    },
+    reset(token?: string) {
+      const url = new URL(PATHS.reset, base);
+      if (token !== undefined) url.searchParams.set('token', token);
       return url.href;
     },
   };

@@ -48,6 +48,12 @@ export interface UserRepository {
   /** Claims the new address, then releases the old one; the new address needs verifying. */
   changeEmail(tenantId: string, userId: string, email: string): Promise<UserRecord>;
   setPassword(tenantId: string, userId: string, password: string): Promise<void>;
+  /**
+   * Remove a user that never verified its address and free the address, so a new signup can
+   * take it (an unverified account is not an account: account pre-hijacking). False, and nothing
+   * removed, when the user is gone or verified in the meantime.
+   */
+  removeUnverified(tenantId: string, userId: string): Promise<boolean>;
   updatePreferences(tenantId: string, userId: string, preferences: Partial<NotificationPreferences>): Promise<UserRecord>;
 }
 
@@ -224,6 +230,19 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
 
     async setPassword(tenantId, userId, password) {
       await updateUser(tenantId, userId, { passwordHash: await hashPassword(password, params) });
+    },
+
+    async removeUnverified(tenantId, userId) {
+      const output = await db.delete('users', {
+        Key: userKey(tenantId, userId),
+        ConditionExpression: 'attribute_exists(pk) AND emailVerified = :false',
+        ExpressionAttributeValues: { ':false': false },
+        ReturnValues: 'ALL_OLD',
+      });
+      const removed = output?.Attributes;
+      if (!removed) return false;
+      await releaseEmail(removed.email as string, userId);
+      return true;
     },
 
     async updatePreferences(tenantId, userId, preferences) {

@@ -101,7 +101,8 @@ t.test('signup and resend do not reveal whether an address is registered', async
   t.same(resendUnknown.json, resendPending.json);
   await w.settle();
   const sent = w.mails.slice(before).map((m) => m.to);
-  t.same(sent.sort(), ['fresh@example.com', 'fresh@example.com'], 'mail only to the unverified address (signup + resend)');
+  t.same(sent.sort(), ['fresh@example.com', 'fresh@example.com', 'taken@example.com'], 'verification mail only to the unverified address (signup + resend), a notice to the owner');
+  t.match(w.mails.find((m) => m.to === 'taken@example.com' && /tried to sign up/.test(m.subject))?.subject ?? '', /tried to sign up/, "the owner hears of the signup for their address");
   // The newest link works; the older one too until used (each is its own token).
   const verify = await w.request('POST', '/api/auth/verify', { body: { token: tokenFromMail(w.mails, 'fresh@example.com') } });
   t.equal(verify.status, 200);

@@ -41,11 +41,6 @@ t.test('defaults, then a partial update', async (t) => {
 t.test('an email change: pending until the link mailed to the new address is opened', async (t) => {
   const w = await startWorld(t);
   const a = await signIn(w, 'old@example.com');
-  await signIn(w, 'someone@example.com');
-  const taken = await w.request('PUT', '/api/settings', { cookie: a.cookie, body: { email: 'someone@example.com' } });
-  t.equal(taken.status, 409);
-  t.equal(taken.json.code, 'EMAIL_TAKEN');
-
   const before = w.mails.length;
   const put = await w.request('PUT', '/api/settings', { cookie: a.cookie, body: { email: 'New@Example.com' } });
   t.equal(put.status, 200);
