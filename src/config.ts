@@ -62,6 +62,7 @@ const schema = z.object({
   SHUTDOWN_DEADLINE: duration('10s'),
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  ALLOWED_HOSTS: optionalText,
 });
 
 export type Environment = z.input<typeof schema>;
@@ -99,6 +100,8 @@ export interface Config {
   awsMaxInflight: number;
   /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto. */
   trustProxy: boolean;
+  /** Host names answered besides PUBLIC_URL's (and loopback in demo mode); the rest get 421. */
+  allowedHosts: readonly string[];
 }
 
 /**
@@ -166,5 +169,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE,
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    allowedHosts: Object.freeze((e.ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean)),
   });
 }

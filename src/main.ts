@@ -3,6 +3,7 @@
  * shutdown deadline plus a bounded flush (exit 0). A second signal, or a stop that outlives that,
  * exits 1 at once.
  */
+import { chmod, mkdir } from 'node:fs/promises';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, routeProcessWarnings } from './log.js';
 import { startService, STOP_FLUSH_MS } from './service/start-service.js';
@@ -16,6 +17,12 @@ try {
   process.stderr.write(`cloud-health: ${error.message}\n`);
   process.exit(78); // EX_CONFIG: systemd will not hammer restarts on a bad configuration
 }
+// DATA_DIR holds the embedded tables (password hashes, sealed AWS keys) and the demo key file:
+// everything this process creates is private to its user (files 0600, directories 0700), and a
+// DATA_DIR left world-readable by an older version is closed again.
+process.umask(0o077);
+await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+await chmod(config.dataDir, 0o700);
 const log = createLogger({ level: config.logLevel });
 routeProcessWarnings(log);
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));

@@ -64,6 +64,11 @@ export interface AppDeps {
   log: Logger;
   /** Clock (ms). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Host names answered besides the public URL's (and, in demo mode, the loopback names): the
+   * Host allow-list against DNS rebinding (ALLOWED_HOSTS). Default none.
+   */
+  allowedHosts?: readonly string[];
   /** Trust X-Forwarded-For/-Proto from a reverse proxy (client IP for rate limits). Default false. */
   trustProxy?: boolean;
   /** Overrides of the auth rate limits (defaults in `DEFAULT_AUTH_RATE_LIMITS`). */

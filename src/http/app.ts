@@ -12,6 +12,7 @@ import { authRoutes } from './auth-routes.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { csrfGuard } from './csrf.js';
 import { dataRoutes } from './data-routes.js';
+import { hostGuard } from './host-guard.js';
 import { jsonBody } from './json-body.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler(log));
   app.use(securityHeaders({ https }));
   app.use(finalizeStatus());
+  app.use(hostGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo', ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}) }));
   app.use(csrfGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo' }));
   app.use(jsonBody(deps.bodyLimit !== undefined ? { limit: deps.bodyLimit } : {}));
   app.use(methodNotAllowed(router));

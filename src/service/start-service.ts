@@ -193,6 +193,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       metricsIntervalMs: config.intervalsMs.metrics,
       ...(sim ? { outbox: () => sim!.outbox() } : {}),
       trustProxy: config.trustProxy,
+      allowedHosts: config.allowedHosts,
       log,
       web: serveWeb({ root: join(packageRoot(), 'web', 'dist') }),
     });

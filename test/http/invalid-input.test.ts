@@ -2,23 +2,9 @@
  * Every input that can fail validation answers 400 with a stable code before anything is
  * written; unknown methods answer 405 with `Allow`.
  */
-import { request } from 'node:http';
 import t from 'tap';
 import { PUBLIC_URL, signIn, startWorld } from './fixtures/harness.js';
-
-/** node's fetch refuses TRACE; node:http sends any method. */
-function rawRequest(url: string, method: string, headers: Record<string, string>): Promise<{ status: number; allow: string; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, allow: String(res.headers.allow ?? ''), body: text ? JSON.parse(text) : undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { rawRequest } from './fixtures/raw-request.js';
 
 t.test('impossible days and times are 400 VALIDATION_FAILED, not 500', async (t) => {
   const w = await startWorld(t);
@@ -61,8 +47,8 @@ t.test('unknown methods are 405 with Allow on a known path', async (t) => {
   for (const method of ['TRACE', 'QUERY', 'PROPFIND', 'PURGE', 'LINK', 'DELETE']) {
     const reply = await rawRequest(`${w.url}/api/settings`, method, { cookie: a.cookie, origin: new URL(PUBLIC_URL).origin });
     t.equal(reply.status, 405, `${method} /api/settings`);
-    t.equal(reply.body?.code, 'METHOD_NOT_ALLOWED');
-    t.same(reply.allow.split(/,\s*/).sort(), ['GET', 'HEAD', 'PUT'], `${method}: Allow`);
+    t.equal(reply.json?.code, 'METHOD_NOT_ALLOWED');
+    t.same(String(reply.headers.allow ?? '').split(/,\s*/).sort(), ['GET', 'HEAD', 'PUT'], `${method}: Allow`);
   }
   const unknown = await rawRequest(`${w.url}/api/nothing-here`, 'QUERY', { cookie: a.cookie });
   t.equal(unknown.status, 404, 'an unknown method on an unknown path is 404');
