@@ -10,14 +10,14 @@ import type { MetricDiscovery } from '../domain/metric-discovery.js';
 import type { Logger } from '../log.js';
 import type { SentEmail } from '../sim/index.js';
 import type { Store } from '../store/index.js';
-import type { AuthRateLimits, RateLimitStore } from './rate-limiter.js';
+import type { AuthRateLimitOverrides, RateLimitStore } from './rate-limiter.js';
 
 /**
  * The store's parts the API reads and writes (main.ts passes the `Store` itself); every call
  * takes the session's tenant id. `cache` is the read-through cache the repositories invalidate
  * on writes; `reads.overview` supplies alarm states and collector runs.
  */
-export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' | 'findings' | 'costs' | 'metrics' | 'recommendations' | 'reads' | 'cache'>;
+export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' | 'findings' | 'costs' | 'metrics' | 'recommendations' | 'reads' | 'cache' | 'rateLimits'>;
 
 /** The runtime's health, read-only, plus the one operator action. */
 export interface AppHealth {
@@ -72,8 +72,8 @@ export interface AppDeps {
   /** Trust X-Forwarded-For/-Proto from a reverse proxy (client IP for rate limits). Default false. */
   trustProxy?: boolean;
   /** Overrides of the auth rate limits (defaults in `DEFAULT_AUTH_RATE_LIMITS`). */
-  rateLimits?: Partial<AuthRateLimits>;
-  /** Where rate-limit hits are counted. Default in memory (one instance). */
+  rateLimits?: AuthRateLimitOverrides;
+  /** Where rate-limit hits are counted. Default the store's (Redis when REDIS_URL is set). */
   rateLimitStore?: RateLimitStore;
   /** Largest JSON body accepted, bytes. Default 64 KiB. */
   bodyLimit?: number;

@@ -14,13 +14,14 @@ import { csrfGuard } from './csrf.js';
 import { dataRoutes } from './data-routes.js';
 import { hostGuard } from './host-guard.js';
 import { jsonBody } from './json-body.js';
+import { LoginThrottle } from './login-throttle.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
 import { requireOperator } from './operator-auth.js';
 import { opsRoutes } from './ops-routes.js';
 import { errorHandler, finalizeStatus } from './problem.js';
 import { createAppMetrics, type AppMetrics } from './prometheus.js';
-import { createMemoryRateLimitStore, DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
+import { DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
 import { recommendationRoutes } from './recommendation-routes.js';
 import { metricSelectionRoutes } from './metric-selection-routes.js';
 import type { RouteContext } from './route-context.js';
@@ -71,11 +72,14 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   const background = new BackgroundTasks(log);
   const metrics = createAppMetrics(deps.health);
+  const limiter = new RateLimiter(deps.rateLimitStore ?? deps.store.rateLimits, now);
+  const limits = { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits, login: { ...DEFAULT_AUTH_RATE_LIMITS.login, ...deps.rateLimits?.login } };
   const rc: RouteContext = {
     deps: { ...deps, log },
     now,
-    limiter: new RateLimiter(deps.rateLimitStore ?? createMemoryRateLimitStore(), now),
-    limits: { ...DEFAULT_AUTH_RATE_LIMITS, ...deps.rateLimits },
+    limiter,
+    limits,
+    loginThrottle: new LoginThrottle(limiter, limits.login, now),
     secureCookies: https,
     background,
     cached: (tenantId, key, load) => deps.store.cache.read(tenantId, key, load),

@@ -10,7 +10,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { loginSchema, resendSchema, signupSchema, verifySchema } from './schemas.js';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, sessionOf } from './session-cookie.js';
+import { clearedSessionCookie, DEVICE_COOKIE, deviceCookie, readCookie, SESSION_COOKIE, sessionCookie, sessionOf } from './session-cookie.js';
 import { profileOf, updateProfile } from './user-profile.js';
 import { sendSecurityNotice } from './security-mail.js';
 import { sendVerification } from './verification-mail.js';
@@ -18,6 +18,9 @@ import { meView } from './views.js';
 
 const invalidToken = () => clientError(400, 'INVALID_TOKEN', 'the link is invalid, already used or expired; ask for a new one');
 const isCode = (error: unknown, code: string) => error instanceof AppError && error.code === code;
+
+/** How long a browser stays trusted for login throttling after signing in. */
+const TRUSTED_DEVICE_TTL_MS = 90 * 86_400_000;
 
 /** Me of a session, or 401 when its user or tenant is gone. */
 export async function currentMe(rc: RouteContext, session: { tenantId: string; userId: string }): Promise<Me> {
@@ -126,23 +129,36 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
       body: loginSchema,
       responses: { 200: 'Me', 401: 'Problem (INVALID_CREDENTIALS)', 403: 'Problem (EMAIL_NOT_VERIFIED)', 429: 'Problem (RATE_LIMITED)' },
       async handler(ctx, { body }) {
-        await rc.limiter.consumeIp('login', ctx.ip, rc.limits.loginPerIp);
-        const failures = `login:email:${body.email}`;
-        await rc.limiter.check(failures, rc.limits.loginFailuresPerEmail);
+        // A browser that signed in to this address before skips the per-email delay.
+        const deviceToken = readCookie(ctx.get('cookie'), DEVICE_COOKIE);
+        const device = deviceToken ? await store.tokens.find(deviceToken, 'trusted_device') : undefined;
+        const attempt = { ip: ctx.ip, email: body.email, device: device?.email === body.email ? device.id : undefined };
+        await rc.loginThrottle.before(attempt);
         const user = await store.users.authenticate(body.email, body.password);
         if (!user) {
-          await rc.limiter.hit(failures, rc.limits.loginFailuresPerEmail);
+          const { failures, notify } = await rc.loginThrottle.failed(attempt);
+          rc.deps.log.info({ failures, trustedDevice: attempt.device !== undefined }, 'sign-in failed');
+          if (notify) {
+            rc.background.run('login-failures-notice', async () => {
+              const owner = await store.users.findByEmail(body.email);
+              if (owner) await sendSecurityNotice(rc, owner.email, { kind: 'failed_logins', failures });
+            });
+          }
           throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
         }
         if (!user.emailVerified) throw clientError(403, 'EMAIL_NOT_VERIFIED', 'confirm your email address first; we can send the link again');
-        await rc.limiter.reset(failures);
+        await rc.loginThrottle.succeeded(attempt);
         const tenant = await store.tenants.get(user.tenantId);
         if (!tenant) throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
         // A session this browser held before is ended: one cookie, one live session.
         const previous = readCookie(ctx.get('cookie'), SESSION_COOKIE);
         if (previous) await store.sessions.revoke(previous);
         const { token, session } = await store.sessions.create({ tenantId: user.tenantId, userId: user.id });
-        ctx.set('Set-Cookie', sessionCookie(token, new Date(session.expiresAt), { secure: rc.secureCookies, now: rc.now() }));
+        ctx.append('Set-Cookie', sessionCookie(token, new Date(session.expiresAt), { secure: rc.secureCookies, now: rc.now() }));
+        if (!attempt.device) {
+          const trusted = await store.tokens.issue({ purpose: 'trusted_device', tenantId: user.tenantId, userId: user.id, email: user.email, ttlMs: TRUSTED_DEVICE_TTL_MS });
+          ctx.append('Set-Cookie', deviceCookie(trusted, TRUSTED_DEVICE_TTL_MS, { secure: rc.secureCookies }));
+        }
         rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'user signed in');
         ctx.body = meView(user, tenant);
       },

@@ -1,65 +1,17 @@
 /**
- * Sliding-window rate limiting (a log of hit times per key). The store behind it is an
- * interface, so several instances can later share one (Redis sorted sets); the default lives
- * in memory and bounds itself, which is right for one instance.
+ * Sliding-window rate limiting (a log of hit times per key). The store behind it
+ * (src/store/rate-limit-store.ts) lives in memory for one instance, in Redis when several share
+ * their counts.
  */
+import { createMemoryRateLimitStore, type RateLimitStore, type WindowCount } from '../store/index.js';
 import { clientError } from './problem.js';
+
+export { createMemoryRateLimitStore, type RateLimitStore, type WindowCount };
 
 /** At most `limit` hits per `windowMs`. */
 export interface RateRule {
   limit: number;
   windowMs: number;
-}
-
-/** Where hits are counted. */
-export interface RateLimitStore {
-  /** Hits of `key` within the window ending at `now`. */
-  count(key: string, windowMs: number, now: number): Promise<{ hits: number; oldest?: number }>;
-  /** Record a hit at `now`. */
-  add(key: string, windowMs: number, now: number): Promise<void>;
-  /** Forget `key` (e.g. a successful login clears its failures). */
-  reset(key: string): Promise<void>;
-}
-
-/** An in-memory store; keys are swept lazily, so it holds no timer. Default at most 100,000 keys. */
-export function createMemoryRateLimitStore(options: { maxKeys?: number } = {}): RateLimitStore {
-  const maxKeys = options.maxKeys ?? 100_000;
-  const log = new Map<string, { windowMs: number; hits: number[] }>();
-  let writes = 0;
-  const live = (key: string, windowMs: number, now: number): number[] => {
-    const entry = log.get(key);
-    if (!entry) return [];
-    const hits = entry.hits.filter((at) => at > now - windowMs);
-    if (hits.length === 0) log.delete(key);
-    else entry.hits = hits;
-    return hits;
-  };
-  const sweep = (now: number) => {
-    for (const [key, entry] of log) live(key, entry.windowMs, now);
-    // Still too many live keys (an attack spraying keys): drop the oldest entries.
-    for (const key of log.keys()) {
-      if (log.size <= maxKeys) break;
-      log.delete(key);
-    }
-  };
-  return {
-    async count(key, windowMs, now) {
-      const hits = live(key, windowMs, now);
-      return { hits: hits.length, ...(hits.length > 0 ? { oldest: hits[0] } : {}) };
-    },
-    async add(key, windowMs, now) {
-      const entry = log.get(key) ?? { windowMs, hits: [] };
-      entry.hits.push(now);
-      // Only the newest hits up to a bound matter for any rule.
-      if (entry.hits.length > 1_000) entry.hits.splice(0, entry.hits.length - 1_000);
-      log.delete(key);
-      log.set(key, entry);
-      if (++writes % 1_000 === 0 || log.size > maxKeys) sweep(now);
-    },
-    async reset(key) {
-      log.delete(key);
-    },
-  };
 }
 
 /** A limiter over a store and a clock. */
@@ -96,6 +48,11 @@ export class RateLimiter {
     await this.#store.reset(key);
   }
 
+  /** Hits of `key` in the window ending now (for rules that are not a plain limit). */
+  async count(key: string, windowMs: number): Promise<WindowCount> {
+    return this.#store.count(key, windowMs, this.#now());
+  }
+
   /**
    * Count a hit of the client IP under `name`, unless the IP says nothing about the client: a
    * loopback peer is a local tool or a reverse proxy (set `trustProxy` behind one), and limiting
@@ -112,12 +69,41 @@ export function isLoopbackIp(ip: string): boolean {
   return /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) || ip === '::1';
 }
 
+const MINUTE = 60_000;
+
+/** The rules; each documents its default (DEFAULT_LOGIN_THROTTLE). */
+export interface LoginThrottleRules {
+  /** Attempts per client IP (default 100 per 10 min: generous for offices behind one NAT). */
+  perIp: RateRule;
+  /** Failures per (client IP, email) or per (trusted device, email) (default 10 per 15 min). */
+  failuresPerClient: RateRule;
+  /** Failures of an email, from anywhere, before the delay starts (default 5). */
+  freeFailures: number;
+  /** Window in which an email's failures are counted (default 15 min). */
+  failureWindowMs: number;
+  /** First delay after `freeFailures` (default 1 s), doubling per further failure. */
+  baseDelayMs: number;
+  /** Longest delay (default 60 s). */
+  maxDelayMs: number;
+  /** Failures of an email in the window after which its owner is mailed, once a day (default 10). */
+  notifyAfter: number;
+}
+
+/** The defaults of `LoginThrottleRules`. */
+export const DEFAULT_LOGIN_THROTTLE: Readonly<LoginThrottleRules> = Object.freeze({
+  perIp: { limit: 100, windowMs: 10 * MINUTE },
+  failuresPerClient: { limit: 10, windowMs: 15 * MINUTE },
+  freeFailures: 5,
+  failureWindowMs: 15 * MINUTE,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  notifyAfter: 10,
+});
+
 /** The limits of the auth routes; each documents its default. */
 export interface AuthRateLimits {
-  /** Login attempts per client IP (default 100 per 10 min: generous for offices behind one NAT). */
-  loginPerIp: RateRule;
-  /** Failed logins per email (default 5 per 15 min; a success clears them). */
-  loginFailuresPerEmail: RateRule;
+  /** Login throttling (login-throttle.ts documents each rule and its default). */
+  login: LoginThrottleRules;
   /** Signups per client IP (default 20 per hour). */
   signupPerIp: RateRule;
   /** Signups per email (default 5 per hour). */
@@ -130,15 +116,15 @@ export interface AuthRateLimits {
   emailChangePerUser: RateRule;
 }
 
-const MINUTE = 60_000;
-
 /** The defaults of `AuthRateLimits`. */
 export const DEFAULT_AUTH_RATE_LIMITS: Readonly<AuthRateLimits> = Object.freeze({
-  loginPerIp: { limit: 100, windowMs: 10 * MINUTE },
-  loginFailuresPerEmail: { limit: 5, windowMs: 15 * MINUTE },
+  login: DEFAULT_LOGIN_THROTTLE,
   signupPerIp: { limit: 20, windowMs: 60 * MINUTE },
   signupPerEmail: { limit: 5, windowMs: 60 * MINUTE },
   resendPerIp: { limit: 20, windowMs: 60 * MINUTE },
   resendPerEmail: { limit: 5, windowMs: 60 * MINUTE },
   emailChangePerUser: { limit: 5, windowMs: 60 * MINUTE },
 });
+
+/** Overrides of the limits (AppDeps.rateLimits): any rule, and any part of the login throttle. */
+export type AuthRateLimitOverrides = Partial<Omit<AuthRateLimits, 'login'>> & { login?: Partial<LoginThrottleRules> };

@@ -1,6 +1,7 @@
 /** What every route module gets: the app's dependencies plus the per-app helpers built from them. */
 import type { AppDeps } from './app-deps.js';
 import type { BackgroundTasks } from './background-tasks.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { AuthRateLimits, RateLimiter } from './rate-limiter.js';
 
 /** Built once per app in `createApp`. */
@@ -9,6 +10,8 @@ export interface RouteContext {
   now(): number;
   limiter: RateLimiter;
   limits: AuthRateLimits;
+  /** Login throttling over `limiter`. */
+  loginThrottle: LoginThrottle;
   /** True when the public URL is https: cookies get `Secure`. */
   secureCookies: boolean;
   background: BackgroundTasks;

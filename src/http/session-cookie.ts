@@ -28,6 +28,14 @@ export function sessionCookie(token: string, expiresAt: Date, options: { secure:
   return [`${SESSION_COOKIE}=${token}`, 'Path=/', `Max-Age=${maxAge}`, 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');
 }
 
+/** The trusted-device cookie: this browser signed in to an address before (login throttling). */
+export const DEVICE_COOKIE = 'did';
+
+/** The Set-Cookie value of a trusted-device token; only the login route reads it. */
+export function deviceCookie(token: string, maxAgeMs: number, options: { secure: boolean }): string {
+  return [`${DEVICE_COOKIE}=${token}`, 'Path=/api/auth/login', `Max-Age=${Math.floor(maxAgeMs / 1000)}`, 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');
+}
+
 /** The Set-Cookie value that deletes the session cookie. */
 export function clearedSessionCookie(options: { secure: boolean }): string {
   return [`${SESSION_COOKIE}=`, 'Path=/', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');

@@ -13,6 +13,7 @@ import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
 import { createMemoryCache } from './cache/memory-cache.js';
 import { createRedisCache } from './cache/redis-cache.js';
+import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
 import { CapacityMeter } from './capacity-meter.js';
 import { createCostRepository, type CostRepository } from './cost-repository.js';
@@ -93,6 +94,8 @@ export interface Store {
   readonly reads: TenantReads;
   readonly keyring: Keyring;
   readonly cache: TenantCache;
+  /** Rate-limit counts (login throttling): Redis when configured, else this process's memory. */
+  readonly rateLimits: RateLimitStore;
   /** Consumed capacity so far. */
   readonly capacity: CapacityMeter;
   /** Idempotent; releases dynalite, Redis and the SDK client. */
@@ -170,6 +173,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       ? createRedisCache({ url: options.redisUrl, prefix: options.cachePrefix ?? 'cloud-health:', log, ttlMs: options.cacheTtlMs, breakerOpenMs: options.cacheBreakerOpenMs })
       : createMemoryCache({ ttlMs: options.cacheTtlMs });
     cleanups.push({ name: 'cache', run: () => cache.close() });
+    // Login throttling and other limits: shared by every instance through Redis when there is one.
+    const rateLimits: RateLimitStore = options.redisUrl
+      ? createRedisRateLimitStore({ url: options.redisUrl, prefix: `${options.cachePrefix ?? 'cloud-health:'}rl:`, log })
+      : createMemoryRateLimitStore();
+    cleanups.push({ name: 'rate limits', run: () => rateLimits.close() });
 
     const sweepIntervalMs = options.sweepIntervalMs ?? 6 * 3_600_000;
     if (embedded && sweepIntervalMs > 0) {
@@ -221,6 +229,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state, now }),
       keyring,
       cache,
+      rateLimits,
       capacity: meter,
       close: () => (closing ??= close()),
     };

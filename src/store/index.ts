@@ -20,3 +20,4 @@ export type { CapacityMeter, CapacityReport } from './capacity-meter.js';
 export { accountSecretContext, openAccountSecret, type Keyring } from './crypto/keyring.js';
 export { ONE_TIME_TOKEN_TTL_MS } from './token-repository.js';
 export { DEFAULT_PREFERENCES, normalizeEmail } from './user-repository.js';
+export { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore, type WindowCount, type RedisRateLimitOptions } from './rate-limit-store.js';

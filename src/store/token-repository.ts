@@ -7,7 +7,11 @@ import type { Db } from './db.js';
 import { hashToken, newToken } from './crypto/tokens.js';
 import { assertId } from './ids.js';
 
-export type TokenPurpose = 'verify_email' | 'reset_password';
+/**
+ * `verify_email` and `reset_password` are single-use links; `trusted_device` marks a browser that
+ * signed in to an address before (login throttling lets it skip the per-email delay).
+ */
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'trusted_device';
 
 export interface OneTimeToken {
   purpose: TokenPurpose;
@@ -23,6 +27,10 @@ export interface TokenRepository {
   issue(input: Omit<OneTimeToken, 'expiresAt'> & { ttlMs?: number }): Promise<string>;
   /** The token's record, deleting it; undefined when unknown, used, expired or for another purpose. */
   consume(token: string, purpose: TokenPurpose): Promise<OneTimeToken | undefined>;
+  /** The live token's record without using it up; `id` is the stored hash (safe to log or key on). */
+  find(token: string, purpose: TokenPurpose): Promise<(OneTimeToken & { id: string }) | undefined>;
+  /** Delete the token with this id (from `find`). Idempotent. */
+  revoke(id: string): Promise<void>;
 }
 
 export interface TokenRepositoryDeps {
@@ -54,6 +62,23 @@ export function createTokenRepository(deps: TokenRepositoryDeps): TokenRepositor
         },
       });
       return token;
+    },
+    async find(token, purpose) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
+      const id = hashToken(token);
+      const item = await db.get('tokens', { Key: { pk: id }, ConsistentRead: true });
+      if (!item || item.purpose !== purpose || (item.expiresAtMs as number) <= now()) return undefined;
+      return {
+        id,
+        purpose: item.purpose as TokenPurpose,
+        tenantId: item.tenantId as string,
+        userId: item.userId as string,
+        email: item.email as string,
+        expiresAt: item.expiresAt as string,
+      };
+    },
+    async revoke(id) {
+      await db.delete('tokens', { Key: { pk: id } });
     },
     async consume(token, purpose) {
       if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
