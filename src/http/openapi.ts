@@ -1,23 +1,43 @@
 /**
  * GET /api/openapi.json: an OpenAPI 3.1 document generated from the route table, with request
- * bodies and query parameters from the same zod schemas that validate them (zod 4's
- * `z.toJSONSchema`). Response bodies name their type in src/http/api-types.ts.
+ * bodies and query parameters from the same zod schemas that validate them, and response bodies
+ * from the zod schemas of response-schemas.ts (zod 4's `z.toJSONSchema`, one component each).
  */
 import { z } from 'zod';
+import { RESPONSE_SCHEMAS } from './response-schemas.js';
 import type { AnyRoute } from './route-spec.js';
 
-const PROBLEM_SCHEMA = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'code'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    code: { type: 'string', description: 'Stable machine-readable error code' },
-    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-  },
-};
+const COMPONENTS = '#/components/schemas/';
+
+/** Every named response schema as an OpenAPI component; nested named schemas become `$ref`s. */
+function componentSchemas(): Record<string, Record<string, unknown>> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(RESPONSE_SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas;
+}
+
+/**
+ * The schema a response description names: 'Settings', 'AccountView[]', 'HealthStatus | HealthDetail',
+ * 'Problem (EMAIL_TAKEN)'. Undefined for a name with no schema (the OpenAPI test lists those).
+ */
+export function responseSchemaOf(description: string): Record<string, unknown> | undefined {
+  const name = description.replace(/\s*\(.*\)\s*$/, '').trim();
+  const alternatives = name.split('|').map((part) => part.trim());
+  const schemas = alternatives.map((part) => {
+    const array = part.endsWith('[]');
+    const id = array ? part.slice(0, -2) : part;
+    if (!(id in RESPONSE_SCHEMAS)) return undefined;
+    const ref = { $ref: `${COMPONENTS}${id}` };
+    return array ? { type: 'array', items: ref } : ref;
+  });
+  if (schemas.some((schema) => schema === undefined)) return undefined;
+  return schemas.length === 1 ? schemas[0] : { anyOf: schemas };
+}
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -53,14 +73,19 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
     const responses = Object.fromEntries(
       Object.entries(route.responses).map(([status, description]) => {
         const code = Number(status);
+        const named = responseSchemaOf(description);
         const content =
-          code >= 400
-            ? { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
-            : code === 204 || code === 202
-              ? undefined
-              : route.path === '/metrics'
-                ? { 'text/plain': { schema: { type: 'string' } } }
-                : { 'application/json': { schema: { type: 'object', description: `See ${description} in src/http/api-types.ts` } } };
+          code === 204
+            ? undefined
+            : route.path === '/metrics' && code < 400
+              ? { 'text/plain': { schema: { type: 'string' } } }
+              : code >= 400 && !named
+                ? { 'application/problem+json': { schema: { $ref: `${COMPONENTS}Problem` } } }
+                : named
+                  ? { [description.startsWith('Problem') ? 'application/problem+json' : 'application/json']: { schema: named } }
+                  : route.path === '/api/openapi.json'
+                    ? { 'application/json': { schema: { type: 'object' } } }
+                    : { 'application/json': { schema: { description: `${description}: no schema in response-schemas.ts` } } };
         return [status, { description, ...(content ? { content } : {}) }];
       }),
     );
@@ -85,7 +110,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
     servers: [{ url: info.publicUrl }],
     paths,
     components: {
-      schemas: { Problem: PROBLEM_SCHEMA },
+      schemas: componentSchemas(),
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'sid' },
         operator: { type: 'http', scheme: 'bearer' },

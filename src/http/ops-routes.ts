@@ -115,7 +115,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       summary: 'Stop and start a tenant afresh (its restart counters reset)',
       tag: 'operator',
       auth: 'operator',
-      responses: { 202: 'Accepted', 401: 'Problem', 403: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      responses: { 202: 'RestartAccepted', 401: 'Problem', 403: 'Problem', 404: 'Problem (NOT_FOUND)' },
       handler(ctx, { params }) {
         const tenantId = params.id ?? '';
         if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId) || !health.restartTenant(tenantId)) {

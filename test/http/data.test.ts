@@ -1,95 +1,9 @@
 /** The dashboard's reads on real stored data: overview, metrics, costs, findings, recommendations; isolation. */
 import t from 'tap';
-import type { CostResult, MetricsResult } from '../../src/domain/sink.js';
-import type { MetricSeries } from '../../src/domain/records.js';
 import { recommendationId } from '../../src/rules/index.js';
 import { finding, securityResult } from '../store/fixtures/store.js';
-import { signIn, startWorld, type SignedIn, type World } from './fixtures/harness.js';
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-interface Seeded {
-  a: SignedIn;
-  b: SignedIn;
-  accountId: string;
-  costs: CostResult;
-  today: string;
-}
-
-/** Tenant A with one account and a month of data; tenant B with nothing. */
-async function seed(w: World): Promise<Seeded> {
-  const a = await signIn(w, 'data-a@example.com');
-  const b = await signIn(w, 'data-b@example.com');
-  const connected = await w.request('POST', '/api/accounts', {
-    cookie: a.cookie,
-    body: { name: 'Prod', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', regions: ['us-east-1'] },
-  });
-  const accountId = connected.json.id as string;
-  const now = w.clock.now;
-  const today = dayOf(now);
-  const collectedAt = new Date(now).toISOString();
-
-  // An idle EC2 instance (1% CPU) and a busy one, hourly points over 16 days.
-  const cpu = (resourceId: string, value: number): MetricSeries => {
-    const points = [];
-    const start = Math.floor((now - 16 * DAY) / HOUR) * HOUR;
-    for (let t = start; t < now; t += HOUR) points.push({ t: new Date(t).toISOString(), v: value });
-    return {
-      region: 'us-east-1',
-      resourceId,
-      periodSec: 3600,
-      metric: { namespace: 'AWS/EC2', metricName: 'CPUUtilization', stat: 'Average', dimensions: [{ name: 'InstanceId', value: resourceId }] },
-      points,
-    };
-  };
-  const metrics: MetricsResult = {
-    kind: 'metrics',
-    tenantId: a.tenantId,
-    accountId,
-    collectedAt,
-    series: [cpu('i-idle0001', 1), cpu('i-busy0002', 50)],
-    alarmRegions: ['us-east-1'],
-    alarms: [
-      { region: 'us-east-1', name: 'cpu-high', state: 'ALARM', reason: 'Threshold crossed', updatedAt: collectedAt },
-      { region: 'us-east-1', name: 'disk', state: 'OK', updatedAt: collectedAt },
-      { region: 'us-east-1', name: 'new', state: 'INSUFFICIENT_DATA', updatedAt: collectedAt },
-    ],
-  };
-  await w.store.results.write(metrics);
-
-  // 40 days of EC2 at $10 and S3 at $2 a day; yesterday EC2 spiked to $100.
-  const daily: CostResult['daily'] = [];
-  for (let d = 40; d >= 0; d -= 1) {
-    const day = dayOf(now - d * DAY);
-    daily.push({ day, service: 'Amazon EC2', amountUsd: d === 1 ? 100 : 10 + (d % 2) * 0.5 });
-    daily.push({ day, service: 'Amazon S3', amountUsd: 2 });
-  }
-  const nextMonth = new Date(now);
-  nextMonth.setUTCDate(1);
-  nextMonth.setUTCMonth(nextMonth.getUTCMonth() + 1);
-  const costs: CostResult = {
-    kind: 'cost',
-    tenantId: a.tenantId,
-    accountId,
-    collectedAt,
-    daily,
-    forecast: { start: today, end: dayOf(nextMonth.getTime()), meanUsd: 200, lowerUsd: 150, upperUsd: 260 },
-    anomalies: [],
-    rightsizing: [],
-  };
-  await w.store.results.write(costs);
-
-  const findings = [];
-  const severities = [1, 2, 3, 4, 5, 6, 7.5, 8, 8.9, 9.5, 2.5, 5.5];
-  for (let i = 0; i < severities.length; i += 1) {
-    findings.push(finding(`f${String(i).padStart(3, '0')}`, severities[i]!, new Date(now - i * HOUR).toISOString()));
-  }
-  findings.push(finding('f-archived', 9, new Date(now).toISOString(), { archived: true }));
-  await w.store.results.write(securityResult(a.tenantId, accountId, findings));
-  return { a, b, accountId, costs, today };
-}
+import { startWorld } from './fixtures/harness.js';
+import { DAY, dayOf, HOUR, seed } from './fixtures/seed.js';
 
 t.test('overview, metrics, costs, findings and recommendations of a tenant', async (t) => {
   const w = await startWorld(t);

@@ -1,0 +1,252 @@
+/**
+ * The zod schemas of every response body, named as the route table's `responses` name them
+ * ('AccountView[]' is an array of AccountView). /api/openapi.json is generated from them, and
+ * response-schema-types.ts checks at compile time that each matches its type in api-types.ts,
+ * so the document, the types the dashboard imports and the code cannot drift apart.
+ * The document is exact (no field beyond those declared), so validating live responses against
+ * it also catches a field that should never have left the server.
+ */
+import { z } from 'zod';
+import type * as api from './api-types.js';
+
+const time = z.string().describe('ISO-8601 time');
+const day = z.string().describe('YYYY-MM-DD');
+const errorInfo = z.object({ kind: z.string(), code: z.string(), message: z.string(), at: time });
+const band = z.enum(['low', 'medium', 'high', 'critical']);
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  code: z.string().describe('Stable machine-readable error code'),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const SignupResponse = z.object({ status: z.literal('verification_sent'), email: z.string() });
+export const VerifyResponse = z.object({ email: z.string(), emailVerified: z.literal(true) });
+export const Accepted = z.object({ status: z.literal('accepted') });
+export const Me = z.object({
+  user: z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean() }),
+  tenant: z.object({ id: z.string(), name: z.string() }),
+});
+
+export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
+export const Settings = z.object({
+  email: z.string(),
+  emailVerified: z.boolean(),
+  pendingEmail: z.string().optional(),
+  notifications: NotificationPreferences,
+  digestHour: z.number().int().min(0).max(23),
+  timezone: z.string(),
+  monthlyBudgetUsd: z.number().nullable(),
+});
+
+export const Onboarding = z.object({
+  externalId: z.string(),
+  platformAccountId: z.string(),
+  suggestedRoleName: z.string(),
+  trustPolicy: z.record(z.string(), z.unknown()),
+  permissionPolicy: z.record(z.string(), z.unknown()),
+});
+export const AccountView = z.object({
+  id: z.string(),
+  name: z.string(),
+  awsAccountId: z.string(),
+  regions: z.array(z.string()),
+  method: z.enum(['role', 'keys']),
+  credentialHint: z.string(),
+  status: z.enum(['active', 'credentials_invalid']),
+  statusReason: z.string().optional(),
+  createdAt: time,
+});
+
+const collectorStatus = z.object({
+  state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped', 'unknown']),
+  lastSuccessAt: time.optional(),
+  nextRunAt: time.optional(),
+  lastError: errorInfo.optional(),
+});
+export const RecommendationView = z.object({
+  id: z.string(),
+  category: z.enum(['cost', 'performance', 'security', 'reliability']),
+  priority: z.enum(['high', 'medium', 'low']),
+  impactScore: z.number(),
+  title: z.string(),
+  summary: z.string(),
+  estimatedMonthlySavingUsd: z.number().optional(),
+  accountId: z.string().optional(),
+  resources: z.array(z.object({ type: z.string(), id: z.string(), region: z.string().optional() })),
+  evidence: z.record(z.string(), z.unknown()),
+  status: z.enum(['open', 'done', 'dismissed']),
+  updatedAt: time,
+});
+export const RecommendationsResponse = z.object({ items: z.array(RecommendationView) });
+export const Overview = z.object({
+  generatedAt: time,
+  accounts: z.array(
+    z.object({
+      account: AccountView,
+      health: z.object({
+        ok: z.number(),
+        alarm: z.number(),
+        insufficientData: z.number(),
+        alarms: z.array(z.object({ name: z.string(), region: z.string(), state: z.string(), reason: z.string().optional() })),
+      }),
+      collectors: z.object({ metrics: collectorStatus, cost: collectorStatus, security: collectorStatus }),
+      findingsBySeverity: z.object({ low: z.number(), medium: z.number(), high: z.number(), critical: z.number() }),
+      cost: z.object({ monthToDateUsd: z.number(), forecastMonthUsd: z.number().nullable(), currency: z.literal('USD') }),
+    }),
+  ),
+  topRecommendations: z.array(RecommendationView),
+  monitoringCost: z.object({
+    month: z.string(),
+    costExplorerRequests: z.number(),
+    getMetricDataMetrics: z.number(),
+    estimatedFeeUsd: z.number(),
+    projectedFeeUsd: z.number(),
+  }),
+});
+export const MetricsResponse = z.object({
+  from: time,
+  to: time,
+  series: z.array(
+    z.object({
+      accountId: z.string(),
+      region: z.string(),
+      namespace: z.string(),
+      metric: z.string(),
+      resourceId: z.string(),
+      stat: z.string(),
+      periodSec: z.number(),
+      points: z.array(z.object({ t: time, v: z.number() })),
+    }),
+  ),
+});
+export const CostsResponse = z.object({
+  from: day,
+  to: day,
+  daily: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), accountId: z.string() })),
+  byService: z.array(z.object({ service: z.string(), totalUsd: z.number() })),
+  forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
+  monthToDateUsd: z.number(),
+  spikes: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), baselineUsd: z.number() })),
+});
+export const FindingView = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  region: z.string(),
+  type: z.string(),
+  title: z.string(),
+  description: z.string(),
+  severity: z.number(),
+  band,
+  resourceType: z.string().optional(),
+  resourceId: z.string().optional(),
+  createdAt: time,
+  updatedAt: time,
+  status: z.enum(['open', 'archived']),
+  count: z.number(),
+});
+export const FindingsPage = z.object({ items: z.array(FindingView), nextCursor: z.string().optional() });
+
+const counts = z.record(z.string(), z.number());
+const fleet = z.object({ tenants: z.number(), lastReconcileAt: time.optional(), lastReconcileError: errorInfo.partial({ kind: true }).optional() });
+export const WorkersResponse = z.object({
+  summary: z.object({ tenants: counts, collectors: counts }),
+  fleet,
+  workers: z.array(
+    z.object({
+      tenantId: z.string(),
+      state: z.enum(['running', 'backoff', 'parked', 'stopped']),
+      restarts: z.number(),
+      parkedUntil: time.optional(),
+      lastError: errorInfo.optional(),
+      breakers: z.record(z.string(), z.enum(['closed', 'open', 'halfOpen'])),
+      accounts: z.record(z.string(), z.object({ status: z.string(), reason: z.string().optional() })),
+      collectors: z.record(
+        z.string(),
+        z.object({
+          state: z.string(),
+          restarts: z.number(),
+          runs: z.number(),
+          failures: counts,
+          lastRunAt: time.optional(),
+          lastDurationMs: z.number().optional(),
+          lastSuccessAt: time.optional(),
+          nextRunAt: time.optional(),
+          parkedUntil: time.optional(),
+          lastError: errorInfo.optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'down']) });
+export const HealthDetail = HealthStatus.extend({
+  fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),
+  summary: WorkersResponse.shape.summary,
+});
+/** POST /ops/tenants/:id/restart (202). */
+export const RestartAccepted = z.object({ status: z.literal('restarting'), tenantId: z.string() });
+export const SentEmail = z.object({
+  messageId: z.string(),
+  account: z.string(),
+  region: z.string(),
+  from: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  bcc: z.array(z.string()),
+  subject: z.string(),
+  html: z.string().optional(),
+  text: z.string().optional(),
+  time,
+});
+
+/** Every named response schema; a route's `responses` text names one of these (or `X[]`, `X | Y`). */
+export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.freeze({
+  Problem,
+  SignupResponse,
+  VerifyResponse,
+  Accepted,
+  Me,
+  Settings,
+  Onboarding,
+  AccountView,
+  RecommendationView,
+  RecommendationsResponse,
+  Overview,
+  MetricsResponse,
+  CostsResponse,
+  FindingView,
+  FindingsPage,
+  WorkersResponse,
+  HealthStatus,
+  HealthDetail,
+  RestartAccepted,
+  SentEmail,
+});
+
+// Compile-time: each schema's output is the api-types.ts type (both ways), so neither can drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Out<S extends z.ZodType> = z.output<S>;
+/** Checked by `tsc`; never read. */
+export const RESPONSE_TYPES_MATCH: Record<string, true> = {
+  Problem: true satisfies Same<Out<typeof Problem>, api.Problem>,
+  SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
+  VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
+  Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  Settings: true satisfies Same<Out<typeof Settings>, api.Settings>,
+  Onboarding: true satisfies Same<Out<typeof Onboarding>, api.Onboarding>,
+  AccountView: true satisfies Same<Out<typeof AccountView>, api.AccountView>,
+  RecommendationView: true satisfies Same<Out<typeof RecommendationView>, api.RecommendationView>,
+  RecommendationsResponse: true satisfies Same<Out<typeof RecommendationsResponse>, api.RecommendationsResponse>,
+  Overview: true satisfies Same<Out<typeof Overview>, api.Overview>,
+  MetricsResponse: true satisfies Same<Out<typeof MetricsResponse>, api.MetricsResponse>,
+  CostsResponse: true satisfies Same<Out<typeof CostsResponse>, api.CostsResponse>,
+  FindingView: true satisfies Same<Out<typeof FindingView>, api.FindingView>,
+  FindingsPage: true satisfies Same<Out<typeof FindingsPage>, api.FindingsPage>,
+  WorkersResponse: true satisfies Same<Out<typeof WorkersResponse>, api.WorkersResponse>,
+  HealthStatus: true satisfies Same<Out<typeof HealthStatus>, api.HealthStatus>,
+  HealthDetail: true satisfies Same<Out<typeof HealthDetail>, api.HealthDetail>,
+};
