@@ -51,6 +51,39 @@ export interface Me {
   tenant: { id: string; name: string };
 }
 
+/** POST /api/auth/reset/request {email}: 202 whether or not the address is registered. */
+export interface PasswordResetRequest {
+  email: string;
+}
+/** POST /api/auth/reset: the token from the emailed link (single use, 1 h) and the new password. */
+export interface PasswordReset {
+  token: string;
+  password: string;
+}
+/** POST /api/auth/password: change the password of the signed-in user. */
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+/** POST /api/auth/reset and /api/auth/password (200): how many sessions were ended. */
+export interface PasswordUpdated {
+  status: 'password_updated';
+  sessionsEnded: number;
+}
+/** GET /api/auth/sessions: one signed-in browser of the user. */
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  userAgent?: string;
+  /** The session of this request. */
+  current: boolean;
+}
+/** DELETE /api/auth/sessions ("sign out everywhere else"). */
+export interface SessionsEnded {
+  sessionsEnded: number;
+}
+
 // --- settings -------------------------------------------------------------------------
 
 export interface NotificationPreferences {

@@ -19,6 +19,7 @@ import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
 import { requireOperator } from './operator-auth.js';
 import { opsRoutes } from './ops-routes.js';
+import { passwordRoutes } from './password-routes.js';
 import { errorHandler, finalizeStatus } from './problem.js';
 import { createAppMetrics, type AppMetrics } from './prometheus.js';
 import { DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
@@ -27,6 +28,7 @@ import { metricSelectionRoutes } from './metric-selection-routes.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, registerRoutes, type AnyRoute, type AppState } from './route-spec.js';
 import { securityHeaders } from './security-headers.js';
+import { sessionRoutes } from './session-routes.js';
 import { loadSession, requireSession } from './session-cookie.js';
 import { settingsRoutes } from './settings-routes.js';
 
@@ -87,6 +89,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   const routes: AnyRoute[] = [
     ...authRoutes(rc),
+    ...passwordRoutes(rc),
+    ...sessionRoutes(rc),
     ...settingsRoutes(rc),
     ...accountRoutes(rc),
     ...dataRoutes(rc),

@@ -153,7 +153,8 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         // A session this browser held before is ended: one cookie, one live session.
         const previous = readCookie(ctx.get('cookie'), SESSION_COOKIE);
         if (previous) await store.sessions.revoke(previous);
-        const { token, session } = await store.sessions.create({ tenantId: user.tenantId, userId: user.id });
+        const userAgent = ctx.get('user-agent');
+        const { token, session } = await store.sessions.create({ tenantId: user.tenantId, userId: user.id, ...(userAgent ? { userAgent } : {}) });
         ctx.append('Set-Cookie', sessionCookie(token, new Date(session.expiresAt), { secure: rc.secureCookies, now: rc.now() }));
         if (!attempt.device) {
           const trusted = await store.tokens.issue({ purpose: 'trusted_device', tenantId: user.tenantId, userId: user.id, email: user.email, ttlMs: TRUSTED_DEVICE_TTL_MS });

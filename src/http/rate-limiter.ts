@@ -114,6 +114,12 @@ export interface AuthRateLimits {
   resendPerEmail: RateRule;
   /** Email changes (PUT /api/settings with a new email) per user (default 5 per hour). */
   emailChangePerUser: RateRule;
+  /** Password reset requests per client IP (default 20 per hour). */
+  resetPerIp: RateRule;
+  /** Password reset requests per email (default 3 per hour). */
+  resetPerEmail: RateRule;
+  /** Password change attempts per user (default 10 per hour: the current password is guessable otherwise). */
+  passwordChangePerUser: RateRule;
 }
 
 /** The defaults of `AuthRateLimits`. */
@@ -124,6 +130,9 @@ export const DEFAULT_AUTH_RATE_LIMITS: Readonly<AuthRateLimits> = Object.freeze(
   resendPerIp: { limit: 20, windowMs: 60 * MINUTE },
   resendPerEmail: { limit: 5, windowMs: 60 * MINUTE },
   emailChangePerUser: { limit: 5, windowMs: 60 * MINUTE },
+  resetPerIp: { limit: 20, windowMs: 60 * MINUTE },
+  resetPerEmail: { limit: 3, windowMs: 60 * MINUTE },
+  passwordChangePerUser: { limit: 10, windowMs: 60 * MINUTE },
 });
 
 /** Overrides of the limits (AppDeps.rateLimits): any rule, and any part of the login throttle. */

@@ -31,6 +31,10 @@ export const Me = z.object({
   tenant: z.object({ id: z.string(), name: z.string() }),
 });
 
+export const PasswordUpdated = z.object({ status: z.literal('password_updated'), sessionsEnded: z.number().int() });
+export const SessionView = z.object({ id: z.string(), createdAt: time, expiresAt: time, userAgent: z.string().optional(), current: z.boolean() });
+export const SessionsEnded = z.object({ sessionsEnded: z.number().int() });
+
 export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
@@ -210,6 +214,9 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   VerifyResponse,
   Accepted,
   Me,
+  PasswordUpdated,
+  SessionView,
+  SessionsEnded,
   Settings,
   Onboarding,
   AccountView,
@@ -236,6 +243,9 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
   VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
   Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  PasswordUpdated: true satisfies Same<Out<typeof PasswordUpdated>, api.PasswordUpdated>,
+  SessionView: true satisfies Same<Out<typeof SessionView>, api.SessionView>,
+  SessionsEnded: true satisfies Same<Out<typeof SessionsEnded>, api.SessionsEnded>,
   Settings: true satisfies Same<Out<typeof Settings>, api.Settings>,
   Onboarding: true satisfies Same<Out<typeof Onboarding>, api.Onboarding>,
   AccountView: true satisfies Same<Out<typeof AccountView>, api.AccountView>,

@@ -12,6 +12,8 @@ import { ValidationError } from './problem.js';
 export interface SessionState {
   tenantId: string;
   userId: string;
+  /** The session's public id (the sessions list marks it current). */
+  sessionId: string;
   /** The raw cookie value (to revoke on logout); never logged. */
   token: string;
 }

@@ -25,6 +25,12 @@ export const signupSchema = z.strictObject({
 export const verifySchema = z.strictObject({ token });
 /** POST /api/auth/resend (ResendRequest). */
 export const resendSchema = z.strictObject({ email });
+/** POST /api/auth/reset/request (PasswordResetRequest). */
+export const resetRequestSchema = z.strictObject({ email });
+/** POST /api/auth/reset (PasswordReset): the emailed token and the new password. */
+export const resetSchema = z.strictObject({ token, password: newPassword });
+/** POST /api/auth/password (PasswordChange). */
+export const changePasswordSchema = z.strictObject({ currentPassword: anyPassword, newPassword });
 /** POST /api/auth/login (LoginRequest); the password is not checked against the policy, only the hash. */
 export const loginSchema = z.strictObject({ email, password: anyPassword });
 

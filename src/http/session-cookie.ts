@@ -6,7 +6,7 @@
 import type Koa from 'koa';
 import type { SessionRepository } from '../store/index.js';
 import { clientError } from './problem.js';
-import type { AppState } from './route-spec.js';
+import type { AppState, SessionState } from './route-spec.js';
 
 /** The cookie's name (DESIGN.md "HTTP contract"). */
 export const SESSION_COOKIE = 'sid';
@@ -47,7 +47,7 @@ export function loadSession(sessions: SessionRepository): Koa.Middleware<AppStat
     const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
     if (token) {
       const session = await sessions.get(token);
-      if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, token };
+      if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, sessionId: session.id, token };
     }
     return next();
   };
@@ -60,7 +60,7 @@ export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
 };
 
 /** The session of a route behind `requireSession`. */
-export function sessionOf(ctx: { state: AppState }): { tenantId: string; userId: string; token: string } {
+export function sessionOf(ctx: { state: AppState }): SessionState {
   const session = ctx.state.session;
   if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
   return session;

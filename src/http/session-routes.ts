@@ -1,0 +1,62 @@
+/** The signed-in user's sessions: list them, end one, or end every other ("sign out everywhere"). */
+import type { SessionsEnded, SessionView } from './api-types.js';
+import { clientError } from './problem.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, type AnyRoute } from './route-spec.js';
+import { sessionOf } from './session-cookie.js';
+
+/** The session routes. */
+export function sessionRoutes(rc: RouteContext): AnyRoute[] {
+  const { store } = rc.deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/auth/sessions',
+      summary: "The user's signed-in sessions, newest first",
+      tag: 'auth',
+      auth: 'session',
+      responses: { 200: 'SessionView[]', 401: 'Problem' },
+      async handler(ctx) {
+        const session = sessionOf(ctx);
+        const sessions = await store.sessions.listForUser(session.tenantId, session.userId);
+        const views: SessionView[] = sessions.map((s) => ({
+          id: s.id,
+          createdAt: s.createdAt,
+          expiresAt: s.expiresAt,
+          ...(s.userAgent ? { userAgent: s.userAgent } : {}),
+          current: s.id === session.sessionId,
+        }));
+        ctx.body = views;
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/auth/sessions',
+      summary: 'Sign out everywhere else: end every session of the user but this one',
+      tag: 'auth',
+      auth: 'session',
+      responses: { 200: 'SessionsEnded', 401: 'Problem' },
+      async handler(ctx) {
+        const session = sessionOf(ctx);
+        const sessionsEnded = await store.sessions.revokeAllForUser(session.tenantId, session.userId, session.sessionId);
+        rc.deps.log.info({ tenant: session.tenantId, user: session.userId, sessionsEnded }, 'signed out everywhere else');
+        const body: SessionsEnded = { sessionsEnded };
+        ctx.body = body;
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/auth/sessions/:id',
+      summary: 'End one of the user’s sessions',
+      tag: 'auth',
+      auth: 'session',
+      responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(ctx, { params }) {
+        const session = sessionOf(ctx);
+        const ended = await store.sessions.revokeById(session.tenantId, session.userId, params.id ?? '');
+        if (!ended) throw clientError(404, 'NOT_FOUND', 'no such session');
+        ctx.status = 204;
+      },
+    }),
+  ];
+}
