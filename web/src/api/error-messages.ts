@@ -35,6 +35,8 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   CSRF: 'The request was refused because it did not come from this page. Reload and try again.',
   FORBIDDEN: 'You are not allowed to do that.',
+  WRONG_PASSWORD: 'That is not your current password.',
+  UNKNOWN_HOST: 'This address does not serve the dashboard. Open it at its usual address.',
   // AWS accounts
   ACCOUNT_EXISTS: 'That AWS account is already connected.',
   TOO_MANY_ACCOUNTS: 'You have connected as many AWS accounts as allowed. Delete one to add another.',

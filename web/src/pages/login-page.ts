@@ -48,7 +48,8 @@ export class ChLoginPage extends LitElement {
         <button type="submit" ?disabled=${this.phase === 'sending'}>${this.phase === 'sending' ? 'Logging in…' : 'Log in'}</button>
       </form>
       ${unverified ? html`<h2 style="margin-top:1rem">Send the confirmation link again</h2><ch-resend-form .email=${this.email}></ch-resend-form>` : nothing}
-      <p style="margin-top:1rem">New here? <a href="/signup">Create an account</a></p>
+      <p style="margin-top:1rem"><a href="/reset" data-testid="forgot-password">Forgot your password?</a></p>
+      <p>New here? <a href="/signup">Create an account</a></p>
     </div>`;
   }
 
