@@ -84,6 +84,25 @@ export interface SessionsEnded {
   sessionsEnded: number;
 }
 
+/** One event of the audit trail (GET /api/audit). */
+export interface AuditEntryView {
+  /** Also the cursor: pass the last one as `before` for the next page. */
+  id: string;
+  at: string;
+  /** e.g. auth.login, auth.login_failed, account.connected, settings.changed, operator.tenant_restarted. */
+  action: string;
+  actor: { kind: 'user' | 'operator' | 'system'; userId?: string; email?: string };
+  target?: string;
+  ip?: string;
+  detail?: Record<string, string>;
+}
+/** GET /api/audit?before=&limit= */
+export interface AuditPage {
+  items: AuditEntryView[];
+  /** Absent on the last page. */
+  next?: string;
+}
+
 // --- settings -------------------------------------------------------------------------
 
 export interface NotificationPreferences {

@@ -8,6 +8,8 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import { accountRoutes } from './account-routes.js';
 import type { AppDeps } from './app-deps.js';
+import { auditMiddleware } from './audit-trail.js';
+import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { csrfGuard } from './csrf.js';
@@ -90,6 +92,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const routes: AnyRoute[] = [
     ...authRoutes(rc),
     ...passwordRoutes(rc),
+    ...auditRoutes(rc),
     ...sessionRoutes(rc),
     ...settingsRoutes(rc),
     ...accountRoutes(rc),
@@ -130,6 +133,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(hostGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo', ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}) }));
   app.use(csrfGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo' }));
   app.use(jsonBody(deps.bodyLimit !== undefined ? { limit: deps.bodyLimit } : {}));
+  app.use(auditMiddleware(rc));
   app.use(methodNotAllowed(router));
   app.use(router.routes());
   // HOOK: the web dashboard (src/http/static-web.ts, web/dist) — after every API route.

@@ -5,6 +5,7 @@
  * after one scrypt either way. Only a correct password learns that the email is unverified.
  */
 import { AppError } from '../domain/errors.js';
+import { recordAudit } from './audit-trail.js';
 import type { Me } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
@@ -138,6 +139,9 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         if (!user) {
           const { failures, notify } = await rc.loginThrottle.failed(attempt);
           rc.deps.log.info({ failures, trustedDevice: attempt.device !== undefined }, 'sign-in failed');
+          // In the trail of the tenant the address belongs to (an unknown address has none).
+          const target = await store.users.findByEmail(body.email);
+          if (target) await recordAudit(rc, target.tenantId, { action: 'auth.login_failed', actor: { kind: 'user', email: body.email }, ip: ctx.ip, detail: { failures: String(failures) } });
           if (notify) {
             rc.background.run('login-failures-notice', async () => {
               const owner = await store.users.findByEmail(body.email);
@@ -161,6 +165,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
           ctx.append('Set-Cookie', deviceCookie(trusted, TRUSTED_DEVICE_TTL_MS, { secure: rc.secureCookies }));
         }
         rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'user signed in');
+        await recordAudit(rc, user.tenantId, { action: 'auth.login', actor: { kind: 'user', userId: user.id, email: user.email }, target: session.id, ip: ctx.ip });
         ctx.body = meView(user, tenant);
       },
     }),

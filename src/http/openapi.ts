@@ -77,8 +77,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
         const content =
           code === 204
             ? undefined
-            : route.path === '/metrics' && code < 400
-              ? { 'text/plain': { schema: { type: 'string' } } }
+            : description.startsWith('text/') && code < 400
+              ? { [description.split(';')[0]!.trim()]: { schema: { type: 'string' } } }
               : code >= 400 && !named
                 ? { 'application/problem+json': { schema: { $ref: `${COMPONENTS}Problem` } } }
                 : named

@@ -3,6 +3,7 @@
  * registry, a tenant restart and Prometheus metrics; and, in demo mode only, the simulator's
  * outbox. Auth is `requireOperator` (operator-auth.ts).
  */
+import { recordAudit } from './audit-trail.js';
 import type { ErrorInfo, TenantHealth } from '../actors/index.js';
 import type { HealthDetail, HealthStatus, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
@@ -116,12 +117,13 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       tag: 'operator',
       auth: 'operator',
       responses: { 202: 'RestartAccepted', 401: 'Problem', 403: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      handler(ctx, { params }) {
+      async handler(ctx, { params }) {
         const tenantId = params.id ?? '';
         if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId) || !health.restartTenant(tenantId)) {
           throw clientError(404, 'NOT_FOUND', 'no such tenant running on this instance');
         }
         rc.deps.log.info({ tenant: tenantId }, 'operator restarted a tenant');
+        await recordAudit(rc, tenantId, { action: 'operator.tenant_restarted', actor: { kind: 'operator' }, target: tenantId, ip: ctx.ip });
         ctx.status = 202;
         ctx.body = { status: 'restarting', tenantId };
       },

@@ -35,6 +35,17 @@ export const PasswordUpdated = z.object({ status: z.literal('password_updated'),
 export const SessionView = z.object({ id: z.string(), createdAt: time, expiresAt: time, userAgent: z.string().optional(), current: z.boolean() });
 export const SessionsEnded = z.object({ sessionsEnded: z.number().int() });
 
+export const AuditEntryView = z.object({
+  id: z.string(),
+  at: time,
+  action: z.string(),
+  actor: z.object({ kind: z.enum(['user', 'operator', 'system']), userId: z.string().optional(), email: z.string().optional() }),
+  target: z.string().optional(),
+  ip: z.string().optional(),
+  detail: z.record(z.string(), z.string()).optional(),
+});
+export const AuditPage = z.object({ items: z.array(AuditEntryView), next: z.string().optional() });
+
 export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
@@ -214,6 +225,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   VerifyResponse,
   Accepted,
   Me,
+  AuditEntryView,
+  AuditPage,
   PasswordUpdated,
   SessionView,
   SessionsEnded,
@@ -243,6 +256,7 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
   VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
   Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  AuditPage: true satisfies Same<Out<typeof AuditPage>, api.AuditPage>,
   PasswordUpdated: true satisfies Same<Out<typeof PasswordUpdated>, api.PasswordUpdated>,
   SessionView: true satisfies Same<Out<typeof SessionView>, api.SessionView>,
   SessionsEnded: true satisfies Same<Out<typeof SessionsEnded>, api.SessionsEnded>,

@@ -192,3 +192,9 @@ export const metricSelectionSchema = z.strictObject({
 
 /** GET /api/accounts/:id/metric-browser query. */
 export const metricBrowserQuerySchema = z.strictObject({ region, namespace: cwName.optional() });
+
+/** GET /api/audit query: `before` is the id of the last entry of the previous page. */
+export const auditQuerySchema = z.strictObject({
+  before: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});

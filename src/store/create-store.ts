@@ -12,6 +12,7 @@ import { sdkLogger, type Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
 import { createMemoryCache } from './cache/memory-cache.js';
+import { createAuditRepository, type AuditRepository } from './audit-repository.js';
 import { createRedisCache } from './cache/redis-cache.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
@@ -94,6 +95,8 @@ export interface Store {
   readonly reads: TenantReads;
   readonly keyring: Keyring;
   readonly cache: TenantCache;
+  /** The per-tenant audit trail. */
+  readonly audit: AuditRepository;
   /** Rate-limit counts (login throttling): Redis when configured, else this process's memory. */
   readonly rateLimits: RateLimitStore;
   /** Consumed capacity so far. */
@@ -229,6 +232,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state, now }),
       keyring,
       cache,
+      audit: createAuditRepository({ db, now }),
       rateLimits,
       capacity: meter,
       close: () => (closing ??= close()),

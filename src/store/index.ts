@@ -21,3 +21,4 @@ export { accountSecretContext, openAccountSecret, type Keyring } from './crypto/
 export { ONE_TIME_TOKEN_TTL_MS } from './token-repository.js';
 export { DEFAULT_PREFERENCES, normalizeEmail } from './user-repository.js';
 export { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore, type WindowCount, type RedisRateLimitOptions } from './rate-limit-store.js';
+export { AUDIT_RETENTION_DAYS, type AuditRepository, type AuditEntry, type AuditActor, type NewAuditEntry } from './audit-repository.js';

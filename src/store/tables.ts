@@ -17,7 +17,8 @@ export type TableKind =
   | 'recommendations'
   | 'alerts'
   | 'leases'
-  | 'state';
+  | 'state'
+  | 'audit';
 
 export const TABLE_KINDS: readonly TableKind[] = [
   'tenants',
@@ -31,6 +32,7 @@ export const TABLE_KINDS: readonly TableKind[] = [
   'alerts',
   'leases',
   'state',
+  'audit',
 ];
 
 interface IndexSpec {
@@ -88,6 +90,8 @@ export const TABLE_SPECS: Readonly<Record<TableKind, TableSpec>> = Object.freeze
   leases: { hashKey: 'pk', ttl: false, gsi: { name: INDEX.leasesByBucket, hashKey: 'bucket', rangeKey: 'pk', projection: 'KEYS_ONLY' } },
   // pk = tenant, sk = <account>#alarms#<region> | <account>#run#<collector> | <account>#wm#<collector>.
   state: { hashKey: 'pk', rangeKey: 'sk', ttl: false },
+  // pk = tenant, sk = <ISO time>#<random>: the tenant's audit trail, newest last; TTL = retention.
+  audit: { hashKey: 'pk', rangeKey: 'sk', ttl: true },
 });
 
 /** Physical table names by kind. */

@@ -1,0 +1,65 @@
+/**
+ * Writing the audit trail from http. `recordAudit` writes one entry (a failure is logged, never
+ * fails the request it describes). `auditMiddleware` records every successful state-changing
+ * request of a signed-in user from the route it matched, so a route added later (the lead's
+ * account routes) is audited without code of its own; routes that record richer entries
+ * themselves (sign-in) are not in the table.
+ */
+import type Koa from 'koa';
+import type { NewAuditEntry } from '../store/index.js';
+import type { RouteContext } from './route-context.js';
+import type { AppState } from './route-spec.js';
+
+/** `METHOD route` -> the action name; anything unsafe not listed is recorded as `request`. */
+const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
+  'POST /api/accounts': 'account.connected',
+  'PATCH /api/accounts/:id': 'account.updated',
+  'DELETE /api/accounts/:id': 'account.removed',
+  'POST /api/accounts/:id/check': 'account.checked',
+  'PUT /api/settings': 'settings.changed',
+  'PATCH /api/recommendations/:id': 'recommendation.updated',
+  'POST /api/auth/password': 'auth.password_changed',
+  'DELETE /api/auth/sessions': 'auth.signed_out_everywhere',
+  'DELETE /api/auth/sessions/:id': 'auth.session_ended',
+  // recorded by their handlers, with what only they know
+  'POST /api/auth/login': null,
+  'POST /api/auth/logout': null,
+});
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Record one entry for `tenantId`; never throws. */
+export async function recordAudit(rc: RouteContext, tenantId: string, entry: NewAuditEntry): Promise<void> {
+  try {
+    await rc.deps.store.audit.record(tenantId, entry);
+  } catch (error) {
+    rc.deps.log.warn({ err: error, tenant: tenantId, action: entry.action }, 'audit entry not written');
+  }
+}
+
+/** Record successful state-changing requests of signed-in users (mount before the router). */
+export function auditMiddleware(rc: RouteContext): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    await next();
+    const session = ctx.state.session;
+    const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+    if (!session || !UNSAFE.has(ctx.method) || ctx.status >= 400 || typeof route !== 'string') return;
+    const key = `${ctx.method} ${route}`;
+    const action = key in ACTIONS ? (ACTIONS[key] ?? null) : 'request';
+    if (action === null) return;
+    const params = (ctx as { params?: Record<string, string> }).params ?? {};
+    const body = ctx.state.body;
+    const created = ctx.body && typeof ctx.body === 'object' && 'id' in ctx.body && ctx.status === 201 ? String((ctx.body as { id: unknown }).id) : undefined;
+    const target = params.id ?? created;
+    // Which settings changed, never their values (an email address is personal data).
+    const fields = action === 'settings.changed' && body && typeof body === 'object' ? Object.keys(body).sort().join(',') : undefined;
+    const user = await rc.deps.store.users.get(session.tenantId, session.userId).catch(() => undefined);
+    await recordAudit(rc, session.tenantId, {
+      action,
+      actor: { kind: 'user', userId: session.userId, ...(user ? { email: user.email } : {}) },
+      ...(target !== undefined ? { target } : {}),
+      ip: ctx.ip,
+      ...(fields ? { detail: { fields } } : action === 'request' ? { detail: { route: key } } : {}),
+    });
+  };
+}
