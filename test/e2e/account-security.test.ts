@@ -135,6 +135,23 @@ async function run(chromiumPath: string): Promise<void> {
     await used.waitFor();
     t.equal(await used.getAttribute('data-code'), 'INVALID_TOKEN', 'the link works once');
     await logIn(main, THIRD);
+  });
+
+  await t.test('the audit trail shows who did what', async (t) => {
+    await main.goto(`${url}/settings`);
+    await main.getByTestId('audit-link').click();
+    await main.getByTestId('audit-table').waitFor();
+    const actions = await main.getByTestId('audit-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+    t.equal(actions[0], 'auth.login', 'newest first');
+    for (const action of ['auth.password_reset', 'auth.signed_out_everywhere', 'auth.password_changed', 'auth.login']) t.ok(actions.includes(action), action);
+    t.match(await main.getByTestId('audit-table').innerText(), /Reset the password/);
+    const csv = await main.evaluate(async () => {
+      const reply = await fetch('/api/audit.csv');
+      return { type: reply.headers.get('content-type'), text: await reply.text() };
+    });
+    t.match(csv.type ?? '', /^text\/csv/);
+    t.match(csv.text, /^at,action,actor_kind/);
+    await shot('05-audit');
     t.same(pageErrors, [], 'no uncaught page errors');
   });
 }

@@ -55,7 +55,8 @@ export class ChAccountSecurity extends LitElement {
         ${renderTask(this.#sessions, (sessions) => this.#table(sessions), { what: 'your sessions' })}
         ${this.sessionError === undefined ? nothing : html`<ch-problem-alert .error=${this.sessionError}></ch-problem-alert>`}
         <button type="button" class="secondary" data-testid="sign-out-everywhere" @click=${this.#endOthers}>Sign out everywhere else</button>
-      </section>`;
+      </section>
+      <p class="card"><a href="/audit" data-testid="audit-link">Audit trail</a>: who signed in and what changed in this organization.</p>`;
   }
 
   #table(sessions: SessionView[]) {
