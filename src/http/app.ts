@@ -31,7 +31,7 @@ import type { RouteContext } from './route-context.js';
 import { defineRoute, registerRoutes, type AnyRoute, type AppState } from './route-spec.js';
 import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
-import { loadSession, requireSession } from './session-cookie.js';
+import { loadSession, requireRole, requireSession } from './session-cookie.js';
 import { settingsRoutes } from './settings-routes.js';
 
 /** The API version shown in the OpenAPI document. */
@@ -124,7 +124,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions), requireSession]),
     operator: requireOperator(deps.operatorToken),
-  });
+  }, (role) => requireRole(deps.store.users, role));
 
   app.use(metrics.middleware);
   app.use(errorHandler(log));

@@ -5,7 +5,6 @@
  */
 import type { AuditEntry } from '../store/index.js';
 import type { AuditPage } from './api-types.js';
-import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { auditQuerySchema } from './schemas.js';
@@ -29,11 +28,6 @@ function csvRow(entry: AuditEntry): string {
 export function auditRoutes(rc: RouteContext): AnyRoute[] {
   const { store } = rc.deps;
 
-  async function requireOwner(tenantId: string, userId: string): Promise<void> {
-    const user = await store.users.get(tenantId, userId);
-    if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
-    if (user.role !== 'owner') throw clientError(403, 'FORBIDDEN', 'only owners and admins can read the audit trail');
-  }
 
   return [
     defineRoute({
@@ -42,11 +36,11 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       summary: "The tenant's audit trail, newest first (owners and admins)",
       tag: 'settings',
       auth: 'session',
+      role: 'admin',
       query: auditQuerySchema,
-      responses: { 200: 'AuditPage', 400: 'Problem (INVALID_CURSOR)', 401: 'Problem', 403: 'Problem (FORBIDDEN)' },
+      responses: { 200: 'AuditPage', 400: 'Problem (INVALID_CURSOR)', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
       async handler(ctx, { query }) {
-        const { tenantId, userId } = sessionOf(ctx);
-        await requireOwner(tenantId, userId);
+        const { tenantId } = sessionOf(ctx);
         const page = await store.audit.list(tenantId, { ...(query.before ? { before: query.before } : {}), limit: query.limit ?? 50 });
         const body: AuditPage = { items: page.items, ...(page.next ? { next: page.next } : {}) };
         ctx.body = body;
@@ -58,10 +52,10 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'The whole retained audit trail as CSV (owners and admins)',
       tag: 'settings',
       auth: 'session',
-      responses: { 200: 'text/csv', 401: 'Problem', 403: 'Problem (FORBIDDEN)' },
+      role: 'admin',
+      responses: { 200: 'text/csv', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
       async handler(ctx) {
-        const { tenantId, userId } = sessionOf(ctx);
-        await requireOwner(tenantId, userId);
+        const { tenantId } = sessionOf(ctx);
         const lines = ['at,action,actor_kind,actor_email,actor_user_id,target,ip,detail'];
         let before: string | undefined;
         do {

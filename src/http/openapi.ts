@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { RESPONSE_SCHEMAS } from './response-schemas.js';
-import type { AnyRoute } from './route-spec.js';
+import { requiredRole, type AnyRoute } from './route-spec.js';
 
 const COMPONENTS = '#/components/schemas/';
 
@@ -70,8 +70,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const { path, parameters } = openApiPath(route.path);
+    // A route closed to viewers can answer 403 ROLE_REQUIRED, declared or not.
+    const declared = route.auth === 'session' && requiredRole(route) !== 'viewer' && !(403 in route.responses) ? { ...route.responses, 403: 'Problem (ROLE_REQUIRED)' } : route.responses;
     const responses = Object.fromEntries(
-      Object.entries(route.responses).map(([status, description]) => {
+      Object.entries(declared).map(([status, description]) => {
         const code = Number(status);
         const named = responseSchemaOf(description);
         const content =
@@ -95,6 +97,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
       tags: [route.tag],
       operationId: `${route.method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       security,
+      ...(route.auth === 'session' ? { 'x-role': requiredRole(route) } : {}),
       parameters: [...parameters, ...(route.query ? queryParameters(route.query) : [])],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input') } } } } : {}),
       responses,

@@ -73,6 +73,7 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Change the password (the current one is required); other sessions are ended',
       tag: 'auth',
       auth: 'session',
+      role: 'viewer',
       body: changePasswordSchema,
       responses: { 200: 'PasswordUpdated', 400: 'Problem', 401: 'Problem', 403: 'Problem (WRONG_PASSWORD)', 429: 'Problem' },
       async handler(ctx, { body }) {

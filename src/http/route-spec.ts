@@ -8,6 +8,29 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { ValidationError } from './problem.js';
 
+/**
+ * What a signed-in user may do in their tenant: a viewer reads; an admin also manages accounts,
+ * alerts, channels and the tenant's settings; an owner also manages members and the tenant.
+ */
+export type Role = 'viewer' | 'admin' | 'owner';
+
+const RANK: Readonly<Record<Role, number>> = { viewer: 0, admin: 1, owner: 2 };
+
+/** True when `role` is at least `required`. */
+export function roleAtLeast(role: Role, required: Role): boolean {
+  return RANK[role] >= RANK[required];
+}
+
+/** The role of a stored user (`member`, the legacy name, is a viewer; anything unknown too). */
+export function roleOf(stored: string): Role {
+  return stored === 'owner' || stored === 'admin' ? stored : 'viewer';
+}
+
+/** The role a session route requires: its `role`, else viewer to read and admin to change anything. */
+export function requiredRole(route: Pick<RouteSpec, 'method' | 'role'>): Role {
+  return route.role ?? (route.method === 'get' ? 'viewer' : 'admin');
+}
+
 /** The authenticated session of a request. */
 export interface SessionState {
   tenantId: string;
@@ -16,6 +39,8 @@ export interface SessionState {
   sessionId: string;
   /** The raw cookie value (to revoke on logout); never logged. */
   token: string;
+  /** The user's role in the tenant, read at each request (a demotion applies at once). */
+  role?: Role;
 }
 
 /** What middleware leaves in `ctx.state`. */
@@ -40,6 +65,11 @@ export interface RouteSpec<B = unknown, Q = unknown> {
   summary: string;
   tag: 'auth' | 'settings' | 'accounts' | 'data' | 'operator' | 'meta';
   auth: RouteAuth;
+  /**
+   * For `session` routes: the least role that may call it. Default viewer for GET and admin for
+   * anything that changes state, so a new route is closed to viewers unless it says otherwise.
+   */
+  role?: Role;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /** Status -> description (the api-types type name when there is a JSON body). */
@@ -76,10 +106,16 @@ function flatQuery(query: Record<string, string | string[] | undefined>): Record
   return out;
 }
 
-/** Register routes on `router`, each behind the guard of its `auth`. */
-export function registerRoutes(router: Router<AppState>, routes: readonly AnyRoute[], guards: Record<RouteAuth, Koa.Middleware<AppState>>): void {
+/** Register routes on `router`, each behind the guard of its `auth` (and, for sessions, of its role). */
+export function registerRoutes(
+  router: Router<AppState>,
+  routes: readonly AnyRoute[],
+  guards: Record<RouteAuth, Koa.Middleware<AppState>>,
+  roleGuard: (role: Role) => Koa.Middleware<AppState>,
+): void {
   for (const route of routes) {
-    router[route.method](route.path, guards[route.auth], async (ctx) => {
+    const guard = route.auth === 'session' ? [guards.session, roleGuard(requiredRole(route))] : [guards[route.auth]];
+    router[route.method](route.path, ...guard, async (ctx) => {
       const body = route.body ? parseInput(route.body, ctx.state.body, 'body') : undefined;
       const query = route.query ? parseInput(route.query, flatQuery(ctx.query), 'query') : undefined;
       await route.handler(ctx as AppContext, { body, query, params: ctx.params as Record<string, string> });

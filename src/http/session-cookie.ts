@@ -4,9 +4,9 @@
  * plain connection — the normal case behind a TLS-terminating proxy.
  */
 import type Koa from 'koa';
-import type { SessionRepository } from '../store/index.js';
+import type { SessionRepository, UserRepository } from '../store/index.js';
 import { clientError } from './problem.js';
-import type { AppState, SessionState } from './route-spec.js';
+import { roleAtLeast, roleOf, type AppState, type Role, type SessionState } from './route-spec.js';
 
 /** The cookie's name (DESIGN.md "HTTP contract"). */
 export const SESSION_COOKIE = 'sid';
@@ -58,6 +58,22 @@ export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
   if (!ctx.state.session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
   return next();
 };
+
+/**
+ * Load the user's role and require at least `role`: 403 `ROLE_REQUIRED` otherwise, 401 when the
+ * user is gone. Mounted after `requireSession` by the route table.
+ */
+export function requireRole(users: Pick<UserRepository, 'get'>, role: Role): Koa.Middleware<AppState> {
+  return async (ctx, next) => {
+    const session = ctx.state.session;
+    if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+    const user = await users.get(session.tenantId, session.userId);
+    if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+    session.role = roleOf(user.role);
+    if (!roleAtLeast(session.role, role)) throw clientError(403, 'ROLE_REQUIRED', `this needs the ${role} role`);
+    return next();
+  };
+}
 
 /** The session of a route behind `requireSession`. */
 export function sessionOf(ctx: { state: AppState }): SessionState {

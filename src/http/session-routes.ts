@@ -35,6 +35,7 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Sign out everywhere else: end every session of the user but this one',
       tag: 'auth',
       auth: 'session',
+      role: 'viewer',
       responses: { 200: 'SessionsEnded', 401: 'Problem' },
       async handler(ctx) {
         const session = sessionOf(ctx);
@@ -50,6 +51,7 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'End one of the user’s sessions',
       tag: 'auth',
       auth: 'session',
+      role: 'viewer',
       responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
       async handler(ctx, { params }) {
         const session = sessionOf(ctx);

@@ -6,7 +6,7 @@
 import type { Settings } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
-import { defineRoute, type AnyRoute } from './route-spec.js';
+import { defineRoute, roleAtLeast, type AnyRoute } from './route-spec.js';
 import { settingsUpdateSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
 import { sessionOf } from './session-cookie.js';
@@ -43,10 +43,15 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Change settings (a partial Settings); a new email is verified before it is used',
       tag: 'settings',
       auth: 'session',
+      // Personal settings are anyone's; the tenant's budget needs admin (checked below).
+      role: 'viewer',
       body: settingsUpdateSchema,
-      responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 429: 'Problem' },
+      responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 429: 'Problem' },
       async handler(ctx, { body }) {
-        const { tenantId, userId } = sessionOf(ctx);
+        const { tenantId, userId, role } = sessionOf(ctx);
+        if (body.monthlyBudgetUsd !== undefined && !roleAtLeast(role ?? 'viewer', 'admin')) {
+          throw clientError(403, 'ROLE_REQUIRED', "the tenant's budget needs the admin role");
+        }
         const user = await store.users.get(tenantId, userId);
         if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
         let pendingEmail: string | null | undefined;

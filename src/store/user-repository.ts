@@ -29,7 +29,8 @@ export interface UserRecord {
   tenantId: string;
   email: string;
   emailVerified: boolean;
-  role: 'owner' | 'member';
+  /** Owner > admin > viewer; `member` is the legacy name of viewer. */
+  role: 'owner' | 'admin' | 'viewer' | 'member';
   preferences: NotificationPreferences;
   createdAt: string;
   updatedAt: string;

@@ -54,16 +54,20 @@ t.test('sign-ins, failures, accounts, settings, passwords and operator restarts 
   t.match(lines[1], /"operator\.tenant_restarted","operator"/);
 });
 
-t.test('only owners read the trail', async (t) => {
+t.test('owners and admins read the trail; viewers do not', async (t) => {
   const w = await startWorld(t);
   const owner = await signIn(w, 'owner@example.com');
-  const member = await w.store.users.create({ tenantId: owner.tenantId, email: 'member@example.com', password: 'member password 1', role: 'member' });
+  const admin = await w.store.users.create({ tenantId: owner.tenantId, email: 'admin@example.com', password: 'admin password 1', role: 'admin' });
+  await w.store.users.markEmailVerified(owner.tenantId, admin.id, admin.email);
+  const adminLogin = await w.request('POST', '/api/auth/login', { body: { email: admin.email, password: 'admin password 1' } });
+  t.equal((await w.request('GET', '/api/audit', { cookie: sessionPair(adminLogin) })).status, 200, 'an admin reads it');
+  const member = await w.store.users.create({ tenantId: owner.tenantId, email: 'member@example.com', password: 'member password 1', role: 'viewer' });
   await w.store.users.markEmailVerified(owner.tenantId, member.id, member.email);
   const login = await w.request('POST', '/api/auth/login', { body: { email: member.email, password: 'member password 1' } });
   const cookie = sessionPair(login);
   const reply = await w.request('GET', '/api/audit', { cookie });
   t.equal(reply.status, 403);
-  t.equal(reply.json.code, 'FORBIDDEN');
+  t.equal(reply.json.code, 'ROLE_REQUIRED');
   t.equal((await w.request('GET', '/api/audit.csv', { cookie })).status, 403);
   t.equal((await w.request('GET', '/api/audit')).status, 401);
 });
