@@ -103,6 +103,25 @@ export interface AuditPage {
   next?: string;
 }
 
+/** GET /api/members: a person in the tenant. */
+export interface MemberView {
+  id: string;
+  email: string;
+  role: 'owner' | 'admin' | 'viewer';
+  /** False until an invited person sets their password through the emailed link. */
+  active: boolean;
+  createdAt: string;
+}
+/** POST /api/members (owners): invite by email; 202 whether or not the address already has an account. */
+export interface MemberInvite {
+  email: string;
+  role: 'owner' | 'admin' | 'viewer';
+}
+/** PATCH /api/members/:id (owners). */
+export interface MemberPatch {
+  role: 'owner' | 'admin' | 'viewer';
+}
+
 // --- settings -------------------------------------------------------------------------
 
 export interface NotificationPreferences {

@@ -17,6 +17,7 @@ import { dataRoutes } from './data-routes.js';
 import { hostGuard } from './host-guard.js';
 import { jsonBody } from './json-body.js';
 import { LoginThrottle } from './login-throttle.js';
+import { memberRoutes } from './member-routes.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
 import { requireOperator } from './operator-auth.js';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...authRoutes(rc),
     ...passwordRoutes(rc),
     ...auditRoutes(rc),
+    ...memberRoutes(rc),
     ...sessionRoutes(rc),
     ...settingsRoutes(rc),
     ...accountRoutes(rc),

@@ -22,6 +22,9 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'DELETE /api/auth/sessions': 'auth.signed_out_everywhere',
   'DELETE /api/auth/sessions/:id': 'auth.session_ended',
   // recorded by their handlers, with what only they know
+  'POST /api/members': null,
+  'PATCH /api/members/:id': null,
+  'DELETE /api/members/:id': null,
   'POST /api/auth/login': null,
   'POST /api/auth/logout': null,
 });

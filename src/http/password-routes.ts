@@ -58,6 +58,8 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
         // A link sent to an address the user has since left resets nothing.
         if (!user || user.email !== record.email) throw invalidToken();
         await store.users.setPassword(user.tenantId, user.id, body.password);
+        // An invitation is a reset link to an unverified member: following it proves the address.
+        if (!user.emailVerified) await store.users.markEmailVerified(user.tenantId, user.id, user.email);
         const sessionsEnded = await store.sessions.revokeAllForUser(user.tenantId, user.id);
         await rc.loginThrottle.succeeded({ ip: ctx.ip, email: user.email });
         rc.deps.log.info({ tenant: user.tenantId, user: user.id, sessionsEnded }, 'password reset');

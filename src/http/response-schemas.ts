@@ -46,6 +46,9 @@ export const AuditEntryView = z.object({
 });
 export const AuditPage = z.object({ items: z.array(AuditEntryView), next: z.string().optional() });
 
+export const MemberView = z.object({ id: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']), active: z.boolean(), createdAt: time });
+export const Invited = z.object({ status: z.literal('invited'), email: z.string() });
+
 export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
@@ -225,6 +228,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   VerifyResponse,
   Accepted,
   Me,
+  MemberView,
+  Invited,
   AuditEntryView,
   AuditPage,
   PasswordUpdated,
@@ -256,6 +261,7 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
   VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
   Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  MemberView: true satisfies Same<Out<typeof MemberView>, api.MemberView>,
   AuditPage: true satisfies Same<Out<typeof AuditPage>, api.AuditPage>,
   PasswordUpdated: true satisfies Same<Out<typeof PasswordUpdated>, api.PasswordUpdated>,
   SessionView: true satisfies Same<Out<typeof SessionView>, api.SessionView>,

@@ -198,3 +198,9 @@ export const auditQuerySchema = z.strictObject({
   before: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
+
+const memberRole = z.enum(['owner', 'admin', 'viewer']);
+/** POST /api/members (MemberInvite). */
+export const memberInviteSchema = z.strictObject({ email, role: memberRole });
+/** PATCH /api/members/:id (MemberPatch). */
+export const memberPatchSchema = z.strictObject({ role: memberRole });

@@ -14,7 +14,9 @@ export type SecurityNotice =
   | { kind: 'email_change_taken' }
   | { kind: 'failed_logins'; failures: number }
   | { kind: 'password_reset'; token: string; expiresInMinutes: number }
-  | { kind: 'password_changed' };
+  | { kind: 'password_changed' }
+  | { kind: 'invitation'; token: string; organization: string; role: string; expiresInDays: number }
+  | { kind: 'invitation_existing'; organization: string };
 
 interface Parts {
   subject: string;
@@ -61,6 +63,20 @@ function partsOf(ctx: MailContext, notice: SecurityNotice): Parts {
         after: `The link works once and expires in ${minutes} minutes. Resetting signs out every session. If you did not ask for this, ignore this email; nothing changes without the link.`,
       };
     }
+    case 'invitation':
+      return {
+        subject: `You are invited to ${notice.organization} on ${product}`,
+        title: `Join ${notice.organization}`,
+        lines: [`You were invited to ${notice.organization} on ${product} as ${notice.role}. Choose a password to accept:`],
+        action: { href: links.reset(notice.token), label: 'Accept and choose a password' },
+        after: `The link works once and expires in ${notice.expiresInDays} days. If you did not expect this, ignore this email.`,
+      };
+    case 'invitation_existing':
+      return {
+        subject: `You were invited to ${notice.organization} on ${product}`,
+        title: `An invitation to ${notice.organization}`,
+        lines: [`You were invited to ${notice.organization} on ${product}, but this address already has an account, and an address belongs to one organization for now. Ask the person who invited you to use another address.`],
+      };
     case 'password_changed':
       return {
         subject: `Your ${product} password was changed`,

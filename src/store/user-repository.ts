@@ -55,6 +55,10 @@ export interface UserRepository {
    * removed, when the user is gone or verified in the meantime.
    */
   removeUnverified(tenantId: string, userId: string): Promise<boolean>;
+  /** Change the user's role in their tenant. */
+  setRole(tenantId: string, userId: string, role: UserRecord['role']): Promise<UserRecord>;
+  /** Remove the user from their tenant and free the address; false when there was none. */
+  remove(tenantId: string, userId: string): Promise<boolean>;
   updatePreferences(tenantId: string, userId: string, preferences: Partial<NotificationPreferences>): Promise<UserRecord>;
 }
 
@@ -240,6 +244,18 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
         ExpressionAttributeValues: { ':false': false },
         ReturnValues: 'ALL_OLD',
       });
+      const removed = output?.Attributes;
+      if (!removed) return false;
+      await releaseEmail(removed.email as string, userId);
+      return true;
+    },
+
+    async setRole(tenantId, userId, role) {
+      return toUser(await updateUser(tenantId, userId, { role }));
+    },
+
+    async remove(tenantId, userId) {
+      const output = await db.delete('users', { Key: userKey(tenantId, userId), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' });
       const removed = output?.Attributes;
       if (!removed) return false;
       await releaseEmail(removed.email as string, userId);

@@ -1,0 +1,131 @@
+/**
+ * The people of a tenant: anyone reads the list; owners invite by email, change roles and remove
+ * people; anyone may leave. The last owner can neither leave, be removed nor be demoted, so a
+ * tenant always has someone who can manage it. An invitation is a user waiting in the tenant,
+ * unverified, with a single-use link (7 days) to choose a password; following it proves the
+ * address. An address that already has an account gets a notice instead (an address belongs to
+ * one tenant for now), and the owner gets the same answer either way.
+ */
+import type { UserRecord } from '../store/index.js';
+import type { MemberView } from './api-types.js';
+import { recordAudit } from './audit-trail.js';
+import { clientError } from './problem.js';
+import type { RouteContext } from './route-context.js';
+import { defineRoute, roleOf, type AnyRoute } from './route-spec.js';
+import { memberInviteSchema, memberPatchSchema } from './schemas.js';
+import { sendSecurityNotice } from './security-mail.js';
+import { sessionOf } from './session-cookie.js';
+
+/** How long an invitation link works. */
+export const INVITATION_TTL_MS = 7 * 86_400_000;
+
+const memberView = (user: UserRecord): MemberView => ({ id: user.id, email: user.email, role: roleOf(user.role), active: user.emailVerified, createdAt: user.createdAt });
+const lastOwner = () => clientError(409, 'LAST_OWNER', 'a tenant needs an owner: make someone else owner first');
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The member routes. */
+export function memberRoutes(rc: RouteContext): AnyRoute[] {
+  const { store } = rc.deps;
+
+  async function memberOf(tenantId: string, id: string): Promise<UserRecord> {
+    const user = ID.test(id) ? await store.users.get(tenantId, id) : undefined;
+    if (!user) throw clientError(404, 'NOT_FOUND', 'no such member');
+    return user;
+  }
+
+  /** True when `user` is the tenant's only active owner. */
+  async function isLastOwner(user: UserRecord): Promise<boolean> {
+    if (roleOf(user.role) !== 'owner') return false;
+    const owners = (await store.users.listByTenant(user.tenantId)).filter((u) => roleOf(u.role) === 'owner' && u.emailVerified);
+    return owners.length <= 1 && owners.every((u) => u.id === user.id);
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/members',
+      summary: 'The people of the tenant and their roles',
+      tag: 'settings',
+      auth: 'session',
+      responses: { 200: 'MemberView[]', 401: 'Problem' },
+      async handler(ctx) {
+        const { tenantId } = sessionOf(ctx);
+        const users = await store.users.listByTenant(tenantId);
+        ctx.body = users.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.email.localeCompare(b.email)).map(memberView);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/members',
+      summary: 'Invite someone by email with a role (owners); 202 whether or not the address has an account',
+      tag: 'settings',
+      auth: 'session',
+      role: 'owner',
+      body: memberInviteSchema,
+      responses: { 202: 'Invited', 400: 'Problem', 401: 'Problem', 429: 'Problem' },
+      async handler(ctx, { body }) {
+        const session = sessionOf(ctx);
+        await rc.limiter.consume(`invite:${session.tenantId}`, rc.limits.signupPerIp);
+        const tenant = await store.tenants.get(session.tenantId);
+        if (!tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+        // The password is never used: the invitee chooses one through the link.
+        const placeholder = `${crypto.randomUUID()}${crypto.randomUUID()}`;
+        const invited = await store.users.create({ tenantId: tenant.id, email: body.email, password: placeholder, role: body.role }).catch((error: unknown) => {
+          if ((error as { code?: unknown }).code === 'EMAIL_TAKEN') return undefined;
+          throw error;
+        });
+        if (invited) {
+          rc.background.run('invitation', async () => {
+            const token = await store.tokens.issue({ purpose: 'reset_password', tenantId: tenant.id, userId: invited.id, email: invited.email, ttlMs: INVITATION_TTL_MS });
+            await sendSecurityNotice(rc, invited.email, { kind: 'invitation', token, organization: tenant.name, role: body.role, expiresInDays: INVITATION_TTL_MS / 86_400_000 });
+          });
+        } else {
+          rc.background.run('invitation-existing', () => sendSecurityNotice(rc, body.email, { kind: 'invitation_existing', organization: tenant.name }));
+        }
+        await recordAudit(rc, tenant.id, { action: 'member.invited', actor: { kind: 'user', userId: session.userId }, ip: ctx.ip, detail: { email: body.email, role: body.role } });
+        ctx.status = 202;
+        ctx.body = { status: 'invited', email: body.email };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/members/:id',
+      summary: "Change a member's role (owners); the last owner cannot be demoted",
+      tag: 'settings',
+      auth: 'session',
+      role: 'owner',
+      body: memberPatchSchema,
+      responses: { 200: 'MemberView', 400: 'Problem', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
+      async handler(ctx, { body, params }) {
+        const session = sessionOf(ctx);
+        const user = await memberOf(session.tenantId, params.id ?? '');
+        if (body.role !== 'owner' && (await isLastOwner(user))) throw lastOwner();
+        const updated = await store.users.setRole(user.tenantId, user.id, body.role);
+        await recordAudit(rc, session.tenantId, { action: 'member.role_changed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip, detail: { role: body.role } });
+        ctx.body = memberView(updated);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/members/:id',
+      summary: 'Remove a member (owners), or leave (anyone, with their own id); the last owner cannot',
+      tag: 'settings',
+      auth: 'session',
+      // Leaving is anyone's; removing someone else needs owner (checked below).
+      role: 'viewer',
+      responses: { 204: 'No content', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
+      async handler(ctx, { params }) {
+        const session = sessionOf(ctx);
+        const leaving = params.id === session.userId;
+        // Members are no secret to anyone in the tenant (GET /api/members), so 404 comes first.
+        const user = await memberOf(session.tenantId, params.id ?? '');
+        if (!leaving && session.role !== 'owner') throw clientError(403, 'ROLE_REQUIRED', 'removing someone needs the owner role');
+        if (await isLastOwner(user)) throw lastOwner();
+        await store.sessions.revokeAllForUser(user.tenantId, user.id);
+        await store.users.remove(user.tenantId, user.id);
+        await recordAudit(rc, session.tenantId, { action: leaving ? 'member.left' : 'member.removed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip });
+        ctx.status = 204;
+      },
+    }),
+  ];
+}
