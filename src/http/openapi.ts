@@ -85,7 +85,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
                 ? { 'application/problem+json': { schema: { $ref: `${COMPONENTS}Problem` } } }
                 : named
                   ? { [description.startsWith('Problem') ? 'application/problem+json' : 'application/json']: { schema: named } }
-                  : route.path === '/api/openapi.json'
+                  : route.path === '/api/openapi.json' || description.includes('(JSON)')
                     ? { 'application/json': { schema: { type: 'object' } } }
                     : { 'application/json': { schema: { description: `${description}: no schema in response-schemas.ts` } } };
         return [status, { description, ...(content ? { content } : {}) }];

@@ -66,6 +66,7 @@ export const Onboarding = z.object({
   suggestedRoleName: z.string(),
   trustPolicy: z.record(z.string(), z.unknown()),
   permissionPolicy: z.record(z.string(), z.unknown()),
+  cloudFormation: z.object({ template: z.record(z.string(), z.unknown()), templatePath: z.string(), createStackUrl: z.string(), stackName: z.string() }),
 });
 export const AccountView = z.object({
   id: z.string(),
@@ -79,11 +80,49 @@ export const AccountView = z.object({
   createdAt: time,
 });
 
+const stepError = z.object({ kind: z.string(), code: z.string(), action: z.string().optional(), message: z.string(), at: time });
+const collectorName = z.enum(['metrics', 'cost', 'security']);
 const collectorStatus = z.object({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped', 'unknown']),
   lastSuccessAt: time.optional(),
+  lastDataAt: time.optional(),
+  lastRunAt: time.optional(),
   nextRunAt: time.optional(),
-  lastError: errorInfo.optional(),
+  lastError: stepError.optional(),
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      operation: z.string(),
+      region: z.string().optional(),
+      state: z.enum(['ok', 'failed', 'setup']),
+      lastAttemptAt: time,
+      lastSuccessAt: time.optional(),
+      error: stepError.optional(),
+      remedy: z.string().optional(),
+      consoleUrl: z.string().optional(),
+    }),
+  ),
+});
+
+/** POST /api/accounts/:id/check. */
+export const PermissionReport = z.object({
+  checkedAt: time,
+  identityOk: z.boolean(),
+  items: z.array(
+    z.object({
+      collector: collectorName,
+      operation: z.string(),
+      action: z.string(),
+      region: z.string().optional(),
+      result: z.enum(['ok', 'missing_permission', 'region_disabled', 'feature_not_enabled', 'no_data', 'identity_refused', 'unavailable', 'not_checked', 'error']),
+      code: z.string().optional(),
+      remedy: z.string().optional(),
+      consoleUrl: z.string().optional(),
+      note: z.string().optional(),
+      costUsd: z.number(),
+    }),
+  ),
+  costUsd: z.number(),
 });
 export const RecommendationView = z.object({
   id: z.string(),
@@ -241,6 +280,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   RecommendationView,
   RecommendationsResponse,
   Overview,
+  PermissionReport,
   MetricsResponse,
   CostsResponse,
   FindingView,
@@ -272,6 +312,7 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   RecommendationView: true satisfies Same<Out<typeof RecommendationView>, api.RecommendationView>,
   RecommendationsResponse: true satisfies Same<Out<typeof RecommendationsResponse>, api.RecommendationsResponse>,
   Overview: true satisfies Same<Out<typeof Overview>, api.Overview>,
+  PermissionReport: true satisfies Same<Out<typeof PermissionReport>, api.PermissionReport>,
   MetricsResponse: true satisfies Same<Out<typeof MetricsResponse>, api.MetricsResponse>,
   CostsResponse: true satisfies Same<Out<typeof CostsResponse>, api.CostsResponse>,
   FindingView: true satisfies Same<Out<typeof FindingView>, api.FindingView>,
