@@ -152,6 +152,38 @@ async function run(chromiumPath: string): Promise<void> {
     t.match(csv.type ?? '', /^text\/csv/);
     t.match(csv.text, /^at,action,actor_kind/);
     await shot('05-audit');
+  });
+
+  await t.test('team: invite a colleague, who accepts through the emailed link', async (t) => {
+    const colleague = `colleague-${Date.now()}@example.com`;
+    await main.goto(`${url}/settings`);
+    await main.getByTestId('team-link').click();
+    await main.getByTestId('members').waitFor();
+    await main.getByLabel('Email address').fill(colleague);
+    await main.getByLabel('Role', { exact: true }).selectOption('admin');
+    await main.getByRole('button', { name: 'Send invitation' }).click();
+    await main.getByTestId('invited').waitFor();
+    const row = main.locator(`[data-testid="member-row"][data-email="${colleague}"]`);
+    await row.waitFor();
+    t.match(await row.innerText(), /Invited/);
+    const link = await eventually('the invitation', async () => {
+      const outbox = (await (await fetch(`${url}/dev/outbox`)).json()) as { to: string[]; text?: string }[];
+      const mail = [...outbox].reverse().find((m) => m.to.includes(colleague));
+      return /https?:\/\/[^\s"<>]+\/reset\?token=[A-Za-z0-9_-]+/.exec(mail?.text ?? '')?.[0];
+    });
+    await other.goto(link);
+    await other.getByLabel('New password').fill('colleague password 1');
+    await other.getByRole('button', { name: 'Set the new password' }).click();
+    await other.getByTestId('reset-done').waitFor();
+    await main.reload();
+    await row.waitFor();
+    await eventually('the colleague active', async () => ((await row.innerText()).includes('Active') ? true : undefined));
+    await shot('06-team');
+    const leave = await main.locator('[data-testid="member-row"]', { hasText: '(you)' }).getByRole('button', { name: 'Leave' });
+    await leave.click();
+    const problem = main.getByTestId('problem');
+    await problem.waitFor();
+    t.equal(await problem.getAttribute('data-code'), 'LAST_OWNER', 'the only owner cannot leave');
     t.same(pageErrors, [], 'no uncaught page errors');
   });
 }

@@ -56,7 +56,8 @@ export class ChAccountSecurity extends LitElement {
         ${this.sessionError === undefined ? nothing : html`<ch-problem-alert .error=${this.sessionError}></ch-problem-alert>`}
         <button type="button" class="secondary" data-testid="sign-out-everywhere" @click=${this.#endOthers}>Sign out everywhere else</button>
       </section>
-      <p class="card"><a href="/audit" data-testid="audit-link">Audit trail</a>: who signed in and what changed in this organization.</p>`;
+      <p class="card"><a href="/team" data-testid="team-link">Team</a>: the people of this organization and their roles.
+        <br /><a href="/audit" data-testid="audit-link">Audit trail</a>: who signed in and what changed.</p>`;
   }
 
   #table(sessions: SessionView[]) {

@@ -29,6 +29,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/login', load: () => import('../pages/login-page.js'), title: 'Log in', auth: false, nav: false, render: (q) => html`<ch-login-page next=${q.get('next') ?? '/'} reason=${q.get('reason') ?? ''}></ch-login-page>` },
   { path: '/signup', load: () => import('../pages/signup-page.js'), title: 'Sign up', auth: false, nav: false, render: () => html`<ch-signup-page></ch-signup-page>` },
   { path: '/verify', load: () => import('../pages/verify-page.js'), title: 'Confirm your email', auth: false, nav: false, render: (q) => html`<ch-verify-page token=${q.get('token') ?? ''}></ch-verify-page>` },
+  { path: '/team', load: () => import('../pages/team-page.js'), title: 'Team', auth: true, nav: false, render: () => html`<ch-team-page></ch-team-page>` },
   { path: '/audit', load: () => import('../pages/audit-page.js'), title: 'Audit trail', auth: true, nav: false, render: () => html`<ch-audit-page></ch-audit-page>` },
   { path: '/reset', load: () => import('../pages/reset-page.js'), title: 'Reset your password', auth: false, nav: false, render: (q) => html`<ch-reset-page token=${q.get('token') ?? ''}></ch-reset-page>` },
   { path: '/operator', load: () => import('../pages/operator-page.js'), title: 'Operator', auth: false, nav: false, render: () => html`<ch-operator-page></ch-operator-page>` },

@@ -1,0 +1,120 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { membersApi } from '../api/members-api.js';
+import type { MemberView } from '../api/types.js';
+import { session } from '../lib/session.js';
+import { renderTask } from '../lib/task-view.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { pageStyles } from '../styles/page-styles.js';
+import '../components/problem-alert.js';
+
+const ROLES: { value: MemberView['role']; label: string }[] = [
+  { value: 'viewer', label: 'Viewer (reads)' },
+  { value: 'admin', label: 'Admin (also accounts and settings)' },
+  { value: 'owner', label: 'Owner (also people)' },
+];
+
+/**
+ * /team — the people of the organization and their roles. Owners invite by email, change roles
+ * and remove people; anyone can leave. The server keeps the last owner (409 LAST_OWNER).
+ */
+@customElement('ch-team-page')
+export class ChTeamPage extends LitElement {
+  static override styles = [
+    sharedStyles,
+    pageStyles,
+    css`
+      table { width: 100%; border-collapse: collapse; }
+      td, th { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--border, #e4e7eb); }
+      .card { margin-top: 1rem; }
+    `,
+  ];
+
+  @state() private phase: 'editing' | 'sending' | 'sent' | 'failed' = 'editing';
+  @state() private error: unknown;
+  @state() private actionError: unknown;
+
+  #members = new Task(this, { task: (_args, { signal }) => membersApi.list(signal), args: () => [] as const });
+
+  override render() {
+    return html`<div class="page-head"><h1>Team</h1></div>
+      <div class="card">${renderTask(this.#members, (members) => this.#table(members), { what: 'the team' })}
+        ${this.actionError === undefined ? nothing : html`<ch-problem-alert .error=${this.actionError}></ch-problem-alert>`}</div>
+      <form class="card" @submit=${this.#invite} data-testid="invite-form">
+        <h2>Invite someone</h2>
+        <div class="field">
+          <label for="invite-email">Email address</label>
+          <input id="invite-email" name="email" type="email" required />
+        </div>
+        <div class="field">
+          <label for="invite-role">Role</label>
+          <select id="invite-role" name="role">${ROLES.map((r) => html`<option value=${r.value}>${r.label}</option>`)}</select>
+        </div>
+        ${this.phase === 'failed' ? html`<ch-problem-alert .error=${this.error}></ch-problem-alert>` : nothing}
+        ${this.phase === 'sent' ? html`<p class="notice" role="status" data-testid="invited">Invitation sent. It works for 7 days.</p>` : nothing}
+        <button type="submit" ?disabled=${this.phase === 'sending'}>${this.phase === 'sending' ? 'Sending…' : 'Send invitation'}</button>
+      </form>`;
+  }
+
+  #table(members: MemberView[]) {
+    const me = session.me?.user.id;
+    return html`<table data-testid="members">
+      <thead><tr><th>Email</th><th>Role</th><th>Status</th><th></th></tr></thead>
+      <tbody>
+        ${members.map(
+          (m) => html`<tr data-testid="member-row" data-email=${m.email}>
+            <td>${m.email}${m.id === me ? html` <strong>(you)</strong>` : nothing}</td>
+            <td>
+              <select aria-label="Role of ${m.email}" @change=${(event: Event) => this.#setRole(m, (event.target as HTMLSelectElement).value as MemberView['role'])}>
+                ${ROLES.map((r) => html`<option value=${r.value} ?selected=${r.value === m.role}>${r.value}</option>`)}
+              </select>
+            </td>
+            <td>${m.active ? 'Active' : 'Invited'}</td>
+            <td><button type="button" class="secondary" @click=${() => this.#remove(m)}>${m.id === me ? 'Leave' : 'Remove'}</button></td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  async #invite(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const formElement = event.target as HTMLFormElement;
+    const form = new FormData(formElement);
+    this.phase = 'sending';
+    try {
+      await membersApi.invite({ email: String(form.get('email') ?? '').trim(), role: String(form.get('role')) as MemberView['role'] });
+      formElement.reset();
+      this.phase = 'sent';
+      await this.#members.run();
+    } catch (error) {
+      this.error = error;
+      this.phase = 'failed';
+    }
+  }
+
+  async #setRole(member: MemberView, role: MemberView['role']): Promise<void> {
+    await this.#act(() => membersApi.setRole(member.id, role));
+  }
+
+  async #remove(member: MemberView): Promise<void> {
+    await this.#act(() => membersApi.remove(member.id));
+  }
+
+  async #act(action: () => Promise<unknown>): Promise<void> {
+    this.actionError = undefined;
+    try {
+      await action();
+    } catch (error) {
+      this.actionError = error;
+    }
+    await this.#members.run();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ch-team-page': ChTeamPage;
+  }
+}
