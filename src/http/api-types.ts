@@ -122,6 +122,20 @@ export interface MemberPatch {
   role: 'owner' | 'admin' | 'viewer';
 }
 
+/** GET /api/tokens: an API token without its secret. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  /** read: GET only, as a viewer; admin: as an admin (never more than its creator). */
+  scope: 'read' | 'admin';
+  createdAt: string;
+  lastUsedAt?: string;
+}
+/** POST /api/tokens (201): the secret, shown this once. */
+export interface NewApiToken extends ApiTokenView {
+  token: string;
+}
+
 // --- settings -------------------------------------------------------------------------
 
 export interface NotificationPreferences {

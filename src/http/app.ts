@@ -8,6 +8,7 @@ import Koa from 'koa';
 import compose from 'koa-compose';
 import { accountRoutes } from './account-routes.js';
 import type { AppDeps } from './app-deps.js';
+import { apiTokenRoutes } from './api-token-routes.js';
 import { auditMiddleware } from './audit-trail.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...passwordRoutes(rc),
     ...auditRoutes(rc),
     ...memberRoutes(rc),
+    ...apiTokenRoutes(rc),
     ...sessionRoutes(rc),
     ...settingsRoutes(rc),
     ...accountRoutes(rc),
@@ -124,9 +126,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const router = new Router<AppState>({ sensitive: true });
   registerRoutes(router, routes, {
     public: (_ctx, next) => next(),
-    session: compose([loadSession(deps.store.sessions), requireSession]),
+    session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),
     operator: requireOperator(deps.operatorToken),
-  }, (role) => requireRole(deps.store.users, role));
+  }, (route) => requireRole(deps.store.users, route));
 
   app.use(metrics.middleware);
   app.use(errorHandler(log));

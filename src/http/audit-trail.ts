@@ -23,6 +23,8 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'DELETE /api/auth/sessions/:id': 'auth.session_ended',
   // recorded by their handlers, with what only they know
   'POST /api/members': null,
+  'POST /api/tokens': null,
+  'DELETE /api/tokens/:id': null,
   'PATCH /api/members/:id': null,
   'DELETE /api/members/:id': null,
   'POST /api/auth/login': null,

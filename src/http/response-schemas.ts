@@ -49,6 +49,9 @@ export const AuditPage = z.object({ items: z.array(AuditEntryView), next: z.stri
 export const MemberView = z.object({ id: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']), active: z.boolean(), createdAt: time });
 export const Invited = z.object({ status: z.literal('invited'), email: z.string() });
 
+export const ApiTokenView = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'admin']), createdAt: time, lastUsedAt: time.optional() });
+export const NewApiToken = ApiTokenView.extend({ token: z.string() });
+
 export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
@@ -267,6 +270,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   VerifyResponse,
   Accepted,
   Me,
+  ApiTokenView,
+  NewApiToken,
   MemberView,
   Invited,
   AuditEntryView,
@@ -301,6 +306,8 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
   VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
   Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  ApiTokenView: true satisfies Same<Out<typeof ApiTokenView>, api.ApiTokenView>,
+  NewApiToken: true satisfies Same<Out<typeof NewApiToken>, api.NewApiToken>,
   MemberView: true satisfies Same<Out<typeof MemberView>, api.MemberView>,
   AuditPage: true satisfies Same<Out<typeof AuditPage>, api.AuditPage>,
   PasswordUpdated: true satisfies Same<Out<typeof PasswordUpdated>, api.PasswordUpdated>,

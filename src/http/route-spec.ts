@@ -41,6 +41,8 @@ export interface SessionState {
   token: string;
   /** The user's role in the tenant, read at each request (a demotion applies at once). */
   role?: Role;
+  /** Set when the caller authenticated with an API token rather than the cookie. */
+  apiToken?: { id: string; scope: 'read' | 'admin' };
 }
 
 /** What middleware leaves in `ctx.state`. */
@@ -111,10 +113,10 @@ export function registerRoutes(
   router: Router<AppState>,
   routes: readonly AnyRoute[],
   guards: Record<RouteAuth, Koa.Middleware<AppState>>,
-  roleGuard: (role: Role) => Koa.Middleware<AppState>,
+  roleGuard: (route: AnyRoute) => Koa.Middleware<AppState>,
 ): void {
   for (const route of routes) {
-    const guard = route.auth === 'session' ? [guards.session, roleGuard(requiredRole(route))] : [guards[route.auth]];
+    const guard = route.auth === 'session' ? [guards.session, roleGuard(route)] : [guards[route.auth]];
     router[route.method](route.path, ...guard, async (ctx) => {
       const body = route.body ? parseInput(route.body, ctx.state.body, 'body') : undefined;
       const query = route.query ? parseInput(route.query, flatQuery(ctx.query), 'query') : undefined;

@@ -204,3 +204,6 @@ const memberRole = z.enum(['owner', 'admin', 'viewer']);
 export const memberInviteSchema = z.strictObject({ email, role: memberRole });
 /** PATCH /api/members/:id (MemberPatch). */
 export const memberPatchSchema = z.strictObject({ role: memberRole });
+
+/** POST /api/tokens (NewApiTokenRequest). */
+export const apiTokenCreateSchema = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['read', 'admin']) });

@@ -4,9 +4,9 @@
  * plain connection — the normal case behind a TLS-terminating proxy.
  */
 import type Koa from 'koa';
-import type { SessionRepository, UserRepository } from '../store/index.js';
+import type { ApiTokenRepository, SessionRepository, UserRepository } from '../store/index.js';
 import { clientError } from './problem.js';
-import { roleAtLeast, roleOf, type AppState, type Role, type SessionState } from './route-spec.js';
+import { requiredRole, roleAtLeast, roleOf, type AnyRoute, type AppState, type SessionState } from './route-spec.js';
 
 /** The cookie's name (DESIGN.md "HTTP contract"). */
 export const SESSION_COOKIE = 'sid';
@@ -41,13 +41,21 @@ export function clearedSessionCookie(options: { secure: boolean }): string {
   return [`${SESSION_COOKIE}=`, 'Path=/', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');
 }
 
-/** Resolve the cookie to a live session in `ctx.state.session` (nothing when absent or invalid). */
-export function loadSession(sessions: SessionRepository): Koa.Middleware<AppState> {
+/**
+ * Resolve the cookie, or else an `Authorization: Bearer cht_…` API token, to `ctx.state.session`
+ * (nothing when absent or invalid).
+ */
+export function loadSession(sessions: SessionRepository, apiTokens?: Pick<ApiTokenRepository, 'authenticate'>): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
     if (token) {
       const session = await sessions.get(token);
       if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, sessionId: session.id, token };
+    }
+    const bearer = /^Bearer\s+(cht_[A-Za-z0-9_-]{1,200})\s*$/.exec(ctx.get('authorization'))?.[1];
+    if (!ctx.state.session && bearer && apiTokens) {
+      const record = await apiTokens.authenticate(bearer);
+      if (record) ctx.state.session = { tenantId: record.tenantId, userId: record.userId, sessionId: `token:${record.id}`, token: '', apiToken: { id: record.id, scope: record.scope } };
     }
     return next();
   };
@@ -63,13 +71,24 @@ export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
  * Load the user's role and require at least `role`: 403 `ROLE_REQUIRED` otherwise, 401 when the
  * user is gone. Mounted after `requireSession` by the route table.
  */
-export function requireRole(users: Pick<UserRepository, 'get'>, role: Role): Koa.Middleware<AppState> {
+export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute): Koa.Middleware<AppState> {
+  const role = requiredRole(route);
+  // Sign-ins, people, tokens and one's own settings (the email address!) are managed by a
+  // person, never by a script's token.
+  const personal =
+    route.tag === 'auth' || route.path.startsWith('/api/members') || route.path.startsWith('/api/tokens') || (route.path === '/api/settings' && route.method !== 'get');
   return async (ctx, next) => {
     const session = ctx.state.session;
     if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
     const user = await users.get(session.tenantId, session.userId);
     if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
     session.role = roleOf(user.role);
+    if (session.apiToken) {
+      if (personal) throw clientError(403, 'TOKEN_NOT_ALLOWED', 'API tokens cannot manage sign-ins, people or tokens');
+      if (session.apiToken.scope === 'read' && route.method !== 'get') throw clientError(403, 'TOKEN_SCOPE', 'this token is read-only');
+      // A token acts as its creator, capped at its scope.
+      if (session.apiToken.scope === 'read' || session.role === 'owner') session.role = session.apiToken.scope === 'read' ? 'viewer' : 'admin';
+    }
     if (!roleAtLeast(session.role, role)) throw clientError(403, 'ROLE_REQUIRED', `this needs the ${role} role`);
     return next();
   };

@@ -12,6 +12,7 @@ import { sdkLogger, type Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
 import { createMemoryCache } from './cache/memory-cache.js';
+import { createApiTokenRepository, type ApiTokenRepository } from './api-token-repository.js';
 import { createAuditRepository, type AuditRepository } from './audit-repository.js';
 import { createRedisCache } from './cache/redis-cache.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
@@ -97,6 +98,8 @@ export interface Store {
   readonly cache: TenantCache;
   /** The per-tenant audit trail. */
   readonly audit: AuditRepository;
+  /** API tokens for scripts. */
+  readonly apiTokens: ApiTokenRepository;
   /** Rate-limit counts (login throttling): Redis when configured, else this process's memory. */
   readonly rateLimits: RateLimitStore;
   /** Consumed capacity so far. */
@@ -233,6 +236,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       keyring,
       cache,
       audit: createAuditRepository({ db, now }),
+      apiTokens: createApiTokenRepository({ db, now }),
       rateLimits,
       capacity: meter,
       close: () => (closing ??= close()),

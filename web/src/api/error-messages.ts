@@ -36,6 +36,8 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   CSRF: 'The request was refused because it did not come from this page. Reload and try again.',
   FORBIDDEN: 'You are not allowed to do that.',
   LAST_OWNER: 'An organization needs an owner. Make someone else owner first.',
+  TOKEN_NOT_ALLOWED: 'API tokens cannot manage sign-ins, people or tokens.',
+  TOKEN_SCOPE: 'This API token is read-only.',
   ROLE_REQUIRED: 'Your role in this organization does not allow that. Ask an owner or admin.',
   WRONG_PASSWORD: 'That is not your current password.',
   UNKNOWN_HOST: 'This address does not serve the dashboard. Open it at its usual address.',
