@@ -178,6 +178,15 @@ async function run(chromiumPath: string): Promise<void> {
     await main.reload();
     await row.waitFor();
     await eventually('the colleague active', async () => ((await row.innerText()).includes('Active') ? true : undefined));
+    await main.getByLabel('Token name').fill('nightly export');
+    await main.getByRole('button', { name: 'Create token' }).click();
+    const secret = await main.getByTestId('new-token').innerText();
+    t.match(secret, /^cht_/, 'the token is shown once');
+    const viaToken = await fetch(`${url}/api/accounts`, { headers: { authorization: `Bearer ${secret}` } });
+    t.equal(viaToken.status, 200, 'a script reads with it');
+    await main.getByTestId('token-row').first().getByRole('button', { name: 'Revoke' }).click();
+    await eventually('the token gone', async () => ((await main.getByTestId('token-row').count()) === 0 ? true : undefined));
+    t.equal((await fetch(`${url}/api/accounts`, { headers: { authorization: `Bearer ${secret}` } })).status, 401, 'revoked');
     await shot('06-team');
     const leave = await main.locator('[data-testid="member-row"]', { hasText: '(you)' }).getByRole('button', { name: 'Leave' });
     await leave.click();

@@ -1,6 +1,6 @@
-/** The people of the tenant (GET/POST /api/members, PATCH/DELETE /api/members/:id). */
+/** The people of the tenant (GET/POST /api/members, PATCH/DELETE /api/members/:id) and the API tokens. */
 import { request } from './http.js';
-import type { MemberInvite, MemberView } from './types.js';
+import type { ApiTokenView, MemberInvite, MemberView, NewApiToken } from './types.js';
 
 export const membersApi = {
   list: (signal?: AbortSignal) => request<MemberView[]>('/api/members', { signal }),
@@ -8,4 +8,11 @@ export const membersApi = {
   invite: (body: MemberInvite) => request<unknown>('/api/members', { method: 'POST', body }),
   setRole: (id: string, role: MemberView['role']) => request<MemberView>(`/api/members/${encodeURIComponent(id)}`, { method: 'PATCH', body: { role } }),
   remove: (id: string) => request<void>(`/api/members/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+};
+
+/** API tokens (GET/POST /api/tokens, DELETE /api/tokens/:id; admins). */
+export const tokensApi = {
+  list: (signal?: AbortSignal) => request<ApiTokenView[]>('/api/tokens', { signal }),
+  create: (name: string, scope: ApiTokenView['scope']) => request<NewApiToken>('/api/tokens', { method: 'POST', body: { name, scope } }),
+  revoke: (id: string) => request<void>(`/api/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

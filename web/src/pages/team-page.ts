@@ -7,6 +7,7 @@ import { session } from '../lib/session.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
+import '../components/api-tokens.js';
 import '../components/problem-alert.js';
 
 const ROLES: { value: MemberView['role']; label: string }[] = [
@@ -16,7 +17,7 @@ const ROLES: { value: MemberView['role']; label: string }[] = [
 ];
 
 /**
- * /team — the people of the organization and their roles. Owners invite by email, change roles
+ * /team — the people of the organization and their roles, and the API tokens for scripts. Owners invite by email, change roles
  * and remove people; anyone can leave. The server keeps the last owner (409 LAST_OWNER).
  */
 @customElement('ch-team-page')
@@ -54,7 +55,8 @@ export class ChTeamPage extends LitElement {
         ${this.phase === 'failed' ? html`<ch-problem-alert .error=${this.error}></ch-problem-alert>` : nothing}
         ${this.phase === 'sent' ? html`<p class="notice" role="status" data-testid="invited">Invitation sent. It works for 7 days.</p>` : nothing}
         <button type="submit" ?disabled=${this.phase === 'sending'}>${this.phase === 'sending' ? 'Sending…' : 'Send invitation'}</button>
-      </form>`;
+      </form>
+      <ch-api-tokens></ch-api-tokens>`;
   }
 
   #table(members: MemberView[]) {
