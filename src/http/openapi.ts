@@ -100,7 +100,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
       ...(route.auth === 'session' ? { 'x-role': requiredRole(route) } : {}),
       parameters: [...parameters, ...(route.query ? queryParameters(route.query) : [])],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input') } } } } : {}),
-      responses,
+      // Any other error (413, 415, 429 from a proxy-facing limit, 503 while stopping) is a Problem too.
+      responses: { ...responses, default: { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: `${COMPONENTS}Problem` } } } } },
     };
   }
   return {
