@@ -247,6 +247,37 @@ export const HealthDetail = HealthStatus.extend({
   fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),
   summary: WorkersResponse.shape.summary,
 });
+const dimension = z.object({ name: z.string(), value: z.string() });
+const customMetric = z.object({ region: z.string(), namespace: z.string(), metricName: z.string(), dimensions: z.array(dimension), stat: z.string() });
+/** GET/PUT /api/accounts/:id/metric-selection and its preview. */
+export const MetricSelectionView = z.object({
+  accountId: z.string(),
+  intervalMs: z.number(),
+  selection: z.object({ disabledServices: z.array(z.string()), disabledMetrics: z.array(z.string()), custom: z.array(customMetric) }),
+  services: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      namespace: z.string(),
+      enabled: z.boolean(),
+      resources: z.number(),
+      metrics: z.array(z.object({ metricName: z.string(), stat: z.string(), enabled: z.boolean(), series: z.number(), monthlyFeeUsd: z.number() })),
+      monthlyFeeUsd: z.number(),
+    }),
+  ),
+  custom: z.array(z.object({ metric: customMetric, monthlyFeeUsd: z.number() })),
+  monthlyFeeUsd: z.number(),
+  fullCatalogFeeUsd: z.number(),
+});
+/** GET /api/accounts/:id/metric-browser. */
+export const MetricBrowserResponse = z.object({
+  region: z.string(),
+  namespace: z.string().optional(),
+  metrics: z.array(z.object({ namespace: z.string(), metricName: z.string(), dimensions: z.array(dimension) })),
+  monthlyFeeUsdPerMetric: z.number(),
+  truncated: z.boolean(),
+});
+
 /** POST /ops/tenants/:id/restart (202). */
 export const RestartAccepted = z.object({ status: z.literal('restarting'), tenantId: z.string() });
 export const SentEmail = z.object({
@@ -295,6 +326,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   HealthDetail,
   RestartAccepted,
   SentEmail,
+  MetricSelectionView,
+  MetricBrowserResponse,
 });
 
 // Compile-time: each schema's output is the api-types.ts type (both ways), so neither can drift.
@@ -325,6 +358,8 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   FindingView: true satisfies Same<Out<typeof FindingView>, api.FindingView>,
   FindingsPage: true satisfies Same<Out<typeof FindingsPage>, api.FindingsPage>,
   WorkersResponse: true satisfies Same<Out<typeof WorkersResponse>, api.WorkersResponse>,
+  MetricSelectionView: true satisfies Same<Out<typeof MetricSelectionView>, api.MetricSelectionView>,
+  MetricBrowserResponse: true satisfies Same<Out<typeof MetricBrowserResponse>, api.MetricBrowserResponse>,
   HealthStatus: true satisfies Same<Out<typeof HealthStatus>, api.HealthStatus>,
   HealthDetail: true satisfies Same<Out<typeof HealthDetail>, api.HealthDetail>,
 };
