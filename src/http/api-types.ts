@@ -233,7 +233,10 @@ export interface CostsResponse {
   spikes: { day: string; service: string; amountUsd: number; baselineUsd: number }[];
 }
 
-/** GET /api/findings?severity=high,critical&status=open|archived&cursor=&limit= */
+/**
+ * GET /api/findings?severity=&status=open|suppressed|archived|all&accountId=&region=&type=&resource=
+ * &sort=&order=&cursor=&limit= (GET /api/findings.csv takes the same filters, without paging).
+ */
 export interface FindingView {
   id: string;
   accountId: string;
@@ -247,13 +250,41 @@ export interface FindingView {
   resourceId?: string;
   createdAt: string;
   updatedAt: string;
-  status: 'open' | 'archived';
+  /** `suppressed`: not archived, but an active suppression rule matches it (it never alerts). */
+  status: 'open' | 'suppressed' | 'archived';
   count: number;
+  /** The rule that suppresses it, when `status` is `suppressed`. */
+  suppression?: { ruleId: string; kind: SuppressionRuleView['kind']; reason: string; expiresAt?: string };
 }
 export interface FindingsPage {
   items: FindingView[];
+  /** Findings matching the filters, across all pages. */
+  total: number;
+  /** Position of the first item among the `total`. */
+  offset: number;
+  /** True when the tenant has more findings than the server sorts in memory (FINDING_SET_LIMIT, the most severe kept). */
+  truncated: boolean;
   /** Opaque; absent on the last page. */
   nextCursor?: string;
+}
+
+/** GET|POST /api/findings/suppressions, DELETE /api/findings/suppressions/:id */
+export interface SuppressionRuleView {
+  id: string;
+  kind: 'type' | 'resource' | 'account';
+  value: string;
+  reason: string;
+  createdAt: string;
+  expiresAt?: string;
+  /** False once `expiresAt` has passed (kept until removed or its TTL). */
+  active: boolean;
+}
+export interface SuppressionRuleRequest {
+  kind: 'type' | 'resource' | 'account';
+  value: string;
+  reason: string;
+  /** ISO time; omit for "until removed". */
+  expiresAt?: string;
 }
 
 /** GET /api/recommendations; PATCH /api/recommendations/:id {status} */

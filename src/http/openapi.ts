@@ -60,7 +60,9 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
               ? undefined
               : route.path === '/metrics'
                 ? { 'text/plain': { schema: { type: 'string' } } }
-                : { 'application/json': { schema: { type: 'object', description: `See ${description} in src/http/api-types.ts` } } };
+                : route.path.endsWith('.csv')
+                  ? { 'text/csv': { schema: { type: 'string' } } }
+                  : { 'application/json': { schema: { type: 'object', description: `See ${description} in src/http/api-types.ts` } } };
         return [status, { description, ...(content ? { content } : {}) }];
       }),
     );
