@@ -26,6 +26,8 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   TENANT_EXISTS: 'That organization already exists. Try again.',
   INVALID_RANGE: 'Pick a time range of at most 31 days, starting before it ends.',
   INVALID_CURSOR: 'That page of results is no longer available. Go back to the first page.',
+  INVALID_EXPIRY: 'Pick an expiry in the future, or none.',
+  TOO_MANY_RULES: 'You have as many suppression rules as allowed. Remove one to add another.',
   // sign-up, log-in, sessions
   UNAUTHENTICATED: 'Please log in to continue.',
   INVALID_CREDENTIALS: 'That email and password do not match an account.',
