@@ -138,10 +138,12 @@ async function run(chromiumPath: string): Promise<void> {
     const box = await cell.boundingBox();
     t.ok(box !== null && box.x >= 0 && box.x + box.width <= 390, 'and inside the screen');
     await shot('findings-390', small);
+    await small.screenshot({ path: path.join(ARTIFACTS, 'findings-390-screen.png') });
     await small.getByTestId('finding-row').first().locator('td.title button').click();
     await small.getByTestId('finding-detail').waitFor();
     t.ok(Number(await small.evaluate('document.documentElement.scrollWidth')) <= 390, 'the detail fits 390 px');
     await shot('findings-detail-390', small);
+    await small.screenshot({ path: path.join(ARTIFACTS, 'findings-detail-390-screen.png') });
     await phone.close();
   });
 

@@ -69,7 +69,12 @@ export class ChFindingsPage extends LitElement {
         td.num { text-align: left; }
         td[data-label]::before { content: attr(data-label) ': '; color: var(--ch-muted); font-size: 0.85rem; }
         .when { white-space: normal; }
-        .sort-narrow { display: flex; }
+        .sort-narrow { display: block; }
+        /* two filters a row, so the findings start within the first screen */
+        .toolbar { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem 0.75rem; }
+        .toolbar fieldset { grid-column: 1 / -1; }
+        .toolbar .field { min-width: 0; }
+        .toolbar select, .toolbar input[type='search'] { width: 100%; min-width: 0; }
       }
       @media (min-width: 701px) {
         .sort-narrow { display: none; }
