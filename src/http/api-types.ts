@@ -46,6 +46,24 @@ export interface VerifyResponse {
 }
 
 /** GET /api/me, and the body of a successful login. */
+/** GET /api/meta (public). */
+export interface Meta {
+  /** `demo`: simulated AWS accounts, an embedded store, and emails captured at /dev/outbox instead of sent. */
+  mode: 'demo' | 'production';
+}
+
+/** GET /dev/outbox (demo mode): one email the simulated SES captured (the simulator's SentEmail). */
+export interface OutboxEmail {
+  messageId: string;
+  from: string;
+  to: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  /** ISO-8601, by the simulator's clock. */
+  time: string;
+}
+
 export interface Me {
   user: { id: string; email: string; emailVerified: boolean };
   tenant: { id: string; name: string };

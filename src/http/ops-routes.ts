@@ -4,7 +4,7 @@
  * outbox. Auth is `requireOperator` (operator-auth.ts).
  */
 import type { ErrorInfo, TenantHealth } from '../actors/index.js';
-import type { HealthDetail, HealthStatus, WorkersResponse } from './api-types.js';
+import type { HealthDetail, HealthStatus, Meta, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
 import { clientError } from './problem.js';
@@ -152,7 +152,24 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
         if (!isLoopbackClient(ctx) && operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') {
           throw clientError(403, 'FORBIDDEN', 'the outbox answers local clients or the operator only');
         }
+        // A person opening the link in a browser gets the readable page (web: /outbox), which reads this JSON.
+        if (ctx.accepts('json', 'html') === 'html') {
+          ctx.redirect('/outbox');
+          return;
+        }
         ctx.body = outbox();
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/meta',
+      summary: 'What the dashboard shows before anyone signs in: whether the service runs in demo mode',
+      tag: 'meta',
+      auth: 'public',
+      responses: { 200: 'Meta' },
+      handler(ctx) {
+        const body: Meta = { mode: rc.deps.mode };
+        ctx.body = body;
       },
     }),
   ];

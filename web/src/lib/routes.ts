@@ -29,6 +29,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/login', load: () => import('../pages/login-page.js'), title: 'Log in', auth: false, nav: false, render: (q) => html`<ch-login-page next=${q.get('next') ?? '/'} reason=${q.get('reason') ?? ''}></ch-login-page>` },
   { path: '/signup', load: () => import('../pages/signup-page.js'), title: 'Sign up', auth: false, nav: false, render: () => html`<ch-signup-page></ch-signup-page>` },
   { path: '/verify', load: () => import('../pages/verify-page.js'), title: 'Confirm your email', auth: false, nav: false, render: (q) => html`<ch-verify-page token=${q.get('token') ?? ''}></ch-verify-page>` },
+  { path: '/outbox', load: () => import('../pages/outbox-page.js'), title: 'Demo outbox', auth: false, nav: false, render: () => html`<ch-outbox-page></ch-outbox-page>` },
   { path: '/operator', load: () => import('../pages/operator-page.js'), title: 'Operator', auth: false, nav: false, render: () => html`<ch-operator-page></ch-operator-page>` },
 ];
 

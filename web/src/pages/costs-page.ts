@@ -19,6 +19,7 @@ const RANGES = [
 type RangeKey = (typeof RANGES)[number]['key'];
 
 const DAY_MS = 86_400_000;
+const share = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** [from, to) in days, as GET /api/costs takes them (to excluded: tomorrow includes today). */
 export function costRange(key: RangeKey, now = Date.now()): { from: string; to: string } {
@@ -61,7 +62,10 @@ export class ChCostsPage extends LitElement {
       dl { margin: 0; }
       .spikes li { margin-bottom: 0.25rem; }
       tbody th { background: none; font-weight: normal; }
-      .bar { height: 0.5rem; background: var(--ch-primary); border-radius: 4px; min-width: 2px; }
+      /* The share bar sits under the service name, across the row's widest cell, so it keeps its length at 390 px. */
+      .track { height: 0.5rem; background: var(--ch-surface-alt); border-radius: 4px; margin-top: 0.3rem; }
+      .bar { height: 100%; background: var(--ch-primary); border-radius: 4px; min-width: 3px; }
+      th[scope='row'] { font-weight: 500; overflow-wrap: anywhere; width: 100%; }
     `,
   ];
 
@@ -126,14 +130,13 @@ export class ChCostsPage extends LitElement {
         <h2 id="services-title">By service</h2>
         <div class="table-wrap">
           <table data-testid="cost-by-service">
-            <thead><tr><th scope="col">Service</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th><th scope="col" style="width:30%"><span class="visually-hidden">Share bar</span></th></tr></thead>
+            <thead><tr><th scope="col">Service</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th></tr></thead>
             <tbody>
               ${costs.byService.map(
                 (row) => html`<tr>
-                  <th scope="row">${row.service}</th>
+                  <th scope="row">${row.service}<div class="track" aria-hidden="true"><div class="bar" data-testid="share-bar" style="width:${total > 0 ? (row.totalUsd / total) * 100 : 0}%"></div></div></th>
                   <td class="num">${formatUsd(row.totalUsd)}</td>
-                  <td class="num">${total > 0 ? `${((row.totalUsd / total) * 100).toFixed(1)}%` : '—'}</td>
-                  <td><div class="bar" style="width:${total > 0 ? (row.totalUsd / total) * 100 : 0}%"></div></td>
+                  <td class="num">${total > 0 ? share.format(row.totalUsd / total) : '—'}</td>
                 </tr>`,
               )}
             </tbody>
