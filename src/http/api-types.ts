@@ -344,14 +344,18 @@ export interface HealthDetail extends HealthStatus {
 export interface WorkersResponse {
   summary: { tenants: Record<string, number>; collectors: Record<string, number> };
   fleet: { tenants: number; lastReconcileAt?: string; lastReconcileError?: { code: string; message: string; at: string } };
+  /** Workers matching the query (the list holds at most `limit`). */
+  total: number;
   workers: {
     tenantId: string;
+    /** The tenant's organization name (absent for a tenant the directory does not know yet). */
+    tenantName?: string;
     state: 'running' | 'backoff' | 'parked' | 'stopped';
     restarts: number;
     parkedUntil?: string;
     lastError?: { kind: string; code: string; message: string; at: string };
     breakers: Record<string, 'closed' | 'open' | 'halfOpen'>;
-    accounts: Record<string, { status: string; reason?: string }>;
+    accounts: Record<string, { status: string; reason?: string; name?: string; awsAccountId?: string }>;
     collectors: Record<
       string,
       {

@@ -156,6 +156,11 @@ export const recommendationPatchSchema = z.strictObject({ status: recommendation
 export const workersQuerySchema = z.strictObject({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped']).optional(),
   tenant: id.optional(),
+  /** Case-insensitive substring of the tenant's id or name, or an account's id, name or AWS account id. */
+  q: z.string().trim().max(200).optional(),
+  sort: z.enum(['name', 'state', 'restarts', 'errors']).optional(),
+  /** Workers returned (default 200); `total` says how many matched. */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
 // --- metric selection (issue 18) ------------------------------------------------------------
