@@ -221,6 +221,7 @@ async function run(chromiumPath: string): Promise<void> {
     const row = operator.locator(`[data-testid="worker-row"][data-tenant="${me.tenant.id}"]`);
     await row.waitFor();
     await row.getByTestId('restart-tenant').click();
+    await operator.getByTestId('confirm-dialog').getByTestId('confirm').click();
     await operator.getByTestId('restart-notice').waitFor();
     t.match(await operator.getByTestId('restart-notice').innerText(), me.tenant.id);
     await shot('11-operator', operator);
