@@ -198,7 +198,8 @@ export interface CollectorStatus {
 
 export interface AccountOverview {
   account: AccountView;
-  health: { ok: number; alarm: number; insufficientData: number; alarms: { name: string; region: string; state: string; reason?: string }[] };
+  /** An alarm's `namespace` and `metricName` (when CloudWatch reported them) link it to its chart. */
+  health: { ok: number; alarm: number; insufficientData: number; alarms: { name: string; region: string; state: string; reason?: string; namespace?: string; metricName?: string }[] };
   collectors: Record<CollectorName, CollectorStatus>;
   findingsBySeverity: Record<SeverityBand, number>;
   cost: { monthToDateUsd: number; forecastMonthUsd: number | null; currency: 'USD' };

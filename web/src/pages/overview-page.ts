@@ -3,6 +3,7 @@ import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { Overview, RecommendationView } from '../api/types.js';
+import { metricHref } from '../lib/metric-links.js';
 import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
@@ -23,6 +24,10 @@ export class ChOverviewPage extends LitElement {
     sharedStyles,
     pageStyles,
     css`
+      .firing { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
+      .firing li { overflow-wrap: anywhere; }
+      .firing a { margin-left: 0.5rem; white-space: nowrap; }
+      .firing .reason { font-size: 0.85rem; }
       .recs { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; }
       .recs li { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
       .fee { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 0.75rem; margin: 0; }
@@ -63,6 +68,7 @@ export class ChOverviewPage extends LitElement {
         : html`<section aria-label="Accounts" class="grid" data-testid="account-cards">
             ${overview.accounts.map((account) => html`<ch-account-card .data=${account}></ch-account-card>`)}
           </section>`}
+      ${this.#firing(overview)}
       <div class="split" style="margin-top:1.5rem">
         <section class="card" aria-labelledby="recs-title" data-testid="top-recommendations">
           <h2 id="recs-title">Top recommendations</h2>
@@ -86,6 +92,26 @@ export class ChOverviewPage extends LitElement {
       </div>
       <p class="muted" style="margin-top:1rem">Updated ${formatDateTime(overview.generatedAt)} · refreshes every minute while this tab is open.</p>
       ${nothing}`;
+  }
+
+  /** Alarms in ALARM across accounts, each linked to its metric's charts. */
+  #firing(overview: Overview) {
+    const firing = overview.accounts.flatMap((a) => a.health.alarms.filter((alarm) => alarm.state === 'ALARM').map((alarm) => ({ account: a.account, alarm })));
+    if (firing.length === 0) return nothing;
+    return html`<section class="card" aria-labelledby="firing-title" data-testid="firing-alarms" style="margin-top:1.5rem">
+      <h2 id="firing-title">Alarms firing</h2>
+      <ul class="firing">
+        ${firing.map(
+          ({ account, alarm }) => html`<li data-testid="firing-alarm">
+            <strong>${alarm.name}</strong> <span class="muted">${account.name} · ${alarm.region}${alarm.metricName === undefined ? '' : ` · ${alarm.namespace ?? ''} ${alarm.metricName}`}</span>
+            ${alarm.metricName === undefined
+              ? nothing
+              : html`<a href=${metricHref({ accountId: account.id, region: alarm.region, ...(alarm.namespace ? { namespace: alarm.namespace } : {}), metric: alarm.metricName })} data-testid="alarm-chart-link">View chart</a>`}
+            ${alarm.reason === undefined ? nothing : html`<div class="muted reason">${alarm.reason}</div>`}
+          </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   #recommendation(rec: RecommendationView) {
