@@ -65,7 +65,7 @@ async function run(chromiumPath: string): Promise<void> {
     await page.goto(`${url}/accounts`);
     const row = page.locator('[data-testid="account"][data-account="777788889999"]');
     await row.waitFor();
-    t.match(await row.innerText(), /added \w{3} \d{1,2}, \d{4}/);
+    t.match(await row.innerText(), /(added|connected) \w{3} \d{1,2}, \d{4}/);
     await both('accounts-1280', page);
   });
 
