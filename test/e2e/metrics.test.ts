@@ -2,7 +2,8 @@
  * Metric charts in headless Chromium against the service in demo mode: a new account's few
  * minutes of data fill the chart (the axis starts at the data), the axis ticks are evenly
  * spaced, dated, in the viewer's time zone (here Europe/Berlin, named in the axis title), and an
- * alarm firing on the overview links to its metric's charts. Screenshots at 1280 and 390 px in
+ * alarm firing on the overview links to its metric's charts (the overview's top recommendations
+ * name their resource and account). Screenshots at 1280 and 390 px in
  * test-artifacts/metrics/.
  */
 import t from 'tap';
@@ -62,6 +63,8 @@ async function run(chromiumPath: string): Promise<void> {
   await t.test('an alarm on the overview links to its metric', async (t) => {
     await page.goto(`${url}/`);
     await page.getByTestId('account-cards').waitFor();
+    const top = await page.getByTestId('top-recommendations').locator('li').count();
+    t.equal(await page.getByTestId('top-recommendation-subject').count(), top, 'each top recommendation names its resource and account');
     let links = 0;
     await eventually('a firing alarm on the overview', async () => {
       await page.getByTestId('refresh').click();

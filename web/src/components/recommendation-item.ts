@@ -3,21 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import type { RecommendationPatch, RecommendationView } from '../api/types.js';
 import { stateBadge } from '../lib/badges.js';
 import { formatRelative, formatUsd, titleCase } from '../lib/format.js';
-import { resourceTypeLabel } from '../lib/resource-label.js';
+import { resourceRefLabel } from '../lib/resource-label.js';
 import { sharedStyles } from '../styles/shared-styles.js';
-
-const RESOURCE_KIND: Readonly<Record<string, string>> = {
-  'ec2-instance': 'EC2 instance',
-  'aws-service': 'Service',
-  'guardduty-finding': 'GuardDuty finding',
-  'guardduty-detector': 'GuardDuty detector',
-  region: 'Region',
-};
-
-/** "EC2 instance i-0abc" for a resource reference; GuardDuty resource types read as the findings page says them. */
-export function resourceRefLabel(resource: RecommendationView['resources'][number]): string {
-  return `${RESOURCE_KIND[resource.type] ?? resourceTypeLabel(resource.type)} ${resource.id}`;
-}
 
 /** Detail of the `status-change` event. */
 export type RecommendationStatusChange = { id: string } & RecommendationPatch;
@@ -75,7 +62,7 @@ export class ChRecommendationItem extends LitElement {
       ${item.resources.length === 0
         ? nothing
         : html`<ul aria-label="Resources">
-            ${item.resources.slice(0, 6).map((resource) => html`<li>${RESOURCE_KIND[resource.type] ?? resourceTypeLabel(resource.type)} <code>${resource.id}</code>${resource.region === undefined ? '' : ` (${resource.region})`}</li>`)}
+            ${item.resources.slice(0, 6).map((resource) => html`<li>${resourceRefLabel(resource, false)} <code>${resource.id}</code>${resource.region === undefined ? '' : ` (${resource.region})`}</li>`)}
             ${item.resources.length > 6 ? html`<li>and ${item.resources.length - 6} more</li>` : nothing}
           </ul>`}
       <div class="row">

@@ -29,3 +29,17 @@ export function resourceLabel(finding: { resourceType?: string; resourceId?: str
   if (finding.resourceId === undefined) return finding.resourceType === undefined ? '—' : resourceTypeLabel(finding.resourceType);
   return `${resourceTypeLabel(finding.resourceType)} ${finding.resourceId}`;
 }
+
+const RESOURCE_KIND: Readonly<Record<string, string>> = {
+  'ec2-instance': 'EC2 instance',
+  'aws-service': 'Service',
+  'guardduty-finding': 'GuardDuty finding',
+  'guardduty-detector': 'GuardDuty detector',
+  region: 'Region',
+};
+
+/** "EC2 instance i-0abc" for a recommendation's resource; GuardDuty types read as the findings page says them. */
+export function resourceRefLabel(resource: { type: string; id: string }, withId = true): string {
+  const kind = RESOURCE_KIND[resource.type] ?? resourceTypeLabel(resource.type);
+  return withId ? `${kind} ${resource.id}` : kind;
+}

@@ -4,6 +4,7 @@ import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { Overview, RecommendationView } from '../api/types.js';
 import { metricHref } from '../lib/metric-links.js';
+import { resourceRefLabel } from '../lib/resource-label.js';
 import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
@@ -28,6 +29,7 @@ export class ChOverviewPage extends LitElement {
       .firing li { overflow-wrap: anywhere; }
       .firing a { margin-left: 0.5rem; white-space: nowrap; }
       .firing .reason { font-size: 0.85rem; }
+      .subject { display: block; font-size: 0.85rem; overflow-wrap: anywhere; }
       .recs { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; }
       .recs li { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
       .fee { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 0.75rem; margin: 0; }
@@ -75,7 +77,7 @@ export class ChOverviewPage extends LitElement {
           ${overview.topRecommendations.length === 0
             ? html`<p class="muted">Nothing to act on right now.</p>`
             : html`<ol class="recs">
-                ${overview.topRecommendations.slice(0, 5).map((rec) => this.#recommendation(rec))}
+                ${overview.topRecommendations.slice(0, 5).map((rec) => this.#recommendation(rec, new Map(overview.accounts.map((a) => [a.account.id, a.account.name]))))}
               </ol>`}
           <a href="/recommendations">All recommendations</a>
         </section>
@@ -114,9 +116,14 @@ export class ChOverviewPage extends LitElement {
     </section>`;
   }
 
-  #recommendation(rec: RecommendationView) {
+  #recommendation(rec: RecommendationView, names: Map<string, string>) {
+    // Titles repeat (three "credential compromise" findings): the resource and account tell them apart.
+    const main = rec.resources.find((r) => r.type !== 'guardduty-finding') ?? rec.resources[0];
+    const parts = [main === undefined ? undefined : resourceRefLabel(main), rec.accountId === undefined ? undefined : names.get(rec.accountId)].filter((p): p is string => p !== undefined);
+    const subject = parts.length === 0 ? undefined : parts.join(' · ');
     return html`<li>
-      <span><span class="badge ${rec.priority === 'high' ? 'bad' : rec.priority === 'medium' ? 'warn' : ''}">${titleCase(rec.category)}</span> ${rec.title}</span>
+      <span><span class="badge ${rec.priority === 'high' ? 'bad' : rec.priority === 'medium' ? 'warn' : ''}">${titleCase(rec.category)}</span> ${rec.title}
+        ${subject === undefined ? nothing : html`<span class="muted subject" data-testid="top-recommendation-subject">${subject}</span>`}</span>
       ${rec.estimatedMonthlySavingUsd === undefined || rec.estimatedMonthlySavingUsd <= 0 ? nothing : html`<span class="muted">saves ${formatUsd(rec.estimatedMonthlySavingUsd)}/mo</span>`}
     </li>`;
   }
