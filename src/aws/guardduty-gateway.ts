@@ -23,20 +23,97 @@ export interface GuardDutyGatewayDeps {
   caller: AwsCaller;
 }
 
-/** The id of the resource a finding is about, from whichever resource details it carries. */
+/**
+ * The resource id at the end of an ARN, as the console shows it: `...:volume/vol-1` -> `vol-1`,
+ * `arn:aws:s3:::bucket` -> `bucket` (ARN formats: IAM user guide, "Amazon Resource Names").
+ */
+function arnTail(arn: string | undefined): string | undefined {
+  if (!arn) return undefined;
+  const cut = arn.includes('/') ? arn.lastIndexOf('/') : arn.lastIndexOf(':');
+  return arn.slice(cut + 1) || arn;
+}
+
+type Namer = (r: Resource) => string | undefined;
+
+// One namer per kind of resource details the GuardDuty Resource shape carries
+// (API reference: https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Resource.html;
+// SDK model: @aws-sdk/client-guardduty `Resource`).
+const s3Bucket: Namer = (r) => r.S3BucketDetails?.find((b) => b.Name)?.Name ?? arnTail(r.S3BucketDetails?.find((b) => b.Arn)?.Arn);
+const eksCluster: Namer = (r) => r.EksClusterDetails?.Name ?? arnTail(r.EksClusterDetails?.Arn);
+const ecsCluster: Namer = (r) => r.EcsClusterDetails?.Name ?? arnTail(r.EcsClusterDetails?.Arn);
+const lambda: Namer = (r) => r.LambdaDetails?.FunctionName ?? r.LambdaDetails?.FunctionArn?.split(':')[6];
+const rdsInstance: Namer = (r) => r.RdsDbInstanceDetails?.DbInstanceIdentifier ?? r.RdsDbInstanceDetails?.DbClusterIdentifier;
+const rdsLimitless: Namer = (r) => r.RdsLimitlessDbDetails?.DbShardGroupIdentifier ?? r.RdsLimitlessDbDetails?.DbClusterIdentifier;
+const ebsSnapshot: Namer = (r) => arnTail(r.EbsSnapshotDetails?.SnapshotArn);
+const ec2Image: Namer = (r) => arnTail(r.Ec2ImageDetails?.ImageArn);
+const recoveryPoint: Namer = (r) => arnTail(r.RecoveryPointDetails?.RecoveryPointArn);
+const ebsVolume: Namer = (r) => arnTail(r.EbsVolumeDetails?.ScannedVolumeDetails?.find((v) => v.VolumeArn)?.VolumeArn);
+const container: Namer = (r) => r.ContainerDetails?.Name ?? r.ContainerDetails?.Id;
+const kubernetesWorkload: Namer = (r) => r.KubernetesDetails?.KubernetesWorkloadDetails?.Name;
+const instance: Namer = (r) => r.InstanceDetails?.InstanceId;
+const accessKey: Namer = (r) => r.AccessKeyDetails?.AccessKeyId;
+const bedrockGuardrail: Namer = (r) => arnTail(r.BedrockGuardrailDetails?.GuardrailArn);
+const model: Namer = (r) => r.ModelDetails?.find((m) => m.ModelId)?.ModelId;
+
+/**
+ * `Resource.ResourceType` values GuardDuty documents ("Finding details", GuardDuty user guide:
+ * Instance, AccessKey, S3Bucket, S3Object, Kubernetes cluster, ECS cluster, Container,
+ * RDSDBInstance, RDSLimitlessDB, Lambda; plus the malware-scan kinds) -> the details naming it.
+ */
+const BY_TYPE: Record<string, Namer> = {
+  instance,
+  accesskey: accessKey,
+  s3bucket: s3Bucket,
+  s3object: s3Bucket,
+  ekscluster: eksCluster,
+  kubernetescluster: eksCluster,
+  ecscluster: ecsCluster,
+  container,
+  lambda,
+  rdsdbinstance: rdsInstance,
+  rdslimitlessdb: rdsLimitless,
+  ebsvolume: ebsVolume,
+  ebssnapshot: ebsSnapshot,
+  ec2image: ec2Image,
+  recoverypoint: recoveryPoint,
+};
+
+/**
+ * With no (or an unknown) ResourceType, the most specific details win: an S3 finding also
+ * carries the caller's AccessKeyDetails, an EKS or ECS runtime finding the node's
+ * InstanceDetails and the container, an RDS login the user — so the access key and the
+ * instance come last.
+ */
+const PRECEDENCE: Namer[] = [
+  s3Bucket,
+  eksCluster,
+  ecsCluster,
+  lambda,
+  rdsInstance,
+  rdsLimitless,
+  ebsSnapshot,
+  ec2Image,
+  recoveryPoint,
+  ebsVolume,
+  container,
+  kubernetesWorkload,
+  instance,
+  accessKey,
+  bedrockGuardrail,
+  model,
+];
+
+/** The id or name of the resource a finding is about, for every resource type GuardDuty reports. */
 export function findingResourceId(resource: Resource | undefined): string | undefined {
   if (!resource) return undefined;
-  return (
-    resource.InstanceDetails?.InstanceId ??
-    resource.AccessKeyDetails?.AccessKeyId ??
-    resource.S3BucketDetails?.find((b) => b.Name)?.Name ??
-    resource.EksClusterDetails?.Name ??
-    resource.EcsClusterDetails?.Name ??
-    resource.LambdaDetails?.FunctionName ??
-    resource.RdsDbInstanceDetails?.DbInstanceIdentifier ??
-    resource.EbsVolumeDetails?.ScannedVolumeDetails?.find((v) => v.VolumeArn)?.VolumeArn ??
-    undefined
-  );
+  const key = (resource.ResourceType ?? '').replace(/[\s_-]/g, '').toLowerCase();
+  const typed = BY_TYPE[key]?.(resource);
+  if (typed) return typed;
+  for (const name of PRECEDENCE) {
+    const id = name(resource);
+    if (id) return id;
+  }
+  return undefined;
 }
 
 /** Map a GuardDuty finding; the numeric severity is kept (`severityBand` derives the band). */

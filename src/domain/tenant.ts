@@ -36,6 +36,8 @@ export interface Account {
   revision: number;
   /** Which metrics are fetched (each costs GetMetricData fees); absent: the whole catalog. */
   metrics?: MetricSelection;
+  /** When it was connected (ISO); absent only on records written before it was kept. */
+  createdAt?: string;
 }
 
 /** A metric a tenant added from what ListMetrics shows for its account (e.g. its application's own). */

@@ -46,6 +46,24 @@ export interface VerifyResponse {
 }
 
 /** GET /api/me, and the body of a successful login. */
+/** GET /api/meta (public). */
+export interface Meta {
+  /** `demo`: simulated AWS accounts, an embedded store, and emails captured at /dev/outbox instead of sent. */
+  mode: 'demo' | 'production';
+}
+
+/** GET /dev/outbox (demo mode): one email the simulated SES captured (the simulator's SentEmail). */
+export interface OutboxEmail {
+  messageId: string;
+  from: string;
+  to: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  /** ISO-8601, by the simulator's clock. */
+  time: string;
+}
+
 export interface Me {
   user: { id: string; email: string; emailVerified: boolean };
   tenant: { id: string; name: string };
@@ -265,7 +283,8 @@ export interface CollectorStatus {
 
 export interface AccountOverview {
   account: AccountView;
-  health: { ok: number; alarm: number; insufficientData: number; alarms: { name: string; region: string; state: string; reason?: string }[] };
+  /** An alarm's `namespace` and `metricName` (when CloudWatch reported them) link it to its chart. */
+  health: { ok: number; alarm: number; insufficientData: number; alarms: { name: string; region: string; state: string; reason?: string; namespace?: string; metricName?: string }[] };
   collectors: Record<CollectorName, CollectorStatus>;
   findingsBySeverity: Record<SeverityBand, number>;
   cost: { monthToDateUsd: number; forecastMonthUsd: number | null; currency: 'USD' };
@@ -318,7 +337,10 @@ export interface CostsResponse {
   spikes: { day: string; service: string; amountUsd: number; baselineUsd: number }[];
 }
 
-/** GET /api/findings?severity=high,critical&status=open|archived&cursor=&limit= */
+/**
+ * GET /api/findings?severity=&status=open|suppressed|archived|all&accountId=&region=&type=&resource=
+ * &sort=&order=&cursor=&limit= (GET /api/findings.csv takes the same filters, without paging).
+ */
 export interface FindingView {
   id: string;
   accountId: string;
@@ -332,13 +354,41 @@ export interface FindingView {
   resourceId?: string;
   createdAt: string;
   updatedAt: string;
-  status: 'open' | 'archived';
+  /** `suppressed`: not archived, but an active suppression rule matches it (it never alerts). */
+  status: 'open' | 'suppressed' | 'archived';
   count: number;
+  /** The rule that suppresses it, when `status` is `suppressed`. */
+  suppression?: { ruleId: string; kind: SuppressionRuleView['kind']; reason: string; expiresAt?: string };
 }
 export interface FindingsPage {
   items: FindingView[];
+  /** Findings matching the filters, across all pages. */
+  total: number;
+  /** Position of the first item among the `total`. */
+  offset: number;
+  /** True when the tenant has more findings than the server sorts in memory (FINDING_SET_LIMIT, the most severe kept). */
+  truncated: boolean;
   /** Opaque; absent on the last page. */
   nextCursor?: string;
+}
+
+/** GET|POST /api/findings/suppressions, DELETE /api/findings/suppressions/:id */
+export interface SuppressionRuleView {
+  id: string;
+  kind: 'type' | 'resource' | 'account';
+  value: string;
+  reason: string;
+  createdAt: string;
+  expiresAt?: string;
+  /** False once `expiresAt` has passed (kept until removed or its TTL). */
+  active: boolean;
+}
+export interface SuppressionRuleRequest {
+  kind: 'type' | 'resource' | 'account';
+  value: string;
+  reason: string;
+  /** ISO time; omit for "until removed". */
+  expiresAt?: string;
 }
 
 /** GET /api/recommendations; PATCH /api/recommendations/:id {status} */
@@ -380,14 +430,18 @@ export interface HealthDetail extends HealthStatus {
 export interface WorkersResponse {
   summary: { tenants: Record<string, number>; collectors: Record<string, number> };
   fleet: { tenants: number; lastReconcileAt?: string; lastReconcileError?: { code: string; message: string; at: string } };
+  /** Workers matching the query (the list holds at most `limit`). */
+  total: number;
   workers: {
     tenantId: string;
+    /** The tenant's organization name (absent for a tenant the directory does not know yet). */
+    tenantName?: string;
     state: 'running' | 'backoff' | 'parked' | 'stopped';
     restarts: number;
     parkedUntil?: string;
     lastError?: { kind: string; code: string; message: string; at: string };
     breakers: Record<string, 'closed' | 'open' | 'halfOpen'>;
-    accounts: Record<string, { status: string; reason?: string }>;
+    accounts: Record<string, { status: string; reason?: string; name?: string; awsAccountId?: string }>;
     collectors: Record<
       string,
       {

@@ -1,20 +1,20 @@
 /**
- * The dashboard's reads: overview, metrics, costs and findings. Every read is scoped to the
+ * The dashboard's reads: overview, metrics, costs and findings (finding-routes.ts). Every read is scoped to the
  * session's tenant; an account id from the query must be one of that tenant's, and a findings
  * cursor is bound to the tenant and the filters it was issued for (the store checks it).
  */
 import { detectCostSpikes, resolveThresholds } from '../rules/index.js';
 import type { SeriesDescriptor } from '../store/index.js';
-import type { CostsResponse, FindingsPage, MetricSeriesView, MetricsResponse } from './api-types.js';
+import type { CostsResponse, MetricSeriesView, MetricsResponse } from './api-types.js';
+import { findingRoutes } from './finding-routes.js';
 import { tenantOf } from './tenant-view.js';
 import { buildOverview } from './overview.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { costsQuerySchema, findingsQuerySchema, metricsQuerySchema } from './schemas.js';
+import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
 import { sessionOf } from './session-cookie.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
-import { findingView } from './views.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
   return {
@@ -152,31 +152,6 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         ctx.body = body;
       },
     }),
-    defineRoute({
-      method: 'get',
-      path: '/api/findings',
-      summary: 'GuardDuty findings, most severe first; filter by severity bands and status; cursor pagination',
-      tag: 'data',
-      auth: 'session',
-      query: findingsQuerySchema,
-      responses: { 200: 'FindingsPage', 400: 'Problem (INVALID_CURSOR, VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem' },
-      async handler(ctx, { query }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        if (query.accountId) ownAccount(tenant, query.accountId);
-        const request = {
-          status: query.status ?? 'open',
-          ...(query.severity && query.severity.length > 0 ? { severity: query.severity } : {}),
-          ...(query.accountId ? { accountId: query.accountId } : {}),
-          limit: query.limit ?? 50,
-          ...(query.cursor ? { cursor: query.cursor } : {}),
-        };
-        const page = await rc.cached(tenant.id, `findings:page:${JSON.stringify(request)}`, () => store.findings.query(tenant.id, request));
-        // Findings of a disconnected account wait for their TTL in the store; they are not shown (a page may come out short).
-        const current = new Set(tenant.accounts.map((a) => a.id));
-        const items = page.items.filter((finding) => current.has(finding.accountId));
-        const body: FindingsPage = { items: items.map(findingView), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
-        ctx.body = body;
-      },
-    }),
+    ...findingRoutes(rc),
   ];
 }

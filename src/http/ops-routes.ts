@@ -5,26 +5,55 @@
  */
 import { recordAudit } from './audit-trail.js';
 import type { ErrorInfo, TenantHealth } from '../actors/index.js';
-import type { HealthDetail, HealthStatus, WorkersResponse } from './api-types.js';
+import type { HealthDetail, HealthStatus, Meta, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { workersQuerySchema } from './schemas.js';
+import { createTenantDirectory, type TenantNames } from './tenant-directory.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const errorView = (error: ErrorInfo) => ({ kind: error.kind, code: error.code, message: error.message, at: iso(error.at) ?? '' });
 
-function workerView(tenant: TenantHealth): WorkersResponse['workers'][number] {
+type WorkerView = WorkersResponse['workers'][number];
+
+const STATE_ORDER: Record<string, number> = { parked: 0, backoff: 1, stopped: 2, running: 3 };
+const errorCount = (w: WorkerView) => (w.lastError ? 1 : 0) + Object.values(w.collectors).filter((c) => c.lastError).length;
+
+/** The operator's search: tenant id or name, or an account's id, name or AWS account id. */
+function matches(worker: WorkerView, q: string): boolean {
+  const needle = q.toLowerCase();
+  const texts = [worker.tenantId, worker.tenantName ?? '', ...Object.entries(worker.accounts).flatMap(([id, a]) => [id, a.name ?? '', a.awsAccountId ?? ''])];
+  return texts.some((text) => text.toLowerCase().includes(needle));
+}
+
+/** Troubled first by default: parked, backing off, stopped, then running; ties by name. */
+function compareWorkers(sort: 'name' | 'state' | 'restarts' | 'errors') {
+  const name = (w: WorkerView) => (w.tenantName ?? w.tenantId).toLowerCase();
+  return (a: WorkerView, b: WorkerView) => {
+    const primary =
+      sort === 'name' ? 0 : sort === 'restarts' ? b.restarts - a.restarts : sort === 'errors' ? errorCount(b) - errorCount(a) : (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9);
+    return primary || name(a).localeCompare(name(b)) || a.tenantId.localeCompare(b.tenantId);
+  };
+}
+
+function workerView(tenant: TenantHealth, names?: TenantNames): WorkerView {
   return {
     tenantId: tenant.tenantId,
+    ...(names ? { tenantName: names.name } : {}),
     state: tenant.state,
     restarts: tenant.restarts,
     ...(tenant.parkedUntil !== undefined ? { parkedUntil: iso(tenant.parkedUntil) } : {}),
     ...(tenant.lastError ? { lastError: errorView(tenant.lastError) } : {}),
     breakers: { ...tenant.breakers },
-    accounts: Object.fromEntries(Object.entries(tenant.accounts).map(([id, a]) => [id, { status: a.status, ...(a.reason ? { reason: a.reason } : {}) }])),
+    accounts: Object.fromEntries(
+      Object.entries(tenant.accounts).map(([id, a]) => {
+        const known = names?.accounts[id];
+        return [id, { status: a.status, ...(a.reason ? { reason: a.reason } : {}), ...(known ? { name: known.name, awsAccountId: known.awsAccountId } : {}) }];
+      }),
+    ),
     collectors: Object.fromEntries(
       Object.entries(tenant.collectors).map(([kind, c]) => [
         kind,
@@ -48,6 +77,7 @@ function workerView(tenant: TenantHealth): WorkersResponse['workers'][number] {
 /** The operator and demo routes. */
 export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
   const { health } = rc.deps;
+  const directory = createTenantDirectory({ list: () => rc.deps.store.tenants.listTenants(), now: rc.now });
 
   function status(): HealthStatus['status'] {
     if (health.shuttingDown?.()) return 'down';
@@ -90,14 +120,18 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/ops/workers',
-      summary: 'Every tenant and collector: state, restarts, last success and error, breakers, next run',
+      summary: 'Tenants and collectors with names: state, restarts, last success and error, breakers, next run; search (q), sort, limit',
       tag: 'operator',
       auth: 'operator',
       query: workersQuerySchema,
       responses: { 200: 'WorkersResponse', 400: 'Problem', 401: 'Problem', 403: 'Problem' },
-      handler(ctx, { query }) {
+      async handler(ctx, { query }) {
         const fleet = health.fleet;
         const tenants = health.registry.list({ ...(query.tenant ? { tenantId: query.tenant } : {}), ...(query.state ? { state: query.state } : {}) });
+        // Names are a convenience: if the listing fails, the workers still show, by id.
+        const names = await directory.names().catch(() => new Map<string, TenantNames>());
+        const views = tenants.map((tenant) => workerView(tenant, names.get(tenant.tenantId)));
+        const matched = (query.q ? views.filter((w) => matches(w, query.q!)) : views).sort(compareWorkers(query.sort ?? 'state'));
         const body: WorkersResponse = {
           summary: health.registry.summary(),
           fleet: {
@@ -105,7 +139,8 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
             ...(fleet.lastReconcileAt !== undefined ? { lastReconcileAt: iso(fleet.lastReconcileAt) } : {}),
             ...(fleet.lastReconcileError ? { lastReconcileError: { code: fleet.lastReconcileError.code, message: fleet.lastReconcileError.message, at: iso(fleet.lastReconcileError.at) ?? '' } } : {}),
           },
-          workers: tenants.map(workerView),
+          total: matched.length,
+          workers: matched.slice(0, query.limit ?? 200),
         };
         ctx.body = body;
       },
@@ -154,7 +189,24 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
         if (!isLoopbackClient(ctx) && operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') {
           throw clientError(403, 'FORBIDDEN', 'the outbox answers local clients or the operator only');
         }
+        // A person opening the link in a browser gets the readable page (web: /outbox), which reads this JSON.
+        if (ctx.accepts('json', 'html') === 'html') {
+          ctx.redirect('/outbox');
+          return;
+        }
         ctx.body = outbox();
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/meta',
+      summary: 'What the dashboard shows before anyone signs in: whether the service runs in demo mode',
+      tag: 'meta',
+      auth: 'public',
+      responses: { 200: 'Meta' },
+      handler(ctx) {
+        const body: Meta = { mode: rc.deps.mode };
+        ctx.body = body;
       },
     }),
   ];

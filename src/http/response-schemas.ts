@@ -205,25 +205,45 @@ export const FindingView = z.object({
   resourceId: z.string().optional(),
   createdAt: time,
   updatedAt: time,
-  status: z.enum(['open', 'archived']),
+  status: z.enum(['open', 'suppressed', 'archived']),
   count: z.number(),
+  suppression: z
+    .object({ ruleId: z.string(), kind: z.enum(['type', 'resource', 'account']), reason: z.string(), expiresAt: time.optional() })
+    .optional(),
 });
-export const FindingsPage = z.object({ items: z.array(FindingView), nextCursor: z.string().optional() });
+export const FindingsPage = z.object({
+  items: z.array(FindingView),
+  total: z.number(),
+  offset: z.number(),
+  truncated: z.boolean(),
+  nextCursor: z.string().optional(),
+});
+export const SuppressionRuleView = z.object({
+  id: z.string(),
+  kind: z.enum(['type', 'resource', 'account']),
+  value: z.string(),
+  reason: z.string(),
+  createdAt: time,
+  expiresAt: time.optional(),
+  active: z.boolean(),
+});
 
 const counts = z.record(z.string(), z.number());
 const fleet = z.object({ tenants: z.number(), lastReconcileAt: time.optional(), lastReconcileError: errorInfo.partial({ kind: true }).optional() });
 export const WorkersResponse = z.object({
   summary: z.object({ tenants: counts, collectors: counts }),
   fleet,
+  total: z.number(),
   workers: z.array(
     z.object({
       tenantId: z.string(),
+      tenantName: z.string().optional(),
       state: z.enum(['running', 'backoff', 'parked', 'stopped']),
       restarts: z.number(),
       parkedUntil: time.optional(),
       lastError: errorInfo.optional(),
       breakers: z.record(z.string(), z.enum(['closed', 'open', 'halfOpen'])),
-      accounts: z.record(z.string(), z.object({ status: z.string(), reason: z.string().optional() })),
+      accounts: z.record(z.string(), z.object({ status: z.string(), reason: z.string().optional(), name: z.string().optional(), awsAccountId: z.string().optional() })),
       collectors: z.record(
         z.string(),
         z.object({
@@ -321,6 +341,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   CostsResponse,
   FindingView,
   FindingsPage,
+  SuppressionRuleView,
   WorkersResponse,
   HealthStatus,
   HealthDetail,
@@ -357,6 +378,7 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   CostsResponse: true satisfies Same<Out<typeof CostsResponse>, api.CostsResponse>,
   FindingView: true satisfies Same<Out<typeof FindingView>, api.FindingView>,
   FindingsPage: true satisfies Same<Out<typeof FindingsPage>, api.FindingsPage>,
+  SuppressionRuleView: true satisfies Same<Out<typeof SuppressionRuleView>, api.SuppressionRuleView>,
   WorkersResponse: true satisfies Same<Out<typeof WorkersResponse>, api.WorkersResponse>,
   MetricSelectionView: true satisfies Same<Out<typeof MetricSelectionView>, api.MetricSelectionView>,
   MetricBrowserResponse: true satisfies Same<Out<typeof MetricBrowserResponse>, api.MetricBrowserResponse>,

@@ -4,6 +4,8 @@
  * than silently ignored.
  */
 import { z } from 'zod';
+import { SUPPRESSION_KINDS } from '../domain/suppression.js';
+import { FINDING_SORT_KEYS } from '../store/index.js';
 
 const email = z.string().trim().toLowerCase().min(3).max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address');
 /** NIST SP 800-63B: at least 8 characters, no composition rules; capped to bound the hashing. */
@@ -152,10 +154,26 @@ export const findingsQuerySchema = z.strictObject({
     .transform((text) => text.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(band))
     .optional(),
-  status: z.enum(['open', 'archived', 'all']).optional(),
+  status: z.enum(['open', 'suppressed', 'archived', 'all']).optional(),
   accountId: id.optional(),
+  region: region.optional(),
+  type: z.string().trim().max(200).optional(),
+  resource: z.string().trim().max(1024).optional(),
+  sort: z.enum(FINDING_SORT_KEYS).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
   cursor: z.string().min(1).max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** GET /api/findings.csv query: the page's filters and order, every matching row. */
+export const findingsExportQuerySchema = findingsQuerySchema.omit({ cursor: true, limit: true });
+
+/** POST /api/findings/suppressions (SuppressionRuleRequest); the expiry must be in the future (checked by the route). */
+export const suppressionRuleSchema = z.strictObject({
+  kind: z.enum(SUPPRESSION_KINDS),
+  value: z.string().trim().min(1, 'say which type, resource or account').max(1024),
+  reason: z.string().trim().min(1, 'say why these findings are accepted').max(500),
+  expiresAt: isoTime.optional(),
 });
 
 /** A recommendation's status. */
@@ -169,6 +187,11 @@ export const recommendationPatchSchema = z.strictObject({ status: recommendation
 export const workersQuerySchema = z.strictObject({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped']).optional(),
   tenant: id.optional(),
+  /** Case-insensitive substring of the tenant's id or name, or an account's id, name or AWS account id. */
+  q: z.string().trim().max(200).optional(),
+  sort: z.enum(['name', 'state', 'restarts', 'errors']).optional(),
+  /** Workers returned (default 200); `total` says how many matched. */
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
 // --- metric selection (issue 18) ------------------------------------------------------------

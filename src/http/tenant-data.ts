@@ -3,6 +3,7 @@
  * each through the store's cache. Every read takes the session's tenant id; nothing here takes
  * an id from a request without checking it belongs to that tenant.
  */
+import { suppressionOf, type SuppressionRule } from '../domain/suppression.js';
 import type { AlarmSnapshot, CostRow, RunRecord, StoredFinding } from '../store/index.js';
 import type { SeverityBand } from './api-types.js';
 import { clientError } from './problem.js';
@@ -54,8 +55,20 @@ export async function stateSnapshot(rc: RouteContext, tenantId: string): Promise
 /** Most open findings read for counting or for the rules (pages of 100). */
 const MAX_FINDING_PAGES = 20;
 
-/** Open findings of the tenant, optionally only some bands, up to 2,000. */
+/** The tenant's finding suppression rules through the cache. */
+export function suppressionRules(rc: RouteContext, tenantId: string): Promise<SuppressionRule[]> {
+  return rc.cached(tenantId, 'findings:rules', () => rc.deps.store.findings.suppressions.list(tenantId));
+}
+
+/** Open findings of the tenant that no active rule suppresses, optionally only some bands, up to 2,000. */
 export async function openFindings(rc: RouteContext, tenantId: string, severity?: SeverityBand[]): Promise<StoredFinding[]> {
+  const [open, rules] = await Promise.all([openFindingsStored(rc, tenantId, severity), suppressionRules(rc, tenantId)]);
+  if (rules.length === 0) return open;
+  const now = rc.now();
+  return open.filter((finding) => !suppressionOf(rules, finding.accountId, finding, now));
+}
+
+async function openFindingsStored(rc: RouteContext, tenantId: string, severity?: SeverityBand[]): Promise<StoredFinding[]> {
   return rc.cached(tenantId, `findings:open:${(severity ?? []).join(',')}`, async () => {
     const items: StoredFinding[] = [];
     let cursor: string | undefined;

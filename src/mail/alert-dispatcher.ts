@@ -9,6 +9,7 @@
  * here with backoff while the process lives, and never fails the collector's write).
  */
 import type { Finding } from '../domain/records.js';
+import type { SuppressionRule } from '../domain/suppression.js';
 import { severityBand } from '../domain/records.js';
 import type { CollectionResult, CostResult, RunStatus, SecurityResult } from '../domain/sink.js';
 import type { Logger } from '../log.js';
@@ -47,6 +48,8 @@ export interface AlertDispatcherOptions {
   retry?: { attempts?: number; minMs?: number };
   /** Alert keys remembered as already in an outbox item, so a repeated collection costs no writes. Default 50,000. */
   rememberKeys?: number;
+  /** The tenant's finding suppression rules (suppressed findings never alert). Default: none. */
+  suppressions?: { list(tenantId: string): Promise<SuppressionRule[]> };
 }
 
 /**
@@ -143,7 +146,15 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
         if (handled.has(`${result.tenantId}|${key}`)) sent.add(key);
       }
     }
-    const alerts = decideFindingAlerts({ tenantId: result.tenantId, preferences, sent, findings: fresh.map((finding) => ({ accountId: result.accountId, finding })) });
+    const suppressions = (await options.suppressions?.list(result.tenantId)) ?? [];
+    const alerts = decideFindingAlerts({
+      tenantId: result.tenantId,
+      preferences,
+      sent,
+      suppressions,
+      now,
+      findings: fresh.map((finding) => ({ accountId: result.accountId, finding })),
+    });
     const [batch] = groupAlerts(alerts);
     if (!batch || batch.findings.length === 0) return;
     const tenant = await tenants.get(result.tenantId);

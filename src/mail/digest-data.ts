@@ -5,6 +5,7 @@
  * collection) and what they would save; accounts that cannot be read. About six Queries.
  */
 import type { SeverityBand } from '../domain/records.js';
+import { suppressionOf } from '../domain/suppression.js';
 import type { Tenant } from '../domain/tenant.js';
 import { projectMonthSpend } from '../rules/index.js';
 import type { CostRepository, FindingRepository, Recommendation, RecommendationRepository } from '../store/index.js';
@@ -13,7 +14,8 @@ import type { DailyDigestData, DigestRecommendation } from './daily-digest-email
 
 export interface DigestSources {
   costs: Pick<CostRepository, 'daily' | 'forecasts'>;
-  findings: Pick<FindingRepository, 'query' | 'openCounts'>;
+  /** `suppressions` (optional): suppressed findings are neither new nor open in a digest. */
+  findings: Pick<FindingRepository, 'query' | 'openCounts'> & Partial<Pick<FindingRepository, 'suppressions'>>;
   recommendations: Pick<RecommendationRepository, 'list'>;
 }
 
@@ -52,13 +54,22 @@ async function costPart(sources: DigestSources, tenant: Tenant, now: number, day
 
 async function findingsPart(sources: DigestSources, tenantId: string, now: number): Promise<DailyDigestData['findings']> {
   const newByBand: Partial<Record<SeverityBand, number>> = {};
+  const rules = (await sources.findings.suppressions?.list(tenantId)) ?? [];
+  let unsuppressedSevere = 0;
   let cursor: string | undefined;
   for (let page = 0; page < FINDING_PAGES; page += 1) {
     const result = await sources.findings.query(tenantId, { status: 'open', limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const f of result.items) if ((Date.parse(f.createdAt) || 0) >= now - DAY_MS) newByBand[f.band] = (newByBand[f.band] ?? 0) + 1;
+    for (const f of result.items) {
+      if (rules.length > 0 && suppressionOf(rules, f.accountId, f, now)) continue;
+      if (f.band === 'high' || f.band === 'critical') unsuppressedSevere += 1;
+      if ((Date.parse(f.createdAt) || 0) >= now - DAY_MS) newByBand[f.band] = (newByBand[f.band] ?? 0) + 1;
+    }
     cursor = result.cursor;
     if (!cursor) break;
   }
+  // With suppression rules the open count comes from the pages read (most severe first, so the
+  // High/Critical ones come before any page limit); without, from the cheaper count.
+  if (rules.length > 0) return { newByBand, openHighOrCritical: unsuppressedSevere };
   const open = await sources.findings.openCounts(tenantId);
   return { newByBand, openHighOrCritical: open.high + open.critical };
 }

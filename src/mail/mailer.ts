@@ -100,6 +100,7 @@ export function createMailer(deps: MailerDeps): Mailer {
     users: store.users,
     tenants: store.tenants,
     costs: store.costs,
+    suppressions: store.findings.suppressions,
     delivery,
     log,
     clock,

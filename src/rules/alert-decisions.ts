@@ -4,6 +4,7 @@
  * makes "once" hold across restarts and instances.
  */
 import { severityBand, type Finding, type SeverityBand } from '../domain/records.js';
+import { suppressionOf, type SuppressionRule } from '../domain/suppression.js';
 import type { CostEvent } from './cost-events.js';
 import { utcDay } from './utc-day.js';
 
@@ -72,18 +73,25 @@ export interface FindingAlertInput {
   findings: readonly { accountId: string; finding: Finding }[];
   /** Keys already alerted (from the alert markers). */
   sent?: ReadonlySet<string>;
+  /** The tenant's suppression rules: a finding an active rule matches never alerts. */
+  suppressions?: readonly SuppressionRule[];
+  /** When the rules' expiries are judged (ms); default now. */
+  now?: number;
 }
 
 /**
- * Decide which findings to alert about: open ones whose band the preferences ask for, not
+ * Decide which findings to alert about: open, unsuppressed ones whose band the preferences ask for, not
  * already alerted at this band or a higher one (a finding that falls from Critical to High
  * does not alert again). A finding listed twice alerts once, at its highest band.
  */
 export function decideFindingAlerts(input: FindingAlertInput): FindingAlert[] {
   const sent = input.sent ?? new Set<string>();
+  const rules = input.suppressions ?? [];
+  const now = input.now ?? Date.now();
   const best = new Map<string, { accountId: string; finding: Finding }>();
   for (const item of input.findings) {
     if (item.finding.archived || !Number.isFinite(item.finding.severity)) continue;
+    if (rules.length > 0 && suppressionOf(rules, item.accountId, item.finding, now)) continue;
     const id = JSON.stringify([item.accountId, item.finding.id]);
     const seen = best.get(id);
     if (!seen || item.finding.severity > seen.finding.severity) best.set(id, item);

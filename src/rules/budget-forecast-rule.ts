@@ -5,6 +5,7 @@ import { recommendationId, type Recommendation } from './recommendation.js';
 import type { RuleThresholds } from './rule-thresholds.js';
 import { round } from './stats.js';
 import { firstDayOfNextMonth, monthOf, utcDay } from './utc-day.js';
+import { usdText } from './usd-text.js';
 
 /** Input of the budget rule: every account of the tenant, since the budget is the tenant's. */
 export interface BudgetInput {
@@ -105,7 +106,7 @@ export function budgetForecastRule(input: BudgetInput, thresholds: RuleThreshold
         accounts: p.accounts,
       },
       title: `Spend for ${p.month} is projected above the budget`,
-      summary: `Projected $${projected} against a budget of $${budget} (over by $${round(overrun)}). Review the largest services and the other cost recommendations.`,
+      summary: `Projected ${usdText(projected)} against a budget of ${usdText(budget)} (over by ${usdText(round(overrun))}). Review the largest services and the other cost recommendations.`,
     },
   ];
 }

@@ -6,6 +6,7 @@ import { recommendationId, type Recommendation } from './recommendation.js';
 import type { RuleThresholds } from './rule-thresholds.js';
 import { mean, round, standardDeviation } from './stats.js';
 import { addDays, daysBefore, utcDay } from './utc-day.js';
+import { usdText } from './usd-text.js';
 
 /** Input of the cost-spike rule, for one account. */
 export interface CostSpikeInput {
@@ -100,7 +101,7 @@ export function costSpikeRule(input: CostSpikeInput, thresholds: RuleThresholds)
         monthlyImpactUsd: round(excess * DAYS_PER_MONTH),
       },
       title: `Cost spike in ${spike.service} on ${spike.day}`,
-      summary: `${spike.service} cost $${amount} on ${spike.day}, against a usual $${usual} a day over the previous ${spike.historyDays} days. Check what changed.`,
+      summary: `${spike.service} cost ${usdText(amount)} on ${spike.day}, against a usual ${usdText(usual)} a day over the previous ${spike.historyDays} days. Check what changed.`,
     };
   });
 }

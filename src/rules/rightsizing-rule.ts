@@ -4,6 +4,7 @@ import { impactOfMonthlyUsd } from './impact.js';
 import { recommendationId, type Recommendation } from './recommendation.js';
 import type { RuleThresholds } from './rule-thresholds.js';
 import { round } from './stats.js';
+import { usdText } from './usd-text.js';
 
 /** Input of the rightsizing rule, for one account. */
 export interface RightsizingInput {
@@ -45,7 +46,7 @@ export function rightsizingRule(input: RightsizingInput, thresholds: RuleThresho
       title: modify
         ? `Resize EC2 instance ${r.resourceId}${from}${r.targetType ? ` to ${r.targetType}` : ''}`
         : `Terminate EC2 instance ${r.resourceId}${from}`,
-      summary: `Cost Explorer's rightsizing analysis estimates a saving of $${saving} a month.`,
+      summary: `Cost Explorer's rightsizing analysis estimates a saving of ${usdText(saving)} a month.`,
     });
   }
   return recommendations;

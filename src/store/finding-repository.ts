@@ -12,6 +12,15 @@ import { assertId, RETENTION_DAYS, ttlAfter } from './ids.js';
 import { fitFindingItem, minimalFindingItem, type FindingReduction } from './finding-item-fit.js';
 import { ItemsRefusedError, isValidationError } from './items-refused-error.js';
 import { INDEX } from './tables.js';
+import { createSuppressionRules, type SuppressionRules } from './suppression-rules.js';
+
+/**
+ * Most findings one tenant's set holds for server-side sorting and filtering across pages
+ * (`all`): the most severe first, the rest reported as truncated. GuardDuty keeps a finding 90
+ * days; 5,000 is about 55 new findings a day every day, far above what the demo world or a
+ * typical account produces, and ~5 MB read at most (cached per tenant).
+ */
+export const FINDING_SET_LIMIT = 5_000;
 
 /** A stored finding with its account and derived band. */
 export interface StoredFinding extends Finding {
@@ -59,6 +68,13 @@ export interface FindingRepository {
   query(tenantId: string, query: FindingQuery, signal?: AbortSignal): Promise<FindingPage>;
   /** Open findings counted by band. */
   openCounts(tenantId: string, signal?: AbortSignal): Promise<Record<SeverityBand, number>>;
+  /**
+   * The tenant's findings of one status (or all), most severe first, up to FINDING_SET_LIMIT:
+   * one tenant-scoped Query on the severity index, for sorting and filtering in memory.
+   */
+  all(tenantId: string, status: 'open' | 'archived' | 'all', signal?: AbortSignal): Promise<{ items: StoredFinding[]; truncated: boolean }>;
+  /** The tenant's suppression rules. */
+  readonly suppressions: SuppressionRules;
 }
 
 /** Numeric severity of each band: [from, to) (AWS-FACTS.md "Severity"). */
@@ -190,6 +206,35 @@ export function createFindingRepository(deps: { db: Db; now?: () => number; onDa
       const key = Object.fromEntries(KEY_ATTRIBUTES.map((name) => [name, start?.[name]]));
       return { items, cursor: encodeCursor(key, binding) };
     },
+
+    async all(tenantId, status, signal) {
+      const values: Record<string, unknown> = { ':t': assertId('tenant', tenantId), ':now': Math.floor(now() / 1000) };
+      let keyCondition = 'pk = :t';
+      if (status !== 'all') {
+        keyCondition += ' AND begins_with(sev, :state)';
+        values[':state'] = `${status}#`;
+      }
+      const items: StoredFinding[] = [];
+      const pages = db.queryAll(
+        'findings',
+        {
+          IndexName: INDEX.findingsBySeverity,
+          KeyConditionExpression: keyCondition,
+          FilterExpression: 'attribute_not_exists(#ttl) OR #ttl > :now',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+        signal,
+      );
+      for await (const item of pages) {
+        if (items.length >= FINDING_SET_LIMIT) return { items, truncated: true };
+        items.push(toFinding(item));
+      }
+      return { items, truncated: false };
+    },
+
+    suppressions: createSuppressionRules({ db, now }),
 
     async openCounts(tenantId, signal) {
       const counts: Record<SeverityBand, number> = { low: 0, medium: 0, high: 0, critical: 0 };

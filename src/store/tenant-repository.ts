@@ -77,7 +77,7 @@ export function fleetBucket(tenantId: string): string {
 function toRecord(item: Item): TenantRecord {
   const tenantId = item.pk as string;
   const accounts = Object.values((item.accounts ?? {}) as Record<string, StoredAccount>)
-    .map(({ createdAt: _createdAt, ...account }) => ({ ...account, tenantId }))
+    .map((account) => ({ ...account, tenantId }))
     .sort((a, b) => a.id.localeCompare(b.id));
   return {
     id: tenantId,
@@ -150,8 +150,7 @@ export function createTenantRepository(deps: TenantRepositoryDeps): TenantReposi
 
   const accountsOf = (item: Item) => (item.accounts ?? {}) as Record<string, StoredAccount>;
   const publicAccount = (tenantId: string, stored: StoredAccount): Account => {
-    const { createdAt: _createdAt, ...account } = stored;
-    return { ...account, tenantId };
+    return { ...stored, tenantId };
   };
 
   return {

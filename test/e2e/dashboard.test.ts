@@ -188,7 +188,8 @@ async function run(chromiumPath: string): Promise<void> {
     const id = await first.getAttribute('data-id');
     await first.getByTestId('dismiss').click();
     await page.getByTestId('change-notice').waitFor();
-    await page.locator(`[data-testid="recommendation"][data-id="${id}"]`).waitFor({ state: 'detached' });
+    // It stays in place, saying so, until the next load (a double click must not hit the next item).
+    await page.locator(`[data-testid="recommendation"][data-id="${id}"]`).getByTestId('changed-here').waitFor();
     const stored = (await (await page.request.get(`${url}/api/recommendations`)).json()) as { items: { id: string; status: string }[] };
     t.equal(stored.items.find((item) => item.id === id)?.status, 'dismissed', 'the server has it dismissed');
     await page.getByTestId('show-filter').selectOption('dismissed');
@@ -220,6 +221,7 @@ async function run(chromiumPath: string): Promise<void> {
     const row = operator.locator(`[data-testid="worker-row"][data-tenant="${me.tenant.id}"]`);
     await row.waitFor();
     await row.getByTestId('restart-tenant').click();
+    await operator.getByTestId('confirm-dialog').getByTestId('confirm').click();
     await operator.getByTestId('restart-notice').waitFor();
     t.match(await operator.getByTestId('restart-notice').innerText(), me.tenant.id);
     await shot('11-operator', operator);

@@ -203,6 +203,11 @@ t.test('/api/openapi.json describes every route', async (t) => {
     ['get', '/api/metrics'],
     ['get', '/api/costs'],
     ['get', '/api/findings'],
+    ['get', '/api/findings.csv'],
+    ['get', '/api/findings/suppressions'],
+    ['post', '/api/findings/suppressions'],
+    ['delete', '/api/findings/suppressions/{id}'],
+    ['get', '/api/meta'],
     ['get', '/api/recommendations'],
     ['patch', '/api/recommendations/{id}'],
     ['get', '/api/openapi.json'],
@@ -218,7 +223,7 @@ t.test('/api/openapi.json describes every route', async (t) => {
   const signup = doc.paths['/api/auth/signup'].post.requestBody.content['application/json'].schema;
   t.same([...signup.required].sort(), ['email', 'organization', 'password']);
   const findings = doc.paths['/api/findings'].get.parameters.map((p: { name: string }) => p.name).sort();
-  t.same(findings, ['accountId', 'cursor', 'limit', 'severity', 'status']);
+  t.same(findings, ['accountId', 'cursor', 'limit', 'order', 'region', 'resource', 'severity', 'sort', 'status', 'type']);
   t.same(doc.paths['/api/me'].get.security, [{ session: [] }]);
   t.same(doc.paths['/ops/workers'].get.security, [{ operator: [] }]);
   t.ok(doc.paths['/api/accounts/{id}'].delete.parameters.some((p: { in: string; name: string }) => p.in === 'path' && p.name === 'id'));

@@ -8,7 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../src/api/api-error.js';
-import { MESSAGES, errorDetail, errorMessage, fieldErrors } from '../src/api/error-messages.js';
+import { MESSAGES, errorDetail, errorMessage, fieldErrors, plainFieldMessage } from '../src/api/error-messages.js';
 import { withQuery } from '../src/api/http.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,7 +64,19 @@ t.test('validation errors map to form fields', async (t) => {
       { path: 'query.from', message: 'not an ISO-8601 time' },
     ],
   };
-  t.same(fieldErrors(new ApiError(400, 'VALIDATION_FAILED', 'x', problem)), { email: 'not an email address', from: 'not an ISO-8601 time' });
+  t.same(fieldErrors(new ApiError(400, 'VALIDATION_FAILED', 'x', problem)), { email: 'Not an email address.', from: 'Not an ISO-8601 time.' });
+});
+
+t.test("a validator's default messages read as plain words", async (t) => {
+  t.equal(plainFieldMessage('Too big: expected string to have <=100 characters'), 'Use at most 100 characters.');
+  t.equal(plainFieldMessage('Too small: expected string to have >=8 characters'), 'Use at least 8 characters.');
+  t.equal(plainFieldMessage('Too small: expected string to have >=1 characters'), 'This is required.');
+  t.equal(plainFieldMessage('Too big: expected array to have <=30 items'), 'Use at most 30 items.');
+  t.equal(plainFieldMessage('Invalid input: expected string, received undefined'), 'This is required.');
+  t.equal(plainFieldMessage('Invalid option: expected one of "type"|"resource"|"account"'), 'Pick one of the options.');
+  t.equal(plainFieldMessage('Unrecognized key: "extra"'), 'This field is not expected here. Reload the page and try again.');
+  t.equal(plainFieldMessage('at least 8 characters'), 'At least 8 characters.');
+  t.equal(plainFieldMessage('say why these findings are accepted'), 'Say why these findings are accepted.');
 });
 
 t.test('query strings leave out empty parameters', async (t) => {

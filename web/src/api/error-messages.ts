@@ -26,6 +26,8 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   TENANT_EXISTS: 'That organization already exists. Try again.',
   INVALID_RANGE: 'Pick a time range of at most 31 days, starting before it ends.',
   INVALID_CURSOR: 'That page of results is no longer available. Go back to the first page.',
+  INVALID_EXPIRY: 'Pick an expiry in the future, or none.',
+  TOO_MANY_RULES: 'You have as many suppression rules as allowed. Remove one to add another.',
   // sign-up, log-in, sessions
   UNAUTHENTICATED: 'Please log in to continue.',
   INVALID_CREDENTIALS: 'That email and password do not match an account.',
@@ -90,10 +92,32 @@ export function errorDetail(error: unknown): string | undefined {
   return detail !== undefined && detail !== '' ? detail : undefined;
 }
 
-/** Per-field messages of a validation error, keyed by field path. */
+/**
+ * A validator's message in plain words: zod's defaults ("Too big: expected string to have <=100
+ * characters") become "Use at most 100 characters."; our own schema messages ("not an email
+ * address") get a capital and a full stop.
+ */
+export function plainFieldMessage(message: string): string {
+  const count = /([<>]=?)\s*(\d+)\s*(character|item|element)/.exec(message);
+  if (count !== null) {
+    const [, op, n, unit] = count;
+    const noun = unit === 'character' ? 'character' : 'item';
+    const plural = n === '1' ? noun : `${noun}s`;
+    return op!.startsWith('<') ? `Use at most ${n} ${plural}.` : n === '1' && noun === 'character' ? 'This is required.' : `Use at least ${n} ${plural}.`;
+  }
+  if (/expected [a-z]+, received undefined/i.test(message) || /^required$/i.test(message)) return 'This is required.';
+  if (/^invalid option/i.test(message)) return 'Pick one of the options.';
+  if (/^unrecognized key/i.test(message)) return 'This field is not expected here. Reload the page and try again.';
+  if (/^(invalid input|too big|too small)/i.test(message)) return 'This value is not valid.';
+  const text = message.trim();
+  if (text === '') return 'This value is not valid.';
+  return `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}
+
+/** Per-field messages of a validation error in plain words, keyed by field path. */
 export function fieldErrors(error: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   // the server names fields "body.email" / "query.from"; forms know them as "email" / "from"
-  if (error instanceof ApiError) for (const item of error.problem?.errors ?? []) fields[item.path.replace(/^(body|query)\./, '')] = item.message;
+  if (error instanceof ApiError) for (const item of error.problem?.errors ?? []) fields[item.path.replace(/^(body|query)\./, '')] = plainFieldMessage(item.message);
   return fields;
 }

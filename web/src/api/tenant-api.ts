@@ -15,6 +15,8 @@ import type {
   RecommendationsResponse,
   Settings,
   SettingsUpdate,
+  SuppressionRuleRequest,
+  SuppressionRuleView,
 } from './types.js';
 
 export interface MetricsQuery {
@@ -31,10 +33,22 @@ export interface FindingsQuery {
   /** Comma-separated bands, e.g. `high,critical`; empty for all. */
   severity?: string;
   /** Default (server side): open. */
-  status?: 'open' | 'archived' | 'all';
+  status?: 'open' | 'suppressed' | 'archived' | 'all';
   accountId?: string;
+  region?: string;
+  /** Substring of the finding type. */
+  type?: string;
+  /** Substring of the resource id or type. */
+  resource?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
   cursor?: string;
   limit?: number;
+}
+
+/** The URL of the CSV export of the findings `query` selects (every page). */
+export function findingsCsvUrl(query: Omit<FindingsQuery, 'cursor' | 'limit'>): string {
+  return withQuery('/api/findings.csv', { ...query });
 }
 
 export const tenantApi = {
@@ -43,6 +57,9 @@ export const tenantApi = {
   costs: (query: { from: string; to: string; accountId?: string }, signal?: AbortSignal) =>
     request<CostsResponse>(withQuery('/api/costs', query), { signal }),
   findings: (query: FindingsQuery, signal?: AbortSignal) => request<FindingsPage>(withQuery('/api/findings', { ...query }), { signal }),
+  suppressions: (signal?: AbortSignal) => request<SuppressionRuleView[]>('/api/findings/suppressions', { signal }),
+  addSuppression: (body: SuppressionRuleRequest) => request<SuppressionRuleView>('/api/findings/suppressions', { method: 'POST', body }),
+  removeSuppression: (id: string) => request<void>(`/api/findings/suppressions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   recommendations: (signal?: AbortSignal) => request<RecommendationsResponse>('/api/recommendations', { signal }),
   setRecommendationStatus: (id: string, body: RecommendationPatch) =>
     request<RecommendationView | undefined>(`/api/recommendations/${encodeURIComponent(id)}`, { method: 'PATCH', body }),

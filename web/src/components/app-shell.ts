@@ -3,6 +3,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { Task, TaskStatus } from '@lit/task';
 import { ApiError } from '../api/api-error.js';
 import { authApi } from '../api/auth-api.js';
+import { metaApi } from '../api/meta-api.js';
 import { SESSION_EXPIRED_EVENT } from '../api/http.js';
 import { router } from '../lib/router.js';
 import { ROUTES, routeOf } from '../lib/routes.js';
@@ -38,6 +39,9 @@ export class ChApp extends LitElement {
     args: () => [] as const,
     onComplete: (me) => session.set(me),
   });
+
+  // A failed /api/meta only costs the banner; it never blocks the page.
+  #meta = new Task(this, { task: ([], { signal }) => metaApi.meta(signal).catch(() => undefined), args: () => [] as const });
 
   readonly #onRoute = () => {
     this.menuOpen = false;
@@ -87,6 +91,11 @@ export class ChApp extends LitElement {
                 <button class="secondary" @click=${this.#logout} data-testid="logout">Log out</button>
               </div>`}
       </header>
+      ${this.#meta.value?.mode === 'demo'
+        ? html`<p class="demo-banner" role="note" data-testid="demo-banner">
+            <strong>Demo mode</strong>: AWS accounts and their data are simulated, and emails are kept in the <a href="/outbox">demo outbox</a> instead of being sent.
+          </p>`
+        : nothing}
       <main id="main" tabindex="-1">${this.#page(route)}</main>`;
   }
 

@@ -83,7 +83,7 @@ export class ChMetricPanel extends LitElement {
         (points) =>
           points.length === 0
             ? html`<p class="muted">No datapoints in this range yet.</p>`
-            : html`<ch-time-series-chart .points=${points} label=${`${s.resourceId} ${label}`} unit=${UNITS[s.metric] ?? ''} from=${this.from} to=${this.to}></ch-time-series-chart>`,
+            : html`<ch-time-series-chart .points=${points} label=${`${s.resourceId} ${label}`} unit=${UNITS[s.metric] ?? ''} from=${this.from} to=${this.to} fit></ch-time-series-chart>`,
         { what: 'datapoints' },
       )}
     </div>`;

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { Chart } from '../lib/chart-setup.js';
+import { tickLabel, timeTicks, viewerTimeZone } from '../lib/time-ticks.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 
 /** One datapoint: ISO time and value. */
@@ -9,9 +10,9 @@ export interface SeriesPoint {
   v: number;
 }
 
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit' });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** Below this share of the window covered by data, the axis starts at the data (a new account's first hours). */
+const FIT_BELOW = 0.5;
 
 /**
  * A line chart of one metric over time (Chart.js on a linear time axis). The canvas carries a
@@ -22,6 +23,10 @@ const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
  * @property unit - appended to values in the tooltip and summary, e.g. "%"
  * @property from - start of the axis (ISO); default: first point
  * @property to - end of the axis (ISO); default: last point
+ * @property fit - when the data covers less than half of [from, to], start the axis at the
+ *   first point instead of squeezing the data against the right edge
+ *
+ * The x axis has evenly spaced, dated ticks in the viewer's time zone (named in its title).
  */
 @customElement('ch-time-series-chart')
 export class ChTimeSeriesChart extends LitElement {
@@ -37,6 +42,7 @@ export class ChTimeSeriesChart extends LitElement {
   @property() unit = '';
   @property() from = '';
   @property() to = '';
+  @property({ type: Boolean }) fit = false;
   @query('canvas') private canvas!: HTMLCanvasElement;
   #chart: Chart<'line', { x: number; y: number }[]> | undefined;
 
@@ -46,11 +52,15 @@ export class ChTimeSeriesChart extends LitElement {
 
   protected override updated(): void {
     const data = this.points.map((point) => ({ x: Date.parse(point.t), y: point.v })).sort((a, b) => a.x - b.x);
-    const min = this.from === '' ? data[0]?.x : Date.parse(this.from);
+    let min = this.from === '' ? data[0]?.x : Date.parse(this.from);
     const max = this.to === '' ? data.at(-1)?.x : Date.parse(this.to);
-    const span = (max ?? 0) - (min ?? 0);
-    const tick = span > 2 * 86_400_000 ? dayAndTime : timeOfDay;
+    const first = data[0]?.x;
+    if (this.fit && min !== undefined && max !== undefined && first !== undefined && max - first < (max - min) * FIT_BELOW) {
+      min = Math.max(min, first - Math.max(5 * 60_000, (max - first) * 0.05));
+    }
     const unit = this.unit;
+    const maxTicks = this.clientWidth < 420 ? 4 : 6;
+    const { ticks: tickValues, stepMs } = min !== undefined && max !== undefined ? timeTicks(min, max, maxTicks) : { ticks: [], stepMs: 0 };
     if (this.#chart === undefined) {
       this.#chart = new Chart(this.canvas, {
         type: 'line',
@@ -64,7 +74,7 @@ export class ChTimeSeriesChart extends LitElement {
             tooltip: { callbacks: { title: (items) => full.format(items[0]?.parsed.x ?? 0), label: (item) => `${formatValue(item.parsed.y ?? 0)}${unit}` } },
           },
           scales: {
-            x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: (value) => tick.format(Number(value)) } },
+            x: { type: 'linear', title: { display: true, text: `Time (${viewerTimeZone()})`, font: { size: 11 } }, ticks: { autoSkip: false, maxRotation: 0 } },
             y: { beginAtZero: true, ticks: { maxTicksLimit: 5 } },
           },
         },
@@ -78,10 +88,19 @@ export class ChTimeSeriesChart extends LitElement {
     dataset.pointRadius = data.length <= 40 ? 3 : 0;
     chart.options.scales!['x']!.min = min;
     chart.options.scales!['x']!.max = max;
-    const ticks = (chart.options.scales!['x'] as { ticks: { callback: (value: unknown) => string; maxTicksLimit: number } }).ticks;
-    ticks.callback = (value) => tick.format(Number(value));
-    // phone-width charts: fewer labels, so they do not run into each other
-    ticks.maxTicksLimit = this.clientWidth < 420 ? 4 : 6;
+    // Our ticks, not Chart.js's: evenly spaced on local clock boundaries, fewer at phone width.
+    const x = chart.options.scales!['x'] as {
+      afterBuildTicks?: (axis: { ticks: { value: number }[] }) => void;
+      ticks: { callback: (value: unknown, index: number) => string };
+    };
+    x.afterBuildTicks = (axis) => {
+      axis.ticks = tickValues.map((value) => ({ value }));
+    };
+    x.ticks.callback = (value, index) => tickLabel(Number(value), index, stepMs, tickValues[index - 1]);
+    // The axis labels and window as text, for tests and for anyone inspecting the page.
+    this.dataset['ticks'] = tickValues.map((value, i) => tickLabel(value, i, stepMs, tickValues[i - 1])).join('|');
+    this.dataset['tickStepMs'] = String(stepMs);
+    this.dataset['axisMin'] = min === undefined ? '' : new Date(min).toISOString();
     chart.update();
   }
 

@@ -4,6 +4,7 @@
  * (The metrics page is not at /metrics: that path is the Prometheus endpoint.)
  */
 import { html, type TemplateResult } from 'lit';
+import { metricFocusOf } from './metric-links.js';
 
 export interface RouteDef {
   path: string;
@@ -20,7 +21,7 @@ export interface RouteDef {
 
 export const ROUTES: RouteDef[] = [
   { path: '/', load: () => import('../pages/overview-page.js'), title: 'Overview', auth: true, nav: true, render: () => html`<ch-overview-page></ch-overview-page>` },
-  { path: '/resource-metrics', load: () => import('../pages/metrics-page.js'), title: 'Metrics', auth: true, nav: true, render: () => html`<ch-metrics-page></ch-metrics-page>` },
+  { path: '/resource-metrics', load: () => import('../pages/metrics-page.js'), title: 'Metrics', auth: true, nav: true, render: (q) => html`<ch-metrics-page .metricFocus=${metricFocusOf(q)}></ch-metrics-page>` },
   { path: '/costs', load: () => import('../pages/costs-page.js'), title: 'Cost', auth: true, nav: true, render: () => html`<ch-costs-page></ch-costs-page>` },
   { path: '/findings', load: () => import('../pages/findings-page.js'), title: 'Security', auth: true, nav: true, render: (q) => html`<ch-findings-page severity=${q.get('severity') ?? ''}></ch-findings-page>` },
   { path: '/recommendations', load: () => import('../pages/recommendations-page.js'), title: 'Recommendations', auth: true, nav: true, render: () => html`<ch-recommendations-page></ch-recommendations-page>` },
@@ -32,6 +33,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/team', load: () => import('../pages/team-page.js'), title: 'Team', auth: true, nav: false, render: () => html`<ch-team-page></ch-team-page>` },
   { path: '/audit', load: () => import('../pages/audit-page.js'), title: 'Audit trail', auth: true, nav: false, render: () => html`<ch-audit-page></ch-audit-page>` },
   { path: '/reset', load: () => import('../pages/reset-page.js'), title: 'Reset your password', auth: false, nav: false, render: (q) => html`<ch-reset-page token=${q.get('token') ?? ''}></ch-reset-page>` },
+  { path: '/outbox', load: () => import('../pages/outbox-page.js'), title: 'Demo outbox', auth: false, nav: false, render: () => html`<ch-outbox-page></ch-outbox-page>` },
   { path: '/operator', load: () => import('../pages/operator-page.js'), title: 'Operator', auth: false, nav: false, render: () => html`<ch-operator-page></ch-operator-page>` },
 ];
 

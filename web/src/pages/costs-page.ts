@@ -9,22 +9,28 @@ import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
+import { costGroups, costsCsv, coverage, monthOverMonth, type CostGrouping } from '../lib/cost-views.js';
 import '../components/cost-chart.js';
 
 const RANGES = [
   { key: 'month', label: 'This month' },
   { key: '30', label: 'Last 30 days' },
   { key: '90', label: 'Last 90 days' },
+  { key: '365', label: 'Last 365 days' },
 ] as const;
 type RangeKey = (typeof RANGES)[number]['key'];
 
 const DAY_MS = 86_400_000;
+const share = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const change = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+const monthName = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** [from, to) in days, as GET /api/costs takes them (to excluded: tomorrow includes today). */
 export function costRange(key: RangeKey, now = Date.now()): { from: string; to: string } {
   const to = isoDay(new Date(now + DAY_MS));
   if (key === 'month') return { from: `${isoDay(new Date(now)).slice(0, 7)}-01`, to };
-  return { from: isoDay(new Date(now - Number(key) * DAY_MS)), to };
+  // "Last 90 days" is 90 days counting today: [today - 89, tomorrow).
+  return { from: isoDay(new Date(now - (Number(key) - 1) * DAY_MS)), to };
 }
 
 /**
@@ -61,12 +67,17 @@ export class ChCostsPage extends LitElement {
       dl { margin: 0; }
       .spikes li { margin-bottom: 0.25rem; }
       tbody th { background: none; font-weight: normal; }
-      .bar { height: 0.5rem; background: var(--ch-primary); border-radius: 4px; min-width: 2px; }
+      /* The share bar sits under the service name, across the row's widest cell, so it keeps its length at 390 px. */
+      .track { height: 0.5rem; background: var(--ch-surface-alt); border-radius: 4px; margin-top: 0.3rem; }
+      .bar { height: 100%; background: var(--ch-primary); border-radius: 4px; min-width: 3px; }
+      th[scope='row'] { font-weight: 500; overflow-wrap: anywhere; width: 100%; }
+      .section-head { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
     `,
   ];
 
   @state() private range: RangeKey = '30';
   @state() private accountId = '';
+  @state() private groupBy: CostGrouping = 'service';
   @state() private tick = 0;
 
   #accounts = new Task(this, { task: (_args, { signal }) => tenantApi.accounts(signal), args: () => [] as const });
@@ -86,8 +97,15 @@ export class ChCostsPage extends LitElement {
           ${accountFilter(accounts, this.accountId, (id) => (this.accountId = id))}
           <div class="field">
             <label for="range">Period</label>
-            <select id="range" @change=${(event: Event) => (this.range = (event.target as HTMLSelectElement).value as RangeKey)}>
+            <select id="range" data-testid="cost-range" @change=${(event: Event) => (this.range = (event.target as HTMLSelectElement).value as RangeKey)}>
               ${RANGES.map((range) => html`<option value=${range.key} ?selected=${range.key === this.range}>${range.label}</option>`)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="group">Group by</label>
+            <select id="group" data-testid="cost-group" @change=${(event: Event) => (this.groupBy = (event.target as HTMLSelectElement).value as CostGrouping)}>
+              <option value="service" ?selected=${this.groupBy === 'service'}>Service</option>
+              <option value="account" ?selected=${this.groupBy === 'account'}>Account</option>
             </select>
           </div>
           <button class="secondary" @click=${() => { this.tick++; this.#poll.reset(); }}>Refresh</button>
@@ -98,6 +116,14 @@ export class ChCostsPage extends LitElement {
 
   #content(costs: CostsResponse) {
     const total = costs.byService.reduce((sum, row) => sum + row.totalUsd, 0);
+    const covered = coverage(costs.daily);
+    const lastDay = isoDay(new Date(Date.parse(`${costs.to}T00:00:00Z`) - DAY_MS));
+    const periodDays = Math.round((Date.parse(`${costs.to}T00:00:00Z`) - Date.parse(`${costs.from}T00:00:00Z`)) / DAY_MS);
+    const accounts = new Map((this.#accounts.value ?? []).map((a) => [a.id, a]));
+    const name = (id: string) => (accounts.has(id) ? `${accounts.get(id)!.name} (${accounts.get(id)!.awsAccountId})` : id);
+    const groups = costGroups(costs.daily, this.groupBy, name);
+    const groupTotal = groups.reduce((sum, g) => sum + g.totalUsd, 0);
+    const months = monthOverMonth(costs.daily, isoDay(new Date()));
     const forecast = monthForecast(costs);
     return html`<dl class="figures">
         <div class="card figure"><dt>Month to date</dt><dd data-testid="cost-mtd">${formatUsd(costs.monthToDateUsd)}</dd></div>
@@ -110,7 +136,13 @@ export class ChCostsPage extends LitElement {
                 ? html`; likely ${formatUsd(forecast.lowerUsd)} to ${formatUsd(forecast.upperUsd)}`
                 : nothing}</span>`}
         </div>
-        <div class="card figure"><dt>Total ${formatDay(costs.from)} – ${formatDay(isoDay(new Date(Date.parse(`${costs.to}T00:00:00Z`) - DAY_MS)))}</dt><dd>${formatUsd(total)}</dd></div>
+        <div class="card figure">
+          <dt data-testid="cost-total-label">Total ${formatDay(covered?.first ?? costs.from)} – ${formatDay(covered?.last ?? lastDay)}</dt>
+          <dd data-testid="cost-total">${formatUsd(total)}</dd>
+          ${covered !== undefined && covered.first > costs.from
+            ? html`<span class="muted" data-testid="cost-coverage">Cost history here starts ${formatDay(covered.first)}: ${covered.days} of the ${periodDays} days asked for.</span>`
+            : nothing}
+        </div>
       </dl>
       <section class="card" aria-labelledby="daily-title">
         <h2 id="daily-title">Daily cost by service</h2>
@@ -122,23 +154,44 @@ export class ChCostsPage extends LitElement {
                 ${costs.spikes.map((spike) => html`<li><strong>${formatDay(spike.day)}</strong>: ${spike.service} cost ${formatUsd(spike.amountUsd)}, usually ${formatUsd(spike.baselineUsd)}</li>`)}
               </ul>`}
       </section>
-      <section aria-labelledby="services-title" ?hidden=${costs.byService.length === 0}>
-        <h2 id="services-title">By service</h2>
+      <section aria-labelledby="services-title" ?hidden=${groups.length === 0}>
+        <div class="section-head">
+          <h2 id="services-title">By ${this.groupBy}</h2>
+          <a class="button secondary" data-testid="cost-csv" download=${`costs-${costs.from}-to-${lastDay}.csv`}
+            href=${`data:text/csv;charset=utf-8,${encodeURIComponent(costsCsv(costs.daily, accounts))}`}>Export CSV</a>
+        </div>
         <div class="table-wrap">
           <table data-testid="cost-by-service">
-            <thead><tr><th scope="col">Service</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th><th scope="col" style="width:30%"><span class="visually-hidden">Share bar</span></th></tr></thead>
+            <thead><tr><th scope="col">${this.groupBy === 'service' ? 'Service' : 'Account'}</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th></tr></thead>
             <tbody>
-              ${costs.byService.map(
-                (row) => html`<tr>
-                  <th scope="row">${row.service}</th>
+              ${groups.map(
+                (row) => html`<tr data-testid="cost-group-row">
+                  <th scope="row">${row.label}<div class="track" aria-hidden="true"><div class="bar" data-testid="share-bar" style="width:${groupTotal > 0 ? (row.totalUsd / groupTotal) * 100 : 0}%"></div></div></th>
                   <td class="num">${formatUsd(row.totalUsd)}</td>
-                  <td class="num">${total > 0 ? `${((row.totalUsd / total) * 100).toFixed(1)}%` : '—'}</td>
-                  <td><div class="bar" style="width:${total > 0 ? (row.totalUsd / total) * 100 : 0}%"></div></td>
+                  <td class="num">${groupTotal > 0 ? share.format(row.totalUsd / groupTotal) : '—'}</td>
                 </tr>`,
               )}
             </tbody>
           </table>
         </div>
+      </section>
+      <section aria-labelledby="mom-title" ?hidden=${months.length < 2}>
+        <h2 id="mom-title">Month over month</h2>
+        <div class="table-wrap">
+          <table data-testid="cost-mom">
+            <thead><tr><th scope="col">Month</th><th scope="col" class="num">Total</th><th scope="col" class="num">Change</th></tr></thead>
+            <tbody>
+              ${months.map(
+                (m) => html`<tr>
+                  <th scope="row">${monthName.format(new Date(`${m.month}-01T00:00:00Z`))}${m.month === isoDay(new Date()).slice(0, 7) ? html` <span class="muted">(to date)</span>` : m.complete ? nothing : html` <span class="muted">(${m.days} days of data)</span>`}</th>
+                  <td class="num">${formatUsd(m.totalUsd)}</td>
+                  <td class="num">${m.change === undefined ? '—' : change.format(m.change)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+        <p class="muted">The current month is compared with the same days of the month before; a month the data only partly covers is not compared.</p>
       </section>`;
   }
 }

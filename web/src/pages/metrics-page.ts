@@ -1,9 +1,10 @@
-import { LitElement, css, html } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { AccountView, MetricSeriesView } from '../api/types.js';
 import { accountFilter } from '../lib/account-names.js';
+import type { MetricFocus } from '../lib/metric-links.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -32,7 +33,13 @@ interface ResourceGroup {
   series: MetricSeriesView[];
 }
 
-/** Metrics: per resource, a chart per metric, over a chosen time range; refreshes every 2 min. */
+/**
+ * Metrics: per resource, a chart per metric, over a chosen time range; refreshes every 2 min.
+ * Opened from an alarm (?accountId=&region=&namespace=&metric=), it shows that metric's charts
+ * first, with a way back to everything.
+ *
+ * @property metricFocus - the metric to show (from the URL's query)
+ */
 @customElement('ch-metrics-page')
 export class ChMetricsPage extends LitElement {
   static override styles = [
@@ -45,6 +52,7 @@ export class ChMetricsPage extends LitElement {
     `,
   ];
 
+  @property({ attribute: false }) metricFocus: MetricFocus = {};
   @state() private range: (typeof RANGES)[number]['key'] = '24h';
   @state() private accountId = '';
   @state() private span = this.#windowOf('24h');
@@ -83,7 +91,28 @@ export class ChMetricsPage extends LitElement {
       ${renderTask(this.#catalog, (series) => this.#content(series, accounts), { what: 'metrics' })}`;
   }
 
-  #content(series: MetricSeriesView[], accounts: AccountView[]) {
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('metricFocus') && this.metricFocus.accountId !== undefined) this.accountId = this.metricFocus.accountId;
+  }
+
+  #content(all: MetricSeriesView[], accounts: AccountView[]) {
+    const f = this.metricFocus;
+    const focused = f.metric !== undefined || f.namespace !== undefined || f.region !== undefined;
+    const matching = all.filter(
+      (s) => (f.metric === undefined || s.metric === f.metric) && (f.namespace === undefined || s.namespace === f.namespace) && (f.region === undefined || s.region === f.region),
+    );
+    // An alarm's metric may not be among the collected series: then everything is shown, and the page says so.
+    const series = focused && matching.length > 0 ? matching : all;
+    const note = !focused
+      ? nothing
+      : html`<p class="notice" data-testid="metric-focus">
+          ${matching.length > 0 ? html`Showing ${f.metric ?? 'the'} metric${f.region === undefined ? '' : ` in ${f.region}`} from the alarm.` : html`${f.metric ?? 'That metric'} is not among the collected metrics; showing all.`}
+          <a href="/resource-metrics">Show all metrics</a>
+        </p>`;
+    return html`${note}${this.#charts(series, accounts)}`;
+  }
+
+  #charts(series: MetricSeriesView[], accounts: AccountView[]) {
     if (series.length === 0) {
       return html`<div class="card empty"><p>No metrics yet. They appear a few minutes after an account is connected.</p><a href="/accounts">Accounts</a></div>`;
     }

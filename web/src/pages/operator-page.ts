@@ -10,18 +10,29 @@ import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
+import '../components/confirm-dialog.js';
 import '../components/problem-alert.js';
+import '../components/tenant-worker-detail.js';
+import type { ChConfirmDialog } from '../components/confirm-dialog.js';
 
 /** sessionStorage key of the operator token: gone when the tab closes, never in localStorage. */
 const TOKEN_KEY = 'cloud-health.operator-token';
 const STATES = ['running', 'backoff', 'parked', 'stopped'] as const;
+const SORTS = [
+  { key: 'state', label: 'Troubled first' },
+  { key: 'name', label: 'Name' },
+  { key: 'restarts', label: 'Most restarts' },
+  { key: 'errors', label: 'Most errors' },
+] as const;
 
 type Worker = WorkersResponse['workers'][number];
 
 /**
- * /operator: tenant workers by state, restarts, breakers and collectors, with a restart button
- * per tenant. The token is the service's OPERATOR_TOKEN, sent as a Bearer header (on a demo's
- * loopback the service asks for none). Refreshes every 10 seconds.
+ * /operator: tenant workers by name, troubled first, with search (tenant or account name, id,
+ * AWS account id) and sort; a tenant's detail (accounts, collectors, next runs, errors,
+ * breakers); and a restart that asks first. The token is the service's OPERATOR_TOKEN, sent as a
+ * Bearer header (on a demo's loopback the service asks for none). Refreshes every 10 seconds.
+ * Below 760 px each tenant is a card.
  */
 @customElement('ch-operator-page')
 export class ChOperatorPage extends LitElement {
@@ -38,17 +49,34 @@ export class ChOperatorPage extends LitElement {
       td > code { white-space: nowrap; }
       .error { color: var(--ch-danger); font-size: 0.85rem; }
       code { font-size: 0.85rem; overflow-wrap: anywhere; }
+      .name { font-weight: 600; overflow-wrap: anywhere; }
+      tr.detail td { background: var(--ch-surface-alt); }
+      .actions { display: flex; gap: 0.4rem; flex-wrap: wrap; }
+      @media (max-width: 760px) {
+        .table-wrap { border: none; background: none; overflow: visible; }
+        table, tbody, tr, td { display: block; width: auto; }
+        thead { display: none; }
+        tr { border: 1px solid var(--ch-border); border-radius: 8px; margin-bottom: 0.6rem; background: var(--ch-surface); padding: 0.35rem 0; }
+        tr.detail { margin-top: -0.5rem; }
+        td { border: none; padding: 0.25rem 0.75rem; }
+        td.num { text-align: left; }
+        td[data-label]::before { content: attr(data-label) ': '; color: var(--ch-muted); font-size: 0.85rem; }
+      }
     `,
   ];
 
   @state() private token = sessionStorage.getItem(TOKEN_KEY) ?? '';
   @state() private stateFilter = '';
+  @state() private search = '';
+  @state() private sort: (typeof SORTS)[number]['key'] = 'state';
+  @state() private open = new Set<string>();
+  @state() private confirming: Worker | undefined;
   @state() private restarting = new Set<string>();
-  @state() private message: { tenantId: string; error?: unknown } | undefined;
+  @state() private message: { tenantId: string; name?: string; error?: unknown } | undefined;
 
   #workers = new Task(this, {
-    task: ([token, state], { signal }) => operatorApi.workers(token, state === '' ? {} : { state }, signal),
-    args: () => [this.token, this.stateFilter] as const,
+    task: ([token, state, q, sort], { signal }) => operatorApi.workers(token, { ...(state === '' ? {} : { state }), q, sort }, signal),
+    args: () => [this.token, this.stateFilter, this.search, this.sort] as const,
   });
 
   #poll = new PollController(this, 10_000, () => void this.#workers.run());
@@ -63,6 +91,17 @@ export class ChOperatorPage extends LitElement {
             <select id="state" @change=${(event: Event) => (this.stateFilter = (event.target as HTMLSelectElement).value)}>
               <option value="">All</option>
               ${STATES.map((s) => html`<option value=${s}>${s}</option>`)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="search">Search</label>
+            <input id="search" type="search" data-testid="worker-search" placeholder="Tenant, account or AWS id" .value=${this.search}
+              @change=${(event: Event) => (this.search = (event.target as HTMLInputElement).value.trim())} />
+          </div>
+          <div class="field">
+            <label for="sort">Sort</label>
+            <select id="sort" data-testid="worker-sort" @change=${(event: Event) => (this.sort = (event.target as HTMLSelectElement).value as typeof this.sort)}>
+              ${SORTS.map((s) => html`<option value=${s.key} ?selected=${s.key === this.sort}>${s.label}</option>`)}
             </select>
           </div>
           <button class="secondary" @click=${() => { this.#poll.reset(); void this.#workers.run(); }}>Refresh</button>
@@ -80,9 +119,12 @@ export class ChOperatorPage extends LitElement {
       ${this.message === undefined
         ? nothing
         : this.message.error === undefined
-          ? html`<p class="notice" role="status" data-testid="restart-notice">Restart requested for tenant <code>${this.message.tenantId}</code>.</p>`
+          ? html`<p class="notice" role="status" data-testid="restart-notice">Restart requested for ${this.message.name ?? 'tenant'} (<code>${this.message.tenantId}</code>).</p>`
           : html`<ch-problem-alert .error=${this.message.error}></ch-problem-alert>`}
-      ${renderTask(this.#workers, (workers) => this.#content(workers), { what: 'workers' })}`;
+      ${renderTask(this.#workers, (workers) => this.#content(workers), { what: 'workers' })}
+      <ch-confirm-dialog heading=${`Restart ${this.confirming?.tenantName ?? this.confirming?.tenantId ?? 'tenant'}?`} confirmLabel="Restart" danger>
+        <p>Its collectors stop and start afresh and its restart counters reset. A run in progress is abandoned and runs again; no data is lost.</p>
+      </ch-confirm-dialog>`;
   }
 
   #content(response: WorkersResponse) {
@@ -104,44 +146,71 @@ export class ChOperatorPage extends LitElement {
       <div class="table-wrap">
         <table data-testid="workers-table">
           <thead>
-            <tr><th scope="col">Tenant</th><th scope="col">State</th><th scope="col" class="num">Restarts</th><th scope="col">Breakers</th><th scope="col">Collectors</th><th scope="col">Accounts</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+            <tr><th scope="col">Tenant</th><th scope="col">State</th><th scope="col" class="num">Restarts</th><th scope="col">Collectors</th><th scope="col">Accounts</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr>
           </thead>
           <tbody>
             ${response.workers.map((worker) => this.#row(worker))}
           </tbody>
         </table>
       </div>
-      ${response.workers.length === 0 ? html`<p class="muted empty">No workers${this.stateFilter === '' ? '' : ` in state ${this.stateFilter}`}.</p>` : nothing}`;
+      <p class="muted" data-testid="worker-count">${response.total === response.workers.length ? `${response.total} tenant${response.total === 1 ? '' : 's'}` : `Showing ${response.workers.length} of ${response.total} tenants`}</p>
+      ${response.workers.length === 0 ? html`<p class="muted empty">No workers${this.stateFilter === '' ? '' : ` in state ${this.stateFilter}`}${this.search === '' ? '' : ` matching “${this.search}”`}.</p>` : nothing}`;
   }
 
   #row(worker: Worker) {
-    const breakers = Object.entries(worker.breakers);
-    return html`<tr data-testid="worker-row" data-tenant=${worker.tenantId}>
-      <td><code>${worker.tenantId}</code>${worker.lastError === undefined ? nothing : html`<div class="error">${worker.lastError.code}: ${worker.lastError.message} (${formatRelative(worker.lastError.at)})</div>`}</td>
-      <td>${stateBadge(worker.state)}${worker.parkedUntil === undefined ? nothing : html`<div class="muted">until ${formatDateTime(worker.parkedUntil)}</div>`}</td>
-      <td class="num">${worker.restarts}</td>
-      <td><ul>${breakers.length === 0 ? html`<li class="muted">none</li>` : breakers.map(([service, s]) => html`<li>${service} ${stateBadge(s)}</li>`)}</ul></td>
-      <td><ul>
+    const open = this.open.has(worker.tenantId);
+    const name = worker.tenantName ?? worker.tenantId;
+    const accounts = Object.entries(worker.accounts);
+    const row = html`<tr data-testid="worker-row" data-tenant=${worker.tenantId}>
+      <td>
+        <div class="name">${name}</div><code class="muted">${worker.tenantId}</code>
+        ${worker.lastError === undefined ? nothing : html`<div class="error">${worker.lastError.code}: ${worker.lastError.message} (${formatRelative(worker.lastError.at)})</div>`}
+      </td>
+      <td data-label="State">${stateBadge(worker.state)}${worker.parkedUntil === undefined ? nothing : html`<div class="muted">until ${formatDateTime(worker.parkedUntil)}</div>`}</td>
+      <td class="num" data-label="Restarts">${worker.restarts}</td>
+      <td data-label="Collectors"><ul>
         ${Object.entries(worker.collectors).map(
-          ([name, c]) => html`<li>
-            ${name} ${stateBadge(c.state)} <span class="muted">${c.runs} runs, ${c.restarts} restarts, ok ${formatRelative(c.lastSuccessAt)}</span>
+          ([collector, c]) => html`<li>
+            ${collector} ${stateBadge(c.state)} <span class="muted">ok ${formatRelative(c.lastSuccessAt)}</span>
             ${c.lastError === undefined ? nothing : html`<div class="error">${c.lastError.kind}/${c.lastError.code}</div>`}
           </li>`,
         )}
       </ul></td>
-      <td><ul>${Object.entries(worker.accounts).map(([id, a]) => html`<li><code>${id}</code> ${stateBadge(a.status)}</li>`)}</ul></td>
-      <td><button class="secondary" ?disabled=${this.restarting.has(worker.tenantId)} @click=${() => this.#restart(worker.tenantId)} aria-label=${`Restart tenant ${worker.tenantId}`} data-testid="restart-tenant">Restart</button></td>
+      <td data-label="Accounts"><ul>${accounts.length === 0 ? html`<li class="muted">none</li>` : accounts.map(([id, a]) => html`<li>${a.name ?? id}${a.awsAccountId === undefined ? '' : html` <span class="muted">${a.awsAccountId}</span>`} ${stateBadge(a.status)}</li>`)}</ul></td>
+      <td>
+        <div class="actions">
+          <button class="secondary" aria-expanded=${open} data-testid="tenant-details" @click=${() => this.#toggle(worker.tenantId)}>${open ? 'Hide details' : 'Details'}</button>
+          <button class="secondary" ?disabled=${this.restarting.has(worker.tenantId)} @click=${() => this.#confirmRestart(worker)} aria-label=${`Restart ${name}`} data-testid="restart-tenant">Restart</button>
+        </div>
+      </td>
     </tr>`;
+    if (!open) return row;
+    return html`${row}<tr class="detail"><td colspan="6"><ch-tenant-worker-detail .worker=${worker}></ch-tenant-worker-detail></td></tr>`;
   }
 
-  async #restart(tenantId: string): Promise<void> {
+  #toggle(tenantId: string): void {
+    const next = new Set(this.open);
+    if (next.has(tenantId)) next.delete(tenantId);
+    else next.add(tenantId);
+    this.open = next;
+  }
+
+  async #confirmRestart(worker: Worker): Promise<void> {
+    this.confirming = worker;
+    const dialog = this.renderRoot.querySelector<ChConfirmDialog>('ch-confirm-dialog');
+    if (dialog === null || !(await dialog.ask())) return;
+    await this.#restart(worker.tenantId, worker.tenantName);
+  }
+
+  async #restart(tenantId: string, name?: string): Promise<void> {
+    if (this.restarting.has(tenantId)) return;
     this.restarting = new Set([...this.restarting, tenantId]);
     try {
       await operatorApi.restartTenant(this.token, tenantId);
-      this.message = { tenantId };
+      this.message = { tenantId, ...(name === undefined ? {} : { name }) };
       await this.#workers.run();
     } catch (error) {
-      this.message = { tenantId, error };
+      this.message = { tenantId, ...(name === undefined ? {} : { name }), error };
     } finally {
       const next = new Set(this.restarting);
       next.delete(tenantId);

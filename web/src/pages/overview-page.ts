@@ -3,6 +3,8 @@ import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { Overview, RecommendationView } from '../api/types.js';
+import { metricHref } from '../lib/metric-links.js';
+import { resourceRefLabel } from '../lib/resource-label.js';
 import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
@@ -23,6 +25,11 @@ export class ChOverviewPage extends LitElement {
     sharedStyles,
     pageStyles,
     css`
+      .firing { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
+      .firing li { overflow-wrap: anywhere; }
+      .firing a { margin-left: 0.5rem; white-space: nowrap; }
+      .firing .reason { font-size: 0.85rem; }
+      .subject { display: block; font-size: 0.85rem; overflow-wrap: anywhere; }
       .recs { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; }
       .recs li { display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
       .fee { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 0.75rem; margin: 0; }
@@ -63,13 +70,14 @@ export class ChOverviewPage extends LitElement {
         : html`<section aria-label="Accounts" class="grid" data-testid="account-cards">
             ${overview.accounts.map((account) => html`<ch-account-card .data=${account}></ch-account-card>`)}
           </section>`}
+      ${this.#firing(overview)}
       <div class="split" style="margin-top:1.5rem">
         <section class="card" aria-labelledby="recs-title" data-testid="top-recommendations">
           <h2 id="recs-title">Top recommendations</h2>
           ${overview.topRecommendations.length === 0
             ? html`<p class="muted">Nothing to act on right now.</p>`
             : html`<ol class="recs">
-                ${overview.topRecommendations.slice(0, 5).map((rec) => this.#recommendation(rec))}
+                ${overview.topRecommendations.slice(0, 5).map((rec) => this.#recommendation(rec, new Map(overview.accounts.map((a) => [a.account.id, a.account.name]))))}
               </ol>`}
           <a href="/recommendations">All recommendations</a>
         </section>
@@ -88,9 +96,34 @@ export class ChOverviewPage extends LitElement {
       ${nothing}`;
   }
 
-  #recommendation(rec: RecommendationView) {
+  /** Alarms in ALARM across accounts, each linked to its metric's charts. */
+  #firing(overview: Overview) {
+    const firing = overview.accounts.flatMap((a) => a.health.alarms.filter((alarm) => alarm.state === 'ALARM').map((alarm) => ({ account: a.account, alarm })));
+    if (firing.length === 0) return nothing;
+    return html`<section class="card" aria-labelledby="firing-title" data-testid="firing-alarms" style="margin-top:1.5rem">
+      <h2 id="firing-title">Alarms firing</h2>
+      <ul class="firing">
+        ${firing.map(
+          ({ account, alarm }) => html`<li data-testid="firing-alarm">
+            <strong>${alarm.name}</strong> <span class="muted">${account.name} · ${alarm.region}${alarm.metricName === undefined ? '' : ` · ${alarm.namespace ?? ''} ${alarm.metricName}`}</span>
+            ${alarm.metricName === undefined
+              ? nothing
+              : html`<a href=${metricHref({ accountId: account.id, region: alarm.region, ...(alarm.namespace ? { namespace: alarm.namespace } : {}), metric: alarm.metricName })} data-testid="alarm-chart-link">View chart</a>`}
+            ${alarm.reason === undefined ? nothing : html`<div class="muted reason">${alarm.reason}</div>`}
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
+  #recommendation(rec: RecommendationView, names: Map<string, string>) {
+    // Titles repeat (three "credential compromise" findings): the resource and account tell them apart.
+    const main = rec.resources.find((r) => r.type !== 'guardduty-finding') ?? rec.resources[0];
+    const parts = [main === undefined ? undefined : resourceRefLabel(main), rec.accountId === undefined ? undefined : names.get(rec.accountId)].filter((p): p is string => p !== undefined);
+    const subject = parts.length === 0 ? undefined : parts.join(' · ');
     return html`<li>
-      <span><span class="badge ${rec.priority === 'high' ? 'bad' : rec.priority === 'medium' ? 'warn' : ''}">${titleCase(rec.category)}</span> ${rec.title}</span>
+      <span><span class="badge ${rec.priority === 'high' ? 'bad' : rec.priority === 'medium' ? 'warn' : ''}">${titleCase(rec.category)}</span> ${rec.title}
+        ${subject === undefined ? nothing : html`<span class="muted subject" data-testid="top-recommendation-subject">${subject}</span>`}</span>
       ${rec.estimatedMonthlySavingUsd === undefined || rec.estimatedMonthlySavingUsd <= 0 ? nothing : html`<span class="muted">saves ${formatUsd(rec.estimatedMonthlySavingUsd)}/mo</span>`}
     </li>`;
   }

@@ -13,19 +13,29 @@ import { pageStyles } from '../styles/page-styles.js';
 import '../components/problem-alert.js';
 import '../components/recommendation-item.js';
 
+// Savings first: a FinOps lead opens this page for the money, and a long security list must not push it down.
 const CATEGORIES: { key: RecommendationView['category']; label: string }[] = [
-  { key: 'security', label: 'Security' },
   { key: 'cost', label: 'Cost' },
+  { key: 'security', label: 'Security' },
   { key: 'reliability', label: 'Reliability' },
   { key: 'performance', label: 'Performance' },
 ];
 
 type Show = 'open' | 'done' | 'dismissed' | 'all';
 
+/** Items shown per category before "Show all". */
+const FIRST_ITEMS = 5;
+
+/** Largest saving first, then highest impact. */
+function bySavingThenImpact(a: RecommendationView, b: RecommendationView): number {
+  return (b.estimatedMonthlySavingUsd ?? 0) - (a.estimatedMonthlySavingUsd ?? 0) || b.impactScore - a.impactScore || a.id.localeCompare(b.id);
+}
+
 /**
- * Recommendations grouped by category, highest impact first; mark one done, dismiss it, or
- * reopen it (PATCH /api/recommendations/:id). The change shows at once and is undone if the
- * server refuses it.
+ * Recommendations grouped by category, cost first, the largest saving then the highest impact
+ * first, five per category until "Show all"; each names its resource and account. Mark one done,
+ * dismiss it, or reopen it (PATCH /api/recommendations/:id): the item stays in place with a note
+ * until the next load, so a double click cannot act on the item that would have moved under it.
  */
 @customElement('ch-recommendations-page')
 export class ChRecommendationsPage extends LitElement {
@@ -34,6 +44,7 @@ export class ChRecommendationsPage extends LitElement {
     pageStyles,
     css`
       .items { display: grid; gap: 0.75rem; }
+      .show-all { margin-top: 0.75rem; }
       h2 .muted { font-weight: normal; font-size: 0.9rem; }
     `,
   ];
@@ -42,6 +53,8 @@ export class ChRecommendationsPage extends LitElement {
   /** Statuses changed here, by id, until the next load reflects them. */
   @state() private overrides = new Map<string, RecommendationView>();
   @state() private busy = new Set<string>();
+  /** Categories the user expanded past FIRST_ITEMS. */
+  @state() private expanded = new Set<RecommendationView['category']>();
   @state() private error: unknown;
   /** The last change made here, for the "Undo" notice. */
   @state() private lastChange: { id: string; title: string; status: RecommendationView['status']; previous: RecommendationView['status'] } | undefined;
@@ -77,20 +90,31 @@ export class ChRecommendationsPage extends LitElement {
   }
 
   #content(loaded: RecommendationView[]) {
-    const items = loaded.map((item) => this.overrides.get(item.id) ?? item).filter((item) => this.show === 'all' || item.status === this.show);
+    // Changed here (overridden) items stay listed until the next load, whatever their new status.
+    const items = loaded.map((item) => this.overrides.get(item.id) ?? item).filter((item) => this.show === 'all' || item.status === this.show || this.overrides.has(item.id));
     const account = accountLabeller(this.#accounts.value);
     if (items.length === 0) {
       return html`<div class="card empty" data-testid="no-recommendations"><p>${this.show === 'open' ? 'Nothing to act on right now. New recommendations appear as data comes in.' : 'None.'}</p></div>`;
     }
     return html`${CATEGORIES.map(({ key, label }) => {
-      const group = items.filter((item) => item.category === key).sort((a, b) => b.impactScore - a.impactScore);
+      const group = items.filter((item) => item.category === key).sort(bySavingThenImpact);
       if (group.length === 0) return nothing;
+      const shown = this.expanded.has(key) ? group : group.slice(0, FIRST_ITEMS);
       const saving = group.reduce((sum, item) => sum + (item.status === 'open' ? (item.estimatedMonthlySavingUsd ?? 0) : 0), 0);
       return html`<section aria-labelledby="cat-${key}" data-testid="category-${key}">
         <h2 id="cat-${key}">${label} <span class="muted">(${group.length}${saving > 0 ? ` · up to ${formatUsd(saving)}/month` : ''})</span></h2>
         <div class="items" @status-change=${this.#change}>
-          ${group.map((item) => html`<ch-recommendation-item .item=${item} accountName=${item.accountId === undefined ? '' : account(item.accountId)} ?busy=${this.busy.has(item.id)}></ch-recommendation-item>`)}
+          ${shown.map(
+            (item) =>
+              html`<ch-recommendation-item .item=${item} accountName=${item.accountId === undefined ? '' : account(item.accountId)} ?busy=${this.busy.has(item.id)}
+                ?changedHere=${this.overrides.has(item.id) && !this.busy.has(item.id)}></ch-recommendation-item>`,
+          )}
         </div>
+        ${shown.length < group.length
+          ? html`<button class="secondary show-all" data-testid="show-all-${key}" @click=${() => (this.expanded = new Set([...this.expanded, key]))}>
+              Show all ${group.length} ${label.toLowerCase()} recommendations
+            </button>`
+          : nothing}
       </section>`;
     })}`;
   }
@@ -111,7 +135,7 @@ export class ChRecommendationsPage extends LitElement {
 
   async #setStatus(id: string, status: RecommendationView['status']): Promise<void> {
     const current = this.overrides.get(id) ?? this.#recommendations.value?.find((item) => item.id === id);
-    if (current === undefined) return;
+    if (current === undefined || this.busy.has(id)) return;
     this.error = undefined;
     this.lastChange = undefined;
     this.busy = new Set([...this.busy, id]);

@@ -112,4 +112,12 @@ export const shellStyles = css`
       padding: 1rem 0.75rem 2.5rem;
     }
   }
+  .demo-banner {
+    margin: 0;
+    padding: 0.45rem 1rem;
+    background: var(--ch-warn-bg);
+    color: var(--ch-text);
+    border-bottom: 1px solid var(--ch-border);
+    font-size: 0.9rem;
+  }
 `;

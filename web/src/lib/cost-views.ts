@@ -1,0 +1,89 @@
+/** Views of a costs response: totals by service or account, month over month, CSV. Pure. */
+import type { CostsResponse } from '../api/types.js';
+
+export type CostGrouping = 'service' | 'account';
+
+/** Totals per group, largest first. */
+export function costGroups(daily: CostsResponse['daily'], by: CostGrouping, name: (accountId: string) => string): { key: string; label: string; totalUsd: number }[] {
+  const sums = new Map<string, number>();
+  for (const row of daily) {
+    const key = by === 'service' ? row.service : row.accountId;
+    sums.set(key, (sums.get(key) ?? 0) + row.amountUsd);
+  }
+  return [...sums]
+    .map(([key, totalUsd]) => ({ key, label: by === 'service' ? key : name(key), totalUsd }))
+    .sort((a, b) => b.totalUsd - a.totalUsd || a.label.localeCompare(b.label));
+}
+
+/** One calendar month's total and its change from the month before. */
+export interface MonthTotal {
+  month: string;
+  totalUsd: number;
+  /** Days with data in the month (a month the data only partly covers is not compared as if whole). */
+  days: number;
+  /** Every day of the month has data. */
+  complete: boolean;
+  /** Change against the previous month, as a fraction; absent for the first month or a partial one. */
+  change?: number;
+}
+
+/** Month totals in order, with month-over-month change between months the data covers completely (the current month: to date). */
+export function monthOverMonth(daily: CostsResponse['daily'], today: string): MonthTotal[] {
+  const byMonth = new Map<string, { total: number; days: Set<string> }>();
+  for (const row of daily) {
+    const month = row.day.slice(0, 7);
+    const entry = byMonth.get(month) ?? { total: 0, days: new Set<string>() };
+    entry.total += row.amountUsd;
+    entry.days.add(row.day);
+    byMonth.set(month, entry);
+  }
+  const months = [...byMonth.keys()].sort();
+  const out: MonthTotal[] = [];
+  months.forEach((month, i) => {
+    const entry = byMonth.get(month)!;
+    const total: MonthTotal = { month, totalUsd: entry.total, days: entry.days.size, complete: entry.days.size === daysIn(month) };
+    const previousMonth = months[i - 1];
+    const previous = previousMonth === undefined ? undefined : byMonth.get(previousMonth);
+    if (previousMonth !== undefined && previous !== undefined) {
+      // The current month is compared to date: the same days of the month before, each of which must have data.
+      const current = month === today.slice(0, 7);
+      const need = current ? entry.days.size : daysIn(previousMonth);
+      const covered = Array.from({ length: need }, (_, d) => `${previousMonth}-${String(d + 1).padStart(2, '0')}`).every((day) => previous.days.has(day));
+      const comparable = covered && (current || total.complete);
+      const baseline = current ? sumFirstDays(daily, previousMonth, need) : previous.total;
+      if (comparable && baseline > 0) total.change = entry.total / baseline - 1;
+    }
+    out.push(total);
+  });
+  return out;
+}
+
+function daysIn(month: string): number {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y!, m!, 0)).getUTCDate();
+}
+
+function sumFirstDays(daily: CostsResponse['daily'], month: string, days: number): number {
+  const last = `${month}-${String(days).padStart(2, '0')}`;
+  return daily.filter((row) => row.day.startsWith(month) && row.day <= last).reduce((sum, row) => sum + row.amountUsd, 0);
+}
+
+/** The first and last day with data, or undefined. */
+export function coverage(daily: CostsResponse['daily']): { first: string; last: string; days: number } | undefined {
+  if (daily.length === 0) return undefined;
+  const days = [...new Set(daily.map((row) => row.day))].sort();
+  return { first: days[0]!, last: days.at(-1)!, days: days.length };
+}
+
+/** The daily rows as CSV (day, account, AWS account id, service, amount), formula-safe. */
+export function costsCsv(daily: CostsResponse['daily'], accounts: Map<string, { name: string; awsAccountId: string }>): string {
+  const field = (value: string | number) => {
+    if (typeof value === 'number') return String(value);
+    const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = [...daily]
+    .sort((a, b) => a.day.localeCompare(b.day) || a.accountId.localeCompare(b.accountId) || a.service.localeCompare(b.service))
+    .map((row) => [row.day, accounts.get(row.accountId)?.name ?? row.accountId, accounts.get(row.accountId)?.awsAccountId ?? '', row.service, row.amountUsd]);
+  return [['day', 'account', 'aws_account_id', 'service', 'amount_usd'], ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+}
