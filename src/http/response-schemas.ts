@@ -262,6 +262,7 @@ export const WorkersResponse = z.object({
     }),
   ),
 });
+export const Meta = z.object({ mode: z.enum(['demo', 'production']) });
 export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'down']) });
 export const HealthDetail = HealthStatus.extend({
   fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),
@@ -342,6 +343,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   FindingView,
   FindingsPage,
   SuppressionRuleView,
+  Meta,
   WorkersResponse,
   HealthStatus,
   HealthDetail,
@@ -379,6 +381,7 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   FindingView: true satisfies Same<Out<typeof FindingView>, api.FindingView>,
   FindingsPage: true satisfies Same<Out<typeof FindingsPage>, api.FindingsPage>,
   SuppressionRuleView: true satisfies Same<Out<typeof SuppressionRuleView>, api.SuppressionRuleView>,
+  Meta: true satisfies Same<Out<typeof Meta>, api.Meta>,
   WorkersResponse: true satisfies Same<Out<typeof WorkersResponse>, api.WorkersResponse>,
   MetricSelectionView: true satisfies Same<Out<typeof MetricSelectionView>, api.MetricSelectionView>,
   MetricBrowserResponse: true satisfies Same<Out<typeof MetricBrowserResponse>, api.MetricBrowserResponse>,
