@@ -77,6 +77,8 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
     };
     const collector = state.collectors.get(kind)!;
     collector.policy.started(scheduler.now());
+    // A new incarnation (after a backoff, a cool-down or an operator restart) is not parked.
+    registry.collector(tenantId, kind).parkedUntil = undefined;
     collector.ref = spawnCollector(self, {
       kind,
       tenant: view,

@@ -108,3 +108,24 @@ t.test('a tenant that crashes past its intensity is parked by its shard; changed
   t.ok(h.sink.writesFor('broken').length > 0);
   t.ok(new AppError('X', 'y') instanceof Error);
 });
+
+t.test('an operator restart of a tenant with a parked collector shows its real state (no stale parkedUntil)', async (t) => {
+  const flaky = { crashing: true, runs: [] as number[] };
+  let h!: ReturnType<typeof harness>;
+  h = harness({
+    specs: { collector: { backoff: { minMs: 1_000, maxMs: 60_000, jitter: 0 }, intensity: { maxRestarts: 3, withinMs: 3_600_000 }, parkMs: 30 * MINUTE } },
+    jobs: { metrics: flakyJob(flaky, () => h.clock.now()) },
+  });
+  t.teardown(() => h.stop());
+  h.source.put(makeTenant('acme'));
+  await h.runtime.start();
+  await h.clock.advance(10_000);
+  t.equal(h.runtime.registry.collector('acme', 'metrics').state, 'parked');
+  flaky.crashing = false;
+  t.ok(h.runtime.restartTenant('acme'), 'restarted');
+  await h.clock.advance(1_000);
+  const metrics = h.runtime.registry.get('acme')!.collectors.metrics!;
+  t.not(metrics.state, 'parked', `a fresh collector (${metrics.state})`);
+  t.equal(metrics.parkedUntil, undefined, 'no stale parkedUntil');
+  t.same(h.runtime.registry.list({ state: 'parked' }), [], 'nothing listed as parked');
+});
