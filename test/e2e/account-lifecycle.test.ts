@@ -59,11 +59,12 @@ async function run(chromiumPath: string): Promise<void> {
   await t.test('the overview shows the missing permission on its step and the refused role on its account', async (t) => {
     const production = page.locator(`[data-testid="account-card"][data-account="${PRODUCTION}"]`);
     const staging = page.locator(`[data-testid="account-card"][data-account="${STAGING}"]`);
-    await eventually('the production cost run and the staging refusal', async () => {
+    await eventually('the production cost and metrics runs and the staging refusal', async () => {
       await page.getByTestId('refresh').click();
       const cost = await production.getByTestId('collector-cost').innerText();
+      const metrics = await production.getByTestId('collector-metrics').innerText();
       const refused = await staging.innerText();
-      return /ce:GetRightsizingRecommendation/.test(cost) && /updated/.test(cost) && /refused/i.test(refused);
+      return /ce:GetRightsizingRecommendation/.test(cost) && /updated/.test(cost) && /updated/.test(metrics) && /refused/i.test(refused);
     });
     t.match(await production.getByTestId('collector-cost').innerText(), /Add ce:GetRightsizingRecommendation/, 'what to add, on the cost collector');
     t.match(await production.getByTestId('collector-metrics').innerText(), /updated/, 'metrics flow');
