@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { findChromium, launchChromium } from './fixtures/browser.js';
 import { REPO_ROOT, startService } from './fixtures/service.js';
+import { eventually } from './fixtures/tenant-session.js';
 import { ensureWebBuilt } from './fixtures/web-build.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'accounts');
@@ -26,15 +27,6 @@ if (executable === undefined) {
 } else {
   t.setTimeout(420_000);
   await run(executable);
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 120_000, everyMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 async function run(chromiumPath: string): Promise<void> {
@@ -65,7 +57,7 @@ async function run(chromiumPath: string): Promise<void> {
       const metrics = await production.getByTestId('collector-metrics').innerText();
       const refused = await staging.innerText();
       return /ce:GetRightsizingRecommendation/.test(cost) && /updated/.test(cost) && /updated/.test(metrics) && /refused/i.test(refused);
-    });
+    }, 120_000, 2_000);
     t.match(await production.getByTestId('collector-cost').innerText(), /Add ce:GetRightsizingRecommendation/, 'what to add, on the cost collector');
     t.match(await production.getByTestId('collector-metrics').innerText(), /updated/, 'metrics flow');
     t.notMatch(await production.getByTestId('collector-metrics').innerText(), /ce:Get/, 'and are not blamed');
@@ -80,7 +72,7 @@ async function run(chromiumPath: string): Promise<void> {
       ((await (await fetch(`${service.url}/dev/outbox`, { headers: { Accept: 'application/json' } })).json()) as Mail[]).filter((m) => m.to.includes('demo2@example.com'));
     // Changes of one tenant close in time share one email ("2 account access changes"): count by content.
     const count = async (pattern: RegExp) => (await mails()).filter((m) => pattern.test(m.text ?? '')).length;
-    await eventually('both access emails', async () => (await count(/missing permission ce:GetRightsizingRecommendation/)) > 0 && (await count(/AWS refused access to account staging/)) > 0);
+    await eventually('both access emails', async () => (await count(/missing permission ce:GetRightsizingRecommendation/)) > 0 && (await count(/AWS refused access to account staging/)) > 0, 120_000, 2_000);
     // Two more cost runs (40 s apart) meet the same missing permission.
     const lastCostRun = () =>
       page.evaluate(async (account) => {
