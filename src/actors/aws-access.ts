@@ -159,11 +159,8 @@ export class TenantAwsAccess {
           isAbortError(error) || (error instanceof AwsCallError && !BREAKER_KINDS.has(error.kind)),
       } as CircuitBreaker.Options<[Action, AbortSignal]>,
     );
-    const health = this.#registry.tenant(this.#tenantId);
-    health.breakers[service] = 'closed';
-    const update = () => {
-      health.breakers[service] = stateOf(breaker!);
-    };
+    this.#registry.breakerChanged(this.#tenantId, service, 'closed');
+    const update = () => this.#registry.breakerChanged(this.#tenantId, service, stateOf(breaker!));
     breaker.on('open', update);
     breaker.on('halfOpen', update);
     breaker.on('close', update);
@@ -182,7 +179,7 @@ export class TenantAwsAccess {
     });
     const onOuterAbort = () => controller.abort(outer.reason);
     outer.addEventListener('abort', onOuterAbort, { once: true });
-    this.#registry.countAwsCall(service);
+    this.#registry.awsCallMade(service);
     try {
       return await action(controller.signal);
     } catch (error) {

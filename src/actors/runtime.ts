@@ -12,8 +12,9 @@ import { defaultJobs, type CollectorJob } from '../collectors/index.js';
 import { SharedAwsLimits, type BreakerSettings } from './aws-access.js';
 import { Scheduler, systemClock, type Clock } from './clock.js';
 import { describeFailure } from './failure.js';
-import { spawnFleet, type FleetHealth, type FleetMessage, type ReconcileResult } from './fleet-actor.js';
-import { HealthRegistry } from './health-registry.js';
+import type { WorkerHealthView } from '../domain/worker-health.js';
+import { spawnFleet, type FleetMessage, type ReconcileResult } from './fleet-actor.js';
+import { HealthRegistry, type LagSettings } from './health-registry.js';
 import { dispatch, startSystem, stopSystem, type ActorRef, type SystemRef } from './nact-facade.js';
 import type { ChildSpec } from './restart-policy.js';
 import { InflightTracker, type RuntimeServices } from './services.js';
@@ -51,6 +52,8 @@ export interface RuntimeOptions {
   specs?: { shard?: Partial<ChildSpec>; tenant?: Partial<ChildSpec>; collector?: Partial<ChildSpec> };
   /** Default: the standard metrics, cost and security jobs. */
   jobs?: Partial<Record<CollectorKind, CollectorJob>>;
+  /** How fleet lag is judged (defaults in DEFAULT_LAG_SETTINGS). */
+  lag?: Partial<LagSettings>;
   /** Actor system name; unique per process. Default: generated. */
   name?: string;
 }
@@ -65,8 +68,8 @@ export interface StopReport {
 }
 
 export interface Runtime {
-  readonly registry: HealthRegistry;
-  readonly fleet: FleetHealth;
+  /** Worker health, read-only: snapshots of tenants, collectors, the fleet and its lag. */
+  readonly registry: WorkerHealthView;
   /** Spawn the tree and run the first reconcile. */
   start(): Promise<ReconcileResult>;
   /** Reconcile now (also runs every reconcile interval). */
@@ -87,10 +90,9 @@ let systems = 0;
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const scheduler = new Scheduler(clock);
-  const registry = new HealthRegistry();
+  const registry = new HealthRegistry({ now: () => clock.now(), ...(options.lag ? { lag: options.lag } : {}) });
   const log = options.log;
   const abort = new AbortController();
-  const fleetHealth: FleetHealth = { tenants: 0 };
   let stopping = false;
   let system: SystemRef | undefined;
   let fleet: ActorRef<FleetMessage> | undefined;
@@ -129,7 +131,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       shards: options.shards ?? 16,
       reconcileIntervalMs: options.reconcileIntervalMs ?? 30_000,
       services,
-      health: fleetHealth,
       log,
       onCrash: (error) => {
         log.fatal({ error: describeFailure(error, clock.now()) }, 'fleet crashed; starting a new one');
@@ -167,7 +168,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   return {
     registry,
-    fleet: fleetHealth,
     async start() {
       if (system) throw new Error('runtime already started');
       system = startSystem(name);

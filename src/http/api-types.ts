@@ -415,21 +415,35 @@ export interface RecommendationPatch {
 
 // --- operator -------------------------------------------------------------------------
 
-/** GET /ops/health without a token. */
+/** GET /ops/health without a token. `behind`: serving, but collection is late (see FleetLagView). */
 export interface HealthStatus {
-  status: 'ok' | 'degraded' | 'down';
+  status: 'ok' | 'degraded' | 'behind' | 'down';
+}
+
+/** How far behind its cadences the fleet is (collectors overdue now, runs that ended late recently). */
+export interface FleetLagView {
+  behind: boolean;
+  /** How long the most overdue collector has been overdue, ms (0: none). */
+  oldestOverdueMs: number;
+  overdue: number;
+  collectors: number;
+  /** Share (0..1) of the runs that ended in the recent window which ended after their interval. */
+  lateShare: number;
+  recentRuns: number;
 }
 
 /** GET /ops/health with the operator token (or from loopback when no token is configured). */
 export interface HealthDetail extends HealthStatus {
   fleet: WorkersResponse['fleet'] & { lastReconcileError?: { kind: string; code: string; message: string; at: string } };
   summary: WorkersResponse['summary'];
+  lag: FleetLagView;
 }
 
 /** GET /ops/workers?state=&tenant= */
 export interface WorkersResponse {
   summary: { tenants: Record<string, number>; collectors: Record<string, number> };
   fleet: { tenants: number; lastReconcileAt?: string; lastReconcileError?: { code: string; message: string; at: string } };
+  lag: FleetLagView;
   /** Workers matching the query (the list holds at most `limit`). */
   total: number;
   workers: {

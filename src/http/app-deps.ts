@@ -1,12 +1,12 @@
 /**
  * What the HTTP app needs from the rest of the service, as narrow interfaces: main.ts wires the
- * real parts, tests pass the real store and fakes for the rest. http never imports the runtime
- * beyond the read-only health registry.
+ * real parts, tests pass the real store and fakes for the rest. http never imports the runtime:
+ * worker health comes through the read-only port of src/domain.
  */
 import type Koa from 'koa';
-import type { FleetHealth, HealthRegistry } from '../actors/index.js';
 import type { BillableCounts, CheckPermissions, MailMessage, ValidateAccount } from '../aws/index.js';
 import type { MetricDiscovery } from '../domain/metric-discovery.js';
+import type { WorkerHealthView } from '../domain/worker-health.js';
 import type { Logger } from '../log.js';
 import type { SentEmail } from '../sim/index.js';
 import type { Store } from '../store/index.js';
@@ -21,10 +21,8 @@ export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' |
 
 /** The runtime's health, read-only, plus the one operator action. */
 export interface AppHealth {
-  /** Per tenant and collector state (the runtime's registry). */
-  registry: HealthRegistry;
-  /** The fleet's reconcile status. */
-  fleet: FleetHealth;
+  /** Per tenant and collector state, the fleet's reconcile status and lag: snapshots. */
+  registry: WorkerHealthView;
   /** Stop and start a tenant afresh; false when the tenant is not running here. */
   restartTenant(tenantId: string): boolean;
   /** True once shutdown began: /ops/health answers 503 so a load balancer drains this instance. Default never. */

@@ -3,7 +3,7 @@
  * findings by band and cost; the top open recommendations; and what the monitoring itself
  * costs the tenant this month.
  */
-import type { CollectorHealth, TenantHealth } from '../actors/index.js';
+import type { CollectorHealth, TenantHealth } from '../domain/worker-health.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
 import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
 import type { RunRecord } from '../store/index.js';

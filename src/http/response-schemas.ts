@@ -230,9 +230,11 @@ export const SuppressionRuleView = z.object({
 
 const counts = z.record(z.string(), z.number());
 const fleet = z.object({ tenants: z.number(), lastReconcileAt: time.optional(), lastReconcileError: errorInfo.partial({ kind: true }).optional() });
+const lag = z.object({ behind: z.boolean(), oldestOverdueMs: z.number(), overdue: z.number(), collectors: z.number(), lateShare: z.number(), recentRuns: z.number() });
 export const WorkersResponse = z.object({
   summary: z.object({ tenants: counts, collectors: counts }),
   fleet,
+  lag,
   total: z.number(),
   workers: z.array(
     z.object({
@@ -263,10 +265,11 @@ export const WorkersResponse = z.object({
   ),
 });
 export const Meta = z.object({ mode: z.enum(['demo', 'production']) });
-export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'down']) });
+export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'behind', 'down']) });
 export const HealthDetail = HealthStatus.extend({
   fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),
   summary: WorkersResponse.shape.summary,
+  lag,
 });
 const dimension = z.object({ name: z.string(), value: z.string() });
 const customMetric = z.object({ region: z.string(), namespace: z.string(), metricName: z.string(), dimensions: z.array(dimension), stat: z.string() });

@@ -180,7 +180,6 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       sendMail: (message) => mailer.send(message),
       health: {
         registry: runtime.registry,
-        fleet: runtime.fleet,
         restartTenant: (id) => runtime.restartTenant(id),
         billableTotals: () => ledger.totals(),
         shuttingDown: () => shuttingDown,
