@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   startupSpreadMs?: number;
   /** Process-wide cap on AWS calls in flight. Default 64. */
   maxInflight?: number;
+  /** Share of the in-flight cap that suspect tenants (latest call timed out, throttled, 5xx) hold together. Default 0.25. */
+  suspectShare?: number;
   breaker?: Partial<BreakerSettings>;
   serviceConcurrency?: Partial<Record<AwsService, number>>;
   specs?: { shard?: Partial<ChildSpec>; tenant?: Partial<ChildSpec>; collector?: Partial<ChildSpec> };
@@ -105,6 +107,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     limits: new SharedAwsLimits(scheduler, {
       maxInflight: options.maxInflight ?? 64,
+      ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
       ...(options.breaker ? { breaker: options.breaker } : {}),
       ...(options.serviceConcurrency ? { serviceConcurrency: options.serviceConcurrency } : {}),
     }),
