@@ -37,6 +37,20 @@ t.test('health: status alone without the token, detail with it; 503 when not rea
   t.equal(detail.json.status, 'ok');
   t.ok(detail.json.fleet.lastReconcileAt);
   t.ok(detail.json.summary.tenants);
+  t.match(detail.json.lag, { behind: false, overdue: 0 });
+
+  // A collector whose tick has waited 10 minutes: the fleet is behind (still serving: 200).
+  w.registry.collectorScheduled('t-late', 'metrics', w.clock.now - 600_000);
+  const behind = await w.request('GET', '/ops/health', { headers: bearer() });
+  t.equal(behind.status, 200, 'behind still serves');
+  t.equal(behind.json.status, 'behind');
+  t.match(behind.json.lag, { behind: true, overdue: 1, collectors: 1, oldestOverdueMs: 600_000 });
+  const metrics = parsePrometheus((await w.request('GET', '/metrics', { headers: bearer() })).text);
+  t.equal(metrics.get('cloud_health_fleet_behind'), 1);
+  t.equal(metrics.get('cloud_health_fleet_oldest_overdue_seconds'), 600);
+  t.equal(metrics.get('cloud_health_collectors_overdue'), 1);
+  w.registry.collectorScheduled('t-late', 'metrics', w.clock.now + 60_000);
+  t.same((await w.request('GET', '/ops/health')).json, { status: 'ok' }, 'on time again');
 
   w.fleet.lastReconcileError = { kind: 'transient', code: 'STORE_DOWN', message: 'listing failed', at: w.fleet.lastReconcileAt! + 1 };
   t.same((await w.request('GET', '/ops/health')).json, { status: 'degraded' });
