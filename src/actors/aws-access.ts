@@ -12,6 +12,14 @@ import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
 import { FairLimiter, type CallOutcome } from './fair-limiter.js';
 import { BreakerOpenError, CallTimeoutError } from './failure.js';
+import { hash32 } from './hash32.js';
+
+/**
+ * Breakers rotate on one of this many emitters (by tenant): opossum checks and removes its
+ * listener by scanning the emitter's listener list, so one emitter for every breaker made
+ * creating and shutting down breakers O(n) each (quadratic over the fleet).
+ */
+const ROTATION_EMITTERS = 64;
 
 export interface BreakerSettings {
   /** Percentage of failed calls in the rolling window that opens the breaker. Default 50. */
@@ -57,7 +65,7 @@ export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = { cloudwa
  */
 export class SharedAwsLimits {
   readonly fair: FairLimiter;
-  readonly rotation = new EventEmitter();
+  readonly #rotations = Array.from({ length: ROTATION_EMITTERS }, () => new EventEmitter().setMaxListeners(0));
   readonly settings: BreakerSettings;
   readonly serviceConcurrency: Record<AwsService, number>;
   readonly #scheduler: Scheduler;
@@ -75,17 +83,20 @@ export class SharedAwsLimits {
       perTenantService: this.serviceConcurrency,
       ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
     });
-    // Thousands of breakers listen to one emitter.
-    this.rotation.setMaxListeners(0);
     this.#rotate();
   }
 
   #rotate(): void {
     const period = Math.max(1, Math.round(this.settings.rollingCountTimeoutMs / this.settings.rollingCountBuckets));
     this.#cancelRotation = this.#scheduler.after(period, () => {
-      this.rotation.emit('rotate');
+      for (const rotation of this.#rotations) rotation.emit('rotate');
       this.#rotate();
     });
+  }
+
+  /** The bucket-rotation emitter of a tenant's breakers. */
+  rotationFor(tenantId: string): EventEmitter {
+    return this.#rotations[hash32(tenantId) % ROTATION_EMITTERS]!;
   }
 
   /** Stop rotating (the scheduler's close does it too). */
@@ -155,7 +166,7 @@ export class TenantAwsAccess {
         rollingCountBuckets: s.rollingCountBuckets,
         rollingPercentilesEnabled: false,
         enableSnapshots: false,
-        rotateBucketController: this.#shared.rotation,
+        rotateBucketController: this.#shared.rotationFor(this.#tenantId),
         // Rejected credentials and client errors say nothing about the service's health.
         errorFilter: (error: unknown) =>
           isAbortError(error) || (error instanceof AwsCallError && !BREAKER_KINDS.has(error.kind)),
