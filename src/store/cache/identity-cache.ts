@@ -140,6 +140,7 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
     setRole: write(u.setRole.bind(u)),
     remove: write(u.remove.bind(u)),
     updatePreferences: write(u.updatePreferences.bind(u)),
+    updateProfile: write(u.updateProfile.bind(u)),
   };
   return { sessions: cachedSessions, users: cachedUsers };
 }
