@@ -54,7 +54,8 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
 export async function monitoringCost(rc: RouteContext, tenantId: string): Promise<MonitoringCost> {
   const now = rc.now();
   const month = dayOf(now).slice(0, 7);
-  const counts = await rc.deps.billing.usage(tenantId, month);
+  // Through the cache: the ledger is read once per tenant and TTL, not on every overview request.
+  const counts = await rc.cached(tenantId, `billing:usage:${month}`, async () => rc.deps.billing.usage(tenantId, month));
   const fee = estimateFeeUsd(counts);
   const start = monthStartOf(now);
   const next = new Date(start);
