@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import compose from 'koa-compose';
+import { insightSources } from '../insights/index.js';
 import { accountRoutes } from './account-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { apiTokenRoutes } from './api-token-routes.js';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     secureCookies: https,
     background,
     cached: (tenantId, key, load) => deps.store.cache.read(tenantId, key, load),
+    insights: insightSources(deps.store, now),
   };
 
   const routes: AnyRoute[] = [

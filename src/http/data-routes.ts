@@ -14,6 +14,7 @@ import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
 import { sessionOf } from './session-cookie.js';
+import { monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
@@ -120,8 +121,6 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         const byService = [...sumBy(daily, (row) => row.service, (row) => row.amountUsd)]
           .map(([service, total]) => ({ service, totalUsd: usd(total) }))
           .sort((a, b) => b.totalUsd - a.totalUsd || a.service.localeCompare(b.service));
-        const today = dayOf(now);
-        const monthToDate = recent.rows.filter((row) => inAccount(row) && row.day.startsWith(today.slice(0, 7)) && row.day <= today);
         const own = allForecasts.filter(inAccount);
         const thresholds = resolveThresholds({});
         const accountIds = query.accountId ? [query.accountId] : tenant.accounts.map((a) => a.id);
@@ -146,7 +145,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
                   ...(own.every((f) => f.lowerUsd !== undefined) ? { lowerUsd: usd(own.reduce((sum, f) => sum + (f.lowerUsd ?? 0), 0)) } : {}),
                   ...(own.every((f) => f.upperUsd !== undefined) ? { upperUsd: usd(own.reduce((sum, f) => sum + (f.upperUsd ?? 0), 0)) } : {}),
                 },
-          monthToDateUsd: usd(monthToDate.reduce((sum, row) => sum + row.amountUsd, 0)),
+          monthToDateUsd: usd(monthToDateUsd(recent.rows.filter(inAccount), now)),
           spikes,
         };
         ctx.body = body;

@@ -9,6 +9,7 @@ import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, O
 import type { RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
+import { monthForecastUsd, monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, stateSnapshot, usd } from './tenant-data.js';
 import type { TenantView } from './tenant-view.js';
 import { accountView } from './views.js';
@@ -53,7 +54,8 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
 export async function monitoringCost(rc: RouteContext, tenantId: string): Promise<MonitoringCost> {
   const now = rc.now();
   const month = dayOf(now).slice(0, 7);
-  const counts = await rc.deps.billing.usage(tenantId, month);
+  // Through the cache: the ledger is read once per tenant and TTL, not on every overview request.
+  const counts = await rc.cached(tenantId, `billing:usage:${month}`, async () => rc.deps.billing.usage(tenantId, month));
   const fee = estimateFeeUsd(counts);
   const start = monthStartOf(now);
   const next = new Date(start);
@@ -78,27 +80,23 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     findingCounts(rc, tenant.id),
     recentCosts(rc, tenant.id),
     forecasts(rc, tenant.id),
-    // The overview still answers when the recommendations cannot be computed or synced.
+    // The overview still answers when the recommendations cannot be computed.
     currentRecommendations(rc, tenant).catch((error: unknown) => {
       rc.deps.log.warn({ err: error, tenant: tenant.id }, 'recommendations unavailable for the overview');
       return [];
     }),
     monitoringCost(rc, tenant.id),
   ]);
-  const today = dayOf(now);
-  const month = today.slice(0, 7);
   const accounts = tenant.accounts.map((account): AccountOverview => {
     const alarms = snapshot.alarms.filter((s) => s.accountId === account.id).flatMap((s) => s.alarms);
     const byState = { OK: 0, ALARM: 0, INSUFFICIENT_DATA: 0 };
     for (const alarm of alarms) byState[alarm.state] += 1;
     const notOk = alarms.filter((a) => a.state !== 'OK');
     const shown = [...notOk, ...alarms.filter((a) => a.state === 'OK')].slice(0, MAX_ALARMS_SHOWN);
-    const rows = costs.rows.filter((row) => row.accountId === account.id && row.day.startsWith(month) && row.day <= today);
-    const monthToDate = rows.reduce((sum, row) => sum + row.amountUsd, 0);
+    const rows = costs.rows.filter((row) => row.accountId === account.id);
     const forecast = allForecasts.find((f) => f.accountId === account.id);
-    // Cost Explorer's forecast covers today to the month's end: add the actuals before it.
-    const usable = forecast !== undefined && forecast.start.startsWith(month) && Number.isFinite(forecast.meanUsd);
-    const forecastMonth = usable ? rows.filter((row) => row.day < forecast.start).reduce((sum, row) => sum + row.amountUsd, 0) + forecast.meanUsd : null;
+    const monthToDate = monthToDateUsd(rows, now);
+    const forecastMonth = monthForecastUsd([{ dailyCosts: rows, forecast }], now);
     const runs = snapshot.runs.filter((run) => run.accountId === account.id);
     const collectors = Object.fromEntries(
       COLLECTORS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),

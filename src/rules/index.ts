@@ -20,6 +20,8 @@ export {
   budgetForecastRule,
   detectBudgetOverrun,
   projectMonthSpend,
+  projectSpend,
+  type SpendProjection,
   type BudgetInput,
   type BudgetProjection,
 } from './budget-forecast-rule.js';

@@ -10,10 +10,8 @@ import { createRuntime, type Runtime } from '../actors/index.js';
 import { createAwsGateway, createMailSender, type AwsAdapters, type MailSender } from '../aws/index.js';
 import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
-import { createApp, startHttpServer, type HttpServer } from '../http/index.js';
+import { createApp, serveWeb, startHttpServer, type HttpServer } from '../http/index.js';
 import { createMetricDiscovery } from './metric-discovery.js';
-import { serveWeb } from '../http/static-web.js';
-import { profileOf } from '../http/user-profile.js';
 import type { Logger } from '../log.js';
 import { createMailer, type Mailer, type MailerOptions } from '../mail/index.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
@@ -138,7 +136,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       mail: { publicUrl },
       log,
       scheduleOf: (user) => {
-        const profile = profileOf(user);
+        const profile = user.profile;
         return { hour: profile.digestHour, timezone: profile.timezone };
       },
       beforeDigest: (tenantId) => refresher.refreshNow(tenantId),

@@ -23,6 +23,19 @@ export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.fre
   dailyDigest: false,
 });
 
+/** The user's settings beside the notification flags. */
+export interface UserProfile {
+  /** 0-23, in `timezone`: when the daily digest is sent. Default 8. */
+  digestHour: number;
+  /** IANA zone. Default UTC. */
+  timezone: string;
+  /** An address the user asked to change to, not verified yet. */
+  pendingEmail?: string;
+}
+
+/** Profile fields to change; `pendingEmail: null` clears it. */
+export type ProfilePatch = { digestHour?: number; timezone?: string; pendingEmail?: string | null };
+
 /** A user without the password hash. */
 export interface UserRecord {
   id: string;
@@ -32,6 +45,7 @@ export interface UserRecord {
   /** Owner > admin > viewer; `member` is the legacy name of viewer. */
   role: 'owner' | 'admin' | 'viewer' | 'member';
   preferences: NotificationPreferences;
+  profile: UserProfile;
   createdAt: string;
   updatedAt: string;
 }
@@ -60,6 +74,8 @@ export interface UserRepository {
   /** Remove the user from their tenant and free the address; false when there was none. */
   remove(tenantId: string, userId: string): Promise<boolean>;
   updatePreferences(tenantId: string, userId: string, preferences: Partial<NotificationPreferences>): Promise<UserRecord>;
+  /** Change profile fields (and move a record's old `x:` preference keys into its profile). */
+  updateProfile(tenantId: string, userId: string, patch: ProfilePatch): Promise<UserRecord>;
 }
 
 export interface UserRepositoryDeps {
@@ -81,6 +97,31 @@ export function normalizeEmail(email: string): string {
 const emailKey = (email: string) => ({ pk: `email#${email}`, sk: 'email' });
 const userKey = (tenantId: string, userId: string) => ({ pk: assertId('tenant', tenantId), sk: `user#${assertId('user', userId)}` });
 
+/** Keys an earlier version kept the profile under, inside `preferences` (migrated on read and on the next profile write). */
+const LEGACY_PROFILE_KEYS = { digestHour: 'x:digestHour', timezone: 'x:timezone', pendingEmail: 'x:pendingEmail' } as const;
+
+/** The notification flags of a stored preferences map, without legacy profile keys. */
+function preferencesOf(stored: unknown): NotificationPreferences {
+  const raw = (stored ?? {}) as Record<string, unknown>;
+  const flags = { ...DEFAULT_PREFERENCES };
+  for (const key of Object.keys(DEFAULT_PREFERENCES) as (keyof NotificationPreferences)[]) if (typeof raw[key] === 'boolean') flags[key] = raw[key];
+  return flags;
+}
+
+/** The stored profile, or one migrated from the legacy keys; defaults for what is missing or invalid. */
+function profileOf(item: Item): UserProfile {
+  const stored = (item.profile ?? {}) as Record<string, unknown>;
+  const legacy = (item.preferences ?? {}) as Record<string, unknown>;
+  const hour = stored.digestHour ?? legacy[LEGACY_PROFILE_KEYS.digestHour];
+  const zone = stored.timezone ?? legacy[LEGACY_PROFILE_KEYS.timezone];
+  const pending = item.profile ? stored.pendingEmail : legacy[LEGACY_PROFILE_KEYS.pendingEmail];
+  return {
+    digestHour: typeof hour === 'number' && Number.isInteger(hour) && hour >= 0 && hour <= 23 ? hour : 8,
+    timezone: typeof zone === 'string' && zone !== '' ? zone : 'UTC',
+    ...(typeof pending === 'string' && pending !== '' ? { pendingEmail: pending } : {}),
+  };
+}
+
 function toUser(item: Item): UserRecord {
   return {
     id: item.userId as string,
@@ -88,7 +129,8 @@ function toUser(item: Item): UserRecord {
     email: item.email as string,
     emailVerified: item.emailVerified === true,
     role: item.role as UserRecord['role'],
-    preferences: { ...DEFAULT_PREFERENCES, ...(item.preferences as Partial<NotificationPreferences>) },
+    preferences: preferencesOf(item.preferences),
+    profile: profileOf(item),
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
   };
@@ -265,8 +307,22 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     async updatePreferences(tenantId, userId, preferences) {
       const current = await getItem(tenantId, userId);
       if (!current) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
-      const merged = { ...DEFAULT_PREFERENCES, ...(current.preferences as object), ...preferences };
-      return toUser(await updateUser(tenantId, userId, { preferences: merged }));
+      // The profile is written whole beside the flags, so a legacy record is migrated here too.
+      return toUser(await updateUser(tenantId, userId, { preferences: { ...preferencesOf(current.preferences), ...preferences }, profile: profileOf(current) }));
+    },
+
+    async updateProfile(tenantId, userId, patch) {
+      const current = await getItem(tenantId, userId);
+      if (!current) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
+      const { pendingEmail, ...rest } = profileOf(current);
+      const profile: UserProfile = {
+        ...rest,
+        ...(patch.digestHour !== undefined ? { digestHour: patch.digestHour } : {}),
+        ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+      };
+      const pending = patch.pendingEmail === undefined ? pendingEmail : (patch.pendingEmail ?? undefined);
+      if (pending) profile.pendingEmail = pending;
+      return toUser(await updateUser(tenantId, userId, { preferences: preferencesOf(current.preferences), profile }));
     },
   };
 }

@@ -82,8 +82,12 @@ t.test('recommendations: after cost results (coalesced per tenant) and after met
 
   await refresher.refreshNow('t-3');
   t.same(refreshed.at(-1), 't-3');
+  const withFinding = { ...result('security', 't-4'), findings: [{ id: 'f-1' }] } as unknown as CollectionResult;
+  refresher.onResult(withFinding);
+  await clock.advance(30_000);
+  t.same(refreshed.at(-1), 't-4', 'a security result with findings re-evaluates (the GETs never persist)');
   refresher.onResult(result('cost'));
   await refresher.stop();
   await clock.advance(60_000);
-  t.equal(refreshed.length, 4, 'stop cancels what waits');
+  t.equal(refreshed.length, 5, 'stop cancels what waits');
 });
