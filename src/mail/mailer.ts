@@ -54,8 +54,8 @@ export interface MailerDeps {
 }
 
 export interface Mailer {
-  /** Tell it of a stored collection result (the sink's listener). Never rejects. */
-  readonly dispatcher: Pick<AlertDispatcher, 'onResult' | 'onRunStatus'>;
+  /** Records a collection result's alerts as part of its write (the sink's recorder); rejects when it cannot. */
+  readonly dispatcher: Pick<AlertDispatcher, 'before' | 'after' | 'onResult' | 'onRunStatus'>;
   readonly delivery: Pick<OutboxDelivery, 'held' | 'owner'>;
   readonly queue: Pick<SendQueue, 'pending'>;
   /**
