@@ -165,6 +165,10 @@ export interface NotificationPreferences {
   costTips: boolean;
   /** A daily digest. Default false. */
   dailyDigest: boolean;
+  /** Email when a CloudWatch alarm enters ALARM. Default true. */
+  alarms: boolean;
+  /** Email when a CloudWatch alarm returns to OK. Default false. */
+  alarmRecovered: boolean;
 }
 
 /** GET /api/settings; PUT takes a partial of it. Changing `email` sends a new verification. */

@@ -52,7 +52,7 @@ export const Invited = z.object({ status: z.literal('invited'), email: z.string(
 export const ApiTokenView = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'admin']), createdAt: time, lastUsedAt: time.optional() });
 export const NewApiToken = ApiTokenView.extend({ token: z.string() });
 
-export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
+export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
   emailVerified: z.boolean(),

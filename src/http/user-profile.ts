@@ -21,8 +21,8 @@ const EXTRA = { digestHour: 'x:digestHour', timezone: 'x:timezone', pendingEmail
 
 /** The notification flags alone (the extras removed). */
 export function notificationsOf(user: UserRecord): NotificationPreferences {
-  const { critical, warning, costTips, dailyDigest } = user.preferences;
-  return { critical, warning, costTips, dailyDigest };
+  const { critical, warning, costTips, dailyDigest, alarms, alarmRecovered } = user.preferences;
+  return { critical, warning, costTips, dailyDigest, alarms, alarmRecovered };
 }
 
 /** Read the profile of a user. */

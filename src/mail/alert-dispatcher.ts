@@ -17,13 +17,16 @@
 import type { Finding } from '../domain/records.js';
 import type { SuppressionRule } from '../domain/suppression.js';
 import { severityBand } from '../domain/records.js';
-import type { CollectionResult, CostResult, RunStatus, SecurityResult } from '../domain/sink.js';
+import type { AlarmState } from '../domain/records.js';
+import type { CollectionResult, CostResult, MetricsResult, RunStatus, SecurityResult } from '../domain/sink.js';
 import type { Logger } from '../log.js';
 import {
   accessChanges,
   costAlertKey,
   decideCostAlerts,
   decideFindingAlerts,
+  alarmTransitions,
+  decideAlarmAlerts,
   findCostEvents,
   findingAlertKey,
   groupAlerts,
@@ -31,8 +34,8 @@ import {
   type CostEvent,
   type RuleThresholds,
 } from '../rules/index.js';
-import type { CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
-import type { AlertRecipient, PendingAccess, PendingCost, PendingFinding } from './alert-payload.js';
+import type { AlarmHistory, CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
+import type { AlertRecipient, PendingAccess, PendingAlarm, PendingCost, PendingFinding } from './alert-payload.js';
 import { loadCostRuleInput } from './cost-input.js';
 import { systemMailClock, type MailClock } from './mail-clock.js';
 import { AppError } from '../domain/errors.js';
@@ -53,6 +56,12 @@ export interface AlertDispatcherOptions {
   thresholds?: Partial<RuleThresholds>;
   /** Alert keys remembered as already in an outbox item, so a repeated collection costs no writes. Default 50,000. */
   rememberKeys?: number;
+  /**
+   * The stored alarm states and the alarm history: a metrics result's transitions are decided
+   * against the former and written to the latter before the result replaces the states. Default:
+   * none (alarm transitions are not looked at).
+   */
+  alarms?: Pick<AlarmHistory, 'lastStates' | 'record'>;
   /** The tenant's finding suppression rules (suppressed findings never alert). Default: none. */
   suppressions?: { list(tenantId: string): Promise<SuppressionRule[]> };
 }
@@ -89,7 +98,15 @@ export interface AlertDispatcher {
 export function recipientsOf(users: readonly UserRecord[]): AlertRecipient[] {
   return users
     .filter((u) => u.emailVerified)
-    .map((u) => ({ userId: u.id, to: u.email, critical: u.preferences.critical, warning: u.preferences.warning, costTips: u.preferences.costTips }));
+    .map((u) => ({
+      userId: u.id,
+      to: u.email,
+      critical: u.preferences.critical,
+      warning: u.preferences.warning,
+      costTips: u.preferences.costTips,
+      alarms: u.preferences.alarms,
+      alarmRecovered: u.preferences.alarmRecovered,
+    }));
 }
 
 /** What any recipient asked for: an alert is decided (and claimed) once for the tenant. */
@@ -212,6 +229,70 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     log.info({ tenant: tenant.id, events: pending.length }, 'cost alert queued');
   }
 
+  /**
+   * A metrics result's alarm transitions, before it replaces the stored states: the history and
+   * the outbox item are written first, so a crash before the states are replaced leaves the same
+   * transitions to be found again (same keys: the history item is rewritten, the marker is
+   * claimed once), and a crash after finds them written.
+   */
+  async function onAlarms(result: MetricsResult): Promise<void> {
+    const history = options.alarms;
+    if (!history || result.alarmRegions.length === 0) return;
+    const previous = new Map<string, AlarmState[]>();
+    await Promise.all(
+      result.alarmRegions.map(async (region) => {
+        const stored = await history.lastStates(result.tenantId, result.accountId, region);
+        if (stored) previous.set(region, stored);
+      }),
+    );
+    const transitions = alarmTransitions(previous, result.alarms, result.alarmRegions);
+    if (transitions.length === 0) return;
+    await history.record(
+      result.tenantId,
+      transitions.map((t) => ({
+        accountId: result.accountId,
+        region: t.alarm.region,
+        name: t.alarm.name,
+        to: t.alarm.state,
+        at: t.at,
+        ...(t.alarm.arn ? { arn: t.alarm.arn } : {}),
+        ...(t.from ? { from: t.from } : {}),
+        ...(t.alarm.metricName ? { metricName: t.alarm.metricName } : {}),
+        ...(t.alarm.namespace ? { namespace: t.alarm.namespace } : {}),
+      })),
+    );
+    const recipients = recipientsOf(await users.listByTenant(result.tenantId));
+    const wanted = {
+      alarms: recipients.some((r) => r.alarms !== false),
+      alarmRecovered: recipients.some((r) => r.alarmRecovered === true),
+    };
+    const sent = new Set(transitions.map((t) => t.key).filter((key) => handled.has(`${result.tenantId}|${key}`)));
+    const alerts = decideAlarmAlerts(transitions, wanted, sent);
+    if (alerts.length === 0) return;
+    const tenant = await tenants.get(result.tenantId);
+    if (!tenant) return;
+    const accountName = tenant.accounts.find((a) => a.id === result.accountId)?.name;
+    const changes: PendingAlarm[] = alerts.map((t) => ({
+      key: t.key,
+      item: {
+        state: t.kind === 'fired' ? 'fired' : 'recovered',
+        name: t.alarm.name,
+        accountId: result.accountId,
+        region: t.alarm.region,
+        at: t.at,
+        ...(accountName ? { accountName } : {}),
+        ...(t.alarm.namespace ? { namespace: t.alarm.namespace } : {}),
+        ...(t.alarm.metricName ? { metricName: t.alarm.metricName } : {}),
+        ...(t.alarm.comparison ? { comparison: t.alarm.comparison } : {}),
+        ...(t.alarm.threshold !== undefined ? { threshold: t.alarm.threshold } : {}),
+        ...(t.alarm.reason ? { reason: t.alarm.reason.slice(0, 300) } : {}),
+      },
+    }));
+    await delivery.submit(tenant.id, { kind: 'alarms', tenantName: tenant.name, recipients, changes });
+    remember(tenant.id, changes.map((c) => c.key));
+    log.info({ tenant: tenant.id, account: result.accountId, alarms: changes.map((c) => c.key) }, 'alarm alert queued');
+  }
+
   async function onRunStatus(status: RunStatus, previous: RunStatus | undefined): Promise<void> {
     const changes = accessChanges(previous, status).filter((c) => !handled.has(`${status.tenantId}|${c.key}`));
     if (changes.length === 0) return;
@@ -257,8 +338,15 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   }
 
   const dispatcher: AlertDispatcher = {
-    before() {
-      return Promise.resolve();
+    before(result) {
+      if (result.kind !== 'metrics') return Promise.resolve();
+      if (stopped) return Promise.reject(new AppError('ALERTS_STOPPED', 'the alert dispatcher is stopped'));
+      return track(
+        onAlarms(result).catch((error: unknown) => {
+          log.warn({ tenant: result.tenantId, account: result.accountId, code: failureCode(error) }, 'alarm transitions could not be recorded; the alarm states are not stored');
+          throw error;
+        }),
+      );
     },
     after(result) {
       return dispatcher.onResult(result);

@@ -42,7 +42,7 @@ export interface MailerOptions {
 }
 
 export interface MailerDeps {
-  store: Pick<Store, 'users' | 'tenants' | 'costs' | 'findings' | 'recommendations' | 'alerts' | 'outbox'>;
+  store: Pick<Store, 'users' | 'tenants' | 'costs' | 'findings' | 'recommendations' | 'alerts' | 'outbox'> & Partial<Pick<Store, 'alarmHistory'>>;
   sender: Pick<MailSender, 'send'>;
   mail: MailContext;
   log: Logger;
@@ -101,6 +101,7 @@ export function createMailer(deps: MailerDeps): Mailer {
     tenants: store.tenants,
     costs: store.costs,
     suppressions: store.findings.suppressions,
+    ...(store.alarmHistory ? { alarms: store.alarmHistory } : {}),
     delivery,
     log,
     clock,

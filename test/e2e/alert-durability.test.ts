@@ -111,11 +111,11 @@ t.test('SIGKILL at every step of the alert path: each alert mailed, and once out
   t.teardown(async () => {
     for (const fn of teardowns.reverse()) await fn();
   });
-  // Three steps at a time (six processes at most): each step has its own simulator and DATA_DIR.
+  // Two steps at a time (four processes at most): each step has its own simulator and DATA_DIR.
   const queue = [...CRASH_STEPS];
   const outcomes: StepOutcome[] = [];
   await Promise.all(
-    Array.from({ length: 3 }, async () => {
+    Array.from({ length: 2 }, async () => {
       for (let step = queue.shift(); step; step = queue.shift()) outcomes.push(await runStep(step, teardowns));
     }),
   );
