@@ -54,7 +54,7 @@ function where(item: AlarmAlertItem): string {
   const account = oneLine(item.accountName ?? item.accountId);
   const metric = item.metricName ? ` · ${oneLine(`${item.namespace ?? ''} ${item.metricName}`.trim())}` : '';
   const rule = item.threshold !== undefined && item.comparison ? ` ${COMPARISON[item.comparison] ?? oneLine(item.comparison)} ${item.threshold}` : '';
-  return `${account} · ${oneLine(item.region)}${metric}${rule} · since ${item.at.replace('T', ' ').slice(0, 16)} UTC`;
+  return `${account} · ${oneLine(item.region)}${metric}${rule} · since ${item.at.replace('T', ' ').slice(0, 19)} UTC`;
 }
 
 /** The metrics page focused on the alarm's metric (the same query the dashboard's links use). */
