@@ -165,6 +165,10 @@ export interface NotificationPreferences {
   costTips: boolean;
   /** A daily digest. Default false. */
   dailyDigest: boolean;
+  /** Email when a CloudWatch alarm enters ALARM. Default true. */
+  alarms: boolean;
+  /** Email when a CloudWatch alarm returns to OK. Default false. */
+  alarmRecovered: boolean;
 }
 
 /** GET /api/settings; PUT takes a partial of it. Changing `email` sends a new verification. */
@@ -284,7 +288,7 @@ export interface CollectorStatus {
 export interface AccountOverview {
   account: AccountView;
   /** An alarm's `namespace` and `metricName` (when CloudWatch reported them) link it to its chart. */
-  health: { ok: number; alarm: number; insufficientData: number; alarms: { name: string; region: string; state: string; reason?: string; namespace?: string; metricName?: string }[] };
+  health: { ok: number; alarm: number; insufficientData: number; alarms: AlarmView[] };
   collectors: Record<CollectorName, CollectorStatus>;
   findingsBySeverity: Record<SeverityBand, number>;
   cost: { monthToDateUsd: number; forecastMonthUsd: number | null; currency: 'USD' };
@@ -300,12 +304,45 @@ export interface MonitoringCost {
   projectedFeeUsd: number;
 }
 
+/** An alarm's state, with its rule (threshold and metric) when CloudWatch reported one, to draw on the metric's chart. */
+export interface AlarmView {
+  name: string;
+  region: string;
+  state: string;
+  reason?: string;
+  namespace?: string;
+  metricName?: string;
+  /** E.g. `GreaterThanThreshold`. */
+  comparison?: string;
+  threshold?: number;
+  statistic?: string;
+  dimensions?: { name: string; value: string }[];
+}
+
+/** One firing of a CloudWatch alarm (the overview's alarm history, from stored transitions). */
+export interface AlarmEpisodeView {
+  accountId: string;
+  accountName?: string;
+  region: string;
+  name: string;
+  namespace?: string;
+  metricName?: string;
+  firedAt: string;
+  /** Absent while the alarm is still in ALARM. */
+  endedAt?: string;
+  endedIn?: string;
+  /** How long it lasted (up to now when still in ALARM). */
+  durationMs: number;
+}
+
 /** GET /api/overview */
 export interface Overview {
   generatedAt: string;
   accounts: AccountOverview[];
   topRecommendations: RecommendationView[];
   monitoringCost: MonitoringCost;
+  /** Alarm firings of the last 7 days, newest first (at most 50). */
+  alarmHistory: AlarmEpisodeView[];
 }
 
 /** GET /api/metrics?accountId=&region=&resourceId=&metric=&from=&to= (without resourceId: the list of series). */

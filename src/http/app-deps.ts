@@ -17,7 +17,7 @@ import type { AuthRateLimitOverrides, RateLimitStore } from './rate-limiter.js';
  * takes the session's tenant id. `cache` is the read-through cache the repositories invalidate
  * on writes; `reads.overview` supplies alarm states and collector runs.
  */
-export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' | 'findings' | 'costs' | 'metrics' | 'recommendations' | 'reads' | 'cache' | 'rateLimits' | 'audit' | 'apiTokens'>;
+export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' | 'findings' | 'costs' | 'metrics' | 'recommendations' | 'reads' | 'cache' | 'rateLimits' | 'audit' | 'apiTokens'> & Partial<Pick<Store, 'alarmHistory'>>;
 
 /** The runtime's health, read-only, plus the one operator action. */
 export interface AppHealth {

@@ -5,7 +5,8 @@
  */
 import type { CollectorHealth, TenantHealth } from '../domain/worker-health.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
-import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
+import { alarmEpisodes } from '../rules/index.js';
+import type { AccountOverview, AlarmEpisodeView, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
 import type { RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
@@ -87,6 +88,7 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     }),
     monitoringCost(rc, tenant.id),
   ]);
+  const alarmHistory = await alarmHistoryOf(rc, tenant, now);
   const accounts = tenant.accounts.map((account): AccountOverview => {
     const alarms = snapshot.alarms.filter((s) => s.accountId === account.id).flatMap((s) => s.alarms);
     const byState = { OK: 0, ALARM: 0, INSUFFICIENT_DATA: 0 };
@@ -114,6 +116,10 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
           ...(a.reason ? { reason: a.reason } : {}),
           ...(a.namespace ? { namespace: a.namespace } : {}),
           ...(a.metricName ? { metricName: a.metricName } : {}),
+          ...(a.comparison ? { comparison: a.comparison } : {}),
+          ...(a.threshold !== undefined ? { threshold: a.threshold } : {}),
+          ...(a.statistic ? { statistic: a.statistic } : {}),
+          ...(a.dimensions ? { dimensions: a.dimensions } : {}),
         })),
       },
       collectors,
@@ -126,5 +132,26 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     accounts,
     topRecommendations: recommendations.filter((r) => r.status === 'open').slice(0, 5),
     monitoringCost: cost,
+    alarmHistory,
   };
+}
+
+/** How far back the overview's alarm history looks. */
+const ALARM_HISTORY_WINDOW_MS = 7 * DAY_MS;
+
+/** The tenant's alarm firings of the last week from the stored transitions (tenant-scoped Query); empty when unreadable. */
+async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number): Promise<AlarmEpisodeView[]> {
+  const store = rc.deps.store.alarmHistory;
+  if (!store) return [];
+  try {
+    // Transitions from before the window still open an episode that lasts into it: read a day more.
+    const transitions = await store.list(tenant.id, now - ALARM_HISTORY_WINDOW_MS - DAY_MS);
+    const names = new Map(tenant.accounts.map((a) => [a.id, a.name]));
+    return alarmEpisodes(transitions, now)
+      .filter((e) => names.has(e.accountId) && (e.endedAt === undefined || Date.parse(e.endedAt) >= now - ALARM_HISTORY_WINDOW_MS))
+      .map((e) => ({ ...e, accountName: names.get(e.accountId)! }));
+  } catch (error) {
+    rc.deps.log.warn({ err: error, tenant: tenant.id }, 'alarm history unavailable for the overview');
+    return [];
+  }
 }

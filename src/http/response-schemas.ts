@@ -52,7 +52,7 @@ export const Invited = z.object({ status: z.literal('invited'), email: z.string(
 export const ApiTokenView = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'admin']), createdAt: time, lastUsedAt: time.optional() });
 export const NewApiToken = ApiTokenView.extend({ token: z.string() });
 
-export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
+export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
   emailVerified: z.boolean(),
@@ -151,7 +151,20 @@ export const Overview = z.object({
         ok: z.number(),
         alarm: z.number(),
         insufficientData: z.number(),
-        alarms: z.array(z.object({ name: z.string(), region: z.string(), state: z.string(), reason: z.string().optional() })),
+        alarms: z.array(
+          z.object({
+            name: z.string(),
+            region: z.string(),
+            state: z.string(),
+            reason: z.string().optional(),
+            namespace: z.string().optional(),
+            metricName: z.string().optional(),
+            comparison: z.string().optional(),
+            threshold: z.number().optional(),
+            statistic: z.string().optional(),
+            dimensions: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+          }),
+        ),
       }),
       collectors: z.object({ metrics: collectorStatus, cost: collectorStatus, security: collectorStatus }),
       findingsBySeverity: z.object({ low: z.number(), medium: z.number(), high: z.number(), critical: z.number() }),
@@ -166,6 +179,20 @@ export const Overview = z.object({
     estimatedFeeUsd: z.number(),
     projectedFeeUsd: z.number(),
   }),
+  alarmHistory: z.array(
+    z.object({
+      accountId: z.string(),
+      accountName: z.string().optional(),
+      region: z.string(),
+      name: z.string(),
+      namespace: z.string().optional(),
+      metricName: z.string().optional(),
+      firedAt: time,
+      endedAt: time.optional(),
+      endedIn: z.string().optional(),
+      durationMs: z.number(),
+    }),
+  ),
 });
 export const MetricsResponse = z.object({
   from: time,

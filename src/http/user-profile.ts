@@ -10,7 +10,8 @@ export type { UserProfile };
 
 /** The notification flags. */
 export function notificationsOf(user: UserRecord): NotificationPreferences {
-  return { ...user.preferences };
+  const { critical, warning, costTips, dailyDigest, alarms, alarmRecovered } = user.preferences;
+  return { critical, warning, costTips, dailyDigest, alarms, alarmRecovered };
 }
 
 /** The profile of a user. */

@@ -17,6 +17,7 @@ import { createMailer, type Mailer, type MailerOptions } from '../mail/index.js'
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { accountSecretContext, createStore, storeOptionsFromConfig, type Store, type StoreOptions } from '../store/index.js';
 import { demoSimOptions, seedDemo, DEMO_PASSWORD, DEMO_SENDER } from './demo-seed.js';
+import { crashingOutbox, crashingSender, type CrashPoint } from './crash-points.js';
 import { notifyingSink } from './notifying-sink.js';
 import { packageRoot } from './package-root.js';
 import { createPersistentLedger } from './persistent-ledger.js';
@@ -44,6 +45,10 @@ export interface ServiceOverrides {
   recommendationsCoalesceMs?: number;
   /** Tests: wrap the sink the runtime writes to (fault injection around the real one). */
   sink?: (sink: ResultSink) => ResultSink;
+  /** Tests only: crash points of the alert path (the alert-durability test kills the process there). */
+  crash?: CrashPoint;
+  /** Tests only, demo mode: use this running simulator (e.g. the test's, shared across processes) instead of starting one. */
+  simEndpoint?: string;
 }
 
 /** After collection's deadline, how long the rest of a stop may take: the mailer's 5 s to send what it can, then closing. */
@@ -96,17 +101,18 @@ export async function startService(config: Config, log: Logger, overrides: Servi
 
     let sim: Simulator | undefined;
     if (demo) {
-      sim = await startSimulator({ seed: 1, ...demoSimOptions(config.demoTenants, config.sesFrom ?? DEMO_SENDER), log: log.child({ component: 'sim' }) });
-      steps.push({ name: 'simulator', close: () => sim?.close() });
+      if (!overrides.simEndpoint) sim = await startSimulator({ seed: 1, ...demoSimOptions(config.demoTenants, config.sesFrom ?? DEMO_SENDER), log: log.child({ component: 'sim' }) });
+      if (sim) steps.push({ name: 'simulator', close: () => sim?.close() });
       const logins = await seedDemo(store, config.demoTenants, log);
       // Demo only, on purpose: the newcomer needs a login. (`password` would be redacted.)
       for (const login of logins) log.info({ email: login.email, demoPassword: DEMO_PASSWORD, tenant: login.tenant }, 'demo login');
     }
 
+    const simEndpoint = sim?.endpoint ?? (demo ? overrides.simEndpoint : undefined);
     const ledger = createPersistentLedger({ usage: store.usage, log });
     const aws: AwsAdapters = createAwsGateway({
       region: config.awsRegion,
-      ...(sim ? { endpoint: sim.endpoint, platformCredentials: DEMO_PLATFORM_CREDENTIALS } : {}),
+      ...(simEndpoint ? { endpoint: simEndpoint, platformCredentials: DEMO_PLATFORM_CREDENTIALS } : {}),
       openSecret: (sealed, owner) => store.keyring.open(sealed, accountSecretContext(owner.tenantId, owner.accountId)),
       logger: log.child({ component: 'aws' }),
       ledger,
@@ -118,7 +124,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       region: config.awsRegion,
       from: config.sesFrom ?? DEMO_SENDER,
       logger: log.child({ component: 'mail-sender' }),
-      ...(sim ? { endpoint: sim.endpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
+      ...(simEndpoint ? { endpoint: simEndpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
     });
     steps.push({ name: 'mail sender', close: () => mail.close() });
 
@@ -131,8 +137,8 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       ...(overrides.recommendationsCoalesceMs !== undefined ? { coalesceMs: overrides.recommendationsCoalesceMs } : {}),
     });
     const mailer = createMailer({
-      store,
-      sender: mail,
+      store: overrides.crash ? { ...store, outbox: crashingOutbox(store.outbox, overrides.crash) } : store,
+      sender: crashingSender(mail, overrides.crash),
       mail: { publicUrl },
       log,
       scheduleOf: (user) => {
@@ -146,8 +152,11 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     // Stopped after the runtime (no more results), before the sender and the store close.
     steps.push({ name: 'mailer', close: () => mailer.stop() });
     steps.push({ name: 'recommendations', close: () => refresher.stop() });
-    const listened = notifyingSink(store.results, [(result) => mailer.dispatcher.onResult(result), (result) => refresher.onResult(result)], {
+    // Alerts are recorded as part of each write (the watermark moves only after); recommendations follow.
+    const listened = notifyingSink(store.results, [(result) => refresher.onResult(result)], {
       log,
+      recorders: [mailer.dispatcher],
+      ...(overrides.crash ? { crash: overrides.crash } : {}),
       onStatus: [(status, previous) => mailer.dispatcher.onRunStatus(status, previous)],
     });
 

@@ -16,7 +16,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const KEYS = new Set(['roles', 'deniedActions', 'disabledRegions', 'costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'guardDutyDisabledRegions']);
+const KEYS = new Set(['roles', 'deniedActions', 'disabledRegions', 'costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'guardDutyDisabledRegions', 'alarmFlapMs']);
 
 function stringList(value: unknown, field: string, pattern: RegExp, what: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -52,6 +52,10 @@ export function validateAccountConfig(input: unknown): SimAccountConfig {
   if (disabled) config.disabledRegions = disabled;
   const noDetector = stringList(raw.guardDutyDisabledRegions, 'guardDutyDisabledRegions', REGION, 'region names');
   if (noDetector) config.guardDutyDisabledRegions = noDetector;
+  if (raw.alarmFlapMs !== undefined) {
+    if (typeof raw.alarmFlapMs !== 'number' || !Number.isInteger(raw.alarmFlapMs) || raw.alarmFlapMs < 1_000) throw new TypeError('alarmFlapMs must be an integer of at least 1000 (ms)');
+    config.alarmFlapMs = raw.alarmFlapMs;
+  }
   for (const key of ['costExplorerEnabled', 'rightsizingOptIn', 'newAccount'] as const) {
     const value = flag(raw[key], key);
     if (value !== undefined) config[key] = value;

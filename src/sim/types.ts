@@ -63,6 +63,12 @@ export interface SimAccountConfig {
    * region has one. Default: the generated world's choice.
    */
   guardDutyDisabledRegions?: string[];
+  /**
+   * How long each state of the flapping alarms (the error-prone Lambda functions' `lambda-errors-*`)
+   * lasts before the next deterministic draw, in ms (at least 1000). Default 3 hours; tests set
+   * seconds so an alarm enters ALARM and returns to OK while they watch.
+   */
+  alarmFlapMs?: number;
 }
 
 /** The simulated SES of the platform's account. */

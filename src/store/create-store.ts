@@ -11,6 +11,7 @@ import type { ResultSink } from '../domain/sink.js';
 import { sdkLogger, type Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
+import { createAlarmHistory, type AlarmHistory } from './alarm-history.js';
 import { createMemoryCache } from './cache/memory-cache.js';
 import { createApiTokenRepository, type ApiTokenRepository } from './api-token-repository.js';
 import { createAuditRepository, type AuditRepository } from './audit-repository.js';
@@ -99,6 +100,8 @@ export interface Store {
   readonly alerts: AlertMarkers;
   /** Alert and digest emails not yet accepted by SES. */
   readonly outbox: AlertOutbox;
+  /** CloudWatch alarm transitions (the overview's alarm history) and the stored states they are decided against. */
+  readonly alarmHistory: AlarmHistory;
   readonly leases: LeaseRepository;
   readonly usage: UsageLedger;
   /** The tenant API's reads, through the cache. */
@@ -260,6 +263,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       recommendations,
       alerts: createAlertMarkers({ db, now }),
       outbox: createAlertOutbox({ db, now }),
+      alarmHistory: createAlarmHistory({ db, state, now }),
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),
       reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state }),

@@ -14,6 +14,10 @@ export interface NotificationPreferences {
   warning: boolean;
   costTips: boolean;
   dailyDigest: boolean;
+  /** A CloudWatch alarm entering ALARM. */
+  alarms: boolean;
+  /** A CloudWatch alarm returning to OK. */
+  alarmRecovered: boolean;
 }
 
 export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.freeze({
@@ -21,6 +25,8 @@ export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.fre
   warning: false,
   costTips: true,
   dailyDigest: false,
+  alarms: true,
+  alarmRecovered: false,
 });
 
 /** The user's settings beside the notification flags. */

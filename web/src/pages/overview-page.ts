@@ -6,6 +6,17 @@ import type { Overview, RecommendationView } from '../api/types.js';
 import { metricHref } from '../lib/metric-links.js';
 import { resourceRefLabel } from '../lib/resource-label.js';
 import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
+
+/** `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
+  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`;
+}
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -71,6 +82,7 @@ export class ChOverviewPage extends LitElement {
             ${overview.accounts.map((account) => html`<ch-account-card .data=${account}></ch-account-card>`)}
           </section>`}
       ${this.#firing(overview)}
+      ${this.#alarmHistory(overview)}
       <div class="split" style="margin-top:1.5rem">
         <section class="card" aria-labelledby="recs-title" data-testid="top-recommendations">
           <h2 id="recs-title">Top recommendations</h2>
@@ -110,6 +122,27 @@ export class ChOverviewPage extends LitElement {
               ? nothing
               : html`<a href=${metricHref({ accountId: account.id, region: alarm.region, ...(alarm.namespace ? { namespace: alarm.namespace } : {}), metric: alarm.metricName })} data-testid="alarm-chart-link">View chart</a>`}
             ${alarm.reason === undefined ? nothing : html`<div class="muted reason">${alarm.reason}</div>`}
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
+  /** When each alarm fired in the last week and how long it lasted (stored transitions). */
+  #alarmHistory(overview: Overview) {
+    const episodes = overview.alarmHistory ?? [];
+    if (episodes.length === 0) return nothing;
+    return html`<section class="card" aria-labelledby="alarm-history-title" data-testid="alarm-history" style="margin-top:1.5rem">
+      <h2 id="alarm-history-title">Alarm history (7 days)</h2>
+      <ul class="firing">
+        ${episodes.map(
+          (e) => html`<li data-testid="alarm-episode">
+            <strong>${e.name}</strong>
+            <span class="muted">${e.accountName ?? e.accountId} · ${e.region}</span>
+            <div>Fired ${formatDateTime(e.firedAt)} · ${e.endedAt === undefined ? html`<span class="badge bad">still in ALARM</span> for ${formatDuration(e.durationMs)}` : `lasted ${formatDuration(e.durationMs)}${e.endedIn && e.endedIn !== 'OK' ? ` (then ${e.endedIn})` : ''}`}</div>
+            ${e.metricName === undefined
+              ? nothing
+              : html`<a href=${metricHref({ accountId: e.accountId, region: e.region, ...(e.namespace ? { namespace: e.namespace } : {}), metric: e.metricName })}>View chart</a>`}
           </li>`,
         )}
       </ul>

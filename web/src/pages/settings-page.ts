@@ -14,6 +14,8 @@ const PREFERENCES: { key: keyof NotificationPreferences; label: string; hint: st
   { key: 'critical', label: 'Critical and high findings', hint: 'An email as soon as GuardDuty reports one.' },
   { key: 'warning', label: 'Medium findings too', hint: 'Also email for medium-severity findings.' },
   { key: 'costTips', label: 'Cost alerts', hint: 'Spikes in daily cost, and a forecast over your budget.' },
+  { key: 'alarms', label: 'CloudWatch alarms', hint: 'An email when one of your alarms enters ALARM.' },
+  { key: 'alarmRecovered', label: 'Alarms back to OK', hint: 'Also email when an alarm returns to OK.' },
   { key: 'dailyDigest', label: 'Daily digest', hint: 'One summary email a day, at the hour below.' },
 ];
 
