@@ -211,7 +211,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     return {
       location: options.dynamo.kind,
       tenants,
-      users: createUserRepository({ db, now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
+      users: createUserRepository({ db, now, keyring, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
       sessions: createSessionRepository({ db, now }),
       tokens: createTokenRepository({ db, now }),
       results: createResultSink({
