@@ -482,8 +482,9 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
       const updated = await updateIdentity(tenantId, userId, {
         update: 'SET mfa = :sealed, recoveryCodes = :codes, mfaLastStep = :step, mfaEnabledAt = :at, updatedAt = :at REMOVE mfaPending',
         // The pending secret the code was checked against, not one replaced meanwhile.
-        condition: 'mfaPending = :sealed',
-        values: { ':sealed': home.mfaPending, ':codes': codes, ':step': step },
+        condition: 'mfaPending.#blob = :blob',
+        names: { '#blob': 'blob' },
+        values: { ':sealed': home.mfaPending, ':blob': (home.mfaPending as SealedSecret).blob, ':codes': codes, ':step': step },
       });
       if (!updated) throw new AppError('MFA_NOT_STARTED', 'the enrolment changed meanwhile; start again', { status: 409 });
     },
