@@ -130,7 +130,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),
     operator: requireOperator(deps.operatorToken),
-  }, (route) => requireRole(deps.store.users, route, deps.store.tenants));
+  }, (route) =>
+    requireRole(deps.store.users, route, (tenantId) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true)),
+  );
 
   app.use(metrics.middleware);
   app.use(errorHandler(log));

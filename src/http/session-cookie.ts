@@ -4,7 +4,7 @@
  * plain connection — the normal case behind a TLS-terminating proxy.
  */
 import type Koa from 'koa';
-import type { ApiTokenRepository, SessionRepository, TenantRepository, UserRepository } from '../store/index.js';
+import type { ApiTokenRepository, SessionRepository, UserRepository } from '../store/index.js';
 import { clientError } from './problem.js';
 import { requiredRole, roleAtLeast, roleOf, type AnyRoute, type AppState, type SessionState } from './route-spec.js';
 
@@ -72,9 +72,10 @@ export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
  * user is gone (or no longer a member of the session's organization). When the organization
  * requires MFA and a signed-in person has none, only the sign-in routes (`auth` tag: me, MFA
  * enrolment, switching, sessions) answer; the rest say 403 `MFA_ENROLMENT_REQUIRED`. API tokens
- * are not affected: they are scoped credentials a person created. Mounted after `requireSession`.
+ * are not affected: they are scoped credentials a person created. `mfaRequired` answers whether
+ * a tenant requires MFA (read through the tenant cache). Mounted after `requireSession`.
  */
-export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute, tenants?: Pick<TenantRepository, 'get'>): Koa.Middleware<AppState> {
+export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute, mfaRequired?: (tenantId: string) => Promise<boolean>): Koa.Middleware<AppState> {
   const role = requiredRole(route);
   // Sign-ins, people, tokens and one's own settings (the email address!) are managed by a
   // person, never by a script's token.
@@ -86,7 +87,7 @@ export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute,
     const user = await users.get(session.tenantId, session.userId);
     if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
     session.role = roleOf(user.role);
-    if (tenants && !session.apiToken && route.tag !== 'auth' && user.mfaEnabled !== true && (await tenants.get(session.tenantId))?.settings.requireMfa === true) {
+    if (mfaRequired && !session.apiToken && route.tag !== 'auth' && user.mfaEnabled !== true && (await mfaRequired(session.tenantId))) {
       throw clientError(403, 'MFA_ENROLMENT_REQUIRED', 'this organization requires two-factor sign-in: turn it on in Settings first');
     }
     if (session.apiToken) {

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { totpCode } from '../../src/http/mfa-totp.js';
 import { sessionPair, signIn, startWorld, type World } from './fixtures/harness.js';
+import { documentValidator } from './fixtures/openapi-validator.js';
 
 const STEP_MS = 30_000;
 
@@ -58,6 +59,13 @@ t.test('enrol with a confirmed code, then sign in in two steps', async (t) => {
 
   const audit = (await w.request('GET', '/api/audit', { cookie })).json.items.map((e: { action: string }) => e.action);
   for (const action of ['auth.mfa_enrolment_started', 'auth.mfa_enabled', 'auth.mfa_failed', 'auth.login']) t.ok(audit.includes(action), `${action} audited`);
+  const document = (await w.request('GET', '/api/openapi.json')).json;
+  // Last: no request follows the validator's compile (an idle keep-alive socket may be closed meanwhile).
+  const validator = documentValidator(document);
+  t.same(validator.check('POST', '/api/auth/mfa/confirm', confirm), [], 'MfaEnabled as documented');
+  t.same(validator.check('POST', '/api/auth/login', first), [], 'MfaChallenge as documented');
+  t.same(validator.check('POST', '/api/auth/login/mfa', second), [], 'Me as documented');
+  t.same(validator.check('POST', '/api/auth/mfa/enrol', start), [], 'MfaEnrolment as documented');
 });
 
 t.test('recovery codes work once each; disabling needs the password and a code', async (t) => {
