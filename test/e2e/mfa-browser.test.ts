@@ -144,8 +144,13 @@ async function run(chromiumPath: string): Promise<void> {
     await page.reload();
     const switcher = page.getByTestId('org-switcher');
     await switcher.waitFor();
+    const switchedReply = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/switch');
     await switcher.selectOption({ label: 'Second Org (viewer)' });
-    await eventually('the shell in the second organization', async () => (await page.getByTestId('org-switcher').inputValue().catch(() => '')) !== '' && /Second Org/.test(await page.getByTestId('org-switcher').locator('option:checked').innerText().catch(() => '')));
+    t.equal((await switchedReply).status(), 200, 'the switch is accepted');
+    // The shell reloads at / in the new organization.
+    await page.waitForURL(`${url}/`);
+    await page.getByTestId('org-switcher').waitFor();
+    t.match(await page.getByTestId('org-switcher').locator('option:checked').innerText(), /Second Org/, 'the shell shows the new organization');
     await page.goto(`${url}/team`);
     await page.locator(`[data-testid="member-row"][data-email="${ownerEmail}"]`).waitFor();
     t.pass("the second organization's team is shown after the switch");
