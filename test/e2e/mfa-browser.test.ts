@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { totpCode } from '../../src/http/mfa-totp.js';
 import { findChromium, launchChromium } from './fixtures/browser.js';
 import { REPO_ROOT, startService } from './fixtures/service.js';
+import { eventually } from './fixtures/tenant-session.js';
 import { ensureWebBuilt } from './fixtures/web-build.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'mfa');
@@ -28,15 +29,6 @@ if (executable === undefined) {
 } else {
   t.setTimeout(420_000);
   await run(executable);
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 90_000, everyMs = 500): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 async function run(chromiumPath: string): Promise<void> {
@@ -111,7 +103,7 @@ async function run(chromiumPath: string): Promise<void> {
     await page.getByTestId('problem').waitFor();
     t.equal(await page.getByTestId('problem').getAttribute('data-code'), 'INVALID_MFA_CODE', 'a wrong code is refused');
     // The code that confirmed enrolment is spent (a code is accepted once): wait for the app's next one.
-    await eventually('the next TOTP time step', async () => Math.floor(Date.now() / STEP_MS) > confirmedStep);
+    await eventually('the next TOTP time step', async () => Math.floor(Date.now() / STEP_MS) > confirmedStep, 90_000, 500);
     await page.getByTestId('mfa-code').fill(totpCode(secret, Date.now()));
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
