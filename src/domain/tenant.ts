@@ -65,6 +65,8 @@ export interface TenantSettings {
   intervalsMs?: Partial<Record<CollectorKind, number>>;
   /** Monthly budget in USD, for the budget rule. */
   monthlyBudgetUsd?: number;
+  /** Every member must sign in with a second factor (TOTP); set by an owner. */
+  requireMfa?: boolean;
 }
 
 /** A tenant as the fleet reconciles it. */

@@ -65,8 +65,67 @@ export interface OutboxEmail {
 }
 
 export interface Me {
-  user: { id: string; email: string; emailVerified: boolean };
-  tenant: { id: string; name: string };
+  user: { id: string; email: string; emailVerified: boolean; mfaEnabled: boolean };
+  /** The current organization (every tenant-scoped route acts in it). */
+  tenant: { id: string; name: string; requireMfa: boolean };
+  /** The user's role in the current organization. */
+  role: 'owner' | 'admin' | 'viewer';
+  /** Every organization the user belongs to. */
+  memberships: OrganizationMembership[];
+  /** The organization requires MFA and the user has none: only sign-in routes answer until they enrol. */
+  mfaEnrolmentRequired: boolean;
+}
+/** One organization of the signed-in user. */
+export interface OrganizationMembership {
+  tenantId: string;
+  name: string;
+  role: 'owner' | 'admin' | 'viewer';
+  current: boolean;
+}
+/** POST /api/auth/switch: make another of the user's organizations the current one. */
+export interface OrganizationSwitch {
+  tenantId: string;
+}
+/** POST /api/auth/login (202) when the user has MFA: no session yet, only a pending sign-in. */
+export interface MfaChallenge {
+  status: 'mfa_required';
+  /** Single use, 5 minutes; send it with the code to /api/auth/login/mfa. */
+  mfaToken: string;
+  expiresAt: string;
+}
+/** POST /api/auth/login/mfa: the pending sign-in and either a TOTP code or a recovery code. */
+export interface MfaLogin {
+  mfaToken: string;
+  code?: string;
+  recoveryCode?: string;
+}
+/** GET /api/auth/mfa. */
+export interface MfaStatus {
+  enabled: boolean;
+  recoveryCodesLeft: number;
+  /** The current organization requires MFA of its members. */
+  required: boolean;
+}
+/** POST /api/auth/mfa/enrol: the new secret, shown once; confirm it with a code. */
+export interface MfaEnrolment {
+  secret: string;
+  /** The otpauth:// URI an authenticator app reads (render it as a QR code). */
+  otpauthUri: string;
+}
+/** POST /api/auth/mfa/confirm (200): MFA is on; the recovery codes are shown this once. */
+export interface MfaEnabled {
+  status: 'mfa_enabled';
+  recoveryCodes: string[];
+}
+/** POST /api/auth/mfa/disable: the password and a current code (or a recovery code). */
+export interface MfaDisable {
+  password: string;
+  code?: string;
+  recoveryCode?: string;
+}
+/** PUT /api/auth/mfa/required (owners). */
+export interface MfaRequirement {
+  required: boolean;
 }
 
 /** POST /api/auth/reset/request {email}: 202 whether or not the address is registered. */
@@ -128,6 +187,8 @@ export interface MemberView {
   role: 'owner' | 'admin' | 'viewer';
   /** False until an invited person sets their password through the emailed link. */
   active: boolean;
+  /** True when the member signs in with a second factor. */
+  mfa: boolean;
   createdAt: string;
 }
 /** POST /api/members (owners): invite by email; 202 whether or not the address already has an account. */

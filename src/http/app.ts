@@ -20,6 +20,7 @@ import { hostGuard } from './host-guard.js';
 import { jsonBody } from './json-body.js';
 import { LoginThrottle } from './login-throttle.js';
 import { memberRoutes } from './member-routes.js';
+import { mfaRoutes } from './mfa-routes.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
 import { requireOperator } from './operator-auth.js';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const routes: AnyRoute[] = [
     ...authRoutes(rc),
     ...passwordRoutes(rc),
+    ...mfaRoutes(rc),
     ...auditRoutes(rc),
     ...memberRoutes(rc),
     ...apiTokenRoutes(rc),
@@ -130,7 +132,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),
     operator: requireOperator(deps.operatorToken),
-  }, (route) => requireRole(deps.store.users, route));
+  }, (route) =>
+    requireRole(deps.store.users, route, (tenantId) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true)),
+  );
 
   app.use(metrics.middleware);
   app.use(errorHandler(log));

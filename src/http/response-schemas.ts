@@ -26,10 +26,19 @@ export const Problem = z.object({
 export const SignupResponse = z.object({ status: z.literal('verification_sent'), email: z.string() });
 export const VerifyResponse = z.object({ email: z.string(), emailVerified: z.literal(true) });
 export const Accepted = z.object({ status: z.literal('accepted') });
+const role = z.enum(['owner', 'admin', 'viewer']);
+export const OrganizationMembership = z.object({ tenantId: z.string(), name: z.string(), role, current: z.boolean() });
 export const Me = z.object({
-  user: z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean() }),
-  tenant: z.object({ id: z.string(), name: z.string() }),
+  user: z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean(), mfaEnabled: z.boolean() }),
+  tenant: z.object({ id: z.string(), name: z.string(), requireMfa: z.boolean() }),
+  role,
+  memberships: z.array(OrganizationMembership),
+  mfaEnrolmentRequired: z.boolean(),
 });
+export const MfaChallenge = z.object({ status: z.literal('mfa_required'), mfaToken: z.string(), expiresAt: time });
+export const MfaStatus = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int(), required: z.boolean() });
+export const MfaEnrolment = z.object({ secret: z.string(), otpauthUri: z.string() });
+export const MfaEnabled = z.object({ status: z.literal('mfa_enabled'), recoveryCodes: z.array(z.string()) });
 
 export const PasswordUpdated = z.object({ status: z.literal('password_updated'), sessionsEnded: z.number().int() });
 export const SessionView = z.object({ id: z.string(), createdAt: time, expiresAt: time, userAgent: z.string().optional(), current: z.boolean() });
@@ -46,7 +55,7 @@ export const AuditEntryView = z.object({
 });
 export const AuditPage = z.object({ items: z.array(AuditEntryView), next: z.string().optional() });
 
-export const MemberView = z.object({ id: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']), active: z.boolean(), createdAt: time });
+export const MemberView = z.object({ id: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']), active: z.boolean(), mfa: z.boolean(), createdAt: time });
 export const Invited = z.object({ status: z.literal('invited'), email: z.string() });
 
 export const ApiTokenView = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'admin']), createdAt: time, lastUsedAt: time.optional() });
@@ -352,6 +361,10 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   VerifyResponse,
   Accepted,
   Me,
+  MfaChallenge,
+  MfaStatus,
+  MfaEnrolment,
+  MfaEnabled,
   ApiTokenView,
   NewApiToken,
   MemberView,
@@ -392,6 +405,10 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
   VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
   Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  MfaChallenge: true satisfies Same<Out<typeof MfaChallenge>, api.MfaChallenge>,
+  MfaStatus: true satisfies Same<Out<typeof MfaStatus>, api.MfaStatus>,
+  MfaEnrolment: true satisfies Same<Out<typeof MfaEnrolment>, api.MfaEnrolment>,
+  MfaEnabled: true satisfies Same<Out<typeof MfaEnabled>, api.MfaEnabled>,
   ApiTokenView: true satisfies Same<Out<typeof ApiTokenView>, api.ApiTokenView>,
   NewApiToken: true satisfies Same<Out<typeof NewApiToken>, api.NewApiToken>,
   MemberView: true satisfies Same<Out<typeof MemberView>, api.MemberView>,

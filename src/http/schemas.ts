@@ -230,3 +230,20 @@ export const memberPatchSchema = z.strictObject({ role: memberRole });
 
 /** POST /api/tokens (NewApiTokenRequest). */
 export const apiTokenCreateSchema = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['read', 'admin']) });
+
+const totpCode = z.string().trim().regex(/^\d{6}$/, 'six digits');
+const recoveryCode = z.string().trim().min(16).max(24).regex(/^[A-Za-z2-7-]+$/, 'not a recovery code');
+/** POST /api/auth/login/mfa (MfaLogin): the pending sign-in and one of a TOTP code or a recovery code. */
+export const mfaLoginSchema = z
+  .strictObject({ mfaToken: token, code: totpCode.optional(), recoveryCode: recoveryCode.optional() })
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), { message: 'give a code or a recovery code', path: ['code'] });
+/** POST /api/auth/mfa/confirm: the first code of the new secret. */
+export const mfaConfirmSchema = z.strictObject({ code: totpCode });
+/** POST /api/auth/mfa/disable (MfaDisable). */
+export const mfaDisableSchema = z
+  .strictObject({ password: anyPassword, code: totpCode.optional(), recoveryCode: recoveryCode.optional() })
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), { message: 'give a code or a recovery code', path: ['code'] });
+/** PUT /api/auth/mfa/required (MfaRequirement, owners). */
+export const mfaRequirementSchema = z.strictObject({ required: z.boolean() });
+/** POST /api/auth/switch (OrganizationSwitch). */
+export const organizationSwitchSchema = z.strictObject({ tenantId: id });

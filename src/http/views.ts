@@ -5,7 +5,7 @@
 import type { Account } from '../domain/tenant.js';
 import type { PublicCredentials } from './tenant-view.js';
 import type { StoredFinding, TenantRecord, UserRecord } from '../store/index.js';
-import type { AccountView, FindingView, Me, Settings } from './api-types.js';
+import type { AccountView, FindingView, Settings } from './api-types.js';
 import { notificationsOf, profileOf } from './user-profile.js';
 
 /** An access key id with its middle masked: `AKIA…SIMK`. */
@@ -26,14 +26,6 @@ export function accountView(account: Omit<Account, 'credentials'> & { credential
     status: account.status,
     ...(account.statusReason ? { statusReason: account.statusReason } : {}),
     createdAt: account.createdAt ?? fallbackCreatedAt,
-  };
-}
-
-/** `GET /api/me`. */
-export function meView(user: UserRecord, tenant: Pick<TenantRecord, 'id' | 'name'>): Me {
-  return {
-    user: { id: user.id, email: user.email, emailVerified: user.emailVerified },
-    tenant: { id: tenant.id, name: tenant.name },
   };
 }
 

@@ -232,7 +232,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const recommendations = createRecommendationRepository({ db, onChange, now });
     const identity = createIdentityCache({
       sessions: createSessionRepository({ db, now }),
-      users: createUserRepository({ db, now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
+      users: createUserRepository({ db, now, keyring, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
       bus,
       ...(options.sessionCacheTtlMs !== undefined ? { ttlMs: options.sessionCacheTtlMs } : {}),
       ...(now ? { now } : {}),

@@ -38,8 +38,10 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
   const max = options.maxEntries ?? 50_000;
   const sessions = new LRUCache<string, Entry<Session>>({ max });
   const users = new LRUCache<string, Entry<UserRecord>>({ max });
-  /** Token hashes cached per user, so ending a user's sessions drops them all. */
+  /** Token hashes cached per user id, so ending a user's sessions drops them all. */
   const hashesOfUser = new Map<string, Set<string>>();
+  /** The (tenant, user) keys cached per user id. */
+  const userKeysOf = new Map<string, Set<string>>();
   const sessionFlights = new SingleFlight<Session | undefined>();
   const userFlights = new SingleFlight<UserRecord | undefined>();
   // Bumped by every invalidation: a load that raced one is returned but not kept.
@@ -49,15 +51,20 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
     epoch += 1;
     const entry = sessions.get(hash);
     sessions.delete(hash);
-    if (entry) hashesOfUser.get(userKey(entry.value.tenantId, entry.value.userId))?.delete(hash);
+    if (entry) hashesOfUser.get(entry.value.userId)?.delete(hash);
   }
 
-  function dropUser(tenantId: string, userId: string): void {
+  /**
+   * A user's write drops them in every tenant: with memberships in several organizations one
+   * identity is read through several (tenant, user) keys, and a session's tenant is the current
+   * organization, not necessarily the one the write named. User ids are unique across tenants.
+   */
+  function dropUser(_tenantId: string, userId: string): void {
     epoch += 1;
-    const key = userKey(tenantId, userId);
-    users.delete(key);
-    for (const hash of hashesOfUser.get(key) ?? []) sessions.delete(hash);
-    hashesOfUser.delete(key);
+    for (const key of userKeysOf.get(userId) ?? []) users.delete(key);
+    userKeysOf.delete(userId);
+    for (const hash of hashesOfUser.get(userId) ?? []) sessions.delete(hash);
+    hashesOfUser.delete(userId);
   }
 
   function apply(message: BusMessage): void {
@@ -88,10 +95,9 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
       // Unknown tokens are not cached: random guesses must not fill the cache.
       if (session && epoch === started) {
         sessions.set(hash, { value: session, at: now() });
-        const key = userKey(session.tenantId, session.userId);
-        const set = hashesOfUser.get(key) ?? new Set<string>();
+        const set = hashesOfUser.get(session.userId) ?? new Set<string>();
         set.add(hash);
-        hashesOfUser.set(key, set);
+        hashesOfUser.set(session.userId, set);
       }
       return session && { ...session };
     },
@@ -130,7 +136,10 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
       if (fresh(hit)) return structuredClone(hit.value);
       const started = epoch;
       const user = await userFlights.run(`${started}:${key}`, () => u.get(tenantId, userId));
-      if (user && epoch === started) users.set(key, { value: user, at: now() });
+      if (user && epoch === started) {
+        users.set(key, { value: user, at: now() });
+        userKeysOf.set(userId, (userKeysOf.get(userId) ?? new Set<string>()).add(key));
+      }
       return user && structuredClone(user);
     },
     markEmailVerified: write(u.markEmailVerified.bind(u)),
@@ -141,6 +150,18 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
     remove: write(u.remove.bind(u)),
     updatePreferences: write(u.updatePreferences.bind(u)),
     updateProfile: write(u.updateProfile.bind(u)),
+    addMembership: async (input) => {
+      try {
+        return await u.addMembership(input);
+      } finally {
+        changed({ kind: 'user', tenantId: input.tenantId, userId: input.userId });
+      }
+    },
+    beginMfa: write(u.beginMfa.bind(u)),
+    enableMfa: write(u.enableMfa.bind(u)),
+    disableMfa: write(u.disableMfa.bind(u)),
+    useMfaStep: write(u.useMfaStep.bind(u)),
+    useRecoveryCode: write(u.useRecoveryCode.bind(u)),
   };
   return { sessions: cachedSessions, users: cachedUsers };
 }

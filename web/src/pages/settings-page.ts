@@ -4,10 +4,12 @@ import { Task } from '@lit/task';
 import { fieldErrors } from '../api/error-messages.js';
 import { tenantApi } from '../api/tenant-api.js';
 import type { NotificationPreferences, Settings, SettingsUpdate } from '../api/types.js';
+import { session } from '../lib/session.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
 import '../components/account-security.js';
+import '../components/mfa-settings.js';
 import '../components/problem-alert.js';
 
 const PREFERENCES: { key: keyof NotificationPreferences; label: string; hint: string }[] = [
@@ -28,7 +30,8 @@ function timeZones(): string[] {
 
 /**
  * Settings: email address (a change is confirmed by a link sent to the new address),
- * notification preferences, the digest's hour and time zone, and the monthly budget.
+ * notification preferences, the digest's hour and time zone, and the monthly budget; two-factor
+ * sign-in (first when the organization requires it and the user has none).
  * Saving sends only what changed (PUT /api/settings).
  */
 @customElement('ch-settings-page')
@@ -51,8 +54,13 @@ export class ChSettingsPage extends LitElement {
   #settings = new Task(this, { task: (_args, { signal }) => tenantApi.settings(signal), args: () => [] as const });
 
   override render() {
+    if (session.me?.mfaEnrolmentRequired === true) {
+      // Everything else answers 403 MFA_ENROLMENT_REQUIRED until the user enrols.
+      return html`<div class="page-head"><h1>Settings</h1></div><ch-mfa-settings></ch-mfa-settings>`;
+    }
     return html`<div class="page-head"><h1>Settings</h1></div>
       ${renderTask(this.#settings, (settings) => this.#form(settings), { what: 'your settings' })}
+      <ch-mfa-settings></ch-mfa-settings>
       <ch-account-security></ch-account-security>`;
   }
 
