@@ -1,19 +1,29 @@
 /**
  * The metrics collector: CloudWatch alarm states for health, and the discovered resources'
- * metrics through GetMetricData (batched by the adapter). GetMetricData bills per metric
- * requested, so one poll fetches a window holding several datapoints (interval / period).
+ * metrics through GetMetricData (batched by the adapter). Each is a step on its own cadence
+ * (`cadences.ts`): alarm states are free and polled every tick; GetMetricData bills per metric
+ * requested, not per datapoint, so the headline metric of each resource is fetched every 15 min
+ * and the others hourly over the whole window since their last fetch (twelve 5-minute points for
+ * the price of one).
  */
 import type { MetricRef, MetricSeries, AlarmState } from '../domain/records.js';
 import type { AccountTarget } from '../domain/gateway.js';
+import { isHeadline } from '../aws/metric-catalog.js';
+import { applySelection } from '../aws/metric-selection.js';
+import { cadenceOf, dueSlackMs } from './cadences.js';
 import { forEachAccount, type CollectorJob } from './collect-context.js';
+import type { FeePlans } from './monitoring-budget.js';
 
 export interface MetricsJobOptions {
   /** Datapoint period. Default 300 s (basic monitoring's resolution for EC2). */
   periodSec?: number;
-  /** How long a ListMetrics discovery is reused. Default 6 h. */
-  discoveryTtlMs?: number;
-  /** Longest window fetched in one poll. Default 3 h. */
+  /**
+   * Longest window fetched in one poll. Default 12 h: 500 metrics x 144 five-minute points stay
+   * under GetMetricData's 100,800 datapoints per call, so a late poll never pages (pages are billed).
+   */
   maxLookbackMs?: number;
+  /** Where the job tells the budget how many metrics each account requests (shared with the cost job). */
+  plans?: FeePlans;
 }
 
 interface Discovery {
@@ -21,55 +31,95 @@ interface Discovery {
   metrics: MetricRef[];
 }
 
+type Tier = 'GetMetricData:headline' | 'GetMetricData:other';
+
 /**
- * Build the metrics job. Per region, DescribeAlarms, ListMetrics and GetMetricData are separate
- * steps: a denied GetMetricData still leaves alarm states flowing, and a disabled region leaves
- * the others. GetMetricData bills per metric requested whatever the window, so a poll fetches
- * everything since the step's last success (one period of overlap, capped at `maxLookbackMs`).
+ * Build the metrics job. Per region, DescribeAlarms, ListMetrics and the two GetMetricData tiers
+ * are separate steps: a denied GetMetricData still leaves alarm states flowing, and a disabled
+ * region leaves the others. Each tier fetches everything since its own last success (one period
+ * of overlap, capped at `maxLookbackMs`); a tier not due this tick is not requested, so not billed.
+ * Under a tenant's monitoring cap the paid tiers' cadences are stretched (`monitoring-budget.ts`);
+ * alarm states never are.
  */
 export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob {
   const periodSec = options.periodSec ?? 300;
   const periodMs = periodSec * 1000;
-  const discoveryTtlMs = options.discoveryTtlMs ?? 6 * 3_600_000;
-  const maxLookbackMs = options.maxLookbackMs ?? 3 * 3_600_000;
+  const maxLookbackMs = options.maxLookbackMs ?? 12 * 3_600_000;
+  const plans = options.plans;
 
-  return (ctx) =>
-    forEachAccount(ctx, async (run) => {
+  return (ctx) => {
+    const slack = dueSlackMs(ctx.intervalMs);
+    const stretch = plans ? plans.stretch(ctx.tenantId, ctx.accounts.map((a) => a.id), ctx.settings.monitoringCapUsd) : 1;
+    const every = (key: Tier | 'DescribeAlarms' | 'ListMetrics') => cadenceOf('metrics', key, stretch);
+    return forEachAccount(ctx, async (run) => {
       const target: AccountTarget = run.account;
       const end = Math.floor(ctx.now / periodMs) * periodMs;
       const alarms: AlarmState[] = [];
       const alarmRegions: string[] = [];
       const series: MetricSeries[] = [];
       const cw = ctx.aws.cloudwatch;
+      const shape = { headlineMetrics: 0, otherMetrics: 0, dailyMetrics: 0 };
+      let partial = false;
 
       for (const region of run.account.regions) {
-        const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
-        if (regionAlarms) {
-          alarms.push(...regionAlarms);
-          alarmRegions.push(region);
+        if (run.due('DescribeAlarms', every('DescribeAlarms') - slack, region)) {
+          const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
+          if (regionAlarms) {
+            alarms.push(...regionAlarms);
+            alarmRegions.push(region);
+          }
         }
+        // Discovery lives in memory (free to repeat after a restart).
         const key = `discovery:${run.account.id}:${run.account.revision}:${region}`;
         let discovery = ctx.memory.get(key) as Discovery | undefined;
-        if (!discovery || ctx.now - discovery.at >= discoveryTtlMs) {
+        if (!discovery || ctx.now - discovery.at >= every('ListMetrics')) {
           const metrics = await run.step('ListMetrics', region, () => ctx.call('cloudwatch', (signal) => cw.listMetrics(target, region, signal)));
           // A failed discovery keeps using the previous one until it succeeds again.
           if (metrics) ctx.memory.set(key, (discovery = { at: ctx.now, metrics }));
         }
         const refs = discovery?.metrics ?? [];
-        if (refs.length === 0) continue;
-        const last = run.lastSuccess('GetMetricData', region);
-        // One period of overlap so a late datapoint is picked up; writes are idempotent.
-        const lookback = Math.min(maxLookbackMs, Math.max(ctx.intervalMs, last === undefined ? 0 : end - last) + periodMs);
-        const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
-        const fetched = await run.step('GetMetricData', region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, refs, window, signal)));
-        if (fetched) series.push(...fetched);
+        const tiers: Record<Tier, MetricRef[]> = { 'GetMetricData:headline': [], 'GetMetricData:other': [] };
+        // What the account's selection keeps is what is billed (the adapter applies it again, harmlessly).
+        for (const ref of applySelection(refs, region, run.account.metrics)) {
+          const headline = isHeadline(ref) && ref.periodSec === undefined;
+          tiers[headline ? 'GetMetricData:headline' : 'GetMetricData:other'].push(ref);
+          if (headline) shape.headlineMetrics++;
+          else if ((ref.periodSec ?? periodSec) >= 86_400) shape.dailyMetrics++;
+          else shape.otherMetrics++;
+        }
+        for (const tier of ['GetMetricData:headline', 'GetMetricData:other'] as const) {
+          const wanted = tiers[tier];
+          if (wanted.length === 0) continue;
+          if (!run.due(tier, every(tier) - slack, region)) {
+            partial = true;
+            continue;
+          }
+          const last = run.lastSuccess(tier, region);
+          // Everything since the last success, one period of overlap so a late datapoint is picked up (writes are idempotent).
+          const lookback = Math.min(maxLookbackMs, Math.max(every(tier), last === undefined ? 0 : end - last) + periodMs);
+          const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
+          const fetched = await run.step(tier, region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, wanted, window, signal)));
+          if (fetched) series.push(...fetched);
+          else partial = true;
+        }
       }
+      plans?.setShape(ctx.tenantId, { accountId: run.account.id, ...shape });
 
       if (alarmRegions.length === 0 && series.length === 0) return;
       await ctx.sink.write(
-        { kind: 'metrics', tenantId: ctx.tenantId, accountId: run.account.id, collectedAt: new Date(ctx.now).toISOString(), alarms, alarmRegions, series },
+        {
+          kind: 'metrics',
+          tenantId: ctx.tenantId,
+          accountId: run.account.id,
+          collectedAt: new Date(ctx.now).toISOString(),
+          alarms,
+          alarmRegions,
+          series,
+          ...(partial ? { partial: true } : {}),
+        },
         ctx.signal,
       );
       run.stored = true;
     });
+  };
 }

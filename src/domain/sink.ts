@@ -27,6 +27,8 @@ export interface MetricsResult extends ResultBase {
   /** Regions whose alarm list was read in this run: only they replace their stored snapshot. */
   alarmRegions: string[];
   series: MetricSeries[];
+  /** True when `series` holds only the metric tiers due this run, not every metric the account has. */
+  partial?: boolean;
 }
 
 /** A cost run's parts; a part is undefined when its step failed or was not due (nothing to store). */

@@ -65,6 +65,8 @@ export interface TenantSettings {
   intervalsMs?: Partial<Record<CollectorKind, number>>;
   /** Monthly budget in USD, for the budget rule. */
   monthlyBudgetUsd?: number;
+  /** Monthly cap in USD on the AWS fees monitoring itself causes; the paid steps stretch to stay under it. */
+  monitoringCapUsd?: number;
 }
 
 /** A tenant as the fleet reconciles it. */

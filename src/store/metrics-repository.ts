@@ -23,7 +23,8 @@ export interface MetricQuery {
 }
 
 export interface MetricsRepository {
-  write(tenantId: string, accountId: string, series: MetricSeries[], signal?: AbortSignal): Promise<void>;
+  /** Store series; `partial`: they are not every metric the account has, so the catalog is left as it is. */
+  write(tenantId: string, accountId: string, series: MetricSeries[], signal?: AbortSignal, options?: { partial?: boolean }): Promise<void>;
   /** Series with their points in [from, to), oldest first; one per (resource, region, stat, period, dimensions). */
   query(tenantId: string, query: MetricQuery, signal?: AbortSignal): Promise<MetricSeries[]>;
   /** Every series the account had at its last metrics run (what the dashboard can chart). */
@@ -58,7 +59,7 @@ export function createMetricsRepository(deps: MetricsRepositoryDeps): MetricsRep
   }
 
   return {
-    async write(tenantId, accountId, series, signal) {
+    async write(tenantId, accountId, series, signal, options = {}) {
       assertId('tenant', tenantId);
       assertId('account', accountId);
       const { puts, updates } = planMetricWrites(tenantId, accountId, series);
@@ -71,7 +72,7 @@ export function createMetricsRepository(deps: MetricsRepositoryDeps): MetricsRep
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, updates.length) }, worker));
-      if (series.length > 0) await writeCatalog(tenantId, accountId, series, signal);
+      if (series.length > 0 && !options.partial) await writeCatalog(tenantId, accountId, series, signal);
     },
 
     async query(tenantId, query, signal) {

@@ -46,7 +46,7 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     const { tenantId, accountId } = result;
     switch (result.kind) {
       case 'metrics': {
-        await tolerate(metrics.write(tenantId, accountId, result.series, signal));
+        await tolerate(metrics.write(tenantId, accountId, result.series, signal, { partial: result.partial === true }));
         // Regions whose alarms were read, even with none, replace their snapshot; the others keep theirs.
         const byRegion = new Map<string, AlarmState[]>(result.alarmRegions.map((region) => [region, []]));
         for (const alarm of result.alarms) byRegion.get(alarm.region)?.push(alarm);

@@ -1,0 +1,122 @@
+/**
+ * What a tenant's monitoring costs it a month at the step cadences (`cadences.ts`), and how far
+ * the paid steps must be stretched to stay under the tenant's monthly cap. Pure, except for the
+ * small per-tenant register the two paid collectors share (the metrics job tells it how many
+ * metrics each account has; the cost job reads the stretch from it).
+ */
+import { COST_EXPLORER_USD_PER_REQUEST, GET_METRIC_DATA_USD_PER_METRIC } from '../aws/aws-prices.js';
+import { STEP_CADENCES } from './cadences.js';
+
+const MONTH_MS = 30 * 86_400_000;
+const SIX_HOURS = 6 * 3_600_000;
+
+/** The billable shape of one account: how many metrics of each tier its polls request. */
+export interface AccountMeterShape {
+  accountId: string;
+  /** Headline metrics (one per resource), fetched at the headline cadence. */
+  headlineMetrics: number;
+  /** The other metrics at the collector's period, fetched at the "other" cadence. */
+  otherMetrics: number;
+  /** Daily-period metrics (S3 storage), fetched every 6 h or at the "other" cadence when longer. */
+  dailyMetrics: number;
+}
+
+/** A month's projected fee, per paid data kind. */
+export interface FeeProjectionUsd {
+  /** The stretch applied to every paid cadence (1 = the default freshness). */
+  stretch: number;
+  getMetricDataMetrics: number;
+  costExplorerRequests: number;
+  getMetricDataUsd: number;
+  costExplorerUsd: number;
+  totalUsd: number;
+}
+
+const cents = (usd: number) => Math.round(usd * 10_000) / 10_000;
+
+/**
+ * Cost Explorer requests a month per account: the month backfill once a day and the recent
+ * days at the other 12-hour mark (a due backfill replaces the recent fetch), plus forecast,
+ * anomalies and rightsizing once a day — each one page.
+ */
+export function costExplorerRequestsPerMonth(stretch = 1): number {
+  const c = STEP_CADENCES.cost;
+  const s = Math.max(1, stretch);
+  const recent = MONTH_MS / (c['GetCostAndUsage:recent'].everyMs * s);
+  const daily = [c.GetCostForecast, c.GetAnomalies, c.GetRightsizingRecommendation].reduce((sum, step) => sum + MONTH_MS / (step.everyMs * s), 0);
+  return recent + daily;
+}
+
+/** GetMetricData metrics requested a month for one account shape. */
+export function metricsRequestedPerMonth(shape: Omit<AccountMeterShape, 'accountId'>, stretch = 1): number {
+  const c = STEP_CADENCES.metrics;
+  const s = Math.max(1, stretch);
+  const other = c['GetMetricData:other'].everyMs * s;
+  return (
+    shape.headlineMetrics * (MONTH_MS / (c['GetMetricData:headline'].everyMs * s)) +
+    shape.otherMetrics * (MONTH_MS / other) +
+    shape.dailyMetrics * (MONTH_MS / Math.max(SIX_HOURS, other))
+  );
+}
+
+/** The projected monthly fee of some accounts at a stretch (Cost Explorer counted once per account). */
+export function projectMonthlyFee(accounts: readonly Omit<AccountMeterShape, 'accountId'>[], stretch = 1): FeeProjectionUsd {
+  const s = Math.max(1, stretch);
+  const getMetricDataMetrics = accounts.reduce((sum, a) => sum + metricsRequestedPerMonth(a, s), 0);
+  const costExplorerRequests = accounts.length * costExplorerRequestsPerMonth(s);
+  const getMetricDataUsd = getMetricDataMetrics * GET_METRIC_DATA_USD_PER_METRIC;
+  const costExplorerUsd = costExplorerRequests * COST_EXPLORER_USD_PER_REQUEST;
+  return {
+    stretch: s,
+    getMetricDataMetrics: Math.round(getMetricDataMetrics),
+    costExplorerRequests: Math.round(costExplorerRequests),
+    getMetricDataUsd: cents(getMetricDataUsd),
+    costExplorerUsd: cents(costExplorerUsd),
+    totalUsd: cents(getMetricDataUsd + costExplorerUsd),
+  };
+}
+
+/**
+ * The smallest stretch (>= 1) of the paid cadences that keeps the projected fee at or under
+ * `capUsd`; 1 without a cap. Every paid fee is proportional to 1 / stretch except the daily
+ * metrics' 6-hour floor, so the ratio is refined until the cap holds.
+ */
+export function stretchFor(accounts: readonly Omit<AccountMeterShape, 'accountId'>[], capUsd: number | undefined): number {
+  if (capUsd === undefined || !(capUsd > 0)) return 1;
+  const base = projectMonthlyFee(accounts, 1).totalUsd;
+  if (base <= capUsd) return 1;
+  let stretch = base / capUsd;
+  for (let i = 0; i < 20 && projectMonthlyFee(accounts, stretch).totalUsd > capUsd; i++) stretch *= 1.05;
+  // Two decimals: a stable figure to show and to persist.
+  return Math.ceil(stretch * 100) / 100;
+}
+
+/** The per-tenant register the paid collectors share in one process. */
+export interface FeePlans {
+  /** The metrics job: an account's shape after discovery. */
+  setShape(tenantId: string, shape: AccountMeterShape): void;
+  /** The stretch the tenant's cap asks for over its known accounts (`accountIds`: the tenant's accounts). */
+  stretch(tenantId: string, accountIds: readonly string[], capUsd: number | undefined): number;
+  /** The known shapes of a tenant's accounts. */
+  shapes(tenantId: string, accountIds: readonly string[]): AccountMeterShape[];
+}
+
+/**
+ * Create the register. An account whose shape is not known yet (the metrics job has not
+ * discovered it since the process started) counts with no metrics: its Cost Explorer fee is still
+ * counted, and the next discovery (minutes after a start) corrects the figure.
+ */
+export function createFeePlans(): FeePlans {
+  const byTenant = new Map<string, Map<string, AccountMeterShape>>();
+  const shapes = (tenantId: string, accountIds: readonly string[]) =>
+    accountIds.map((accountId) => byTenant.get(tenantId)?.get(accountId) ?? { accountId, headlineMetrics: 0, otherMetrics: 0, dailyMetrics: 0 });
+  return {
+    setShape(tenantId, shape) {
+      let accounts = byTenant.get(tenantId);
+      if (!accounts) byTenant.set(tenantId, (accounts = new Map()));
+      accounts.set(shape.accountId, shape);
+    },
+    stretch: (tenantId, accountIds, capUsd) => stretchFor(shapes(tenantId, accountIds), capUsd),
+    shapes,
+  };
+}
