@@ -63,6 +63,11 @@ export interface SimAccountConfig {
    * region has one. Default: the generated world's choice.
    */
   guardDutyDisabledRegions?: string[];
+  /**
+   * EC2 instances in the account, spread evenly over its generated regions (each has one root
+   * volume); the other resources stay as generated. Default: the generated 3-6 per region.
+   */
+  ec2Instances?: number;
 }
 
 /** The simulated SES of the platform's account. */
