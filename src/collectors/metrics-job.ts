@@ -59,7 +59,8 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
       const series: MetricSeries[] = [];
       const cw = ctx.aws.cloudwatch;
       const shape = { headlineMetrics: 0, otherMetrics: 0, dailyMetrics: 0 };
-      let partial = false;
+      // Regions whose every metric tier was fetched this run: the store packs their hour items.
+      const completeRegions: string[] = [];
 
       for (const region of run.account.regions) {
         if (run.due('DescribeAlarms', every('DescribeAlarms') - slack, region)) {
@@ -87,21 +88,29 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
           else if ((ref.periodSec ?? periodSec) >= 86_400) shape.dailyMetrics++;
           else shape.otherMetrics++;
         }
+        // The hourly poll fetches both tiers over the same window (since the others' last success):
+        // GetMetricData bills per metric, not per point, so the headline's whole hour costs nothing
+        // more, and the store can pack one complete item per region and hour.
+        let complete = true;
+        const otherDue = tiers['GetMetricData:other'].length > 0 && run.due('GetMetricData:other', every('GetMetricData:other') - slack, region);
         for (const tier of ['GetMetricData:headline', 'GetMetricData:other'] as const) {
           const wanted = tiers[tier];
           if (wanted.length === 0) continue;
-          if (!run.due(tier, every(tier) - slack, region)) {
-            partial = true;
+          const due = tier === 'GetMetricData:other' ? otherDue : otherDue || run.due(tier, every(tier) - slack, region);
+          if (!due) {
+            complete = false;
             continue;
           }
-          const last = run.lastSuccess(tier, region);
+          const windowOf: Tier = otherDue ? 'GetMetricData:other' : tier;
+          const last = run.lastSuccess(windowOf, region);
           // Everything since the last success, one period of overlap so a late datapoint is picked up (writes are idempotent).
-          const lookback = Math.min(maxLookbackMs, Math.max(every(tier), last === undefined ? 0 : end - last) + periodMs);
+          const lookback = Math.min(maxLookbackMs, Math.max(every(windowOf), last === undefined ? 0 : end - last) + periodMs);
           const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
           const fetched = await run.step(tier, region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, wanted, window, signal)));
           if (fetched) series.push(...fetched);
-          else partial = true;
+          else complete = false;
         }
+        if (complete && refs.length > 0) completeRegions.push(region);
       }
       plans?.setShape(ctx.tenantId, { accountId: run.account.id, ...shape });
 
@@ -115,7 +124,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
           alarms,
           alarmRegions,
           series,
-          ...(partial ? { partial: true } : {}),
+          completeRegions,
         },
         ctx.signal,
       );

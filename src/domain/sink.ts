@@ -27,8 +27,12 @@ export interface MetricsResult extends ResultBase {
   /** Regions whose alarm list was read in this run: only they replace their stored snapshot. */
   alarmRegions: string[];
   series: MetricSeries[];
-  /** True when `series` holds only the metric tiers due this run, not every metric the account has. */
-  partial?: boolean;
+  /**
+   * Regions whose series hold every metric of the account there (all tiers were due and fetched):
+   * the store packs them into hour items; the other regions' series are the freshest points
+   * only. Absent: every region is complete.
+   */
+  completeRegions?: string[];
 }
 
 /** A cost run's parts; a part is undefined when its step failed or was not due (nothing to store). */

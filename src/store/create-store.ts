@@ -195,7 +195,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const memo = createWriteMemo();
     const onChange = (tenantId: string) => cache.invalidate(tenantId);
     const tenants = createTenantRepository({ db, keyring, onChange, now });
-    const metrics = createMetricsRepository({ db, memo });
+    const metrics = createMetricsRepository({ db, memo, ...(now ? { now } : {}) });
     const costs = createCostRepository({ db, memo, now });
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
     const findings = createFindingRepository({
@@ -221,6 +221,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         state,
         tenants,
         onChange,
+        ...(now ? { now } : {}),
         onRefused: (error, result) =>
           log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, table: error.table, refused: error.refused }, 'items refused by the store were left out of a result'),
       }),
