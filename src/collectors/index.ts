@@ -10,7 +10,21 @@ export type { CollectContext, CollectorJob, AccountOutcome, StepOutcome } from '
 export { AccountRun, forEachAccount, operationOf, stepId } from './collect-context.js';
 export { costRanges, utcDay, REVISED_DAYS } from './cost-job.js';
 export { COLLECTOR_TICK_MS, STEP_CADENCES, cadenceOf, type StepCadence } from './cadences.js';
-export { createFeePlans, projectMonthlyFee, stretchFor, type AccountMeterShape, type FeePlans, type FeeProjectionUsd } from './monitoring-budget.js';
+export {
+  createFeePlans,
+  feeGuide,
+  REFERENCE_ACCOUNT_SHAPE,
+  meterShapeOf,
+  monitoringPlan,
+  projectMonthlyFee,
+  stretchFor,
+  type AccountMeterShape,
+  type FeePlans,
+  type FeeGuide,
+  type FeeProjectionUsd,
+  type FreshnessLine,
+  type MonitoringPlan,
+} from './monitoring-budget.js';
 
 /**
  * The three standard jobs. The two paid ones share one budget register (`plans`, a new one by

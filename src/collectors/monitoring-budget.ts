@@ -5,7 +5,9 @@
  * metrics each account has; the cost job reads the stretch from it).
  */
 import { COST_EXPLORER_USD_PER_REQUEST, GET_METRIC_DATA_USD_PER_METRIC } from '../aws/aws-prices.js';
-import { STEP_CADENCES } from './cadences.js';
+import { isHeadline } from '../aws/metric-catalog.js';
+import type { CollectorKind } from '../domain/tenant.js';
+import { STEP_CADENCES, type StepCadence } from './cadences.js';
 
 const MONTH_MS = 30 * 86_400_000;
 const SIX_HOURS = 6 * 3_600_000;
@@ -118,5 +120,83 @@ export function createFeePlans(): FeePlans {
     },
     stretch: (tenantId, accountIds, capUsd) => stretchFor(shapes(tenantId, accountIds), capUsd),
     shapes,
+  };
+}
+
+/** The tiers of some series descriptors, as the metrics job bills them (headline, other, daily). */
+export function meterShapeOf(accountId: string, series: readonly { metric: { namespace: string; metricName: string; dimensions: readonly { name: string }[] }; periodSec: number }[]): AccountMeterShape {
+  const shape: AccountMeterShape = { accountId, headlineMetrics: 0, otherMetrics: 0, dailyMetrics: 0 };
+  for (const s of series) {
+    if (s.periodSec >= 86_400) shape.dailyMetrics++;
+    else if (isHeadline(s.metric)) shape.headlineMetrics++;
+    else shape.otherMetrics++;
+  }
+  return shape;
+}
+
+/** How fresh one data kind is kept, at the default and under the cap. */
+export interface FreshnessLine {
+  collector: CollectorKind;
+  step: string;
+  data: string;
+  paid: boolean;
+  defaultEveryMs: number;
+  /** After the cap's stretch (free steps never stretch). */
+  everyMs: number;
+}
+
+/** A tenant's monitoring plan: the fee at the default freshness, under its cap, and the freshness each data kind gets. */
+export interface MonitoringPlan {
+  capUsd: number | null;
+  stretch: number;
+  defaultFee: FeeProjectionUsd;
+  plannedFee: FeeProjectionUsd;
+  freshness: FreshnessLine[];
+}
+
+/** The plan of a tenant's accounts under its cap (pure; the dashboard shows it, the jobs apply the same stretch). */
+export function monitoringPlan(accounts: readonly Omit<AccountMeterShape, 'accountId'>[], capUsd: number | undefined): MonitoringPlan {
+  const stretch = stretchFor(accounts, capUsd);
+  const freshness: FreshnessLine[] = [];
+  for (const collector of Object.keys(STEP_CADENCES) as CollectorKind[]) {
+    for (const [step, cadence] of Object.entries(STEP_CADENCES[collector]) as [string, StepCadence][]) {
+      freshness.push({ collector, step, data: cadence.data, paid: cadence.paid, defaultEveryMs: cadence.everyMs, everyMs: cadence.paid ? Math.round(cadence.everyMs * stretch) : cadence.everyMs });
+    }
+  }
+  return {
+    capUsd: capUsd !== undefined && capUsd > 0 ? capUsd : null,
+    stretch,
+    defaultFee: projectMonthlyFee(accounts, 1),
+    plannedFee: projectMonthlyFee(accounts, stretch),
+    freshness,
+  };
+}
+
+/**
+ * The README's reference account as the simulator generates it (account 100000000004, seed 7,
+ * given 50 EC2 instances): its billable metrics per tier. `test/aws/monitoring-cost.test.ts`
+ * checks these counts against what discovery finds, so they cannot drift from the measurement.
+ */
+export const REFERENCE_ACCOUNT_SHAPE = { ec2Instances: 50, regions: 3, headlineMetrics: 164, otherMetrics: 364, dailyMetrics: 14 };
+
+/** What connecting an account will cost, shown before it is connected. */
+export interface FeeGuide {
+  /** Cost Explorer, per account a month (independent of its resources). */
+  costExplorerUsdPerAccount: number;
+  /** A month of one headline metric (one per resource) and of one other metric, at the default freshness. */
+  headlineMetricUsd: number;
+  otherMetricUsd: number;
+  /** The reference account's month (3 regions, 50 instances and the simulator's mix of other resources). */
+  reference: typeof REFERENCE_ACCOUNT_SHAPE & { feeUsd: number };
+}
+
+/** The fee guide: unit prices at the default cadences and the reference account's total. */
+export function feeGuide(): FeeGuide {
+  const unit = (shape: Omit<AccountMeterShape, 'accountId'>) => metricsRequestedPerMonth(shape) * GET_METRIC_DATA_USD_PER_METRIC;
+  return {
+    costExplorerUsdPerAccount: cents(costExplorerRequestsPerMonth() * COST_EXPLORER_USD_PER_REQUEST),
+    headlineMetricUsd: cents(unit({ headlineMetrics: 1, otherMetrics: 0, dailyMetrics: 0 })),
+    otherMetricUsd: cents(unit({ headlineMetrics: 0, otherMetrics: 1, dailyMetrics: 0 })),
+    reference: { ...REFERENCE_ACCOUNT_SHAPE, feeUsd: projectMonthlyFee([REFERENCE_ACCOUNT_SHAPE]).totalUsd },
   };
 }
