@@ -65,14 +65,19 @@ export function createCostJob(options: CostJobOptions = {}): CollectorJob {
   const plans = options.plans;
   return (ctx) => {
     const slack = dueSlackMs(ctx.intervalMs);
-    const stretch = plans ? plans.stretch(ctx.tenantId, ctx.accounts.map((a) => a.id), ctx.settings.monitoringCapUsd) : 1;
+    const accountIds = ctx.accounts.map((a) => a.id);
+    const capped = (ctx.settings.monitoringCapUsd ?? 0) > 0;
+    // Under a cap, the stretch needs every account's metric count (the metrics job's discovery,
+    // minutes after a start): until then no paid step runs, so a restart never spends early.
+    const waiting = plans !== undefined && capped && !ctx.force && !plans.known(ctx.tenantId, accountIds);
+    const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
     const every = (key: StepKey<'cost'>) => cadenceOf('cost', key, stretch) - slack;
     return forEachAccount(ctx, async (run) => {
       const target: AccountTarget = run.account;
       const ranges = costRanges(ctx.now);
       const ce = ctx.aws.costExplorer;
       const step = <T>(key: StepKey<'cost'>, fn: (signal: AbortSignal) => Promise<T>) =>
-        run.due(key, every(key)) ? run.step(key, undefined, () => ctx.call('ce', fn)) : Promise.resolve(undefined);
+        !waiting && run.due(key, every(key)) ? run.step(key, undefined, () => ctx.call('ce', fn)) : Promise.resolve(undefined);
 
       // The backfill covers the recent days: when it is due, it replaces the recent fetch.
       let daily = await step('GetCostAndUsage:month', (signal) => ce.getDailyCost(target, ranges.daily, signal));

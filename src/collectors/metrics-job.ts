@@ -9,6 +9,7 @@
 import type { MetricRef, MetricSeries, AlarmState } from '../domain/records.js';
 import type { AccountTarget } from '../domain/gateway.js';
 import { isHeadline } from '../aws/metric-catalog.js';
+import { resourceIdOf } from '../aws/metric-queries.js';
 import { applySelection } from '../aws/metric-selection.js';
 import { cadenceOf, dueSlackMs } from './cadences.js';
 import { forEachAccount, type CollectorJob } from './collect-context.js';
@@ -49,8 +50,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
 
   return (ctx) => {
     const slack = dueSlackMs(ctx.intervalMs);
-    const stretch = plans ? plans.stretch(ctx.tenantId, ctx.accounts.map((a) => a.id), ctx.settings.monitoringCapUsd) : 1;
-    const every = (key: Tier | 'DescribeAlarms' | 'ListMetrics') => cadenceOf('metrics', key, stretch);
+    const accountIds = ctx.accounts.map((a) => a.id);
     return forEachAccount(ctx, async (run) => {
       const target: AccountTarget = run.account;
       const end = Math.floor(ctx.now / periodMs) * periodMs;
@@ -59,11 +59,13 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
       const series: MetricSeries[] = [];
       const cw = ctx.aws.cloudwatch;
       const shape = { headlineMetrics: 0, otherMetrics: 0, dailyMetrics: 0 };
-      // Regions whose every metric tier was fetched this run: the store packs their hour items.
-      const completeRegions: string[] = [];
+      const tiersOf = new Map<string, Record<Tier, MetricRef[]>>();
+      // What a full poll fetches, as series without points (the store's catalog); undefined when a region's discovery is missing.
+      let catalog: Omit<MetricSeries, 'points'>[] | undefined = [];
 
+      // The free steps first: alarm states and discovery, which tells the budget what this account requests.
       for (const region of run.account.regions) {
-        if (run.due('DescribeAlarms', every('DescribeAlarms') - slack, region)) {
+        if (run.due('DescribeAlarms', cadenceOf('metrics', 'DescribeAlarms') - slack, region)) {
           const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
           if (regionAlarms) {
             alarms.push(...regionAlarms);
@@ -73,21 +75,33 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
         // Discovery lives in memory (free to repeat after a restart).
         const key = `discovery:${run.account.id}:${run.account.revision}:${region}`;
         let discovery = ctx.memory.get(key) as Discovery | undefined;
-        if (!discovery || ctx.now - discovery.at >= every('ListMetrics')) {
+        if (!discovery || ctx.now - discovery.at >= cadenceOf('metrics', 'ListMetrics')) {
           const metrics = await run.step('ListMetrics', region, () => ctx.call('cloudwatch', (signal) => cw.listMetrics(target, region, signal)));
           // A failed discovery keeps using the previous one until it succeeds again.
           if (metrics) ctx.memory.set(key, (discovery = { at: ctx.now, metrics }));
         }
-        const refs = discovery?.metrics ?? [];
         const tiers: Record<Tier, MetricRef[]> = { 'GetMetricData:headline': [], 'GetMetricData:other': [] };
+        if (!discovery) catalog = undefined;
         // What the account's selection keeps is what is billed (the adapter applies it again, harmlessly).
-        for (const ref of applySelection(refs, region, run.account.metrics)) {
+        for (const ref of applySelection(discovery?.metrics ?? [], region, run.account.metrics)) {
+          catalog?.push({ region, metric: ref, resourceId: resourceIdOf(ref), periodSec: Math.max(ref.periodSec ?? periodSec, periodSec) });
           const headline = isHeadline(ref) && ref.periodSec === undefined;
           tiers[headline ? 'GetMetricData:headline' : 'GetMetricData:other'].push(ref);
           if (headline) shape.headlineMetrics++;
           else if ((ref.periodSec ?? periodSec) >= 86_400) shape.dailyMetrics++;
           else shape.otherMetrics++;
         }
+        tiersOf.set(region, tiers);
+      }
+      plans?.setShape(ctx.tenantId, { accountId: run.account.id, ...shape });
+      // Under a tenant's cap the paid tiers stretch (known right after a restart: discovery just ran).
+      const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
+      const every = (tier: Tier) => cadenceOf('metrics', tier, stretch);
+
+      // Regions whose every metric tier was fetched this run: the store packs their hour items.
+      const completeRegions: string[] = [];
+      for (const region of run.account.regions) {
+        const tiers = tiersOf.get(region)!;
         // The hourly poll fetches both tiers over the same window (since the others' last success):
         // GetMetricData bills per metric, not per point, so the headline's whole hour costs nothing
         // more, and the store can pack one complete item per region and hour.
@@ -110,9 +124,8 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
           if (fetched) series.push(...fetched);
           else complete = false;
         }
-        if (complete && refs.length > 0) completeRegions.push(region);
+        if (complete && tiers['GetMetricData:headline'].length + tiers['GetMetricData:other'].length > 0) completeRegions.push(region);
       }
-      plans?.setShape(ctx.tenantId, { accountId: run.account.id, ...shape });
 
       if (alarmRegions.length === 0 && series.length === 0) return;
       await ctx.sink.write(
@@ -125,6 +138,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
           alarmRegions,
           series,
           completeRegions,
+          ...(catalog ? { catalog } : {}),
         },
         ctx.signal,
       );

@@ -101,6 +101,8 @@ export interface FeePlans {
   stretch(tenantId: string, accountIds: readonly string[], capUsd: number | undefined): number;
   /** The known shapes of a tenant's accounts. */
   shapes(tenantId: string, accountIds: readonly string[]): AccountMeterShape[];
+  /** True when the metrics job has told the shape of every one of these accounts since the process started. */
+  known(tenantId: string, accountIds: readonly string[]): boolean;
 }
 
 /**
@@ -120,6 +122,7 @@ export function createFeePlans(): FeePlans {
     },
     stretch: (tenantId, accountIds, capUsd) => stretchFor(shapes(tenantId, accountIds), capUsd),
     shapes,
+    known: (tenantId, accountIds) => accountIds.every((id) => byTenant.get(tenantId)?.has(id) === true),
   };
 }
 

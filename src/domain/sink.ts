@@ -33,6 +33,11 @@ export interface MetricsResult extends ResultBase {
    * only. Absent: every region is complete.
    */
   completeRegions?: string[];
+  /**
+   * Every series the account's discovery found (what a full poll would fetch), without points: the
+   * store's catalog of what can be charted. Absent: left as it is.
+   */
+  catalog?: Omit<MetricSeries, 'points'>[];
 }
 
 /** A cost run's parts; a part is undefined when its step failed or was not due (nothing to store). */

@@ -200,6 +200,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
     const findings = createFindingRepository({
       db,
+      memo,
       now,
       onDataError: (event) => log.warn({ tenant: event.tenantId, account: event.accountId, finding: event.findingId, outcome: event.outcome, reason: event.reason }, 'a finding could not be stored whole'),
     });

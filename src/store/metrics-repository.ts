@@ -39,6 +39,8 @@ export interface MetricWriteOptions {
   completeRegions?: readonly string[];
   /** When the poll ran (ISO); names the packed items of this write. Default: now. */
   at?: string;
+  /** Every series the account has (discovery's view): the catalog. Default: a full write's series. */
+  catalog?: readonly SeriesDescriptor[];
 }
 
 export interface MetricsRepository {
@@ -89,8 +91,8 @@ export function createMetricsRepository(deps: MetricsRepositoryDeps): MetricsRep
   }
 
   /** Merge the full run's series into the catalog; written only when the set (or a gone mark) changed. */
-  async function writeCatalog(pk: string, series: MetricSeries[], at: number, signal?: AbortSignal): Promise<void> {
-    const current = new Map(series.map((s) => [packedId(describe(s)), describe(s)]));
+  async function writeCatalog(pk: string, descriptors: readonly SeriesDescriptor[], at: number, signal?: AbortSignal): Promise<void> {
+    const current = new Map(descriptors.map((d) => [packedId(d), d]));
     const memoKey = `metrics|${pk}|catalog-set`;
     // The common case: the same series as the last full run this process wrote.
     if (memo.unchanged(memoKey, [...current.keys()].sort())) return;
@@ -175,8 +177,9 @@ export function createMetricsRepository(deps: MetricsRepositoryDeps): MetricsRep
       await putUnlessUnchanged(packedItems(pk, full, at), signal);
       const latest = latestItem(pk, fresh);
       if (latest) await putUnlessUnchanged([latest], signal);
-      // The catalog only from a run that saw every series of the account.
-      if (full.length > 0 && fresh.length === 0) await writeCatalog(pk, full, at, signal);
+      // The catalog from discovery's list, else only from a run that saw every series of the account.
+      if (options.catalog) await writeCatalog(pk, options.catalog, at, signal);
+      else if (full.length > 0 && fresh.length === 0) await writeCatalog(pk, full.map(describe), at, signal);
     },
 
     async query(tenantId, query, signal) {

@@ -58,7 +58,7 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     const { tenantId, accountId } = result;
     switch (result.kind) {
       case 'metrics': {
-        await tolerate(metrics.write(tenantId, accountId, result.series, signal, { ...(result.completeRegions ? { completeRegions: result.completeRegions } : {}), at: result.collectedAt }));
+        await tolerate(metrics.write(tenantId, accountId, result.series, signal, { ...(result.completeRegions ? { completeRegions: result.completeRegions } : {}), ...(result.catalog ? { catalog: result.catalog } : {}), at: result.collectedAt }));
         // Regions whose alarms were read, even with none, replace their snapshot; the others keep theirs.
         const byRegion = new Map<string, AlarmState[]>(result.alarmRegions.map((region) => [region, []]));
         for (const alarm of result.alarms) byRegion.get(alarm.region)?.push(alarm);
