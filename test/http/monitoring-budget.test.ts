@@ -52,7 +52,7 @@ t.test('fee guide, cap, planned fee and freshness; anomalies with root causes', 
   });
   const costs = await w.request('GET', '/api/costs', { cookie: a.cookie });
   t.equal(costs.status, 200);
-  t.match(costs.json.anomalies, [{ id: 'an-1', accountId, startDay: day, impactUsd: 90.12, rootCauses: [{ region: 'us-east-1', usageType: 'BoxUsage:m5.xlarge' }] }]);
+  t.match(costs.json.anomalies, [{ id: 'an-1', accountId, startDay: day, impactUsd: 90.123, rootCauses: [{ region: 'us-east-1', usageType: 'BoxUsage:m5.xlarge' }] }]);
   const other = await signIn(w, 'other-tenant@example.com');
   t.same((await w.request('GET', '/api/costs', { cookie: other.cookie })).json.anomalies, [], "another tenant sees none of them");
 });
