@@ -6,7 +6,8 @@
  * figures the README quotes.
  */
 import t from 'tap';
-import { projectMonthlyFee, REFERENCE_ACCOUNT_SHAPE } from '../../src/collectors/index.js';
+import { monitoringPlan, projectMonthlyFee, REFERENCE_ACCOUNT_SHAPE } from '../../src/collectors/index.js';
+import { estimateFeeUsd } from '../../src/aws/index.js';
 import { measureMonitoringDays, REFERENCE_EC2 } from '../support/monitoring-days.js';
 
 // Two simulated days of 5-minute ticks through dynalite: minutes on a loaded machine.
@@ -34,14 +35,25 @@ t.test('two simulated days on the reference account: fees and DynamoDB units', a
   t.ok(Math.abs(projection.totalUsd - report.feeUsdMonth) < 0.01, `the projection ($${projection.totalUsd}) matches the measured day x 30 ($${report.feeUsdMonth})`);
 
   // DynamoDB: packed metrics, run status written on change; the goal is $0.05 a tenant a month.
+  // Findings are counted apart: the simulator makes a new GuardDuty finding every 6 minutes.
   t.ok(perDay.dynamoWriteUnits > 0, 'the day wrote');
-  t.ok(report.dynamoUsdMonth <= 0.05, `DynamoDB $${report.dynamoUsdMonth} a month <= $0.05`);
+  t.ok(report.dynamoUsdMonthWithoutFindings <= 0.05, `DynamoDB without findings $${report.dynamoUsdMonthWithoutFindings} a month <= $0.05 (with the simulator's findings: $${report.dynamoUsdMonth})`);
+  t.equal(perDay.describeAlarmsCalls, 289 * report.regions.length, 'alarm states every 5 minutes in every region (and once more at the restart)');
   t.comment(`MONITORING_COST ${JSON.stringify(report)}`);
 });
 
 t.test('under a $1 cap the paid steps stretch and the bill follows; free ones keep their pace', async (t) => {
   const report = await measureMonitoringDays({ settings: { monitoringCapUsd: 1 }, onFailure: (what) => t.fail(what) });
-  t.ok(report.feeUsdMonth <= 1.05, `measured fee under the cap: $${report.feeUsdMonth} a month`);
-  t.ok(report.feeUsdMonth >= 0.5, 'the cap is used, not starved');
-  t.comment(`MONITORING_COST_CAPPED ${JSON.stringify({ feeUsdMonth: report.feeUsdMonth, perDay: report.perDay })}`);
+  const plan = monitoringPlan([REFERENCE_ACCOUNT_SHAPE], 1);
+  t.ok(plan.stretch > 1 && plan.plannedFee.totalUsd <= 1, `planned: x${plan.stretch}, $${plan.plannedFee.totalUsd} a month`);
+  // GetMetricData is smooth over a day: the measured day follows the plan (5-minute ticks round the stretched cadences).
+  const plannedPerDay = plan.plannedFee.getMetricDataMetrics / 30;
+  t.ok(Math.abs(report.perDay.getMetricDataMetrics - plannedPerDay) <= 0.15 * plannedPerDay, `GetMetricData ${report.perDay.getMetricDataMetrics} metrics a day, planned ${Math.round(plannedPerDay)}`);
+  // Cost Explorer runs every few days under this cap: at most one request in a day.
+  t.ok(report.perDay.costExplorerRequests <= 1, `Cost Explorer ${report.perDay.costExplorerRequests} request(s) in the day (planned ${plan.plannedFee.costExplorerRequests} a month)`);
+  const month = estimateFeeUsd({ getMetricDataMetrics: report.perDay.getMetricDataMetrics * 30, costExplorerRequests: plan.plannedFee.costExplorerRequests });
+  t.ok(month <= 1.05, `a month: GetMetricData measured x 30 + Cost Explorer as planned = $${month}`);
+  t.equal(report.perDay.describeAlarmsCalls, 289 * report.regions.length, 'alarm states (free) still every 5 minutes in every region (and once more at the restart)');
+  t.same(report.restart, { costExplorerRequests: 0, getMetricDataMetrics: 0 }, 'the restart spends nothing under a cap either');
+  t.comment(`MONITORING_COST_CAPPED ${JSON.stringify({ feeUsdMonth: month, stretch: plan.stretch, perDay: report.perDay })}`);
 });

@@ -43,7 +43,7 @@ export interface MonitoringDaysReport {
   regions: string[];
   resources: { ec2: number; metrics: number; headline: number; other: number; daily: number };
   /** The measured second day (steady state). */
-  perDay: { getMetricDataMetrics: number; getMetricDataCalls: number; costExplorerRequests: number; dynamoWriteUnits: number; dynamoReadUnits: number };
+  perDay: { getMetricDataMetrics: number; getMetricDataCalls: number; costExplorerRequests: number; describeAlarmsCalls: number; dynamoWriteUnits: number; dynamoReadUnits: number };
   /** Paid calls the restart in day 2 caused (the first runs after it). */
   restart: { costExplorerRequests: number; getMetricDataMetrics: number };
   /** The ledger's totals equal the simulator's bill. */
@@ -52,6 +52,11 @@ export interface MonitoringDaysReport {
   getMetricDataUsdMonth: number;
   costExplorerUsdMonth: number;
   dynamoUsdMonth: number;
+  /**
+   * The same without the findings table: the simulator's GuardDuty stream (a new finding every
+   * 6 minutes, half of them recurring) is far busier than a typical account's.
+   */
+  dynamoUsdMonthWithoutFindings: number;
   /** Write units of the measured day per table and operation. */
   capacityByTable: Record<string, Record<string, { requests: number; units: number }>>;
 }
@@ -143,6 +148,7 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
     };
     const billed = () => sim.billable(REFERENCE_ACCOUNT);
     const gmdCalls = () => sim.calls({ account: REFERENCE_ACCOUNT, operation: 'GetMetricData' }).length;
+    const alarmCalls = () => sim.calls({ account: REFERENCE_ACCOUNT, operation: 'DescribeAlarms' }).length;
 
     const start = clock;
     await simulate(start + DAY);
@@ -152,6 +158,7 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
     // once, as a restarted collector does, and must not add a paid call to the day.
     const atDay2 = billed();
     const gmdCallsAtDay2 = gmdCalls();
+    const alarmCallsAtDay2 = alarmCalls();
     store.capacity.reset();
     await simulate(start + DAY + 7 * HOUR + 5 * MIN);
     clock = start + DAY + 7 * HOUR + 2 * MIN;
@@ -170,6 +177,7 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
       getMetricDataMetrics: billed().getMetricDataMetrics - atDay2.getMetricDataMetrics,
       getMetricDataCalls: gmdCalls() - gmdCallsAtDay2,
       costExplorerRequests: billed().costExplorerRequests - atDay2.costExplorerRequests,
+      describeAlarmsCalls: alarmCalls() - alarmCallsAtDay2,
       dynamoWriteUnits: capacity.writeUnits,
       dynamoReadUnits: capacity.readUnits,
     };
@@ -181,6 +189,8 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
     const daily = discovered.filter((m) => (m.periodSec ?? 0) >= 86_400).length;
     const dynamoUsdMonth = ((capacity.writeUnits * DYNAMO_PRICES.writePerMillion + capacity.readUnits * DYNAMO_PRICES.readPerMillion) * 30) / 1e6;
     const snapshot = store.capacity.snapshot();
+    const findingUnits = Object.values(snapshot.findings ?? {}).reduce((sum, e) => sum + e.units, 0);
+    const withoutFindings = (((capacity.writeUnits - findingUnits) * DYNAMO_PRICES.writePerMillion + capacity.readUnits * DYNAMO_PRICES.readPerMillion) * 30) / 1e6;
     return {
       account: REFERENCE_ACCOUNT,
       regions: account.regions,
@@ -198,6 +208,7 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
       getMetricDataUsdMonth: estimateFeeUsd({ getMetricDataMetrics: perDay.getMetricDataMetrics * 30, costExplorerRequests: 0 }),
       costExplorerUsdMonth: estimateFeeUsd({ getMetricDataMetrics: 0, costExplorerRequests: perDay.costExplorerRequests * 30 }),
       dynamoUsdMonth: Math.round(dynamoUsdMonth * 10_000) / 10_000,
+      dynamoUsdMonthWithoutFindings: Math.round(withoutFindings * 10_000) / 10_000,
       capacityByTable: Object.fromEntries(
         Object.entries(snapshot).map(([table, ops]) => [table, Object.fromEntries(Object.entries(ops).map(([op, e]) => [op, { requests: e.requests, units: e.units }]))]),
       ),
