@@ -53,7 +53,9 @@ t.test('under a $1 cap the paid steps stretch and the bill follows; free ones ke
   t.ok(report.perDay.costExplorerRequests <= 1, `Cost Explorer ${report.perDay.costExplorerRequests} request(s) in the day (planned ${plan.plannedFee.costExplorerRequests} a month)`);
   const month = estimateFeeUsd({ getMetricDataMetrics: report.perDay.getMetricDataMetrics * 30, costExplorerRequests: plan.plannedFee.costExplorerRequests });
   t.ok(month <= 1.05, `a month: GetMetricData measured x 30 + Cost Explorer as planned = $${month}`);
-  t.equal(report.perDay.describeAlarmsCalls, 288 * report.regions.length, 'alarm states (free) still every 5 minutes in every region');
+  // The restart may poll them once more: a status whose paid steps did not move keeps its free steps' times up to an hour old.
+  const alarms = report.perDay.describeAlarmsCalls;
+  t.ok(alarms >= 288 * report.regions.length && alarms <= 289 * report.regions.length, `alarm states (free) still every 5 minutes in every region (${alarms} calls)`);
   t.same(report.restart, { costExplorerRequests: 0, getMetricDataMetrics: 0 }, 'the restart spends nothing under a cap either');
   t.comment(`MONITORING_COST_CAPPED ${JSON.stringify({ feeUsdMonth: month, stretch: plan.stretch, perDay: report.perDay })}`);
 });
