@@ -4,6 +4,7 @@
  * variable of `CONFIG_VARIABLES` (a test checks it).
  */
 import { z } from 'zod';
+import { COLLECTOR_TICK_MS } from './collectors/cadences.js';
 
 /** Parse `500ms`, `30s`, `5m`, `12h`, `1d` or a bare number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -109,7 +110,7 @@ export interface Config {
  * so cost runs every 12 h; metrics every 15 min bring three 5-minute datapoints per poll.
  * Demo mode runs fast so a newcomer sees data move within minutes.
  */
-export const PRODUCTION_CADENCE = { metrics: 15 * 60_000, security: 15 * 60_000, cost: 12 * 3_600_000, startupSpread: 60_000 };
+export const PRODUCTION_CADENCE = { ...COLLECTOR_TICK_MS, startupSpread: 60_000 };
 export const DEMO_CADENCE = { metrics: 60_000, security: 60_000, cost: 30 * 60_000, startupSpread: 3_000 };
 
 /** Thrown when the environment is invalid; the message names every bad or missing variable. */

@@ -72,6 +72,16 @@ export interface CostAnomaly {
   endDay?: string;
   impactUsd: number;
   score?: number;
+  /** What AWS Cost Anomaly Detection names as the causes (service, region, account, usage type). */
+  rootCauses?: CostRootCause[];
+}
+
+/** One root cause of a cost anomaly, as Cost Explorer's GetAnomalies gives it. */
+export interface CostRootCause {
+  service?: string;
+  region?: string;
+  linkedAccount?: string;
+  usageType?: string;
 }
 
 /** A Cost Explorer rightsizing recommendation. */

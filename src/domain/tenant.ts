@@ -67,6 +67,8 @@ export interface TenantSettings {
   monthlyBudgetUsd?: number;
   /** Every member must sign in with a second factor (TOTP); set by an owner. */
   requireMfa?: boolean;
+  /** Monthly cap in USD on the AWS fees monitoring itself causes; the paid steps stretch to stay under it. */
+  monitoringCapUsd?: number;
 }
 
 /** A tenant as the fleet reconciles it. */

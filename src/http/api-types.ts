@@ -245,8 +245,10 @@ export interface Settings {
   timezone: string;
   /** Monthly budget in USD for the budget rule; null for none. */
   monthlyBudgetUsd: number | null;
+  /** Monthly cap in USD on the AWS fees monitoring causes (the paid steps stretch to stay under it); null for none. */
+  monitoringCapUsd: number | null;
 }
-export type SettingsUpdate = Partial<Pick<Settings, 'email' | 'notifications' | 'digestHour' | 'timezone' | 'monthlyBudgetUsd'>>;
+export type SettingsUpdate = Partial<Pick<Settings, 'email' | 'notifications' | 'digestHour' | 'timezone' | 'monthlyBudgetUsd' | 'monitoringCapUsd'>>;
 
 // --- accounts -------------------------------------------------------------------------
 
@@ -262,6 +264,15 @@ export interface Onboarding {
   permissionPolicy: Record<string, unknown>;
   /** A CloudFormation template creating the role (upload it on `createStackUrl`, capability CAPABILITY_NAMED_IAM). */
   cloudFormation: { template: Record<string, unknown>; templatePath: string; createStackUrl: string; stackName: string };
+  /** What monitoring an account will cost a month in AWS fees at the default freshness, before it is connected. */
+  monitoringFee: {
+    costExplorerUsdPerAccount: number;
+    headlineMetricUsd: number;
+    otherMetricUsd: number;
+    reference: { ec2Instances: number; regions: number; headlineMetrics: number; otherMetrics: number; dailyMetrics: number; feeUsd: number };
+    /** The tenant's cap, if set: the paid steps stretch to stay under it. */
+    capUsd: number | null;
+  };
 }
 
 /** PATCH /api/accounts/:id: any of these; keys are rotated with both fields. */
@@ -363,6 +374,16 @@ export interface MonitoringCost {
   estimatedFeeUsd: number;
   /** The same, projected to the month's end at the current cadence. */
   projectedFeeUsd: number;
+  /** The tenant's monthly cap on these fees (PUT /api/settings `monitoringCapUsd`); null: none. */
+  capUsd: number | null;
+  /** A month at the default freshness, for the resources the last discovery found. */
+  defaultFeeUsd: number;
+  /** A month as scheduled: under the cap when one is set. */
+  plannedFeeUsd: number;
+  /** How many times less often the paid steps run to stay under the cap (1: not stretched). */
+  stretch: number;
+  /** How fresh each data kind is kept (free ones never stretch). */
+  freshness: { collector: CollectorName; step: string; data: string; paid: boolean; defaultEveryMs: number; everyMs: number }[];
 }
 
 /** An alarm's state, with its rule (threshold and metric) when CloudWatch reported one, to draw on the metric's chart. */
@@ -433,6 +454,21 @@ export interface CostsResponse {
   monthToDateUsd: number;
   /** Days flagged as spikes by the cost-spike rule. */
   spikes: { day: string; service: string; amountUsd: number; baselineUsd: number }[];
+  /** Anomalies AWS Cost Anomaly Detection found in the range (already paid for: Cost Explorer bills them). */
+  anomalies: CostAnomalyView[];
+}
+
+/** One anomaly from Cost Explorer's GetAnomalies, with its root causes. */
+export interface CostAnomalyView {
+  id: string;
+  accountId: string;
+  /** The day it started (YYYY-MM-DD): the chart day it is linked to. */
+  startDay: string;
+  endDay?: string;
+  service?: string;
+  impactUsd: number;
+  score?: number;
+  rootCauses: { service?: string; region?: string; linkedAccount?: string; usageType?: string }[];
 }
 
 /**

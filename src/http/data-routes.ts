@@ -112,11 +112,25 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         // Rows of a disconnected account stay in the store until they expire; they are not shown.
         const current = new Set(tenant.accounts.map((a) => a.id));
         const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
-        const [rows, recent, allForecasts] = await Promise.all([
+        const [rows, recent, allForecasts, allAnomalies] = await Promise.all([
           rc.cached(tenant.id, `costs:range:${from}:${to}`, () => store.costs.daily(tenant.id, { start: from, end: to })),
           recentCosts(rc, tenant.id),
           forecasts(rc, tenant.id),
+          rc.cached(tenant.id, 'costs:anomalies', () => store.costs.anomalies(tenant.id)),
         ]);
+        const anomalies = allAnomalies
+          .filter((a) => inAccount(a) && a.startDay >= from && a.startDay < to)
+          .sort((a, b) => b.startDay.localeCompare(a.startDay) || b.impactUsd - a.impactUsd)
+          .map((a) => ({
+            id: a.id,
+            accountId: a.accountId,
+            startDay: a.startDay,
+            ...(a.endDay ? { endDay: a.endDay } : {}),
+            ...(a.service ? { service: a.service } : {}),
+            impactUsd: usd(a.impactUsd),
+            ...(a.score !== undefined ? { score: a.score } : {}),
+            rootCauses: a.rootCauses ?? (a.service ? [{ service: a.service }] : []),
+          }));
         const daily = rows.filter(inAccount).map((row) => ({ day: row.day, service: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
         const byService = [...sumBy(daily, (row) => row.service, (row) => row.amountUsd)]
           .map(([service, total]) => ({ service, totalUsd: usd(total) }))
@@ -147,6 +161,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
                 },
           monthToDateUsd: usd(monthToDateUsd(recent.rows.filter(inAccount), now)),
           spikes,
+          anomalies,
         };
         ctx.body = body;
       },

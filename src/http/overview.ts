@@ -6,6 +6,7 @@
 import type { CollectorHealth, TenantHealth } from '../domain/worker-health.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
 import { alarmEpisodes } from '../rules/index.js';
+import { meterShapeOf, monitoringPlan } from '../collectors/index.js';
 import type { AccountOverview, AlarmEpisodeView, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
 import type { RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
@@ -52,8 +53,16 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
 }
 
 /** What monitoring costs the tenant this month, projected to the month's end at the current pace. */
-export async function monitoringCost(rc: RouteContext, tenantId: string): Promise<MonitoringCost> {
+export async function monitoringCost(rc: RouteContext, tenant: TenantView): Promise<MonitoringCost> {
+  const tenantId = tenant.id;
   const now = rc.now();
+  // The plan: the tiers of every account's series, as its last full metrics run found them.
+  const shapes = await Promise.all(
+    tenant.accounts.map(async (account) =>
+      meterShapeOf(account.id, await rc.cached(tenantId, `metrics:catalog:${account.id}`, () => rc.deps.store.metrics.catalog(tenantId, account.id))),
+    ),
+  );
+  const plan = monitoringPlan(shapes, tenant.settings.monitoringCapUsd);
   const month = dayOf(now).slice(0, 7);
   // Through the cache: the ledger is read once per tenant and TTL, not on every overview request.
   const counts = await rc.cached(tenantId, `billing:usage:${month}`, async () => rc.deps.billing.usage(tenantId, month));
@@ -69,6 +78,11 @@ export async function monitoringCost(rc: RouteContext, tenantId: string): Promis
     getMetricDataMetrics: counts.getMetricDataMetrics,
     estimatedFeeUsd: fee,
     projectedFeeUsd: usd((fee * (next.getTime() - start)) / elapsed),
+    capUsd: plan.capUsd,
+    defaultFeeUsd: usd(plan.defaultFee.totalUsd),
+    plannedFeeUsd: usd(plan.plannedFee.totalUsd),
+    stretch: plan.stretch,
+    freshness: plan.freshness,
   };
 }
 
@@ -86,7 +100,7 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
       rc.deps.log.warn({ err: error, tenant: tenant.id }, 'recommendations unavailable for the overview');
       return [];
     }),
-    monitoringCost(rc, tenant.id),
+    monitoringCost(rc, tenant),
   ]);
   const alarmHistory = await alarmHistoryOf(rc, tenant, now);
   const accounts = tenant.accounts.map((account): AccountOverview => {

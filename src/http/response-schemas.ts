@@ -70,6 +70,7 @@ export const Settings = z.object({
   digestHour: z.number().int().min(0).max(23),
   timezone: z.string(),
   monthlyBudgetUsd: z.number().nullable(),
+  monitoringCapUsd: z.number().nullable(),
 });
 
 export const Onboarding = z.object({
@@ -79,6 +80,13 @@ export const Onboarding = z.object({
   trustPolicy: z.record(z.string(), z.unknown()),
   permissionPolicy: z.record(z.string(), z.unknown()),
   cloudFormation: z.object({ template: z.record(z.string(), z.unknown()), templatePath: z.string(), createStackUrl: z.string(), stackName: z.string() }),
+  monitoringFee: z.object({
+    costExplorerUsdPerAccount: z.number(),
+    headlineMetricUsd: z.number(),
+    otherMetricUsd: z.number(),
+    reference: z.object({ ec2Instances: z.number(), regions: z.number(), headlineMetrics: z.number(), otherMetrics: z.number(), dailyMetrics: z.number(), feeUsd: z.number() }),
+    capUsd: z.number().nullable(),
+  }),
 });
 export const AccountView = z.object({
   id: z.string(),
@@ -187,6 +195,20 @@ export const Overview = z.object({
     getMetricDataMetrics: z.number(),
     estimatedFeeUsd: z.number(),
     projectedFeeUsd: z.number(),
+    capUsd: z.number().nullable(),
+    defaultFeeUsd: z.number(),
+    plannedFeeUsd: z.number(),
+    stretch: z.number(),
+    freshness: z.array(
+      z.object({
+        collector: z.enum(['metrics', 'cost', 'security']),
+        step: z.string(),
+        data: z.string(),
+        paid: z.boolean(),
+        defaultEveryMs: z.number(),
+        everyMs: z.number(),
+      }),
+    ),
   }),
   alarmHistory: z.array(
     z.object({
@@ -227,6 +249,18 @@ export const CostsResponse = z.object({
   forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
   monthToDateUsd: z.number(),
   spikes: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), baselineUsd: z.number() })),
+  anomalies: z.array(
+    z.object({
+      id: z.string(),
+      accountId: z.string(),
+      startDay: day,
+      endDay: day.optional(),
+      service: z.string().optional(),
+      impactUsd: z.number(),
+      score: z.number().optional(),
+      rootCauses: z.array(z.object({ service: z.string().optional(), region: z.string().optional(), linkedAccount: z.string().optional(), usageType: z.string().optional() })),
+    }),
+  ),
 });
 export const FindingView = z.object({
   id: z.string(),

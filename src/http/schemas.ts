@@ -56,6 +56,8 @@ export const settingsUpdateSchema = z.strictObject({
   timezone: z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone').optional(),
   // At least a cent: a positive number as small as 5e-324 underflows DynamoDB's number type.
   monthlyBudgetUsd: z.number().min(0.01).max(1e9).nullable().optional(),
+  // Below a cent a month the stretch would be absurd (years between polls); null removes the cap.
+  monitoringCapUsd: z.number().min(0.01).max(1e6).nullable().optional(),
 });
 
 /** POST /api/accounts (ConnectAccountRequest): by role or by keys, never both. */

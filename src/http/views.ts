@@ -41,6 +41,7 @@ export function settingsView(user: UserRecord, tenant: Pick<TenantRecord, 'setti
     digestHour: profile.digestHour,
     timezone: profile.timezone,
     monthlyBudgetUsd: typeof budget === 'number' && budget > 0 ? budget : null,
+    monitoringCapUsd: typeof tenant.settings.monitoringCapUsd === 'number' && tenant.settings.monitoringCapUsd > 0 ? tenant.settings.monitoringCapUsd : null,
   };
 }
 

@@ -69,6 +69,11 @@ export interface SimAccountConfig {
    * seconds so an alarm enters ALARM and returns to OK while they watch.
    */
   alarmFlapMs?: number;
+  /**
+   * EC2 instances in the account, spread evenly over its generated regions (each has one root
+   * volume); the other resources stay as generated. Default: the generated 3-6 per region.
+   */
+  ec2Instances?: number;
 }
 
 /** The simulated SES of the platform's account. */

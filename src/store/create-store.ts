@@ -221,13 +221,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const memo = createWriteMemo();
     const onChange = (tenantId: string) => cache.invalidate(tenantId);
     const tenants = createTenantRepository({ db, keyring, onChange, now });
-    const metrics = createMetricsRepository({ db, memo });
+    const metrics = createMetricsRepository({ db, memo, ...(now ? { now } : {}) });
     const costs = createCostRepository({ db, memo, now });
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
     const onDataError = (event: Parameters<NonNullable<Parameters<typeof createFindingRepository>[0]['onDataError']>>[0]) =>
       log.warn({ tenant: event.tenantId, account: event.accountId, finding: event.findingId, outcome: event.outcome, reason: event.reason }, 'a finding could not be stored whole');
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
-    const findings = createFindingRepository({ db, now, onDataError });
+    const findings = createFindingRepository({ db, memo, now, onDataError });
     const state = createStateRepository({ db, memo });
     const recommendations = createRecommendationRepository({ db, onChange, now });
     const identity = createIdentityCache({
@@ -254,6 +254,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
         state: createStateRepository({ db: collectorDb, memo }),
         tenants: createTenantRepository({ db: collectorDb, keyring, onChange, now }),
         onChange,
+        ...(now ? { now } : {}),
         onRefused: (error, result) =>
           log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, table: error.table, refused: error.refused }, 'items refused by the store were left out of a result'),
       }),

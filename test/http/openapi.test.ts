@@ -26,7 +26,7 @@ t.test('every JSON success response has a schema; arrays are arrays', async (t) 
   t.equal(accounts.type, 'array', 'GET /api/accounts is an array');
   t.equal(accounts.items.$ref, '#/components/schemas/AccountView');
   t.equal(document.paths['/dev/outbox'].get.responses['200'].content['application/json'].schema.type, 'array', 'GET /dev/outbox is an array');
-  t.same(document.components.schemas.Settings.required.sort(), ['digestHour', 'email', 'emailVerified', 'monthlyBudgetUsd', 'notifications', 'timezone']);
+  t.same(document.components.schemas.Settings.required.sort(), ['digestHour', 'email', 'emailVerified', 'monitoringCapUsd', 'monthlyBudgetUsd', 'notifications', 'timezone']);
 });
 
 t.test('live responses of every operation match the document', async (t) => {

@@ -14,6 +14,7 @@ t.test('defaults, then a partial update', async (t) => {
     digestHour: 8,
     timezone: 'UTC',
     monthlyBudgetUsd: null,
+    monitoringCapUsd: null,
   });
   const put = await w.request('PUT', '/api/settings', {
     cookie: a.cookie,
@@ -27,6 +28,7 @@ t.test('defaults, then a partial update', async (t) => {
     digestHour: 7,
     timezone: 'Europe/Paris',
     monthlyBudgetUsd: 250,
+    monitoringCapUsd: null,
   });
   t.same(w.changed, [a.tenantId], 'a budget change is a tenant change');
   t.same((await w.request('GET', '/api/settings', { cookie: a.cookie })).json, put.json, 'persisted');

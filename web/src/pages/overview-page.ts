@@ -101,7 +101,10 @@ export class ChOverviewPage extends LitElement {
             <div><dt>Projected per month</dt><dd data-testid="projected-fee">${formatUsd(overview.monitoringCost.projectedFeeUsd)}</dd></div>
             <div><dt>Cost Explorer requests</dt><dd>${formatInteger(overview.monitoringCost.costExplorerRequests)}</dd></div>
             <div><dt>CloudWatch metrics read</dt><dd>${formatInteger(overview.monitoringCost.getMetricDataMetrics)}</dd></div>
+            <div><dt>Planned per month</dt><dd data-testid="planned-fee">${formatUsd(overview.monitoringCost.plannedFeeUsd)}</dd></div>
+            <div><dt>Monthly cap</dt><dd data-testid="monitoring-cap-value">${overview.monitoringCost.capUsd === null ? 'None' : formatUsd(overview.monitoringCost.capUsd)}</dd></div>
           </dl>
+          ${monitoringPlanView(overview.monitoringCost)}
         </section>
       </div>
       <p class="muted" style="margin-top:1rem">Updated ${formatDateTime(overview.generatedAt)} · refreshes every minute while this tab is open.</p>
@@ -160,6 +163,38 @@ export class ChOverviewPage extends LitElement {
       ${rec.estimatedMonthlySavingUsd === undefined || rec.estimatedMonthlySavingUsd <= 0 ? nothing : html`<span class="muted">saves ${formatUsd(rec.estimatedMonthlySavingUsd)}/mo</span>`}
     </li>`;
   }
+}
+
+/** "every 15 min", "every 2.5 h", "daily". */
+function every(ms: number): string {
+  if (ms >= 86_400_000) return ms === 86_400_000 ? 'daily' : `every ${+(ms / 86_400_000).toFixed(1)} days`;
+  if (ms >= 3_600_000) return ms === 3_600_000 ? 'hourly' : `every ${+(ms / 3_600_000).toFixed(1)} h`;
+  return `every ${Math.round(ms / 60_000)} min`;
+}
+
+/** The plan behind the projected fee: what the cap stretched, and how fresh each data kind is. */
+function monitoringPlanView(cost: Overview['monitoringCost']) {
+  const stretched = cost.stretch > 1;
+  return html`<p class=${stretched ? 'notice' : 'muted'} data-testid="monitoring-plan">
+      ${stretched
+        ? html`To stay under your cap of ${formatUsd(cost.capUsd ?? 0)}, paid data is read ${cost.stretch.toFixed(2)}× less often (${formatUsd(cost.defaultFeeUsd)} a month at the default freshness).`
+        : html`At the default freshness: ${formatUsd(cost.defaultFeeUsd)} a month for the resources found.`}
+    </p>
+    <details>
+      <summary>Freshness of each data kind</summary>
+      <table data-testid="freshness">
+        <thead><tr><th scope="col">Data</th><th scope="col">Read</th><th scope="col">Fee</th></tr></thead>
+        <tbody>
+          ${cost.freshness.map(
+            (line) => html`<tr>
+              <th scope="row">${line.data}</th>
+              <td>${every(line.everyMs)}${line.everyMs !== line.defaultEveryMs ? html` <span class="muted">(default ${every(line.defaultEveryMs)})</span>` : nothing}</td>
+              <td>${line.paid ? 'Paid' : 'Free'}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </details>`;
 }
 
 declare global {

@@ -103,6 +103,12 @@ export class ChSettingsPage extends LitElement {
         <p class="hint" id="budget-hint">We warn you when the month's forecast goes over it. Leave empty for no budget.</p>
         ${fields['monthlyBudgetUsd'] === undefined ? nothing : html`<p class="field-error" id="budget-error">${fields['monthlyBudgetUsd']}</p>`}
       </div>
+      <div class="field">
+        <label for="monitoring-cap">Monthly cap on monitoring fees (USD)</label>
+        <input id="monitoring-cap" name="monitoringCapUsd" type="number" inputmode="decimal" min="0.01" step="any" .value=${settings.monitoringCapUsd === null ? '' : String(settings.monitoringCapUsd)} aria-describedby="cap-hint cap-error" data-testid="monitoring-cap" />
+        <p class="hint" id="cap-hint">AWS bills your account for the paid API calls monitoring makes (CloudWatch GetMetricData, Cost Explorer). Under a cap, those calls are spread out to stay below it; alarm states and GuardDuty (free) keep their pace. The overview shows the projected fee and the freshness it buys. Leave empty for no cap.</p>
+        ${fields['monitoringCapUsd'] === undefined ? nothing : html`<p class="field-error" id="cap-error">${fields['monitoringCapUsd']}</p>`}
+      </div>
       ${this.phase === 'failed' ? html`<ch-problem-alert .error=${this.error}></ch-problem-alert>` : nothing}
       ${this.phase === 'saved'
         ? html`<p class="notice" role="status" data-testid="settings-saved">
@@ -133,6 +139,9 @@ export class ChSettingsPage extends LitElement {
     const budgetText = String(form.get('monthlyBudgetUsd') ?? '').trim();
     const budget = budgetText === '' ? null : Number(budgetText);
     if (budget !== current.monthlyBudgetUsd) update.monthlyBudgetUsd = budget;
+    const capText = String(form.get('monitoringCapUsd') ?? '').trim();
+    const cap = capText === '' ? null : Number(capText);
+    if (cap !== current.monitoringCapUsd) update.monitoringCapUsd = cap;
     if (Object.keys(update).length === 0) {
       this.emailChangedTo = undefined;
       this.phase = 'saved';
