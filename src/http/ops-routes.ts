@@ -5,7 +5,8 @@
  */
 import { recordAudit } from './audit-trail.js';
 import type { ErrorInfo, TenantHealth } from '../actors/index.js';
-import type { HealthDetail, HealthStatus, Meta, WorkersResponse } from './api-types.js';
+import type { LeaseSnapshot } from '../domain/leases.js';
+import type { HealthDetail, HealthStatus, LeasesView, Meta, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
 import { clientError } from './problem.js';
@@ -113,6 +114,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
             ...(fleet.lastReconcileError ? { lastReconcileError: errorView(fleet.lastReconcileError) } : {}),
           },
           summary: health.registry.summary(),
+          ...(health.leases ? { leases: leasesView(health.leases()) } : {}),
         };
         ctx.body = detail;
       },
@@ -210,4 +212,10 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       },
     }),
   ];
+}
+
+/** The lease snapshot as the operator endpoint shows it (times as ISO strings). */
+function leasesView(snapshot: LeaseSnapshot): LeasesView {
+  const { lastRebalanceAt, ...rest } = snapshot;
+  return { ...rest, ...(lastRebalanceAt !== undefined ? { lastRebalanceAt: new Date(lastRebalanceAt).toISOString() } : {}) };
 }

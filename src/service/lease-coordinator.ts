@@ -29,6 +29,7 @@ import { hostname } from 'node:os';
 import type { Clock, Cancel } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { TenantSource } from '../domain/tenant.js';
+import type { InstanceView, LeaseSnapshot } from '../domain/leases.js';
 import type { Lease, LeaseRepository } from '../store/index.js';
 
 export const INSTANCE_PREFIX = 'instance#';
@@ -45,24 +46,6 @@ export interface LeaseSettings {
 }
 
 export const DEFAULT_LEASE_SETTINGS: LeaseSettings = { heartbeatMs: 10_000, instanceTtlMs: 30_000, rebalanceMs: 30_000, maxStealsPerRebalance: 10 };
-
-export interface InstanceView {
-  id: string;
-  live: boolean;
-  leases: number;
-  self: boolean;
-}
-
-export interface LeaseSnapshot {
-  instanceId: string;
-  instances: InstanceView[];
-  /** Tenants this instance holds. */
-  held: number;
-  /** Its fair share at the last rebalance. */
-  share: number;
-  lastRebalanceAt?: number;
-  lastError?: string;
-}
 
 export interface LeaseCoordinatorOptions {
   leases: LeaseRepository;
