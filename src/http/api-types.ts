@@ -571,6 +571,19 @@ export interface HealthDetail extends HealthStatus {
   fleet: WorkersResponse['fleet'] & { lastReconcileError?: { kind: string; code: string; message: string; at: string } };
   summary: WorkersResponse['summary'];
   lag: FleetLagView;
+  /** Present when leases are on (several instances): this instance, its share and every instance seen. */
+  leases?: LeasesView;
+}
+
+/** The lease view of one instance (GET /ops/health with the operator token). */
+export interface LeasesView {
+  instanceId: string;
+  /** Tenants this instance holds, and its fair share at the last rebalance. */
+  held: number;
+  share: number;
+  lastRebalanceAt?: string;
+  lastError?: string;
+  instances: { id: string; live: boolean; leases: number; self: boolean }[];
 }
 
 /** GET /ops/workers?state=&tenant= */

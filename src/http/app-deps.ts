@@ -5,6 +5,7 @@
  */
 import type Koa from 'koa';
 import type { BillableCounts, CheckPermissions, MailMessage, ValidateAccount } from '../aws/index.js';
+import type { LeaseSnapshot } from '../domain/leases.js';
 import type { MetricDiscovery } from '../domain/metric-discovery.js';
 import type { WorkerHealthView } from '../domain/worker-health.js';
 import type { Logger } from '../log.js';
@@ -29,6 +30,8 @@ export interface AppHealth {
   shuttingDown?: () => boolean;
   /** Billable AWS units of every tenant since start, for /metrics. Default: not exported. */
   billableTotals?: () => BillableCounts;
+  /** Several instances: this instance's leases. Default: absent (one instance runs every tenant). */
+  leases?: () => LeaseSnapshot;
 }
 
 /** Everything `createApp` needs; each field documents its default. */

@@ -5,7 +5,8 @@
  */
 import { recordAudit } from './audit-trail.js';
 import type { ErrorInfo, FleetLag, TenantHealth } from '../domain/worker-health.js';
-import type { FleetLagView, HealthDetail, HealthStatus, Meta, WorkersResponse } from './api-types.js';
+import type { LeaseSnapshot } from '../domain/leases.js';
+import type { FleetLagView, HealthDetail, HealthStatus, LeasesView, Meta, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
 import { clientError } from './problem.js';
@@ -126,6 +127,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
           },
           summary: health.registry.summary(),
           lag: lagView(lag),
+          ...(health.leases ? { leases: leasesView(health.leases()) } : {}),
         };
         ctx.body = detail;
       },
@@ -224,4 +226,10 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       },
     }),
   ];
+}
+
+/** The lease snapshot as the operator endpoint shows it (times as ISO strings). */
+function leasesView(snapshot: LeaseSnapshot): LeasesView {
+  const { lastRebalanceAt, ...rest } = snapshot;
+  return { ...rest, ...(lastRebalanceAt !== undefined ? { lastRebalanceAt: new Date(lastRebalanceAt).toISOString() } : {}) };
 }

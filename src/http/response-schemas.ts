@@ -336,10 +336,19 @@ export const WorkersResponse = z.object({
 });
 export const Meta = z.object({ mode: z.enum(['demo', 'production']) });
 export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'behind', 'down']) });
+const LeasesView = z.object({
+  instanceId: z.string(),
+  held: z.number(),
+  share: z.number(),
+  lastRebalanceAt: z.string().optional(),
+  lastError: z.string().optional(),
+  instances: z.array(z.object({ id: z.string(), live: z.boolean(), leases: z.number(), self: z.boolean() })),
+});
 export const HealthDetail = HealthStatus.extend({
   fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),
   summary: WorkersResponse.shape.summary,
   lag,
+  leases: LeasesView.optional(),
 });
 const dimension = z.object({ name: z.string(), value: z.string() });
 const customMetric = z.object({ region: z.string(), namespace: z.string(), metricName: z.string(), dimensions: z.array(dimension), stat: z.string() });

@@ -23,6 +23,8 @@ import { packageRoot } from './package-root.js';
 import { createPersistentLedger } from './persistent-ledger.js';
 import { persistRecommendations } from './persist-recommendations.js';
 import { createRecommendationRefresher } from './recommendation-refresher.js';
+import { createLeaseCoordinator, leasedTenantSource, type LeaseCoordinator } from './lease-coordinator.js';
+import { systemClock } from '../domain/clock.js';
 
 /** A running service. */
 export interface Service {
@@ -32,6 +34,8 @@ export interface Service {
   readonly mailer: Mailer;
   /** Demo mode only. */
   readonly sim: Simulator | undefined;
+  /** When leases are on (several instances). */
+  readonly leases: LeaseCoordinator | undefined;
   /** Stop everything, in reverse order of start. Idempotent. */
   stop(): Promise<void>;
 }
@@ -160,8 +164,36 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       onStatus: [(status, previous) => mailer.dispatcher.onRunStatus(status, previous)],
     });
 
+    // Several instances: each runs only the tenants it holds a lease on (lease-coordinator.ts).
+    let runtimeForLeases: Runtime | undefined;
+    const coordinator: LeaseCoordinator | undefined = config.leases
+      ? createLeaseCoordinator({
+          leases: store.leases,
+          tenantIds: async (signal) => {
+            const ids: string[] = [];
+            for await (const tenant of store.tenants.listTenants(signal)) ids.push(tenant.id);
+            return ids;
+          },
+          clock: systemClock,
+          log: log.child({ component: 'leases' }),
+          ...(config.instanceId ? { instanceId: config.instanceId } : {}),
+          settings: { instanceTtlMs: config.leaseTtlMs, heartbeatMs: Math.max(1_000, Math.round(config.leaseTtlMs / 3)), rebalanceMs: config.leaseRebalanceMs },
+          onChange: ({ gained, lost }) => {
+            for (const tenantId of [...gained, ...lost]) {
+              runtimeForLeases?.refreshTenant(tenantId).catch((error: unknown) => log.warn({ err: error, tenant: tenantId }, 'applying a lease change failed; the next reconcile will'));
+            }
+          },
+        })
+      : undefined;
+    if (coordinator) {
+      await coordinator.start();
+      // Released after the runtime stopped collecting (steps close in reverse), before the store closes.
+      steps.push({ name: 'leases', close: () => coordinator.stop() });
+      log.info({ instance: coordinator.instanceId, held: coordinator.snapshot().held }, 'leases taken');
+    }
+
     const runtime = createRuntime({
-      source: store.tenants,
+      source: coordinator ? leasedTenantSource(store.tenants, coordinator) : store.tenants,
       gateway: aws,
       sink: overrides.sink ? overrides.sink(listened) : listened,
       log: log.child({ component: 'runtime' }),
@@ -171,6 +203,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       startupSpreadMs: config.startupSpreadMs,
       maxInflight: config.awsMaxInflight,
     });
+    runtimeForLeases = runtime;
     await runtime.start();
     steps.push({ name: 'runtime', close: async () => void (await runtime.stop(config.shutdownDeadlineMs)) });
 
@@ -189,6 +222,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         registry: runtime.registry,
         restartTenant: (id) => runtime.restartTenant(id),
         billableTotals: () => ledger.totals(),
+        ...(coordinator ? { leases: () => coordinator.snapshot() } : {}),
         shuttingDown: () => shuttingDown,
       },
       onTenantChanged: (tenantId) => {
@@ -217,7 +251,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     log.info({ url: http.url, mode: config.mode, publicUrl }, 'listening');
 
     let stopped: Promise<void> | undefined;
-    return { url: http.url, store, runtime, mailer, sim, stop: () => (stopped ??= closeAll()) };
+    return { url: http.url, store, runtime, mailer, sim, leases: coordinator, stop: () => (stopped ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

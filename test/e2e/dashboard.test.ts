@@ -29,7 +29,7 @@ if (executable === undefined) {
     t.plan(0, 'no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH): the browser test is skipped');
   }
 } else {
-  t.setTimeout(420_000);
+  t.setTimeout(600_000);
   await run(executable);
 }
 
