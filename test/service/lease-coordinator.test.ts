@@ -5,7 +5,7 @@
  * full round no tenant is held twice. Time is a ManualClock; rebalances are called explicitly.
  */
 import t from 'tap';
-import { ManualClock } from '../../src/actors/manual-clock.js';
+import { ManualClock } from '../../src/domain/manual-clock.js';
 import { silentLogger } from '../../src/log.js';
 import { createLeaseCoordinator, leasedTenantSource, type LeaseCoordinator } from '../../src/service/lease-coordinator.js';
 import type { Tenant, TenantSource } from '../../src/domain/tenant.js';
