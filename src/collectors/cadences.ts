@@ -62,11 +62,17 @@ export const COLLECTOR_TICK_MS: Record<CollectorKind, number> = {
   cost: HOUR,
 };
 
-/** The cadence of a step, stretched by `stretch` (>= 1) when it is paid; free steps never stretch. */
-export function cadenceOf<K extends CollectorKind>(kind: K, key: StepKey<K>, stretch = 1): number {
+/**
+ * The cadence of a step, stretched by `stretch` (>= 1) when it is paid; free steps never stretch.
+ * A collector configured to tick faster than its default (demo mode's 1-minute metrics, tests'
+ * seconds) runs every step proportionally faster (`intervalMs` / default tick, at most 1): the
+ * operator asked for fresher data and its fees, and each step keeps its place in the tiers.
+ */
+export function cadenceOf<K extends CollectorKind>(kind: K, key: StepKey<K>, stretch = 1, intervalMs = COLLECTOR_TICK_MS[kind]): number {
   const cadence = (STEP_CADENCES[kind] as Record<string, StepCadence>)[key];
   if (!cadence) throw new Error(`no cadence for ${kind} step ${key}`);
-  return cadence.paid ? cadence.everyMs * Math.max(1, stretch) : cadence.everyMs;
+  const pace = Math.min(1, intervalMs / COLLECTOR_TICK_MS[kind]);
+  return (cadence.paid ? cadence.everyMs * Math.max(1, stretch) : cadence.everyMs) * pace;
 }
 
 /**

@@ -71,7 +71,7 @@ export function createCostJob(options: CostJobOptions = {}): CollectorJob {
     // minutes after a start): until then no paid step runs, so a restart never spends early.
     const waiting = plans !== undefined && capped && !ctx.force && !plans.known(ctx.tenantId, accountIds);
     const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
-    const every = (key: StepKey<'cost'>) => cadenceOf('cost', key, stretch) - slack;
+    const every = (key: StepKey<'cost'>) => cadenceOf('cost', key, stretch, ctx.intervalMs) - slack;
     return forEachAccount(ctx, async (run) => {
       const target: AccountTarget = run.account;
       const ranges = costRanges(ctx.now);

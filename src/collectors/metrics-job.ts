@@ -65,7 +65,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
 
       // The free steps first: alarm states and discovery, which tells the budget what this account requests.
       for (const region of run.account.regions) {
-        if (run.due('DescribeAlarms', cadenceOf('metrics', 'DescribeAlarms') - slack, region)) {
+        if (run.due('DescribeAlarms', cadenceOf('metrics', 'DescribeAlarms', 1, ctx.intervalMs) - slack, region)) {
           const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
           if (regionAlarms) {
             alarms.push(...regionAlarms);
@@ -75,7 +75,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
         // Discovery lives in memory (free to repeat after a restart).
         const key = `discovery:${run.account.id}:${run.account.revision}:${region}`;
         let discovery = ctx.memory.get(key) as Discovery | undefined;
-        if (!discovery || ctx.now - discovery.at >= cadenceOf('metrics', 'ListMetrics')) {
+        if (!discovery || ctx.now - discovery.at >= cadenceOf('metrics', 'ListMetrics', 1, ctx.intervalMs)) {
           const metrics = await run.step('ListMetrics', region, () => ctx.call('cloudwatch', (signal) => cw.listMetrics(target, region, signal)));
           // A failed discovery keeps using the previous one until it succeeds again.
           if (metrics) ctx.memory.set(key, (discovery = { at: ctx.now, metrics }));
@@ -96,7 +96,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
       plans?.setShape(ctx.tenantId, { accountId: run.account.id, ...shape });
       // Under a tenant's cap the paid tiers stretch (known right after a restart: discovery just ran).
       const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
-      const every = (tier: Tier) => cadenceOf('metrics', tier, stretch);
+      const every = (tier: Tier) => cadenceOf('metrics', tier, stretch, ctx.intervalMs);
 
       // Regions whose every metric tier was fetched this run: the store packs their hour items.
       const completeRegions: string[] = [];

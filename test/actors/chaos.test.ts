@@ -127,7 +127,7 @@ t.test(`${TENANTS} tenants, half sick: healthy ones stay fresh, sick ones are cl
   const allClassified = await until(() => {
     unclassified = [...sick].filter(([id, kind]) => !classified(id, kind, health.get(id))).map(([id, kind]) => `${id}:${kind}`);
     return unclassified.length === 0;
-  }, DEADLINE_MS, () => `unclassified ${unclassified.length}: ${unclassified.slice(0, 5).join(', ')}`);
+  }, DEADLINE_MS, () => `unclassified ${unclassified.length}: ${unclassified.slice(0, 5).join(', ')}; first: ${JSON.stringify(unclassified[0] ? health.get(unclassified[0].split(':')[0]!)?.collectors.metrics : undefined)}`);
   t.ok(allClassified, `every sick tenant classified (left: ${unclassified.length}, e.g. ${unclassified.slice(0, 5).join(', ')})`);
   const deaf = [...sick].find(([, kind]) => kind === 'deaf')![0];
   t.match(health.get(deaf)!.collectors.metrics!.lastError, { kind: /^(timeout|breaker_open|transient)$/ }, 'a hung tenant shows why');
