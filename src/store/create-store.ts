@@ -18,6 +18,7 @@ import { createRedisCache } from './cache/redis-cache.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
 import { CapacityMeter } from './capacity-meter.js';
+import { createChannelRepository, type ChannelRepository } from './channel-repository.js';
 import { createCostRepository, type CostRepository } from './cost-repository.js';
 import type { Keyring } from './crypto/keyring.js';
 import { loadKeyring } from './crypto/load-keyring.js';
@@ -90,6 +91,8 @@ export interface Store {
   readonly alerts: AlertMarkers;
   /** Alert and digest emails not yet accepted by SES. */
   readonly outbox: AlertOutbox;
+  /** Alert channels (Slack, webhooks) and their per-alert deliveries. */
+  readonly channels: ChannelRepository;
   readonly leases: LeaseRepository;
   readonly usage: UsageLedger;
   /** The tenant API's reads, through the cache. */
@@ -230,6 +233,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       recommendations,
       alerts: createAlertMarkers({ db, now }),
       outbox: createAlertOutbox({ db, now }),
+      channels: createChannelRepository({ db, now }),
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),
       reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state, now }),
