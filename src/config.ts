@@ -63,6 +63,7 @@ const schema = z.object({
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   ALLOWED_HOSTS: optionalText,
+  CHANNEL_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -102,6 +103,8 @@ export interface Config {
   trustProxy: boolean;
   /** Host names answered besides PUBLIC_URL's (and loopback in demo mode); the rest get 421. */
   allowedHosts: readonly string[];
+  /** Alert channels may post to private, loopback and link-local addresses (tests, closed networks only). */
+  channelAllowPrivateTargets: boolean;
 }
 
 /**
@@ -170,5 +173,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     allowedHosts: Object.freeze((e.ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean)),
+    channelAllowPrivateTargets: e.CHANNEL_ALLOW_PRIVATE_TARGETS === 'true' || e.CHANNEL_ALLOW_PRIVATE_TARGETS === '1',
   });
 }
