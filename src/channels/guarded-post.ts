@@ -79,11 +79,12 @@ export function createGuardedPost(options: GuardedPostOptions = {}): ChannelPost
   return async (raw, body, headers, signal) => {
     const url = checkUrlForm(raw);
     const addresses = await resolveTarget(url.hostname, options);
-    const target = addresses[0]!;
-    // Connect to the address checked above, never to a second resolution of the name.
+    const first = addresses[0]!;
+    // Connect to the addresses checked above (all of them for Node's happy eyeballs), never to a
+    // second resolution of the name.
     const pinned: LookupFunction = (_host, lookupOptions, callback) => {
-      if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: LookupAddress[]) => void)(null, [target]);
-      else (callback as (e: null, a: string, f: number) => void)(null, target.address, target.family);
+      if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      else (callback as (e: null, a: string, f: number) => void)(null, first.address, first.family);
     };
     return new Promise<PostResult>((resolve, reject) => {
       const timer = setTimeout(() => req.destroy(new ChannelError('CHANNEL_TIMEOUT', `no answer within ${timeoutMs} ms`)), timeoutMs);
