@@ -9,6 +9,8 @@ import { createGuardedPost } from '../../src/channels/guarded-post.js';
 import { loadConfig } from '../../src/config.js';
 import { hasOpenssl, startReceiver } from './fixtures/receiver.js';
 
+const noOpenssl = (await hasOpenssl()) ? false : 'openssl CLI not found: no test certificate';
+
 t.test('address classes', async (t) => {
   const forbidden: [string, string][] = [
     ['127.0.0.1', 'loopback'],
@@ -56,8 +58,7 @@ t.test('forbidden targets are refused before any connection', async (t) => {
   await t.rejects(mixed('https://two-faced.test/x', '{}', {}), { code: 'CHANNEL_TARGET_FORBIDDEN' }, 'a name with any private address is refused');
 });
 
-t.test('with CHANNEL_ALLOW_PRIVATE_TARGETS a local receiver is reached; redirects, hangs and big answers are handled', async (t) => {
-  if (!(await hasOpenssl())) return t.skip('openssl CLI not found: no test certificate');
+t.test('with CHANNEL_ALLOW_PRIVATE_TARGETS a local receiver is reached; redirects, hangs and big answers are handled', { skip: noOpenssl }, async (t) => {
   t.equal(loadConfig({}).channelAllowPrivateTargets, false, 'private targets are refused by default');
   const config = loadConfig({ CHANNEL_ALLOW_PRIVATE_TARGETS: '1' });
   t.equal(config.channelAllowPrivateTargets, true);
