@@ -4,7 +4,8 @@
  */
 import t from 'tap';
 import { documentValidator } from './fixtures/openapi-validator.js';
-import { startWorld } from './fixtures/harness.js';
+import { PUBLIC_URL, startWorld } from './fixtures/harness.js';
+import { createChannelService } from '../../src/channels/index.js';
 import { seed } from './fixtures/seed.js';
 
 t.test('every JSON success response has a schema; arrays are arrays', async (t) => {
@@ -30,7 +31,13 @@ t.test('every JSON success response has a schema; arrays are arrays', async (t) 
 });
 
 t.test('live responses of every operation match the document', async (t) => {
-  const w = await startWorld(t, { mode: 'demo', operatorToken: undefined });
+  const w = await startWorld(t, {
+    mode: 'demo',
+    operatorToken: undefined,
+    app: (store) => ({
+      channels: createChannelService({ channels: store.channels, tenantName: async () => 'A', keyring: store.keyring, post: async () => ({ status: 200 }), publicUrl: PUBLIC_URL, target: { allowPrivate: false } }),
+    }),
+  });
   const { a, accountId, today } = await seed(w);
   w.registry.tenant(a.tenantId);
   const validator = documentValidator((await w.request('GET', '/api/openapi.json')).json);
@@ -90,6 +97,11 @@ t.test('live responses of every operation match the document', async (t) => {
     ['POST', '/api/tokens', { name: 'script', scope: 'read' }],
     ['GET', '/api/tokens'],
     ['DELETE', '/api/tokens/nope'],
+    ['POST', '/api/channels', { kind: 'webhook', name: 'Pager', url: 'https://93.184.216.34/hook' }],
+    ['POST', '/api/channels', { kind: 'webhook', name: 'Inside', url: 'https://10.0.0.1/hook' }],
+    ['GET', '/api/channels'],
+    ['POST', '/api/channels/nope/test'],
+    ['DELETE', '/api/channels/nope'],
     ['POST', '/api/members', { email: 'invitee@example.com', role: 'viewer' }],
     ['PATCH', '/api/members/nope', { role: 'admin' }],
     ['DELETE', '/api/members/nope'],
