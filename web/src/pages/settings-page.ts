@@ -8,6 +8,7 @@ import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
 import '../components/account-security.js';
+import '../components/alert-channels.js';
 import '../components/problem-alert.js';
 
 const PREFERENCES: { key: keyof NotificationPreferences; label: string; hint: string }[] = [
@@ -51,7 +52,8 @@ export class ChSettingsPage extends LitElement {
   override render() {
     return html`<div class="page-head"><h1>Settings</h1></div>
       ${renderTask(this.#settings, (settings) => this.#form(settings), { what: 'your settings' })}
-      <ch-account-security></ch-account-security>`;
+      <ch-account-security></ch-account-security>
+      <ch-alert-channels></ch-alert-channels>`;
   }
 
   #form(settings: Settings) {
