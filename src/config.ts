@@ -4,6 +4,7 @@
  * variable of `CONFIG_VARIABLES` (a test checks it).
  */
 import { z } from 'zod';
+import { COLLECTOR_TICK_MS } from './collectors/cadences.js';
 
 /** Parse `500ms`, `30s`, `5m`, `12h`, `1d` or a bare number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -64,6 +65,10 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   ALLOWED_HOSTS: optionalText,
   CHANNEL_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).default('false'),
+  LEASES: z.enum(['auto', 'on', 'off']).default('auto'),
+  INSTANCE_ID: optionalText,
+  LEASE_TTL: duration('30s'),
+  LEASE_REBALANCE: duration('30s'),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -105,6 +110,14 @@ export interface Config {
   allowedHosts: readonly string[];
   /** Alert channels may post to private, loopback and link-local addresses (tests, closed networks only). */
   channelAllowPrivateTargets: boolean;
+  /** Share tenants with other instances through leases in the store (see LEASES). */
+  leases: boolean;
+  /** This instance's name in the lease table; unset: host, pid and a random suffix. */
+  instanceId: string | undefined;
+  /** An instance not heard of for this long is dead (its lease heartbeat is a third of it). */
+  leaseTtlMs: number;
+  /** How often an instance lists, verifies and balances the leases. */
+  leaseRebalanceMs: number;
 }
 
 /**
@@ -112,7 +125,7 @@ export interface Config {
  * so cost runs every 12 h; metrics every 15 min bring three 5-minute datapoints per poll.
  * Demo mode runs fast so a newcomer sees data move within minutes.
  */
-export const PRODUCTION_CADENCE = { metrics: 15 * 60_000, security: 15 * 60_000, cost: 12 * 3_600_000, startupSpread: 60_000 };
+export const PRODUCTION_CADENCE = { ...COLLECTOR_TICK_MS, startupSpread: 60_000 };
 export const DEMO_CADENCE = { metrics: 60_000, security: 60_000, cost: 30 * 60_000, startupSpread: 3_000 };
 
 /** Thrown when the environment is invalid; the message names every bad or missing variable. */
@@ -174,5 +187,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     allowedHosts: Object.freeze((e.ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean)),
     channelAllowPrivateTargets: e.CHANNEL_ALLOW_PRIVATE_TARGETS === 'true' || e.CHANNEL_ALLOW_PRIVATE_TARGETS === '1',
+    // auto: on whenever the tables can be shared (an endpoint, or real DynamoDB in production).
+    leases: e.LEASES === 'on' || (e.LEASES === 'auto' && (mode === 'production' || e.DYNAMODB_ENDPOINT !== undefined)),
+    instanceId: e.INSTANCE_ID,
+    leaseTtlMs: e.LEASE_TTL,
+    leaseRebalanceMs: e.LEASE_REBALANCE,
   });
 }

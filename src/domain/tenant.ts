@@ -65,6 +65,10 @@ export interface TenantSettings {
   intervalsMs?: Partial<Record<CollectorKind, number>>;
   /** Monthly budget in USD, for the budget rule. */
   monthlyBudgetUsd?: number;
+  /** Every member must sign in with a second factor (TOTP); set by an owner. */
+  requireMfa?: boolean;
+  /** Monthly cap in USD on the AWS fees monitoring itself causes; the paid steps stretch to stay under it. */
+  monitoringCapUsd?: number;
 }
 
 /** A tenant as the fleet reconciles it. */

@@ -30,12 +30,15 @@ export interface StateRepository {
   putRun(run: RunRecord, signal?: AbortSignal): Promise<void>;
   /** Replace the alarm states of the regions given (regions that failed are left as they were). */
   putAlarms(tenantId: string, accountId: string, byRegion: Map<string, AlarmState[]>, signal?: AbortSignal): Promise<void>;
+  /** The stored alarm states of one account and region; undefined when that region was never read. */
+  getAlarms(tenantId: string, accountId: string, region: string, signal?: AbortSignal): Promise<AlarmState[] | undefined>;
   /** Every run record and alarm snapshot of a tenant (one Query). */
   snapshot(tenantId: string, signal?: AbortSignal): Promise<{ runs: RunRecord[]; alarms: AlarmSnapshot[] }>;
 }
 
 // One item holds at most ~400 KB; alarms beyond this many are dropped (ALARM ones kept first).
-const MAX_ALARMS = 1_000;
+// An alarm with its rule (threshold, dimensions, ARN) and a 300-character reason is up to ~700 bytes.
+const MAX_ALARMS = 500;
 const MAX_REASON = 300;
 
 /** Create the state repository. */
@@ -84,6 +87,12 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       }
       await db.batchWrite('state', requests.map(({ item }) => ({ put: item })), signal);
       for (const { memoKey, item } of requests) memo.remember(memoKey, item);
+    },
+
+    async getAlarms(tenantId, accountId, region, signal) {
+      // Consistent: the transitions are decided against exactly what the last write left.
+      const item = await db.get('state', { Key: key(tenantId, accountId, `alarms#${region}`), ConsistentRead: true }, signal);
+      return item?.kind === 'alarms' && Array.isArray(item.alarms) ? (item.alarms as AlarmState[]) : undefined;
     },
 
     async snapshot(tenantId, signal) {
