@@ -64,6 +64,7 @@ const schema = z.object({
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   ALLOWED_HOSTS: optionalText,
+  CHANNEL_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).default('false'),
   LEASES: z.enum(['auto', 'on', 'off']).default('auto'),
   INSTANCE_ID: optionalText,
   LEASE_TTL: duration('30s'),
@@ -107,6 +108,8 @@ export interface Config {
   trustProxy: boolean;
   /** Host names answered besides PUBLIC_URL's (and loopback in demo mode); the rest get 421. */
   allowedHosts: readonly string[];
+  /** Alert channels may post to private, loopback and link-local addresses (tests, closed networks only). */
+  channelAllowPrivateTargets: boolean;
   /** Share tenants with other instances through leases in the store (see LEASES). */
   leases: boolean;
   /** This instance's name in the lease table; unset: host, pid and a random suffix. */
@@ -183,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     allowedHosts: Object.freeze((e.ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean)),
+    channelAllowPrivateTargets: e.CHANNEL_ALLOW_PRIVATE_TARGETS === 'true' || e.CHANNEL_ALLOW_PRIVATE_TARGETS === '1',
     // auto: on whenever the tables can be shared (an endpoint, or real DynamoDB in production).
     leases: e.LEASES === 'on' || (e.LEASES === 'auto' && (mode === 'production' || e.DYNAMODB_ENDPOINT !== undefined)),
     instanceId: e.INSTANCE_ID,

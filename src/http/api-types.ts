@@ -215,6 +215,44 @@ export interface NewApiToken extends ApiTokenView {
   token: string;
 }
 
+/** GET /api/channels: an alert channel; its URL masked, its secrets never. */
+export interface ChannelView {
+  id: string;
+  /** slack: a Slack incoming webhook; webhook: any HTTPS URL, signed (X-CloudHealth-Signature). */
+  kind: 'slack' | 'webhook';
+  name: string;
+  /** Host and the URL's last 4 characters, e.g. `hooks.slack.com/…x9Qz`. */
+  maskedUrl: string;
+  /** failing: deliveries keep failing (see lastError); ok again after the next success. */
+  status: 'ok' | 'failing';
+  /** Failed deliveries in a row. */
+  failures: number;
+  /** The last failure's code, e.g. `CHANNEL_HTTP_STATUS:500`, `CHANNEL_CONNECT_FAILED`. */
+  lastError?: string;
+  lastErrorAt?: string;
+  lastSuccessAt?: string;
+  createdAt: string;
+}
+/** POST /api/channels. */
+export interface NewChannelRequest {
+  kind: 'slack' | 'webhook';
+  name: string;
+  /** https only; Slack: https://hooks.slack.com/services/... */
+  url: string;
+}
+/** POST /api/channels (201): for a webhook, the signing secret, shown this once. */
+export interface NewChannelView extends ChannelView {
+  signingSecret?: string;
+}
+/** POST /api/channels/:id/test: whether the receiver accepted the test message. */
+export interface ChannelTestView {
+  delivered: boolean;
+  /** The receiver's HTTP status when delivered. */
+  status?: number;
+  /** Why not, when not delivered (a code, as `lastError`). */
+  error?: string;
+}
+
 // --- settings -------------------------------------------------------------------------
 
 export interface NotificationPreferences {

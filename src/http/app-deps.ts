@@ -5,6 +5,7 @@
  */
 import type Koa from 'koa';
 import type { BillableCounts, CheckPermissions, MailMessage, ValidateAccount } from '../aws/index.js';
+import type { ChannelService } from '../channels/index.js';
 import type { LeaseSnapshot } from '../domain/leases.js';
 import type { MetricDiscovery } from '../domain/metric-discovery.js';
 import type { WorkerHealthView } from '../domain/worker-health.js';
@@ -60,6 +61,8 @@ export interface AppDeps {
   metricDiscovery?: MetricDiscovery;
   /** The metrics collector's default interval, for fee projections (a tenant's own setting wins). Default 15 min. */
   metricsIntervalMs?: number;
+  /** Alert channels (Slack, webhooks) of Settings. Default: absent (those routes answer 503 UNAVAILABLE). */
+  channels?: ChannelService;
   /** Demo mode: the simulator's captured emails, served at /dev/outbox. */
   outbox?: () => SentEmail[];
   log: Logger;

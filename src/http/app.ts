@@ -10,6 +10,7 @@ import { insightSources } from '../insights/index.js';
 import { accountRoutes } from './account-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { apiTokenRoutes } from './api-token-routes.js';
+import { channelRoutes } from './channel-routes.js';
 import { auditMiddleware } from './audit-trail.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...auditRoutes(rc),
     ...memberRoutes(rc),
     ...apiTokenRoutes(rc),
+    ...channelRoutes(rc),
     ...sessionRoutes(rc),
     ...settingsRoutes(rc),
     ...accountRoutes(rc),

@@ -60,6 +60,20 @@ export const Invited = z.object({ status: z.literal('invited'), email: z.string(
 
 export const ApiTokenView = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'admin']), createdAt: time, lastUsedAt: time.optional() });
 export const NewApiToken = ApiTokenView.extend({ token: z.string() });
+export const ChannelView = z.object({
+  id: z.string(),
+  kind: z.enum(['slack', 'webhook']),
+  name: z.string(),
+  maskedUrl: z.string(),
+  status: z.enum(['ok', 'failing']),
+  failures: z.number().int(),
+  lastError: z.string().optional(),
+  lastErrorAt: time.optional(),
+  lastSuccessAt: time.optional(),
+  createdAt: time,
+});
+export const NewChannelView = ChannelView.extend({ signingSecret: z.string().optional() });
+export const ChannelTestView = z.object({ delivered: z.boolean(), status: z.number().int().optional(), error: z.string().optional() });
 
 export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() });
 export const Settings = z.object({
@@ -410,6 +424,9 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   MfaEnabled,
   ApiTokenView,
   NewApiToken,
+  ChannelView,
+  NewChannelView,
+  ChannelTestView,
   MemberView,
   Invited,
   AuditEntryView,
@@ -454,6 +471,9 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   MfaEnabled: true satisfies Same<Out<typeof MfaEnabled>, api.MfaEnabled>,
   ApiTokenView: true satisfies Same<Out<typeof ApiTokenView>, api.ApiTokenView>,
   NewApiToken: true satisfies Same<Out<typeof NewApiToken>, api.NewApiToken>,
+  ChannelView: true satisfies Same<Out<typeof ChannelView>, api.ChannelView>,
+  NewChannelView: true satisfies Same<Out<typeof NewChannelView>, api.NewChannelView>,
+  ChannelTestView: true satisfies Same<Out<typeof ChannelTestView>, api.ChannelTestView>,
   MemberView: true satisfies Same<Out<typeof MemberView>, api.MemberView>,
   AuditPage: true satisfies Same<Out<typeof AuditPage>, api.AuditPage>,
   PasswordUpdated: true satisfies Same<Out<typeof PasswordUpdated>, api.PasswordUpdated>,

@@ -13,8 +13,8 @@ import { loadDigestData } from './digest-data.js';
 import { createDigestScheduler } from './digest-scheduler.js';
 import { systemMailClock, type MailClock } from './mail-clock.js';
 import type { MailContext } from './mail-layout.js';
-import { createOutboxDelivery, type OutboxDelivery } from './outbox-delivery.js';
-import { createOutboxRecovery } from './outbox-recovery.js';
+import { createOutboxDelivery, type ChannelFanOut, type OutboxDelivery } from './outbox-delivery.js';
+import { createOutboxRecovery, type ChannelRecovery } from './outbox-recovery.js';
 import { createSendQueue, type SendQueue } from './send-queue.js';
 
 /** Tuning; each has a default. */
@@ -51,6 +51,12 @@ export interface MailerDeps {
   /** Before a tenant's digest is built: persist fresh recommendations. */
   beforeDigest?: (tenantId: string) => Promise<void>;
   options?: MailerOptions;
+  /**
+   * Alert channels besides email (src/channels), built for this mailer's lock owner: the outbox
+   * fans each alert item out to them and the recovery finishes their pending deliveries.
+   * Stopped with the mailer. Default none.
+   */
+  channels?: (owner: string) => ChannelFanOut & ChannelRecovery & { stop(): Promise<void> };
 }
 
 export interface Mailer {
@@ -76,7 +82,10 @@ export function createMailer(deps: MailerDeps): Mailer {
   const clock = options.clock ?? systemMailClock;
   const log = deps.log.child({ component: 'mailer' });
   const queue = createSendQueue({ sender: deps.sender, log, clock, ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}) });
+  // Built right after the delivery, whose owner it shares; the delivery calls it only later.
+  let channels: ReturnType<NonNullable<MailerDeps['channels']>> | undefined;
   const delivery = createOutboxDelivery({
+    ...(deps.channels ? { channels: { fanOut: (tenantId, itemId, payload) => channels?.fanOut(tenantId, itemId, payload) ?? Promise.resolve() } satisfies ChannelFanOut } : {}),
     outbox: store.outbox,
     alerts: store.alerts,
     queue,
@@ -88,7 +97,9 @@ export function createMailer(deps: MailerDeps): Mailer {
     ...(options.batchWindowMs !== undefined ? { batchWindowMs: options.batchWindowMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
   });
+  channels = deps.channels?.(delivery.owner);
   const recovery = createOutboxRecovery({
+    ...(channels ? { channels } : {}),
     tenants: store.tenants,
     outbox: store.outbox,
     delivery,
@@ -144,6 +155,7 @@ export function createMailer(deps: MailerDeps): Mailer {
           ['flush', () => delivery.flush(options.flushMs ?? 5_000)],
           ['queue', () => ((left = delivery.held), queue.stop())],
           ['delivery', () => delivery.stop()],
+          ['channels', async () => channels?.stop()],
         ];
         // Each step runs even when one before it failed.
         for (const [name, step] of steps) {

@@ -23,6 +23,15 @@ import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.
 import type { MailContext } from './mail-layout.js';
 import type { SendQueue } from './send-queue.js';
 
+/**
+ * The other channels of an alert (src/channels): told of an item's owned payload after its
+ * alerts are claimed and before it is marked ready, so a crash in between repeats the call;
+ * it must be idempotent per item. A rejection leaves the item to recovery, like a failed claim.
+ */
+export interface ChannelFanOut {
+  fanOut(tenantId: string, itemId: string, payload: AlertPayload): Promise<unknown>;
+}
+
 export interface OutboxDeliveryOptions {
   outbox: AlertOutbox;
   alerts: AlertMarkers;
@@ -39,6 +48,8 @@ export interface OutboxDeliveryOptions {
   batchWindowMs?: number;
   /** Backoff of failed items: `minMs * 2^(attempts-1)` capped at `maxMs`; dead after `maxAttempts`. Default 30 s, 1 h, 40. */
   retry?: { minMs?: number; maxMs?: number; maxAttempts?: number };
+  /** Alert channels besides email. Default none. */
+  channels?: ChannelFanOut;
 }
 
 export interface OutboxDelivery {
@@ -244,6 +255,7 @@ export function createOutboxDelivery(options: OutboxDeliveryOptions): OutboxDeli
         log.debug({ tenant: tenantId, item: id }, 'alerts already claimed elsewhere');
         return;
       }
+      await options.channels?.fanOut(tenantId, id, owned);
       if (!(await outbox.markReady(tenantId, id, owner, JSON.stringify(owned)))) return;
       hold({ tenantId, id, payload: owned, ...state, busy: false, lost: false });
     } catch (error) {

@@ -37,6 +37,17 @@ export interface OutboxRecoveryOptions {
   heartbeatMs?: number;
   /** After start, items held by a possibly dead owner are looked at again this long. Default 3 min. */
   followUpWindowMs?: number;
+  /** Alert channels: their pending deliveries are recovered in the same pass (one more Query per tenant). Default none. */
+  channels?: ChannelRecovery;
+}
+
+/** What the recovery asks of the alert channels (src/channels) for each tenant it passes over. */
+export interface ChannelRecovery {
+  /**
+   * Adopt the tenant's pending channel deliveries that no live owner holds; `retryAt`: the earliest
+   * time a skipped one, held by an owner that may be dead, is worth another look.
+   */
+  recoverTenant(tenantId: string, isOwnerDead: (owner: string) => Promise<boolean>): Promise<{ adopted: number; retryAt?: number }>;
 }
 
 export interface OutboxRecovery {
@@ -91,6 +102,11 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
           } else {
             waiting.set(tenant.id, Math.min(waiting.get(tenant.id) ?? Infinity, verdict.retryAt));
           }
+        }
+        if (options.channels) {
+          const channels = await options.channels.recoverTenant(tenant.id, async (owner) => (await isDead(owner)).dead);
+          adopted += channels.adopted;
+          if (channels.retryAt !== undefined) waiting.set(tenant.id, Math.min(waiting.get(tenant.id) ?? Infinity, channels.retryAt));
         }
       } catch (error) {
         log.warn({ tenant: tenant.id, code: failureCode(error) }, 'outbox recovery: a tenant could not be read');

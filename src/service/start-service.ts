@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createRuntime, type Runtime } from '../actors/index.js';
 import { createAwsGateway, createMailSender, type AwsAdapters, type MailSender } from '../aws/index.js';
+import { createChannelDelivery, createChannelService, createGuardedPost, type ChannelDeliveryOptions, type GuardedPostOptions } from '../channels/index.js';
 import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
 import { createApp, serveWeb, startHttpServer, type HttpServer } from '../http/index.js';
@@ -49,6 +50,10 @@ export interface ServiceOverrides {
   recommendationsCoalesceMs?: number;
   /** Tests: wrap the sink the runtime writes to (fault injection around the real one). */
   sink?: (sink: ResultSink) => ResultSink;
+  /** Tests: alert channel delivery tuning (e.g. short retries). */
+  channels?: Partial<Pick<ChannelDeliveryOptions, 'retry' | 'failingAfter' | 'lockMs'>>;
+  /** Tests: options of the channels' guarded HTTPS client (e.g. a test CA, a short timeout). */
+  channelPost?: Omit<GuardedPostOptions, 'allowPrivate'>;
   /** Tests only: crash points of the alert path (the alert-durability test kills the process there). */
   crash?: CrashPoint;
   /** Tests only, demo mode: use this running simulator (e.g. the test's, shared across processes) instead of starting one. */
@@ -140,11 +145,16 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       log: log.child({ component: 'recommendations' }),
       ...(overrides.recommendationsCoalesceMs !== undefined ? { coalesceMs: overrides.recommendationsCoalesceMs } : {}),
     });
+    // One guarded client for alerts and "send test": SSRF rules from the config.
+    const channelTarget = { allowPrivate: config.channelAllowPrivateTargets };
+    const channelPost = createGuardedPost({ ...overrides.channelPost, ...channelTarget });
     const mailer = createMailer({
       store: overrides.crash ? { ...store, outbox: crashingOutbox(store.outbox, overrides.crash) } : store,
       sender: crashingSender(mail, overrides.crash),
       mail: { publicUrl },
       log,
+      channels: (owner) =>
+        createChannelDelivery({ channels: store.channels, keyring: store.keyring, post: channelPost, publicUrl, owner, log: log.child({ component: 'channels' }), ...overrides.channels }),
       scheduleOf: (user) => {
         const profile = user.profile;
         return { hour: profile.digestHour, timezone: profile.timezone };
@@ -231,6 +241,15 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       billing: { usage: (tenantId, month) => usageOf(store, tenantId, month) },
       metricDiscovery: createMetricDiscovery(store.tenants, aws.cloudwatch),
       metricsIntervalMs: config.intervalsMs.metrics,
+      channels: createChannelService({
+        channels: store.channels,
+        tenantName: async (tenantId) => (await store.tenants.get(tenantId))?.name,
+        keyring: store.keyring,
+        post: channelPost,
+        publicUrl,
+        target: { ...channelTarget, ...(overrides.channelPost?.resolve ? { resolve: overrides.channelPost.resolve } : {}) },
+        ...(overrides.channels?.failingAfter ? { failingAfter: overrides.channels.failingAfter } : {}),
+      }),
       ...(sim ? { outbox: () => sim!.outbox() } : {}),
       trustProxy: config.trustProxy,
       allowedHosts: config.allowedHosts,

@@ -22,6 +22,7 @@ import { boundedSender } from './bounded-sender.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
 import { CapacityMeter } from './capacity-meter.js';
+import { createChannelRepository, type ChannelRepository } from './channel-repository.js';
 import { createCostRepository, type CostRepository } from './cost-repository.js';
 import type { Keyring } from './crypto/keyring.js';
 import { loadKeyring } from './crypto/load-keyring.js';
@@ -100,6 +101,8 @@ export interface Store {
   readonly alerts: AlertMarkers;
   /** Alert and digest emails not yet accepted by SES. */
   readonly outbox: AlertOutbox;
+  /** Alert channels (Slack, webhooks) and their per-alert deliveries. */
+  readonly channels: ChannelRepository;
   /** CloudWatch alarm transitions (the overview's alarm history) and the stored states they are decided against. */
   readonly alarmHistory: AlarmHistory;
   readonly leases: LeaseRepository;
@@ -264,6 +267,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       recommendations,
       alerts: createAlertMarkers({ db, now }),
       outbox: createAlertOutbox({ db, now }),
+      channels: createChannelRepository({ db, now }),
       alarmHistory: createAlarmHistory({ db, state, now }),
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),

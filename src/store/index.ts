@@ -15,6 +15,7 @@ export { encodeCursor, decodeCursor, queryBinding } from './cursor.js';
 export type { RecommendationRepository, Recommendation, RecommendationInput, RecommendationStatus } from './recommendation-repository.js';
 export type { AlertMarkers } from './alert-markers.js';
 export type { AlertOutbox, OutboxItem, OutboxState, NewOutboxItem } from './alert-outbox.js';
+export type { ChannelRepository, ChannelRecord, ChannelKind, ChannelStatus, NewChannel, ChannelDeliveryRecord, ChannelDeliveryState } from './channel-repository.js';
 export { ALARM_HISTORY_DAYS, type AlarmHistory, type AlarmTransitionRecord } from './alarm-history.js';
 export type { LeaseRepository, Lease, TakeOptions } from './lease-repository.js';
 export type { UsageLedger, UsageRecord } from './usage-ledger.js';

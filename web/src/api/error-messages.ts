@@ -43,6 +43,12 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   ROLE_REQUIRED: 'Your role in this organization does not allow that. Ask an owner or admin.',
   WRONG_PASSWORD: 'That is not your current password.',
   UNKNOWN_HOST: 'This address does not serve the dashboard. Open it at its usual address.',
+  // alert channels
+  CHANNEL_URL_INVALID: 'That is not a valid webhook URL.',
+  CHANNEL_URL_NOT_HTTPS: 'The URL must start with https://.',
+  CHANNEL_URL_NOT_SLACK: 'A Slack incoming webhook URL starts with https://hooks.slack.com/services/.',
+  CHANNEL_TARGET_FORBIDDEN: 'That URL points to a private or local address, which alerts may not be sent to.',
+  CHANNEL_LIMIT: 'You have as many alert channels as allowed. Remove one to add another.',
   // AWS accounts
   ACCOUNT_EXISTS: 'That AWS account is already connected.',
   TOO_MANY_ACCOUNTS: 'You have connected as many AWS accounts as allowed. Delete one to add another.',

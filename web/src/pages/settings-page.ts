@@ -9,6 +9,7 @@ import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
 import '../components/account-security.js';
+import '../components/alert-channels.js';
 import '../components/mfa-settings.js';
 import '../components/problem-alert.js';
 
@@ -61,7 +62,8 @@ export class ChSettingsPage extends LitElement {
     return html`<div class="page-head"><h1>Settings</h1></div>
       ${renderTask(this.#settings, (settings) => this.#form(settings), { what: 'your settings' })}
       <ch-mfa-settings></ch-mfa-settings>
-      <ch-account-security></ch-account-security>`;
+      <ch-account-security></ch-account-security>
+      <ch-alert-channels></ch-alert-channels>`;
   }
 
   #form(settings: Settings) {
