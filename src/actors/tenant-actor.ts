@@ -6,7 +6,8 @@
  * tenant's shard.
  */
 import type { Logger } from 'pino';
-import { COLLECTOR_KINDS, type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
+import { COLLECTOR_KINDS } from '../collectors/index.js';
+import { type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
 import { TenantAwsAccess } from './aws-access.js';
 import type { Cancel } from './clock.js';
 import { spawnCollector, type CollectorMessage, type TenantView } from './collector-actor.js';

@@ -1,15 +1,6 @@
-/** The collectors' jobs and the context the runtime gives them. */
-import type { CollectorKind } from '../domain/tenant.js';
-import type { CollectorJob } from './collect-context.js';
-import { createCostJob } from './cost-job.js';
-import { createMetricsJob, type MetricsJobOptions } from './metrics-job.js';
-import { createSecurityJob, type SecurityJobOptions } from './security-job.js';
-
+/** The collectors: their descriptors, their jobs and the context the runtime gives them. */
 export type { CollectContext, CollectorJob, AccountOutcome, StepOutcome } from './collect-context.js';
 export { AccountRun, forEachAccount, stepId } from './collect-context.js';
 export { costRanges, utcDay } from './cost-job.js';
-
-/** The three standard jobs. */
-export function defaultJobs(options: { metrics?: MetricsJobOptions; security?: SecurityJobOptions } = {}): Record<CollectorKind, CollectorJob> {
-  return { metrics: createMetricsJob(options.metrics), cost: createCostJob(), security: createSecurityJob(options.security) };
-}
+export type { Billing, CollectorDescriptor, JobOptions, OperationSpec } from './descriptor.js';
+export { COLLECTORS, COLLECTOR_KINDS, COLLECTOR_LIST, COLLECTOR_OPERATIONS, collectorOf, defaultIntervalsMs, defaultJobs, serviceConcurrency } from './collectors.js';

@@ -1,8 +1,11 @@
 /** What a tenant is, as the runtime and the store see it. */
 
-/** The three collectors each tenant runs. */
+/**
+ * The collectors each tenant runs. A kind added here does not compile until it has a descriptor
+ * (src/collectors/collectors.ts), a result type and a store write; every list of collectors (the
+ * runtime list `COLLECTOR_KINDS`, config variables, API names, IAM policy) derives from those.
+ */
 export type CollectorKind = 'metrics' | 'cost' | 'security';
-export const COLLECTOR_KINDS: readonly CollectorKind[] = ['metrics', 'cost', 'security'];
 
 /** An encrypted secret: AES-256-GCM ciphertext with the id of the key that sealed it. */
 export interface SealedSecret {

@@ -3,6 +3,7 @@
  * src/http and web/ (the dashboard imports these types). Times are ISO-8601 strings, money is
  * USD as numbers, severities are GuardDuty's numbers with their band beside them.
  */
+import type { CollectorKind } from '../domain/tenant.js';
 
 /** Every error: RFC 9457 problem details with a stable `code` (content type application/problem+json). */
 export interface Problem {
@@ -50,6 +51,17 @@ export interface VerifyResponse {
 export interface Meta {
   /** `demo`: simulated AWS accounts, an embedded store, and emails captured at /dev/outbox instead of sent. */
   mode: 'demo' | 'production';
+  /** The collectors each account runs, in display order (from their descriptors). */
+  collectors: CollectorInfo[];
+}
+
+/** One collector as the dashboard lists it. */
+export interface CollectorInfo {
+  name: CollectorName;
+  label: string;
+  summary: string;
+  /** Whether its results can send an alert email. */
+  alerts: boolean;
 }
 
 /** GET /dev/outbox (demo mode): one email the simulated SES captured (the simulator's SentEmail). */
@@ -250,7 +262,8 @@ export interface AccountView {
 
 // --- data -----------------------------------------------------------------------------
 
-export type CollectorName = 'metrics' | 'cost' | 'security';
+/** A collector's name: its kind (src/collectors has one descriptor per kind). */
+export type CollectorName = CollectorKind;
 export type SeverityBand = 'low' | 'medium' | 'high' | 'critical';
 
 /** One step of a collector for one account (an AWS operation, per region where regional). */

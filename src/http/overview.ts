@@ -5,6 +5,7 @@
  */
 import type { CollectorHealth, TenantHealth } from '../actors/index.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
+import { COLLECTOR_KINDS } from '../collectors/index.js';
 import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
 import type { RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
@@ -13,7 +14,6 @@ import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, sta
 import type { TenantView } from './tenant-view.js';
 import { accountView } from './views.js';
 
-const COLLECTORS: CollectorName[] = ['metrics', 'cost', 'security'];
 const MAX_ALARMS_SHOWN = 50;
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -101,7 +101,7 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     const forecastMonth = usable ? rows.filter((row) => row.day < forecast.start).reduce((sum, row) => sum + row.amountUsd, 0) + forecast.meanUsd : null;
     const runs = snapshot.runs.filter((run) => run.accountId === account.id);
     const collectors = Object.fromEntries(
-      COLLECTORS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),
+      COLLECTOR_KINDS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),
     ) as Record<CollectorName, CollectorStatus>;
     return {
       account: accountView(account, tenant.createdAt),

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import type * as api from './api-types.js';
+import { COLLECTOR_KINDS } from '../collectors/index.js';
+import type { CollectorKind } from '../domain/tenant.js';
 
 const time = z.string().describe('ISO-8601 time');
 const day = z.string().describe('YYYY-MM-DD');
@@ -84,7 +86,7 @@ export const AccountView = z.object({
 });
 
 const stepError = z.object({ kind: z.string(), code: z.string(), action: z.string().optional(), message: z.string(), at: time });
-const collectorName = z.enum(['metrics', 'cost', 'security']);
+const collectorName = z.enum(COLLECTOR_KINDS as [CollectorKind, ...CollectorKind[]]);
 const collectorStatus = z.object({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped', 'unknown']),
   lastSuccessAt: time.optional(),
@@ -153,7 +155,7 @@ export const Overview = z.object({
         insufficientData: z.number(),
         alarms: z.array(z.object({ name: z.string(), region: z.string(), state: z.string(), reason: z.string().optional() })),
       }),
-      collectors: z.object({ metrics: collectorStatus, cost: collectorStatus, security: collectorStatus }),
+      collectors: z.record(collectorName, collectorStatus),
       findingsBySeverity: z.object({ low: z.number(), medium: z.number(), high: z.number(), critical: z.number() }),
       cost: z.object({ monthToDateUsd: z.number(), forecastMonthUsd: z.number().nullable(), currency: z.literal('USD') }),
     }),
@@ -262,7 +264,10 @@ export const WorkersResponse = z.object({
     }),
   ),
 });
-export const Meta = z.object({ mode: z.enum(['demo', 'production']) });
+export const Meta = z.object({
+  mode: z.enum(['demo', 'production']),
+  collectors: z.array(z.object({ name: collectorName, label: z.string(), summary: z.string(), alerts: z.boolean() })),
+});
 export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'down']) });
 export const HealthDetail = HealthStatus.extend({
   fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),

@@ -3,6 +3,7 @@
  * cached reads are made stale; the collector records the run's status (steps, errors) apart. Writes are awaited
  * (nothing is buffered), so `flush` has nothing to wait for.
  */
+import { assertNever } from '../domain/assert-never.js';
 import type { AlarmState } from '../domain/records.js';
 import type { CollectionResult, ResultSink } from '../domain/sink.js';
 import type { CostRepository } from './cost-repository.js';
@@ -59,6 +60,9 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
       case 'security':
         await tolerate(findings.write(tenantId, accountId, result.findings, signal));
         break;
+      default:
+        // A collector whose result is not written here would record runs and store nothing.
+        assertNever(result, 'collection result');
     }
   }
 

@@ -1,15 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AccountOverview, CollectorName, CollectorStatus } from '../api/types.js';
+import type { AccountOverview, CollectorInfo, CollectorName, CollectorStatus } from '../api/types.js';
 import { BANDS, severityBadge, stateBadge } from '../lib/badges.js';
 import { formatDateTime, formatRelative, formatUsd } from '../lib/format.js';
 import { sharedStyles } from '../styles/shared-styles.js';
-
-const COLLECTORS: { name: CollectorName; label: string }[] = [
-  { name: 'metrics', label: 'Metrics' },
-  { name: 'security', label: 'Security' },
-  { name: 'cost', label: 'Cost' },
-];
 
 /**
  * One connected AWS account on the overview: alarm states, each collector's freshness and the
@@ -17,6 +11,8 @@ const COLLECTORS: { name: CollectorName; label: string }[] = [
  * findings by severity, month-to-date cost and forecast.
  *
  * @property data - the account's AccountOverview from GET /api/overview
+ * @property collectors - the collectors in display order with their labels (GET /api/meta); until
+ *   they arrive, the overview's own collector names are shown
  * @property now - the time freshness is measured against (ms; default: render time)
  */
 @customElement('ch-account-card')
@@ -48,6 +44,7 @@ export class ChAccountCard extends LitElement {
   ];
 
   @property({ attribute: false }) data!: AccountOverview;
+  @property({ attribute: false }) collectors: readonly CollectorInfo[] | undefined;
   @property({ type: Number }) now = 0;
 
   override render() {
@@ -80,7 +77,7 @@ export class ChAccountCard extends LitElement {
       <section aria-label="Data freshness">
         <h3>Collectors</h3>
         <ul>
-          ${COLLECTORS.map(({ name, label }) => this.#collector(label, this.data.collectors[name]))}
+          ${this.#collectorList().map(({ name, label }) => this.#collector(name, label, this.data.collectors[name]))}
         </ul>
       </section>
       <section aria-label="Findings by severity">
@@ -100,7 +97,12 @@ export class ChAccountCard extends LitElement {
     </article>`;
   }
 
-  #collector(label: string, status: CollectorStatus | undefined) {
+  #collectorList(): { name: CollectorName; label: string }[] {
+    if (this.collectors) return [...this.collectors];
+    return (Object.keys(this.data.collectors) as CollectorName[]).map((name) => ({ name, label: name }));
+  }
+
+  #collector(name: CollectorName, label: string, status: CollectorStatus | undefined) {
     if (status === undefined) return html`<li class="collector"><span>${label}</span>${stateBadge('unknown')}</li>`;
     const now = this.now || Date.now();
     const stale = status.lastDataAt !== undefined && status.nextRunAt !== undefined && Date.parse(status.nextRunAt) < now - 5 * 60_000;
@@ -116,7 +118,7 @@ export class ChAccountCard extends LitElement {
       attention.set(key, entry);
     }
     const failedSteps = (status.steps ?? []).some((s) => s.state === 'failed');
-    return html`<li class="collector" data-testid="collector-${label.toLowerCase()}">
+    return html`<li class="collector" data-testid="collector-${name}">
       <span>${label}</span>
       ${stateBadge(status.state)}
       <span class="when" title=${formatDateTime(status.lastDataAt)}>
