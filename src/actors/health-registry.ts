@@ -2,6 +2,7 @@
  * What every tenant and collector is doing, updated synchronously by the actors and read by the
  * operator endpoint and /metrics (DESIGN.md: health lives here, not in messages to the root).
  */
+import { COLLECTOR_KINDS } from '../collectors/index.js';
 import type { AccountStatus, CollectorKind } from '../domain/tenant.js';
 import type { AwsService } from '../domain/gateway.js';
 import type { AwsFailureKind } from '../domain/errors.js';
@@ -79,7 +80,7 @@ export interface WorkerFilter {
 export class HealthRegistry {
   readonly #tenants = new Map<string, TenantHealth>();
   readonly counters: RuntimeCounters = {
-    collectorRuns: { metrics: 0, cost: 0, security: 0 },
+    collectorRuns: Object.fromEntries(COLLECTOR_KINDS.map((kind) => [kind, 0])) as Record<CollectorKind, number>,
     collectorFailures: {},
     collectorRestarts: 0,
     tenantRestarts: 0,

@@ -24,7 +24,7 @@ export type OperationAction = OperationSpec & { collector: CollectorKind };
 export const OPERATION_ACTIONS: readonly OperationAction[] = COLLECTOR_OPERATIONS;
 
 /** Each service's product name, as AWS writes it. */
-export const SERVICE_NAMES: Record<TenantService, string> = { cloudwatch: 'CloudWatch', ce: 'Cost Explorer', guardduty: 'GuardDuty' };
+export const SERVICE_NAMES: Record<TenantService, string> = { cloudwatch: 'CloudWatch', ce: 'Cost Explorer', guardduty: 'GuardDuty', health: 'AWS Health', securityhub: 'Security Hub' };
 
 const BY_OPERATION = new Map(OPERATION_ACTIONS.map((entry) => [`${entry.service}:${entry.operation}`, entry]));
 

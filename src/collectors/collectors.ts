@@ -5,8 +5,10 @@
 import type { AwsService } from '../domain/gateway.js';
 import type { CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from './collect-context.js';
+import { COMPLIANCE_COLLECTOR } from './compliance-collector.js';
 import { COST_COLLECTOR } from './cost-collector.js';
 import type { CollectorDescriptor, JobOptions, OperationSpec } from './descriptor.js';
+import { HEALTH_COLLECTOR } from './health-collector.js';
 import { METRICS_COLLECTOR } from './metrics-collector.js';
 import { SECURITY_COLLECTOR } from './security-collector.js';
 
@@ -15,6 +17,8 @@ export const COLLECTORS: { readonly [K in CollectorKind]: CollectorDescriptor<K>
   metrics: METRICS_COLLECTOR,
   security: SECURITY_COLLECTOR,
   cost: COST_COLLECTOR,
+  health: HEALTH_COLLECTOR,
+  compliance: COMPLIANCE_COLLECTOR,
 });
 
 /** The collector kinds, in display order. */

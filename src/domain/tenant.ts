@@ -5,7 +5,7 @@
  * (src/collectors/collectors.ts), a result type and a store write; every list of collectors (the
  * runtime list `COLLECTOR_KINDS`, config variables, API names, IAM policy) derives from those.
  */
-export type CollectorKind = 'metrics' | 'cost' | 'security';
+export type CollectorKind = 'metrics' | 'cost' | 'security' | 'health' | 'compliance';
 
 /** An encrypted secret: AES-256-GCM ciphertext with the id of the key that sealed it. */
 export interface SealedSecret {

@@ -6,8 +6,9 @@
 import type { CollectorHealth, TenantHealth } from '../actors/index.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
 import { COLLECTOR_KINDS } from '../collectors/index.js';
-import type { AccountOverview, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
-import type { RunRecord } from '../store/index.js';
+import type { HealthEvent } from '../domain/records.js';
+import type { AccountOverview, CollectorName, CollectorStatus, ComplianceView, HealthEventView, MonitoringCost, Overview, StepView } from './api-types.js';
+import type { ComplianceSnapshot, RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
 import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, stateSnapshot, usd } from './tenant-data.js';
@@ -47,6 +48,42 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
       : {}),
     steps,
   };
+}
+
+const MAX_EVENTS_SHOWN = 20;
+
+/** AWS Health events as the overview shows them, each linked to the AWS Health Dashboard. */
+export function healthEventViews(events: readonly HealthEvent[]): HealthEventView[] {
+  return events.slice(0, MAX_EVENTS_SHOWN).map((e) => ({
+    ...e,
+    affectedEntities: [...e.affectedEntities],
+    consoleUrl: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${encodeURIComponent(e.arn)}`,
+  }));
+}
+
+/** Security Hub standards with their score, failed controls linked to the console (Security Hub > Controls). */
+export function complianceViews(snapshots: readonly ComplianceSnapshot[]): ComplianceView[] {
+  return snapshots
+    .flatMap((snap) =>
+      snap.standards.map((st) => ({
+        region: st.region,
+        standardsArn: st.standardsArn,
+        name: st.name,
+        totalControls: st.totalControls,
+        passedControls: st.passedControls,
+        scorePct: st.totalControls === 0 ? null : Math.round((100 * st.passedControls) / st.totalControls),
+        failedControls: st.failedControls.map((c) => ({
+          controlId: c.controlId,
+          title: c.title,
+          severity: c.severity,
+          ...(c.remediationUrl ? { remediationUrl: c.remediationUrl } : {}),
+          consoleUrl: `https://${st.region}.console.aws.amazon.com/securityhub/home?region=${st.region}#/controls/${encodeURIComponent(c.controlId)}`,
+          resources: [...c.resources],
+        })),
+        collectedAt: snap.collectedAt,
+      })),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name) || a.region.localeCompare(b.region));
 }
 
 /** What monitoring costs the tenant this month, projected to the month's end at the current pace. */
@@ -105,6 +142,8 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     ) as Record<CollectorName, CollectorStatus>;
     return {
       account: accountView(account, tenant.createdAt),
+      healthEvents: healthEventViews(snapshot.health.find((h) => h.accountId === account.id)?.events ?? []),
+      compliance: complianceViews(snapshot.compliance.filter((c) => c.accountId === account.id)),
       health: {
         ok: byState.OK,
         alarm: byState.ALARM,

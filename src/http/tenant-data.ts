@@ -4,7 +4,7 @@
  * an id from a request without checking it belongs to that tenant.
  */
 import { suppressionOf, type SuppressionRule } from '../domain/suppression.js';
-import type { AlarmSnapshot, CostRow, RunRecord, StoredFinding } from '../store/index.js';
+import type { CostRow, OverviewInputs, StoredFinding } from '../store/index.js';
 import type { SeverityBand } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
@@ -46,10 +46,10 @@ export function forecasts(rc: RouteContext, tenantId: string) {
   return rc.cached(tenantId, 'costs:forecasts', () => rc.deps.store.costs.forecasts(tenantId));
 }
 
-/** Run records and alarm snapshots of the tenant's current accounts (the store's cached overview inputs). */
-export async function stateSnapshot(rc: RouteContext, tenantId: string): Promise<{ runs: RunRecord[]; alarms: AlarmSnapshot[] }> {
+/** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts (the store's cached overview inputs). */
+export async function stateSnapshot(rc: RouteContext, tenantId: string): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
   const inputs = await rc.deps.store.reads.overview(tenantId);
-  return { runs: inputs?.runs ?? [], alarms: inputs?.alarms ?? [] };
+  return { runs: inputs?.runs ?? [], alarms: inputs?.alarms ?? [], health: inputs?.health ?? [], compliance: inputs?.compliance ?? [] };
 }
 
 /** Most open findings read for counting or for the rules (pages of 100). */

@@ -2,7 +2,7 @@
 import type { Logger } from '../log.js';
 
 /** The simulated AWS services, named by their SigV4 signing scope (CloudWatch's is `monitoring`). */
-export type SimService = 'sts' | 'cloudwatch' | 'ce' | 'guardduty' | 'ses';
+export type SimService = 'sts' | 'cloudwatch' | 'ce' | 'guardduty' | 'ses' | 'health' | 'securityhub';
 
 /**
  * One fault rule. It applies to calls that match `account` (12-digit id, default every account),
@@ -63,6 +63,13 @@ export interface SimAccountConfig {
    * region has one. Default: the generated world's choice.
    */
   guardDutyDisabledRegions?: string[];
+  /**
+   * false: no Business/Enterprise support plan: every AWS Health call answers
+   * SubscriptionRequiredException. Default true.
+   */
+  healthSubscription?: boolean;
+  /** Regions where Security Hub is not enabled: its calls there answer InvalidAccessException (401). */
+  securityHubDisabledRegions?: string[];
 }
 
 /** The simulated SES of the platform's account. */

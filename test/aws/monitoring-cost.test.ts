@@ -11,26 +11,12 @@ import type { CollectionResult, ResultSink } from '../../src/domain/sink.js';
 import { defaultJobs, type CollectContext, type CollectorJob } from '../../src/collectors/index.js';
 import { estimateFeeUsd } from '../../src/aws/index.js';
 import type { SimCall } from '../../src/sim/index.js';
-import { startWorld, type World } from './sim-world.js';
+import { memorySink, startWorld, type World } from './sim-world.js';
 
 const MIN = 60_000;
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1'];
 const RUNS_PER_DAY = { metrics: (24 * 60) / 15, security: (24 * 60) / 15, cost: 2, discovery: 4 };
 
-function memorySink(): ResultSink & { results: CollectionResult[] } {
-  const marks = new Map<string, string>();
-  const results: CollectionResult[] = [];
-  return {
-    results,
-    write: async (result) => void results.push(result),
-    getWatermark: async (tenant, account, kind) => marks.get(`${tenant}/${account}/${kind}`),
-    setWatermark: async (tenant, account, kind, value) => void marks.set(`${tenant}/${account}/${kind}`, value),
-    setAccountStatus: async () => undefined,
-    getRunStatus: async () => undefined,
-    putRunStatus: async () => undefined,
-    flush: async () => undefined,
-  };
-}
 
 /** The account's regions, found through the adapters (every simulated region has alarms). */
 async function regionsOf(w: World, awsAccountId: string): Promise<string[]> {
@@ -62,7 +48,7 @@ t.test('one collection of each kind, multiplied by the default cadences', async 
   const account: Account = { ...w.role(awsAccountId, 'tenant-measured'), name: 'measured', regions, status: 'active', revision: 1 };
   const sink = memorySink();
   const jobs = defaultJobs();
-  const memory: Record<CollectorKind, Map<string, unknown>> = { metrics: new Map(), security: new Map(), cost: new Map() };
+  const memory: Record<CollectorKind, Map<string, unknown>> = { metrics: new Map(), security: new Map(), cost: new Map(), health: new Map(), compliance: new Map() };
   const start = Date.now();
   // Metrics polls between two 6-hour boundaries, so neither is the one that also fetches the daily S3 metrics.
   const metricsStart = Math.floor(start / (360 * MIN)) * 360 * MIN - 180 * MIN;
