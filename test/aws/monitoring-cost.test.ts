@@ -7,7 +7,6 @@
 import t from 'tap';
 import { silentLogger } from '../../src/log.js';
 import type { Account, CollectorKind } from '../../src/domain/tenant.js';
-import type { CollectionResult, ResultSink } from '../../src/domain/sink.js';
 import { defaultJobs, type CollectContext, type CollectorJob } from '../../src/collectors/index.js';
 import { estimateFeeUsd } from '../../src/aws/index.js';
 import type { SimCall } from '../../src/sim/index.js';

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { AwsCallError } from '../../src/domain/errors.js';
-import type { CollectionResult, ComplianceResult, HealthResult, ResultSink, RunStatus } from '../../src/domain/sink.js';
+import type { ComplianceResult, HealthResult, ResultSink, RunStatus } from '../../src/domain/sink.js';
 import type { Account, CollectorKind } from '../../src/domain/tenant.js';
 import { defaultJobs, type AccountOutcome, type CollectContext } from '../../src/collectors/index.js';
 import { silentLogger } from '../../src/log.js';

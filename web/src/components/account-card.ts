@@ -80,6 +80,18 @@ export class ChAccountCard extends LitElement {
           ${this.#collectorList().map(({ name, label }) => this.#collector(name, label, this.data.collectors[name]))}
         </ul>
       </section>
+      ${this.#healthEvents()}
+      ${this.data.compliance.length === 0
+        ? nothing
+        : html`<section aria-label="Compliance">
+            <h3>Compliance (Security Hub)</h3>
+            <ul>
+              ${this.data.compliance.map(
+                (st) => html`<li data-testid="compliance-score"><strong>${st.scorePct === null ? '–' : `${st.scorePct}%`}</strong> ${st.name} <span class="muted">(${st.region}, ${st.passedControls}/${st.totalControls} controls passed)</span></li>`,
+              )}
+            </ul>
+            <a href="/compliance">Failed controls</a>
+          </section>`}
       <section aria-label="Findings by severity">
         <h3>Security findings</h3>
         <div class="row">
@@ -95,6 +107,25 @@ export class ChAccountCard extends LitElement {
         <a href="/costs">Cost details</a>
       </section>
     </article>`;
+  }
+
+  /** Current AWS Health events first (open issues marked), then the last week's closed ones. */
+  #healthEvents() {
+    const events = this.data.healthEvents;
+    if (events.length === 0) return nothing;
+    const label = { issue: 'Issue', scheduledChange: 'Scheduled change', accountNotification: 'Notification', investigation: 'Investigation' } as const;
+    return html`<section aria-label="AWS Health events">
+      <h3>AWS Health</h3>
+      <ul>
+        ${events.slice(0, 5).map(
+          (e) => html`<li data-testid="health-event" data-status=${e.status}>
+            ${stateBadge(e.status === 'open' && e.category === 'issue' ? 'open' : e.status, `${label[e.category]} · ${e.status}`)}
+            <a href=${e.consoleUrl} target="_blank" rel="noopener noreferrer">${e.service} ${e.eventTypeCode.replaceAll('_', ' ').toLowerCase()}</a>
+            <span class="muted">(${e.region}${e.affectedEntities.length > 0 ? ` · ${e.affectedEntities.length} resource${e.affectedEntities.length === 1 ? '' : 's'}` : ''})</span>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   #collectorList(): { name: CollectorName; label: string }[] {
