@@ -8,7 +8,7 @@ t.test('/api/meta: demo or production, without signing in', async (t) => {
   t.equal(reply.status, 200);
   t.match(reply.json, { mode: 'demo' });
   const names = (reply.json as { collectors: { name: string; label: string }[] }).collectors.map((c) => c.name);
-  t.same(names, ['metrics', 'security', 'cost'], 'the collectors, from their descriptors, in display order');
+  t.same(names, ['metrics', 'security', 'cost', 'health', 'compliance'], 'the collectors, from their descriptors, in display order');
   const production = await startWorld(t, { mode: 'production' });
   t.match((await production.request('GET', '/api/meta')).json, { mode: 'production' });
 });
