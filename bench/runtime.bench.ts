@@ -38,7 +38,7 @@ async function until(check: () => boolean, timeoutMs = 600_000): Promise<void> {
   }
 }
 
-const totalRuns = (runtime: Runtime) => Object.values(runtime.registry.counters.collectorRuns).reduce((a, b) => a + b, 0);
+const totalRuns = (runtime: Runtime) => Object.values(runtime.registry.counters().collectorRuns).reduce((a, b) => a + b, 0);
 
 /** One sweep through the runtime: every tenant's three collectors run once. Returns calls/s. */
 async function runtimeSweep(runtime: Runtime, fake: FakeGateway, tenants: number): Promise<number> {

@@ -72,7 +72,7 @@ routeProcessWarnings(serviceLog);
 // takes many minutes on a loaded 2-core machine, and login hashing is not what a soak measures.
 const service = await startService(config, serviceLog, { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
 const storeDir = join(dataDir, 'dynamodb');
-const runs = () => Object.values(service.runtime.registry.counters.collectorRuns).reduce((a, b) => a + b, 0);
+const runs = () => Object.values(service.runtime.registry.counters().collectorRuns).reduce((a, b) => a + b, 0);
 
 interface Sample {
   minute: number;

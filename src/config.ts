@@ -71,6 +71,10 @@ const schema = z.object({
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   ALLOWED_HOSTS: optionalText,
+  LEASES: z.enum(['auto', 'on', 'off']).default('auto'),
+  INSTANCE_ID: optionalText,
+  LEASE_TTL: duration('30s'),
+  LEASE_REBALANCE: duration('30s'),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -111,6 +115,14 @@ export interface Config {
   trustProxy: boolean;
   /** Host names answered besides PUBLIC_URL's (and loopback in demo mode); the rest get 421. */
   allowedHosts: readonly string[];
+  /** Share tenants with other instances through leases in the store (see LEASES). */
+  leases: boolean;
+  /** This instance's name in the lease table; unset: host, pid and a random suffix. */
+  instanceId: string | undefined;
+  /** An instance not heard of for this long is dead (its lease heartbeat is a third of it). */
+  leaseTtlMs: number;
+  /** How often an instance lists, verifies and balances the leases. */
+  leaseRebalanceMs: number;
 }
 
 /**
@@ -174,5 +186,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     allowedHosts: Object.freeze((e.ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean)),
+    // auto: on whenever the tables can be shared (an endpoint, or real DynamoDB in production).
+    leases: e.LEASES === 'on' || (e.LEASES === 'auto' && (mode === 'production' || e.DYNAMODB_ENDPOINT !== undefined)),
+    instanceId: e.INSTANCE_ID,
+    leaseTtlMs: e.LEASE_TTL,
+    leaseRebalanceMs: e.LEASE_REBALANCE,
   });
 }

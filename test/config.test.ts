@@ -17,7 +17,7 @@ t.test('demo mode by default, fast cadence; production needs its settings', asyn
   t.throws(() => loadConfig({ MODE: 'production' }), /ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, SES_FROM, PUBLIC_URL, OPERATOR_TOKEN/);
   t.throws(() => loadConfig({ SES_FROM: 'a@b.c' }), /production mode needs/, 'a production setting switches to production');
   const prod = loadConfig({ MODE: 'production', ENCRYPTION_KEY_FILE: '/k', SES_FROM: 'a@b.c', PUBLIC_URL: 'https://x', OPERATOR_TOKEN: 't' });
-  t.equal(prod.intervalsMs.cost, 12 * 3_600_000);
+  t.equal(prod.intervalsMs.cost, 3_600_000, 'cost ticks hourly; its paid steps keep their own cadences (cadences.ts)');
   t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
   t.throws(() => loadConfig({ COST_INTERVAL: 'often' }), /COST_INTERVAL: not a duration/);
   t.ok(Object.isFrozen(demo));

@@ -1,17 +1,26 @@
 /**
- * The gate every AWS call of a tenant passes: one opossum breaker per (tenant, service), a
- * per-tenant per-service concurrency cap, a process-wide cap, and a deadline that aborts the
- * call itself (opossum's own timeout would leave the request running).
+ * The gate every AWS call of a tenant passes: one opossum breaker per (tenant, service), then one
+ * fair limiter (process-wide cap shared per tenant and per service, per-tenant-service
+ * concurrency, a bounded share for suspect tenants), and a deadline that aborts the call itself
+ * and frees its slot at once (opossum's own timeout would leave the request running).
  */
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
 import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
+import { FairLimiter, type CallOutcome } from './fair-limiter.js';
 import { BreakerOpenError, CallTimeoutError } from './failure.js';
+import { hash32 } from './hash32.js';
+
+/**
+ * Breakers rotate on one of this many emitters (by tenant): opossum checks and removes its
+ * listener by scanning the emitter's listener list, so one emitter for every breaker made
+ * creating and shutting down breakers O(n) each (quadratic over the fleet).
+ */
+const ROTATION_EMITTERS = 64;
 
 export interface BreakerSettings {
   /** Percentage of failed calls in the rolling window that opens the breaker. Default 50. */
@@ -56,8 +65,8 @@ export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = serviceCo
  * breaker (DESIGN.md: per-breaker intervals burn a core at 30k breakers).
  */
 export class SharedAwsLimits {
-  readonly global: LimitFunction;
-  readonly rotation = new EventEmitter();
+  readonly fair: FairLimiter;
+  readonly #rotations = Array.from({ length: ROTATION_EMITTERS }, () => new EventEmitter().setMaxListeners(0));
   readonly settings: BreakerSettings;
   readonly serviceConcurrency: Record<AwsService, number>;
   readonly #scheduler: Scheduler;
@@ -65,29 +74,36 @@ export class SharedAwsLimits {
 
   constructor(
     scheduler: Scheduler,
-    options: { maxInflight: number; breaker?: Partial<BreakerSettings>; serviceConcurrency?: Partial<Record<AwsService, number>> },
+    options: { maxInflight: number; breaker?: Partial<BreakerSettings>; serviceConcurrency?: Partial<Record<AwsService, number>>; suspectShare?: number },
   ) {
     this.#scheduler = scheduler;
-    this.global = pLimit(options.maxInflight);
     this.settings = { ...DEFAULT_BREAKER_SETTINGS, ...options.breaker };
     this.serviceConcurrency = { ...DEFAULT_SERVICE_CONCURRENCY, ...options.serviceConcurrency };
-    // Thousands of breakers listen to one emitter.
-    this.rotation.setMaxListeners(0);
+    this.fair = new FairLimiter({
+      capacity: options.maxInflight,
+      perTenantService: this.serviceConcurrency,
+      ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
+    });
     this.#rotate();
   }
 
   #rotate(): void {
     const period = Math.max(1, Math.round(this.settings.rollingCountTimeoutMs / this.settings.rollingCountBuckets));
     this.#cancelRotation = this.#scheduler.after(period, () => {
-      this.rotation.emit('rotate');
+      for (const rotation of this.#rotations) rotation.emit('rotate');
       this.#rotate();
     });
+  }
+
+  /** The bucket-rotation emitter of a tenant's breakers. */
+  rotationFor(tenantId: string): EventEmitter {
+    return this.#rotations[hash32(tenantId) % ROTATION_EMITTERS]!;
   }
 
   /** Stop rotating (the scheduler's close does it too). */
   close(): void {
     this.#cancelRotation?.();
-    this.global.clearQueue();
+    this.fair.close();
   }
 }
 
@@ -100,7 +116,6 @@ export class TenantAwsAccess {
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
   readonly #breakers = new Map<AwsService, CircuitBreaker<[Action, AbortSignal], unknown>>();
-  readonly #limits = new Map<AwsService, LimitFunction>();
 
   constructor(tenantId: string, shared: SharedAwsLimits, scheduler: Scheduler, registry: HealthRegistry) {
     this.#tenantId = tenantId;
@@ -134,17 +149,15 @@ export class TenantAwsAccess {
   shutdown(): void {
     for (const breaker of this.#breakers.values()) breaker.shutdown();
     this.#breakers.clear();
-    for (const limit of this.#limits.values()) limit.clearQueue();
+    this.#shared.fair.forget(this.#tenantId);
   }
 
   #breaker(service: AwsService): CircuitBreaker<[Action, AbortSignal], unknown> {
     let breaker = this.#breakers.get(service);
     if (breaker) return breaker;
-    const limit = pLimit(this.#shared.serviceConcurrency[service]);
-    this.#limits.set(service, limit);
     const s = this.#shared.settings;
     breaker = new CircuitBreaker<[Action, AbortSignal], unknown>(
-      (action, signal) => limit(() => this.#shared.global(() => this.#invoke(service, action, signal))),
+      (action, signal) => this.#shared.fair.run(this.#tenantId, service, signal, () => this.#invoke(service, action, signal), callOutcome),
       {
         timeout: false,
         errorThresholdPercentage: s.errorThresholdPercentage,
@@ -154,17 +167,14 @@ export class TenantAwsAccess {
         rollingCountBuckets: s.rollingCountBuckets,
         rollingPercentilesEnabled: false,
         enableSnapshots: false,
-        rotateBucketController: this.#shared.rotation,
+        rotateBucketController: this.#shared.rotationFor(this.#tenantId),
         // Rejected credentials and client errors say nothing about the service's health.
         errorFilter: (error: unknown) =>
           isAbortError(error) || (error instanceof AwsCallError && !BREAKER_KINDS.has(error.kind)),
       } as CircuitBreaker.Options<[Action, AbortSignal]>,
     );
-    const health = this.#registry.tenant(this.#tenantId);
-    health.breakers[service] = 'closed';
-    const update = () => {
-      health.breakers[service] = stateOf(breaker!);
-    };
+    this.#registry.breakerChanged(this.#tenantId, service, 'closed');
+    const update = () => this.#registry.breakerChanged(this.#tenantId, service, stateOf(breaker!));
     breaker.on('open', update);
     breaker.on('halfOpen', update);
     breaker.on('close', update);
@@ -172,28 +182,55 @@ export class TenantAwsAccess {
     return breaker;
   }
 
-  async #invoke(service: AwsService, action: Action, outer: AbortSignal): Promise<unknown> {
+  /**
+   * Make the call with its deadline. At the deadline (or the run's abort) the call's own signal
+   * aborts and the promise settles at once, even if the request ignores its signal: a hung call
+   * costs its deadline, never a slot for longer.
+   */
+  #invoke(service: AwsService, action: Action, outer: AbortSignal): Promise<unknown> {
     outer.throwIfAborted();
     const controller = new AbortController();
     const timeoutMs = this.#shared.settings.callTimeoutMs;
-    let timedOut = false;
-    const cancelTimer = this.#scheduler.after(timeoutMs, () => {
-      timedOut = true;
-      controller.abort(new CallTimeoutError(service, timeoutMs));
+    this.#registry.awsCallMade(service);
+    return new Promise<unknown>((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        cancelTimer();
+        outer.removeEventListener('abort', onOuterAbort);
+        fn();
+      };
+      const cancelTimer = this.#scheduler.after(timeoutMs, () => {
+        const error = new CallTimeoutError(service, timeoutMs);
+        controller.abort(error);
+        finish(() => reject(error));
+      });
+      const onOuterAbort = () => {
+        controller.abort(outer.reason);
+        finish(() => reject(outer.reason));
+      };
+      outer.addEventListener('abort', onOuterAbort, { once: true });
+      let call: Promise<unknown>;
+      try {
+        call = action(controller.signal);
+      } catch (error) {
+        finish(() => reject(error));
+        return;
+      }
+      call.then(
+        (value) => finish(() => resolve(value)),
+        (error: unknown) => finish(() => reject(error)),
+      );
     });
-    const onOuterAbort = () => controller.abort(outer.reason);
-    outer.addEventListener('abort', onOuterAbort, { once: true });
-    this.#registry.countAwsCall(service);
-    try {
-      return await action(controller.signal);
-    } catch (error) {
-      if (timedOut && !outer.aborted) throw new CallTimeoutError(service, timeoutMs);
-      throw error;
-    } finally {
-      cancelTimer();
-      outer.removeEventListener('abort', onOuterAbort);
-    }
   }
+}
+
+/** What a call's failure says about its tenant, for the fair limiter's suspect share. */
+function callOutcome(error: unknown): CallOutcome {
+  if (error instanceof CallTimeoutError) return 'suspect';
+  if (error instanceof AwsCallError && BREAKER_KINDS.has(error.kind)) return 'suspect';
+  return 'neutral';
 }
 
 function stateOf(breaker: CircuitBreaker<never, unknown> | CircuitBreaker<[Action, AbortSignal], unknown>): BreakerState {

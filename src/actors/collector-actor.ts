@@ -65,7 +65,6 @@ interface CollectorState {
 export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorRef<CollectorMessage> {
   const { kind, tenant, services } = setup;
   const { scheduler, registry } = services;
-  const health = () => registry.collector(tenant.tenantId, kind);
   const interval = () => tenant.settings().intervalsMs?.[kind] ?? services.intervalsMs[kind];
 
   const nextRun = () => nextSlot(scheduler.now(), hash32(`${tenant.tenantId}:${kind}`) % interval(), interval());
@@ -73,9 +72,7 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
   const schedule = (state: CollectorState, self: ActorRef<CollectorMessage>, at: number) => {
     state.cancelTick?.();
     const token = ++state.token;
-    const entry = health();
-    entry.state = 'idle';
-    entry.nextRunAt = at;
+    registry.collectorScheduled(tenant.tenantId, kind, at);
     state.cancelTick = scheduler.at(at, () => dispatch(self, { type: 'tick', token }));
   };
 
@@ -83,10 +80,8 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
     state.cancelTick?.();
     const now = scheduler.now();
     state.lastStartAt = now;
-    const entry = health();
-    entry.state = 'running';
-    entry.lastRunAt = now;
-    entry.nextRunAt = undefined;
+    // A run that outlasts its interval stretches the cadence: past now + interval it is overdue.
+    registry.collectorRunStarted(tenant.tenantId, kind, now, now + interval());
     // One controller per run, aborted when the collector stops (its own controller) or the
     // runtime's stop deadline passes (the in-flight tracker). Not AbortSignal.any: it would
     // hang a listener per run on one shared signal, and 30k of them cost O(n) per removal.
@@ -166,9 +161,14 @@ export function spawnCollector(parent: ParentRef, setup: CollectorSetup): ActorR
       if (account) await storeStatus(state, account, outcome, now, signal);
     }
     if (signal.aborted) return;
-    registry.recordRun(tenant.tenantId, kind, now, scheduler.now(), firstError);
-    health().accountErrors = { ...(only ? health().accountErrors : {}), ...accountErrors };
-    if (only) for (const id of only) if (!accountErrors[id]) delete health().accountErrors![id];
+    registry.collectorRunEnded(tenant.tenantId, kind, {
+      startedAt: now,
+      endedAt: scheduler.now(),
+      nextDueAt: now + interval(),
+      ...(firstError ? { error: firstError } : {}),
+      accountErrors,
+      ...(request.accountIds ? { onlyAccounts: request.accountIds } : {}),
+    });
     if (firstError) setup.log.warn({ error: firstError }, 'collector run failed');
     if (crash !== undefined) throw crash; // a bug: let supervision restart us
     schedule(state, self, nextRun());

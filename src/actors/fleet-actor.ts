@@ -7,11 +7,10 @@ import type { Logger } from 'pino';
 import type { TenantSource } from '../domain/tenant.js';
 import type { Cancel } from './clock.js';
 import { describeFailure } from './failure.js';
-import type { ErrorInfo } from './health-registry.js';
 import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
-import { RestartPolicy } from './restart-policy.js';
 import { hash32, type RuntimeServices } from './services.js';
 import { spawnShard, type ShardMessage } from './shard-actor.js';
+import { SupervisedChild } from './supervised-child.js';
 
 /** What one reconcile did. */
 export interface ReconcileResult {
@@ -26,27 +25,14 @@ export type FleetMessage =
   /** One tenant changed (e.g. through the API): apply it now, without listing every tenant. */
   | { type: 'refresh'; tenantId: string; reply?: (result: ReconcileResult | Error) => void }
   | { type: 'shard-crashed'; index: number; child: ActorRef<ShardMessage>; error: unknown }
-  | { type: 'restart-shard'; index: number }
+  | { type: 'restart-shard'; index: number; fresh: boolean }
   | { type: 'to-tenant'; tenantId: string; message: Extract<ShardMessage, { type: 'restart-tenant' | 'run-now' }> };
 
-interface Shard {
-  ref: ActorRef<ShardMessage> | undefined;
-  policy: RestartPolicy;
-  timer: Cancel | undefined;
-}
-
 interface FleetState {
-  shards: Shard[];
+  shards: SupervisedChild<ActorRef<ShardMessage>>[];
   /** Tenant id -> revision last passed to its shard. */
   known: Map<string, number>;
   nextReconcile: Cancel | undefined;
-}
-
-/** Fleet-level health, beside the per-tenant registry. */
-export interface FleetHealth {
-  lastReconcileAt?: number;
-  lastReconcileError?: ErrorInfo;
-  tenants: number;
 }
 
 export interface FleetSetup {
@@ -54,7 +40,6 @@ export interface FleetSetup {
   shards: number;
   reconcileIntervalMs: number;
   services: RuntimeServices;
-  health: FleetHealth;
   log: Logger;
   /** The fleet itself crashed (a bug here); the runtime starts a new one. */
   onCrash(error: unknown): void;
@@ -68,18 +53,18 @@ export function shardOf(tenantId: string, shards: number): number {
 /** Spawn the fleet under the actor system. */
 export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<FleetMessage> {
   const { services, log } = setup;
-  const { scheduler } = services;
+  const { scheduler, registry } = services;
 
-  const startShard = (state: FleetState, self: ActorRef<FleetMessage>, index: number) => {
-    const shard = state.shards[index]!;
-    shard.timer = undefined;
-    shard.policy.started(scheduler.now());
-    shard.ref = spawnShard(self, {
-      index,
-      services,
-      log,
-      onCrash: (error) => dispatch(self, { type: 'shard-crashed', index, child: shard.ref!, error }),
-    });
+  const startShard = (state: FleetState, self: ActorRef<FleetMessage>, index: number, fresh = false) => {
+    state.shards[index]!.start(() => {
+      const ref: ActorRef<ShardMessage> = spawnShard(self, {
+        index,
+        services,
+        log,
+        onCrash: (error) => dispatch(self, { type: 'shard-crashed', index, child: ref, error }),
+      });
+      return ref;
+    }, fresh);
   };
 
   const reconcile = async (state: FleetState): Promise<ReconcileResult> => {
@@ -145,9 +130,17 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
     'fleet',
     {
       init(self) {
-        const now = scheduler.now();
         const state: FleetState = {
-          shards: Array.from({ length: setup.shards }, () => ({ ref: undefined, policy: new RestartPolicy(services.specs.shard, now, services.random), timer: undefined })),
+          shards: Array.from(
+            { length: setup.shards },
+            (_, index) =>
+              new SupervisedChild<ActorRef<ShardMessage>>({
+                spec: services.specs.shard,
+                scheduler,
+                random: services.random,
+                requestRestart: (fresh) => dispatch(self, { type: 'restart-shard', index, fresh }),
+              }),
+          ),
           known: new Map(),
           nextReconcile: undefined,
         };
@@ -163,9 +156,7 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
             }
             try {
               const result = await reconcile(state);
-              setup.health.lastReconcileAt = scheduler.now();
-              setup.health.lastReconcileError = undefined;
-              setup.health.tenants = result.total;
+              registry.reconciled(scheduler.now(), { tenants: result.total });
               if (result.added + result.changed + result.removed > 0) log.info(result, 'tenants reconciled');
               message.reply?.(result);
             } catch (error) {
@@ -174,8 +165,9 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
                 message.reply?.(new Error('stopping'));
                 return state;
               }
-              setup.health.lastReconcileError = describeFailure(error, scheduler.now());
-              log.error({ error: setup.health.lastReconcileError }, 'reconcile failed; keeping the current tenant set');
+              const info = describeFailure(error, scheduler.now());
+              registry.reconciled(scheduler.now(), { error: info });
+              log.error({ error: info }, 'reconcile failed; keeping the current tenant set');
               message.reply?.(error instanceof Error ? error : new Error(String(error)));
             }
             scheduleReconcile(state, self, setup.reconcileIntervalMs);
@@ -196,20 +188,18 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
           }
           case 'shard-crashed': {
             const shard = state.shards[message.index];
-            if (!shard || shard.ref !== message.child) return state;
-            shard.ref = undefined;
+            if (!shard?.isCurrent(message.child)) return state;
             // Its tenants died with it: forget them so the next reconcile spawns them again.
             for (const id of [...state.known.keys()]) if (shardOf(id, setup.shards) === message.index) state.known.delete(id);
-            const decision = shard.policy.onExit(true, scheduler.now());
-            const delay = decision.action === 'restart' ? decision.delayMs : services.specs.shard.parkMs;
-            log.error({ shard: message.index, delayMs: delay, error: describeFailure(message.error, scheduler.now()) }, 'shard crashed');
-            shard.timer = scheduler.after(delay, () => dispatch(self, { type: 'restart-shard', index: message.index }));
+            const next = shard.exited(true);
+            const until = next.kind === 'backoff' || next.kind === 'parked' ? next.until : undefined;
+            log.error({ shard: message.index, state: next.kind, delayMs: until === undefined ? undefined : until - scheduler.now(), error: describeFailure(message.error, scheduler.now()) }, 'shard crashed');
             return state;
           }
           case 'restart-shard': {
             const shard = state.shards[message.index];
             if (!shard || shard.ref) return state;
-            startShard(state, self, message.index);
+            startShard(state, self, message.index, message.fresh);
             scheduleReconcile(state, self, 0);
             return state;
           }
@@ -223,7 +213,7 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
       onCrash: (error) => setup.onCrash(error),
       onStop(state) {
         state?.nextReconcile?.();
-        for (const shard of state?.shards ?? []) shard.timer?.();
+        for (const shard of state?.shards ?? []) shard.release();
       },
     },
     services.onFault,

@@ -1,8 +1,10 @@
 /** The supervision runtime: what the rest of the service needs of it. */
 export { createRuntime, DEFAULT_INTERVALS_MS, DEFAULT_SPECS, type Runtime, type RuntimeOptions, type StopReport } from './runtime.js';
-export { HealthRegistry, type TenantHealth, type CollectorHealth, type WorkerFilter, type ErrorInfo, type FailureKind } from './health-registry.js';
-export type { FleetHealth, ReconcileResult } from './fleet-actor.js';
+export { HealthRegistry, DEFAULT_LAG_SETTINGS, type LagSettings } from './health-registry.js';
+export type { TenantHealth, CollectorHealth, WorkerFilter, ErrorInfo, FailureKind, FleetHealth, FleetLag, WorkerHealthView } from '../domain/worker-health.js';
+export type { ReconcileResult } from './fleet-actor.js';
 export type { BreakerSettings } from './aws-access.js';
 export type { ChildSpec } from './restart-policy.js';
+export type { ChildState } from './supervised-child.js';
 export { systemClock, type Clock } from './clock.js';
-export { ManualClock, settle } from './manual-clock.js';
+export { ManualClock, settle } from '../domain/manual-clock.js';

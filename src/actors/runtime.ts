@@ -12,8 +12,9 @@ import { defaultIntervalsMs, defaultJobs, type CollectorJob } from '../collector
 import { SharedAwsLimits, type BreakerSettings } from './aws-access.js';
 import { Scheduler, systemClock, type Clock } from './clock.js';
 import { describeFailure } from './failure.js';
-import { spawnFleet, type FleetHealth, type FleetMessage, type ReconcileResult } from './fleet-actor.js';
-import { HealthRegistry } from './health-registry.js';
+import type { WorkerHealthView } from '../domain/worker-health.js';
+import { spawnFleet, type FleetMessage, type ReconcileResult } from './fleet-actor.js';
+import { HealthRegistry, type LagSettings } from './health-registry.js';
 import { dispatch, startSystem, stopSystem, type ActorRef, type SystemRef } from './nact-facade.js';
 import type { ChildSpec } from './restart-policy.js';
 import { InflightTracker, type RuntimeServices } from './services.js';
@@ -25,7 +26,7 @@ export const DEFAULT_SPECS: { shard: ChildSpec; tenant: ChildSpec; collector: Ch
   collector: { restart: 'permanent', backoff: { minMs: 1_000, maxMs: 300_000, jitter: 0.2 }, intensity: { maxRestarts: 5, withinMs: 3_600_000 }, stableAfterMs: 3_600_000, parkMs: 3_600_000 },
 };
 
-/** Each collector's production cadence, from its descriptor. */
+/** Each collector's production cadence (its tick), from its descriptor. */
 export const DEFAULT_INTERVALS_MS: Record<CollectorKind, number> = defaultIntervalsMs('production');
 
 export interface RuntimeOptions {
@@ -47,11 +48,15 @@ export interface RuntimeOptions {
   startupSpreadMs?: number;
   /** Process-wide cap on AWS calls in flight. Default 64. */
   maxInflight?: number;
+  /** Share of the in-flight cap that suspect tenants (latest call timed out, throttled, 5xx) hold together. Default 0.25. */
+  suspectShare?: number;
   breaker?: Partial<BreakerSettings>;
   serviceConcurrency?: Partial<Record<AwsService, number>>;
   specs?: { shard?: Partial<ChildSpec>; tenant?: Partial<ChildSpec>; collector?: Partial<ChildSpec> };
   /** Default: the standard metrics, cost and security jobs. */
   jobs?: Partial<Record<CollectorKind, CollectorJob>>;
+  /** How fleet lag is judged (defaults in DEFAULT_LAG_SETTINGS). */
+  lag?: Partial<LagSettings>;
   /** Actor system name; unique per process. Default: generated. */
   name?: string;
 }
@@ -66,8 +71,8 @@ export interface StopReport {
 }
 
 export interface Runtime {
-  readonly registry: HealthRegistry;
-  readonly fleet: FleetHealth;
+  /** Worker health, read-only: snapshots of tenants, collectors, the fleet and its lag. */
+  readonly registry: WorkerHealthView;
   /** Spawn the tree and run the first reconcile. */
   start(): Promise<ReconcileResult>;
   /** Reconcile now (also runs every reconcile interval). */
@@ -88,10 +93,9 @@ let systems = 0;
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const scheduler = new Scheduler(clock);
-  const registry = new HealthRegistry();
+  const registry = new HealthRegistry({ now: () => clock.now(), ...(options.lag ? { lag: options.lag } : {}) });
   const log = options.log;
   const abort = new AbortController();
-  const fleetHealth: FleetHealth = { tenants: 0 };
   let stopping = false;
   let system: SystemRef | undefined;
   let fleet: ActorRef<FleetMessage> | undefined;
@@ -104,6 +108,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     limits: new SharedAwsLimits(scheduler, {
       maxInflight: options.maxInflight ?? 64,
+      ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
       ...(options.breaker ? { breaker: options.breaker } : {}),
       ...(options.serviceConcurrency ? { serviceConcurrency: options.serviceConcurrency } : {}),
     }),
@@ -130,7 +135,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       shards: options.shards ?? 16,
       reconcileIntervalMs: options.reconcileIntervalMs ?? 30_000,
       services,
-      health: fleetHealth,
       log,
       onCrash: (error) => {
         log.fatal({ error: describeFailure(error, clock.now()) }, 'fleet crashed; starting a new one');
@@ -168,7 +172,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   return {
     registry,
-    fleet: fleetHealth,
     async start() {
       if (system) throw new Error('runtime already started');
       system = startSystem(name);

@@ -13,6 +13,8 @@ import type { HealthRegistry } from './health-registry.js';
 import type { FacadeFaultHandler } from './nact-facade.js';
 import type { ChildSpec } from './restart-policy.js';
 
+export { hash32 } from './hash32.js';
+
 /** Work in flight, so stop can wait for it (or abort it) within its deadline. */
 export class InflightTracker {
   readonly #running = new Set<Promise<unknown>>();
@@ -68,16 +70,6 @@ export interface RuntimeServices {
   readonly onFault: FacadeFaultHandler;
   /** True from the moment stop begins: no new ticks start. */
   stopping(): boolean;
-}
-
-/** FNV-1a 32-bit hash: spreads tenant ids over shards and tick phases. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** The first time strictly after `now` that is `phase` modulo `interval`. */

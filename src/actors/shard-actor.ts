@@ -6,11 +6,10 @@
  */
 import type { Logger } from 'pino';
 import type { Tenant } from '../domain/tenant.js';
-import type { Cancel } from './clock.js';
 import { describeFailure } from './failure.js';
 import { actorName, dispatch, spawnActor, stopActor, type ActorRef, type ParentRef } from './nact-facade.js';
-import { RestartPolicy } from './restart-policy.js';
 import type { RuntimeServices } from './services.js';
+import { SupervisedChild } from './supervised-child.js';
 import { spawnTenant, type TenantMessage } from './tenant-actor.js';
 
 export type ShardMessage =
@@ -22,9 +21,7 @@ export type ShardMessage =
 
 interface Entry {
   tenant: Tenant;
-  ref: ActorRef<TenantMessage> | undefined;
-  policy: RestartPolicy;
-  timer: Cancel | undefined;
+  child: SupervisedChild<ActorRef<TenantMessage>>;
 }
 
 type ShardState = Map<string, Entry>;
@@ -41,48 +38,33 @@ export function spawnShard(parent: ParentRef, setup: ShardSetup): ActorRef<Shard
   const { services } = setup;
   const { registry, scheduler } = services;
 
-  const start = (entry: Entry, self: ActorRef<ShardMessage>) => {
+  const start = (entry: Entry, self: ActorRef<ShardMessage>, fresh = false) => {
     const tenantId = entry.tenant.id;
-    entry.timer = undefined;
-    entry.policy.started(scheduler.now());
-    const health = registry.tenant(tenantId);
-    health.state = 'running';
-    entry.ref = spawnTenant(self, actorName('tenant-', tenantId), {
-      tenant: entry.tenant,
-      services,
-      log: setup.log.child({ tenant: tenantId }),
-      onCrash: (error) => dispatch(self, { type: 'tenant-crashed', tenantId, child: entry.ref!, error }),
-    });
+    const previous = entry.child.stop();
+    if (previous) stopActor(previous);
+    registry.tenantStarted(tenantId);
+    entry.child.start(() => {
+      const ref: ActorRef<TenantMessage> = spawnTenant(self, actorName('tenant-', tenantId), {
+        tenant: entry.tenant,
+        services,
+        log: setup.log.child({ tenant: tenantId }),
+        onCrash: (error) => dispatch(self, { type: 'tenant-crashed', tenantId, child: ref, error }),
+      });
+      return ref;
+    }, fresh);
   };
 
-  const stop = (entry: Entry) => {
-    entry.timer?.();
-    entry.timer = undefined;
-    if (entry.ref) stopActor(entry.ref);
-    entry.ref = undefined;
-  };
-
-  const onTenantCrash = (entry: Entry, self: ActorRef<ShardMessage>, error: unknown) => {
+  const onTenantCrash = (entry: Entry, error: unknown) => {
     const tenantId = entry.tenant.id;
-    entry.ref = undefined;
     const now = scheduler.now();
-    const health = registry.tenant(tenantId);
-    health.lastError = describeFailure(error, now);
-    const decision = entry.policy.onExit(true, now);
+    const info = describeFailure(error, now);
+    const next = entry.child.exited(true);
+    registry.tenantSupervised(tenantId, next, info);
     const log = setup.log.child({ tenant: tenantId });
-    if (decision.action === 'restart') {
-      health.state = 'backoff';
-      health.restarts++;
-      registry.counters.tenantRestarts++;
-      log.warn({ delayMs: decision.delayMs, error: health.lastError }, 'tenant crashed; restarting after backoff');
-      entry.timer = scheduler.after(decision.delayMs, () => dispatch(self, { type: 'restart-tenant', tenantId, fresh: false }));
-    } else if (decision.action === 'park') {
-      health.state = 'parked';
-      health.parkedUntil = decision.untilMs;
-      log.error({ until: new Date(decision.untilMs).toISOString(), error: health.lastError }, 'tenant parked: too many restarts');
-      entry.timer = scheduler.at(decision.untilMs, () => dispatch(self, { type: 'restart-tenant', tenantId, fresh: true }));
-    } else {
-      health.state = 'stopped';
+    if (next.kind === 'backoff') {
+      log.warn({ delayMs: next.until - now, error: info }, 'tenant crashed; restarting after backoff');
+    } else if (next.kind === 'parked') {
+      log.error({ until: new Date(next.until).toISOString(), error: info }, 'tenant parked: too many restarts');
     }
   };
 
@@ -96,52 +78,47 @@ export function spawnShard(parent: ParentRef, setup: ShardSetup): ActorRef<Shard
           case 'upsert': {
             const entry = state.get(message.tenant.id);
             if (!entry) {
-              const created: Entry = {
-                tenant: message.tenant,
-                ref: undefined,
-                policy: new RestartPolicy(services.specs.tenant, scheduler.now(), services.random),
-                timer: undefined,
-              };
-              state.set(message.tenant.id, created);
+              const tenantId = message.tenant.id;
+              const child = new SupervisedChild<ActorRef<TenantMessage>>({
+                spec: services.specs.tenant,
+                scheduler,
+                random: services.random,
+                requestRestart: (fresh) => dispatch(self, { type: 'restart-tenant', tenantId, fresh }),
+              });
+              const created: Entry = { tenant: message.tenant, child };
+              state.set(tenantId, created);
               start(created, self);
-            } else if (entry.ref) {
+            } else if (entry.child.ref) {
               entry.tenant = message.tenant;
-              dispatch(entry.ref, { type: 'configure', tenant: message.tenant });
+              dispatch(entry.child.ref, { type: 'configure', tenant: message.tenant });
             } else {
               // Waiting for a restart: changed settings may be the fix, so try them now.
               const changed = entry.tenant.revision !== message.tenant.revision;
               entry.tenant = message.tenant;
-              if (changed) {
-                stop(entry);
-                entry.policy.reset(scheduler.now());
-                start(entry, self);
-              }
+              if (changed) start(entry, self, true);
             }
             return state;
           }
           case 'remove': {
-            const entry = state.get(message.tenantId);
-            if (entry) stop(entry);
+            const ref = state.get(message.tenantId)?.child.stop();
+            if (ref) stopActor(ref);
             state.delete(message.tenantId);
-            registry.remove(message.tenantId);
+            registry.tenantRemoved(message.tenantId);
             return state;
           }
           case 'tenant-crashed': {
             const entry = state.get(message.tenantId);
-            if (entry && entry.ref === message.child) onTenantCrash(entry, self, message.error);
+            if (entry?.child.isCurrent(message.child)) onTenantCrash(entry, message.error);
             return state;
           }
           case 'restart-tenant': {
             const entry = state.get(message.tenantId);
             if (!entry) return state;
-            stop(entry);
-            if (message.fresh) entry.policy.reset(scheduler.now());
-            registry.tenant(message.tenantId).parkedUntil = undefined;
-            start(entry, self);
+            start(entry, self, message.fresh);
             return state;
           }
           case 'run-now': {
-            const ref = state.get(message.tenantId)?.ref;
+            const ref = state.get(message.tenantId)?.child.ref;
             if (ref) dispatch(ref, { type: 'run-now' });
             return state;
           }
@@ -149,7 +126,7 @@ export function spawnShard(parent: ParentRef, setup: ShardSetup): ActorRef<Shard
       },
       onCrash: (error) => setup.onCrash(error),
       onStop(state) {
-        for (const entry of state?.values() ?? []) entry.timer?.();
+        for (const entry of state?.values() ?? []) entry.child.release();
       },
     },
     services.onFault,

@@ -6,16 +6,15 @@
  * tenant's shard.
  */
 import type { Logger } from 'pino';
-import { COLLECTOR_KINDS } from '../collectors/index.js';
-import { type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
+import { COLLECTOR_KINDS, type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
+import type { AccountHealth } from '../domain/worker-health.js';
 import { TenantAwsAccess } from './aws-access.js';
-import type { Cancel } from './clock.js';
 import { spawnCollector, type CollectorMessage, type TenantView } from './collector-actor.js';
 import { describeFailure } from './failure.js';
 import type { ErrorInfo } from './health-registry.js';
 import { dispatch, spawnActor, stopActor, type ActorRef, type ParentRef } from './nact-facade.js';
-import { RestartPolicy } from './restart-policy.js';
 import type { RuntimeServices } from './services.js';
+import { SupervisedChild } from './supervised-child.js';
 import { validateTenant } from './validate-tenant.js';
 
 export type TenantMessage =
@@ -25,19 +24,15 @@ export type TenantMessage =
   | { type: 'credentials-rejected'; accountId: string; info: ErrorInfo }
   | { type: 'run-now'; kind?: CollectorKind };
 
-interface Collector {
-  ref: ActorRef<CollectorMessage> | undefined;
-  policy: RestartPolicy;
-  timer: Cancel | undefined;
-}
-
 interface TenantState {
   tenant: Tenant;
   /** Accounts whose credentials AWS rejected, with the account revision that was rejected. */
   invalid: Map<string, number>;
   active: readonly Account[];
+  /** What the registry shows of each account (reasons included). */
+  accounts: Record<string, AccountHealth>;
   access: TenantAwsAccess;
-  collectors: Map<CollectorKind, Collector>;
+  collectors: Map<CollectorKind, SupervisedChild<ActorRef<CollectorMessage>>>;
 }
 
 export interface TenantSetup {
@@ -55,64 +50,55 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
   const log = setup.log;
 
   const refreshAccounts = (state: TenantState) => {
-    const health = registry.tenant(tenantId);
-    health.accounts = {};
+    const accounts: Record<string, AccountHealth> = {};
     for (const account of state.tenant.accounts) {
       const rejected = state.invalid.get(account.id);
       // New credentials (a new revision) clear a rejection.
       if (rejected !== undefined && rejected !== account.revision) state.invalid.delete(account.id);
       const invalid = state.invalid.has(account.id) || account.status === 'credentials_invalid';
-      health.accounts[account.id] = invalid
-        ? { status: 'credentials_invalid', reason: account.statusReason ?? 'AWS rejected the credentials' }
+      // A rejection seen by this incarnation keeps the reason AWS gave.
+      const known = state.accounts[account.id];
+      accounts[account.id] = invalid
+        ? { status: 'credentials_invalid', reason: known?.status === 'credentials_invalid' && known.reason ? known.reason : (account.statusReason ?? 'AWS rejected the credentials') }
         : { status: 'active' };
     }
-    state.active = state.tenant.accounts.filter((a) => health.accounts[a.id]?.status === 'active');
+    state.accounts = accounts;
+    state.active = state.tenant.accounts.filter((a) => accounts[a.id]?.status === 'active');
+    registry.accountsChanged(tenantId, accounts);
   };
 
-  const startCollector = (state: TenantState, self: ActorRef<TenantMessage>, kind: CollectorKind, retryNow: boolean) => {
+  const startCollector = (state: TenantState, self: ActorRef<TenantMessage>, kind: CollectorKind, retryNow: boolean, fresh = false) => {
     const view: TenantView = {
       tenantId,
       access: state.access,
       activeAccounts: () => state.active,
       settings: () => state.tenant.settings,
     };
-    const collector = state.collectors.get(kind)!;
-    collector.policy.started(scheduler.now());
     // A new incarnation (after a backoff, a cool-down or an operator restart) is not parked.
-    registry.collector(tenantId, kind).parkedUntil = undefined;
-    collector.ref = spawnCollector(self, {
-      kind,
-      tenant: view,
-      retryNow,
-      services,
-      log: log.child({ collector: kind }),
-      onCredentialsRejected: (accountId, info) => dispatch(self, { type: 'credentials-rejected', accountId, info }),
-      onCrash: (error) => dispatch(self, { type: 'collector-crashed', kind, child: collector.ref!, error }),
-    });
+    registry.collectorStarted(tenantId, kind);
+    state.collectors.get(kind)!.start(() => {
+      const ref: ActorRef<CollectorMessage> = spawnCollector(self, {
+        kind,
+        tenant: view,
+        retryNow,
+        services,
+        log: log.child({ collector: kind }),
+        onCredentialsRejected: (accountId, info) => dispatch(self, { type: 'credentials-rejected', accountId, info }),
+        onCrash: (error) => dispatch(self, { type: 'collector-crashed', kind, child: ref, error }),
+      });
+      return ref;
+    }, fresh);
   };
 
-  const onCollectorCrash = (state: TenantState, self: ActorRef<TenantMessage>, kind: CollectorKind, error: unknown) => {
-    const collector = state.collectors.get(kind)!;
-    collector.ref = undefined;
+  const onCollectorCrash = (state: TenantState, kind: CollectorKind, error: unknown) => {
     const now = scheduler.now();
-    const health = registry.collector(tenantId, kind);
-    health.lastError = describeFailure(error, now);
-    const decision = collector.policy.onExit(true, now);
-    if (decision.action === 'restart') {
-      health.state = 'backoff';
-      health.restarts++;
-      health.nextRunAt = now + decision.delayMs;
-      registry.counters.collectorRestarts++;
-      log.warn({ collector: kind, delayMs: decision.delayMs, error: health.lastError }, 'collector crashed; restarting after backoff');
-      collector.timer = scheduler.after(decision.delayMs, () => dispatch(self, { type: 'restart-collector', kind, fresh: false }));
-    } else if (decision.action === 'park') {
-      health.state = 'parked';
-      health.parkedUntil = decision.untilMs;
-      health.nextRunAt = undefined;
-      log.error({ collector: kind, until: new Date(decision.untilMs).toISOString(), error: health.lastError }, 'collector parked: too many restarts');
-      collector.timer = scheduler.at(decision.untilMs, () => dispatch(self, { type: 'restart-collector', kind, fresh: true }));
-    } else {
-      health.state = 'stopped';
+    const info = describeFailure(error, now);
+    const next = state.collectors.get(kind)!.exited(true);
+    registry.collectorSupervised(tenantId, kind, next, info);
+    if (next.kind === 'backoff') {
+      log.warn({ collector: kind, delayMs: next.until - now, error: info }, 'collector crashed; restarting after backoff');
+    } else if (next.kind === 'parked') {
+      log.error({ collector: kind, until: new Date(next.until).toISOString(), error: info }, 'collector parked: too many restarts');
     }
   };
 
@@ -122,20 +108,24 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
     {
       init(self) {
         validateTenant(setup.tenant);
-        const now = scheduler.now();
-        const health = registry.tenant(tenantId);
-        health.state = 'running';
-        health.parkedUntil = undefined;
+        registry.tenantStarted(tenantId);
         const state: TenantState = {
           tenant: setup.tenant,
           invalid: new Map(),
           active: [],
+          accounts: {},
           access: new TenantAwsAccess(tenantId, services.limits, scheduler, registry),
           collectors: new Map(),
         };
         refreshAccounts(state);
         for (const kind of COLLECTOR_KINDS) {
-          state.collectors.set(kind, { ref: undefined, policy: new RestartPolicy(services.specs.collector, now, services.random), timer: undefined });
+          const child = new SupervisedChild<ActorRef<CollectorMessage>>({
+            spec: services.specs.collector,
+            scheduler,
+            random: services.random,
+            requestRestart: (fresh) => dispatch(self, { type: 'restart-collector', kind, fresh }),
+          });
+          state.collectors.set(kind, child);
           startCollector(state, self, kind, false);
         }
         return state;
@@ -164,24 +154,19 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
             return state;
           case 'collector-crashed':
             // A late report from a collector we already replaced is ignored.
-            if (state.collectors.get(message.kind)?.ref === message.child) onCollectorCrash(state, self, message.kind, message.error);
+            if (state.collectors.get(message.kind)?.isCurrent(message.child)) onCollectorCrash(state, message.kind, message.error);
             return state;
           case 'restart-collector': {
-            const collector = state.collectors.get(message.kind)!;
-            if (collector.ref) return state;
-            collector.timer = undefined;
-            if (message.fresh) collector.policy.reset(scheduler.now());
-            registry.collector(tenantId, message.kind).parkedUntil = undefined;
-            startCollector(state, self, message.kind, true);
+            if (state.collectors.get(message.kind)!.ref) return state;
+            startCollector(state, self, message.kind, true, message.fresh);
             return state;
           }
           case 'credentials-rejected': {
             const account = state.tenant.accounts.find((a) => a.id === message.accountId);
             if (!account || state.invalid.get(account.id) === account.revision) return state;
             state.invalid.set(account.id, account.revision);
+            state.accounts[account.id] = { status: 'credentials_invalid', reason: `${message.info.code}: ${message.info.message}` };
             refreshAccounts(state);
-            const health = registry.tenant(tenantId).accounts[account.id];
-            if (health) health.reason = `${message.info.code}: ${message.info.message}`;
             log.warn({ account: account.id, code: message.info.code }, 'credentials rejected; collection for the account stops until they change');
             // Persisting the status is best effort: the in-memory mark already stops collection.
             services.sink.setAccountStatus(tenantId, account.id, 'credentials_invalid', message.info.code).catch((error: unknown) => {
@@ -202,11 +187,10 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
       onStop(state) {
         if (!state) return;
         for (const [kind, collector] of state.collectors) {
-          collector.timer?.();
+          const ref = collector.stop();
           // Children stop with us; say so unless a newer incarnation already took over.
-          const health = registry.get(tenantId)?.collectors[kind];
-          if (health && (health.state === 'backoff' || health.state === 'parked' || collector.ref)) health.state = 'stopped';
-          if (collector.ref) stopActor(collector.ref);
+          registry.collectorStoppedWithTenant(tenantId, kind, ref !== undefined);
+          if (ref) stopActor(ref);
         }
         state.access.shutdown();
       },

@@ -3,8 +3,7 @@
  * tenant (and is supervised), never the fleet or the process.
  */
 import { AppError } from '../domain/errors.js';
-import { COLLECTOR_KINDS } from '../collectors/index.js';
-import { type Tenant } from '../domain/tenant.js';
+import { COLLECTOR_KINDS, type Tenant } from '../domain/tenant.js';
 
 /** Shortest collector interval a tenant may ask for. */
 export const MIN_INTERVAL_MS = 60_000;

@@ -49,6 +49,15 @@ function toAlarmState(region: string, alarm: MetricAlarm | CompositeAlarm): Alar
   if (alarm.StateReason) record.reason = alarm.StateReason;
   if ('MetricName' in alarm && alarm.MetricName) record.metricName = alarm.MetricName;
   if ('Namespace' in alarm && alarm.Namespace) record.namespace = alarm.Namespace;
+  if (alarm.AlarmArn) record.arn = alarm.AlarmArn;
+  // MetricAlarm (CloudWatch API reference): StateTransitionedTimestamp is "the date and time that
+  // the alarm's StateValue most recently changed"; StateUpdatedTimestamp also moves when only the
+  // reason changes. Transitions are keyed on the former.
+  if (alarm.StateTransitionedTimestamp) record.transitionedAt = alarm.StateTransitionedTimestamp.toISOString();
+  if ('Threshold' in alarm && typeof alarm.Threshold === 'number') record.threshold = alarm.Threshold;
+  if ('ComparisonOperator' in alarm && alarm.ComparisonOperator) record.comparison = alarm.ComparisonOperator;
+  if ('Statistic' in alarm && alarm.Statistic) record.statistic = alarm.Statistic;
+  if ('Dimensions' in alarm && alarm.Dimensions?.length) record.dimensions = alarm.Dimensions.map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' }));
   return record;
 }
 

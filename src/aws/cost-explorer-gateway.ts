@@ -19,6 +19,9 @@ import type { BillingLedger } from './billing-ledger.js';
 import { COST_EXPLORER_REGION } from './client-factory.js';
 import { paginate } from './paginate.js';
 
+/** Anomalies asked per GetAnomalies page (the simulator caps MaxResults at 100). */
+export const ANOMALIES_PER_PAGE = 100;
+
 export interface CostExplorerGatewayDeps {
   caller: AwsCaller;
   ledger: BillingLedger;
@@ -42,6 +45,16 @@ function toAnomaly(a: Anomaly): CostAnomaly {
   if (a.AnomalyEndDate) record.endDay = a.AnomalyEndDate.slice(0, 10);
   const score = a.AnomalyScore?.CurrentScore ?? a.AnomalyScore?.MaxScore;
   if (score !== undefined) record.score = score;
+  const causes = (a.RootCauses ?? [])
+    .slice(0, 10)
+    .map((c) => ({
+      ...(c.Service ? { service: c.Service } : {}),
+      ...(c.Region ? { region: c.Region } : {}),
+      ...(c.LinkedAccount ? { linkedAccount: c.LinkedAccount } : {}),
+      ...(c.UsageType ? { usageType: c.UsageType } : {}),
+    }))
+    .filter((c) => Object.keys(c).length > 0);
+  if (causes.length > 0) record.rootCauses = causes;
   return record;
 }
 
@@ -133,7 +146,10 @@ export function createCostExplorerGateway(deps: CostExplorerGatewayDeps): CostEx
       return paginate<CostAnomaly>({ service: 'ce', operation: 'GetAnomalies' }, async (token) => {
         const out = await request(target, 'GetAnomalies', signal, (client, abortSignal) =>
           client.send(
-            new GetAnomaliesCommand({ DateInterval: { StartDate: range.start, EndDate: range.end }, NextPageToken: token }),
+            // MaxResults ("the number of entries a paginated response contains", GetAnomalies API
+            // reference): without it the service's default page is small and 30 days of anomalies
+            // of a spiky account would take several billed pages; 100 holds them in one.
+            new GetAnomaliesCommand({ DateInterval: { StartDate: range.start, EndDate: range.end }, MaxResults: ANOMALIES_PER_PAGE, NextPageToken: token }),
             { abortSignal },
           ),
         );

@@ -21,6 +21,8 @@ export interface CatalogEntry {
   periodSec?: number;
   /** The catalog service this entry belongs to; absent for an entry added by hand. */
   service?: ServiceId;
+  /** The service's headline metric (fetched at the fastest paid cadence, `src/collectors/cadences.ts`). */
+  headline?: boolean;
 }
 
 export type ServiceId =
@@ -46,7 +48,10 @@ export interface CatalogService {
   discoveryDimension: string;
   /** The dimensions that name one resource; their values, joined by `/`, are its id. */
   resourceDimensions: readonly string[];
-  /** The metric the dashboard shows first; the first of `metrics`. */
+  /**
+   * The first is the service's headline metric: the one the dashboard shows first and the
+   * collector fetches most often (every 15 min by default; the others hourly).
+   */
   metrics: readonly [ServiceMetric, ...ServiceMetric[]];
   /** The AWS page the names, dimensions and statistics follow. */
   doc: string;
@@ -133,7 +138,7 @@ export const CATALOG_SERVICES: readonly CatalogService[] = [
 /** The flat entries of some services (all by default). */
 export function catalogEntries(services: readonly CatalogService[] = CATALOG_SERVICES): CatalogEntry[] {
   return services.flatMap((service) =>
-    service.metrics.map((metric): CatalogEntry => ({
+    service.metrics.map((metric, index): CatalogEntry => ({
       namespace: service.namespace,
       metricName: metric.metricName,
       stat: metric.stat,
@@ -141,6 +146,7 @@ export function catalogEntries(services: readonly CatalogService[] = CATALOG_SER
       ...(metric.fixed ? { fixed: metric.fixed } : {}),
       ...(metric.periodSec ? { periodSec: metric.periodSec } : {}),
       service: service.id,
+      ...(index === 0 ? { headline: true } : {}),
     })),
   );
 }
@@ -151,6 +157,18 @@ export const DEFAULT_METRIC_CATALOG: readonly CatalogEntry[] = catalogEntries();
 /** The catalog service of an entry or metric, by its namespace and dimension names. */
 export function serviceOf(namespace: string, dimensionNames: readonly string[]): CatalogService | undefined {
   return CATALOG_SERVICES.find((s) => s.namespace === namespace && s.resourceDimensions.every((d) => dimensionNames.includes(d)));
+}
+
+/**
+ * True when a metric is its catalog service's headline metric (EC2 CPUUtilization, RDS
+ * CPUUtilization, Lambda Invocations, ...). Metrics outside the catalog (custom ones) are not.
+ */
+export function isHeadline(ref: { namespace: string; metricName: string; dimensions: readonly { name: string }[] }): boolean {
+  const service = serviceOf(ref.namespace, ref.dimensions.map((d) => d.name));
+  const headline = service?.metrics[0];
+  if (!service || !headline || headline.metricName !== ref.metricName) return false;
+  // Same name, other dimensions (CloudFront's per-Region copies) are still the headline only with the entry's exact dimensions.
+  return hasExactDimensions({ namespace: service.namespace, metricName: headline.metricName, stat: headline.stat, dimensions: [...service.resourceDimensions, ...(headline.extraDimensions ?? [])] }, ref.dimensions.map((d) => d.name));
 }
 
 /** True when `names` are exactly the entry's dimension names. */

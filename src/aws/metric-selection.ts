@@ -7,6 +7,7 @@ import type { CustomMetric, MetricSelection } from '../domain/tenant.js';
 import { GET_METRIC_DATA_USD_PER_METRIC } from './aws-prices.js';
 import { CATALOG_SERVICES, serviceOf, type ServiceId } from './metric-catalog.js';
 import { cadenceMs } from './metric-queries.js';
+import { STEP_CADENCES } from '../collectors/cadences.js';
 
 /** The key of a catalog metric in `MetricSelection.disabledMetrics`. */
 export function metricKey(service: ServiceId | string, metricName: string): string {
@@ -52,6 +53,15 @@ export function pollsPerMonth(intervalMs: number, periodSec?: number): number {
 /** GetMetricData's monthly fee of one metric fetched at `intervalMs`: $0.01 per 1,000 metrics requested, per poll. */
 export function monthlyFeeUsd(intervalMs: number, periodSec?: number): number {
   return pollsPerMonth(intervalMs, periodSec) * GET_METRIC_DATA_USD_PER_METRIC;
+}
+
+/**
+ * How often a metric of a tier is fetched: the headline metric of each resource at the headline
+ * cadence, the others hourly (`src/collectors/cadences.ts`), never faster than the collector ticks.
+ */
+export function tierIntervalMs(collectorIntervalMs: number, headline: boolean): number {
+  const tier = STEP_CADENCES.metrics[headline ? 'GetMetricData:headline' : 'GetMetricData:other'].everyMs;
+  return Math.max(collectorIntervalMs, tier);
 }
 
 const cents = (usd: number) => Math.round(usd * 10_000) / 10_000;
@@ -102,12 +112,14 @@ export function projectFee(discovered: readonly MetricRef[], selection: MetricSe
     const metrics = service.metrics.map((metric): MetricLine => {
       const series = ofService.filter((ref) => ref.metricName === metric.metricName).length;
       const enabled = serviceOn && !selection?.disabledMetrics?.includes(metricKey(service.id, metric.metricName));
-      return { metricName: metric.metricName, stat: metric.stat, enabled, series, monthlyFeeUsd: cents(series * monthlyFeeUsd(intervalMs, metric.periodSec)) };
+      const headline = metric === service.metrics[0] && metric.periodSec === undefined;
+      const fee = monthlyFeeUsd(tierIntervalMs(intervalMs, headline), metric.periodSec);
+      return { metricName: metric.metricName, stat: metric.stat, enabled, series, monthlyFeeUsd: cents(series * fee) };
     });
     const fee = metrics.filter((m) => m.enabled).reduce((sum, m) => sum + m.monthlyFeeUsd, 0);
     return { id: service.id, label: service.label, namespace: service.namespace, enabled: serviceOn, resources: resources.size, metrics, monthlyFeeUsd: cents(fee) };
   });
-  const custom = (selection?.custom ?? []).map((metric) => ({ metric, monthlyFeeUsd: cents(monthlyFeeUsd(intervalMs)) }));
+  const custom = (selection?.custom ?? []).map((metric) => ({ metric, monthlyFeeUsd: cents(monthlyFeeUsd(tierIntervalMs(intervalMs, false))) }));
   const total = services.reduce((sum, s) => sum + s.monthlyFeeUsd, 0) + custom.reduce((sum, c) => sum + c.monthlyFeeUsd, 0);
   const full = services.reduce((sum, s) => sum + s.metrics.reduce((a, m) => a + m.monthlyFeeUsd, 0), 0);
   return { intervalMs, services, custom, monthlyFeeUsd: cents(total), fullCatalogFeeUsd: cents(full) };

@@ -63,9 +63,15 @@ export interface AccountOutcome {
 /** One collector run over the tenant's accounts. */
 export type CollectorJob = (ctx: CollectContext) => Promise<AccountOutcome[]>;
 
-/** The id of a step: the operation, and the region for regional ones. */
-export function stepId(operation: string, region?: string): string {
-  return region === undefined ? operation : `${operation}@${region}`;
+/** The id of a step: its key (the operation, or `<Operation>:<part>`), and the region for regional ones. */
+export function stepId(key: string, region?: string): string {
+  return region === undefined ? key : `${key}@${region}`;
+}
+
+/** The AWS operation of a step key (`GetMetricData:headline` -> `GetMetricData`). */
+export function operationOf(key: string): string {
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : key.slice(0, colon);
 }
 
 /** One account's run: its steps and whether anything was stored. */
@@ -79,11 +85,14 @@ export class AccountRun {
   ) {}
 
   /**
-   * Run one step. Its failure is recorded and `undefined` returned, so the next step runs; an
-   * abort, or an identity refusal (every later step would be refused too), ends the account's run.
+   * Run one step. `key` is the operation, or `<Operation>:<part>` when one operation serves
+   * several data kinds on their own cadences (`cadences.ts`). Its failure is recorded and
+   * `undefined` returned, so the next step runs; an abort, or an identity refusal (every later
+   * step would be refused too), ends the account's run.
    */
-  async step<T>(operation: string, region: string | undefined, fn: () => Promise<T>): Promise<T | undefined> {
-    const step = stepId(operation, region);
+  async step<T>(key: string, region: string | undefined, fn: () => Promise<T>): Promise<T | undefined> {
+    const step = stepId(key, region);
+    const operation = operationOf(key);
     try {
       const value = await fn();
       this.steps.push({ step, operation, ...(region === undefined ? {} : { region }) });
@@ -97,21 +106,22 @@ export class AccountRun {
   }
 
   /** When a step last succeeded for this account (the stored status; undefined after an account update). */
-  lastSuccess(operation: string, region?: string): number | undefined {
+  lastSuccess(key: string, region?: string): number | undefined {
     const previous = this.ctx.previous(this.account.id);
     if (!previous || previous.accountRevision !== this.account.revision) return undefined;
-    const at = previous.steps.find((s) => s.step === stepId(operation, region))?.lastSuccessAt;
+    const at = previous.steps.find((s) => s.step === stepId(key, region))?.lastSuccessAt;
     return at === undefined ? undefined : Date.parse(at);
   }
 
   /**
-   * True when a billed step should run: it was asked for, has never succeeded for this revision,
-   * or succeeded at least `minAgeMs` ago. A retry soon after a partial failure so repeats only
-   * the steps that failed, never a billed call that already succeeded.
+   * True when a step should run: it was asked for, has never succeeded for this revision, or
+   * succeeded at least `minAgeMs` ago. The last success is persisted, so after a restart a step
+   * keeps its schedule, and a retry soon after a partial failure repeats only the steps that
+   * failed, never a billed call that already succeeded.
    */
-  due(operation: string, minAgeMs: number, region?: string): boolean {
+  due(key: string, minAgeMs: number, region?: string): boolean {
     if (this.ctx.force) return true;
-    const last = this.lastSuccess(operation, region);
+    const last = this.lastSuccess(key, region);
     return last === undefined || this.ctx.now - last >= minAgeMs;
   }
 }

@@ -3,16 +3,17 @@
  * not compile until it has a descriptor here. Every other list of collectors derives from it.
  */
 import type { AwsService } from '../domain/gateway.js';
-import type { CollectorKind } from '../domain/tenant.js';
+import { COLLECTOR_KINDS, type CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from './collect-context.js';
 import { COMPLIANCE_COLLECTOR } from './compliance-collector.js';
 import { COST_COLLECTOR } from './cost-collector.js';
 import type { CollectorDescriptor, JobOptions, OperationSpec } from './descriptor.js';
 import { HEALTH_COLLECTOR } from './health-collector.js';
 import { METRICS_COLLECTOR } from './metrics-collector.js';
+import { createFeePlans } from './monitoring-budget.js';
 import { SECURITY_COLLECTOR } from './security-collector.js';
 
-/** Every collector, in the order the dashboard shows them. */
+/** Every collector (`COLLECTOR_KINDS`, src/domain/tenant.ts, gives the order the dashboard shows them). */
 export const COLLECTORS: { readonly [K in CollectorKind]: CollectorDescriptor<K> } = Object.freeze({
   metrics: METRICS_COLLECTOR,
   security: SECURITY_COLLECTOR,
@@ -21,8 +22,7 @@ export const COLLECTORS: { readonly [K in CollectorKind]: CollectorDescriptor<K>
   compliance: COMPLIANCE_COLLECTOR,
 });
 
-/** The collector kinds, in display order. */
-export const COLLECTOR_KINDS: readonly CollectorKind[] = Object.freeze(Object.keys(COLLECTORS) as CollectorKind[]);
+export { COLLECTOR_KINDS };
 
 /** The descriptors, in display order. */
 export const COLLECTOR_LIST: readonly CollectorDescriptor[] = Object.freeze(COLLECTOR_KINDS.map((kind) => COLLECTORS[kind] as CollectorDescriptor));
@@ -51,7 +51,11 @@ export function serviceConcurrency(): Record<AwsService, number> {
   return out as Record<AwsService, number>;
 }
 
-/** The standard jobs, one per collector. */
+/**
+ * The standard jobs, one per collector. The two paid ones (metrics, cost) share one budget
+ * register (`plans`, a new one by default), so a tenant's monitoring cap stretches them together.
+ */
 export function defaultJobs(options: JobOptions = {}): Record<CollectorKind, CollectorJob> {
-  return Object.fromEntries(COLLECTOR_LIST.map((d) => [d.kind, d.job(options)])) as Record<CollectorKind, CollectorJob>;
+  const shared: JobOptions = { ...options, plans: options.plans ?? createFeePlans() };
+  return Object.fromEntries(COLLECTOR_LIST.map((d) => [d.kind, d.job(shared)])) as Record<CollectorKind, CollectorJob>;
 }

@@ -1,4 +1,5 @@
 /** The Security Hub collector: compliance scores per standard, failed controls, and findings. */
+import { COLLECTOR_TICK_MS } from './cadences.js';
 import type { CollectorDescriptor } from './descriptor.js';
 import { createComplianceJob } from './compliance-job.js';
 
@@ -15,7 +16,7 @@ export const COMPLIANCE_COLLECTOR: CollectorDescriptor<'compliance'> = {
     { service: 'securityhub', operation: 'GetFindings', action: 'securityhub:GetFindings', regional: true, billing: 'free', purpose: 'failed controls and Security Hub findings' },
   ],
   // Security Hub re-runs most periodic checks every 12 or 24 hours; an hour keeps scores current.
-  cadence: { productionMs: 60 * 60_000, demoMs: 60_000, env: 'COMPLIANCE_INTERVAL' },
+  cadence: { productionMs: COLLECTOR_TICK_MS.compliance, demoMs: 60_000, env: 'COMPLIANCE_INTERVAL' },
   stores: 'per region and standard its score and failed controls (replaced by each run), and Security Hub findings with the others',
   retentionDays: 90,
   alerts: false,

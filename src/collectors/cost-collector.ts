@@ -1,4 +1,5 @@
 /** The cost collector: Cost Explorer's daily cost, forecast, anomalies and rightsizing. */
+import { COLLECTOR_TICK_MS } from './cadences.js';
 import type { CollectorDescriptor } from './descriptor.js';
 import { createCostJob } from './cost-job.js';
 
@@ -8,7 +9,7 @@ export const COST_COLLECTOR: CollectorDescriptor<'cost'> = {
   kind: 'cost',
   label: 'Cost',
   summary: 'daily cost by service, the month\'s forecast, anomalies and EC2 rightsizing',
-  job: () => createCostJob(),
+  job: (options) => createCostJob({ plans: options.plans }),
   // Cost Explorer bills every request and publishes no rate: one call at a time per tenant.
   services: { ce: { concurrency: 1 } },
   operations: [
@@ -29,8 +30,9 @@ export const COST_COLLECTOR: CollectorDescriptor<'cost'> = {
       optIn: { what: 'rightsizing recommendations are opt-in: Cost Explorer > Preferences > "Receive Amazon EC2 resource recommendations" (in the payer account)', consoleUrl: `${CE_CONSOLE}/preferences` },
     },
   ],
-  // Cost Explorer bills $0.01 a request and refreshes up to 3 times a day.
-  cadence: { productionMs: 12 * 3_600_000, demoMs: 30 * 60_000, env: 'COST_INTERVAL' },
+  // Cost Explorer bills $0.01 a request and refreshes up to 3 times a day: the collector ticks
+  // hourly and each step runs when due (cadences.ts).
+  cadence: { productionMs: COLLECTOR_TICK_MS.cost, demoMs: 30 * 60_000, env: 'COST_INTERVAL' },
   stores: 'daily cost per service, the forecast, anomalies and rightsizing recommendations',
   retentionDays: 365,
   alerts: true,

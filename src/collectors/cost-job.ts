@@ -1,12 +1,26 @@
 /**
- * The cost collector: daily cost by service (month to date and the last 30 days in one
- * range), the month's forecast, anomalies and rightsizing. Cost Explorer bills every request
- * ($0.01 a page) and refreshes its data up to three times a day, hence the 12 h default.
+ * The cost collector: daily cost by service, the month's forecast, anomalies and rightsizing.
+ * Cost Explorer bills every request ($0.01 a page), so each part runs on its own cadence
+ * (`cadences.ts`) and asks only for what can have changed:
+ * - the recent days twice a day: AWS revises the last days' figures after the fact ("Cost
+ *   Explorer refreshes your cost data at least once every 24 hours"; the current month's costs
+ *   are estimated until the bill is finalised, Cost Explorer user guide, "Exploring your data
+ *   using Cost Explorer"), so earlier days do not move;
+ * - the whole month (and the last 30 days) once a day, the backfill; that run's request covers
+ *   the recent days too;
+ * - forecast, anomalies and rightsizing once a day.
+ * One page holds a month of daily cost by service and the anomalies of 30 days (MaxResults 100),
+ * so none of these requests pages.
  */
 import type { AccountTarget } from '../domain/gateway.js';
+import { cadenceOf, dueSlackMs, type StepKey } from './cadences.js';
 import { forEachAccount, type CollectorJob } from './collect-context.js';
+import type { FeePlans } from './monitoring-budget.js';
 
 const DAY_MS = 86_400_000;
+
+/** Days before today whose cost AWS may still revise: fetched on every recent-days run. */
+export const REVISED_DAYS = 3;
 
 /** YYYY-MM-DD of a UTC instant. */
 export function utcDay(ms: number): string {
@@ -16,6 +30,7 @@ export function utcDay(ms: number): string {
 /** The day ranges a cost run asks for, from the run's time. */
 export function costRanges(now: number): {
   daily: { start: string; end: string };
+  recent: { start: string; end: string };
   forecast: { start: string; end: string };
   anomalies: { start: string; end: string };
 } {
@@ -27,29 +42,48 @@ export function costRanges(now: number): {
   return {
     // `end` is exclusive in Cost Explorer: tomorrow includes today's partial cost.
     daily: { start: utcDay(Math.min(monthStart, thirtyAgo)), end: utcDay(tomorrow) },
+    recent: { start: utcDay(today.getTime() - REVISED_DAYS * DAY_MS), end: utcDay(tomorrow) },
     // A forecast must start today or later; on the month's last day it covers just today.
     forecast: { start: utcDay(today.getTime()), end: utcDay(nextMonth) },
     anomalies: { start: utcDay(thirtyAgo), end: utcDay(tomorrow) },
   };
 }
 
+export interface CostJobOptions {
+  /** The budget register shared with the metrics job; without it no cap applies. */
+  plans?: FeePlans;
+}
+
 /**
- * Build the cost job. Its four requests are independent steps: a new account's forecast
+ * Build the cost job. Its requests are independent steps: a new account's forecast
  * (DataUnavailableException) or a missing `ce:GetRightsizingRecommendation` leaves the daily cost
- * stored. Each step is billed ($0.01) only when it succeeds, and a retry soon after a partial
- * failure repeats only the steps that failed (`AccountRun.due`).
+ * stored. Each step is billed ($0.01) only when it succeeds, and runs only when its cadence has
+ * passed since its persisted last success, so neither a retry nor a restart repeats a billed call
+ * that already succeeded.
  */
-export function createCostJob(): CollectorJob {
-  return (ctx) =>
-    forEachAccount(ctx, async (run) => {
+export function createCostJob(options: CostJobOptions = {}): CollectorJob {
+  const plans = options.plans;
+  return (ctx) => {
+    const slack = dueSlackMs(ctx.intervalMs);
+    const accountIds = ctx.accounts.map((a) => a.id);
+    const capped = (ctx.settings.monitoringCapUsd ?? 0) > 0;
+    // Under a cap, the stretch needs every account's metric count (the metrics job's discovery,
+    // minutes after a start): until then no paid step runs, so a restart never spends early.
+    const waiting = plans !== undefined && capped && !ctx.force && !plans.known(ctx.tenantId, accountIds);
+    const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
+    const every = (key: StepKey<'cost'>) => cadenceOf('cost', key, stretch) - slack;
+    return forEachAccount(ctx, async (run) => {
       const target: AccountTarget = run.account;
       const ranges = costRanges(ctx.now);
       const ce = ctx.aws.costExplorer;
-      // Half an interval: a scheduled run (one interval later) is always due; a retry minutes later is not.
-      const minAge = ctx.intervalMs / 2;
-      const step = <T>(operation: string, fn: (signal: AbortSignal) => Promise<T>) =>
-        run.due(operation, minAge) ? run.step(operation, undefined, () => ctx.call('ce', fn)) : Promise.resolve(undefined);
-      const daily = await step('GetCostAndUsage', (signal) => ce.getDailyCost(target, ranges.daily, signal));
+      const step = <T>(key: StepKey<'cost'>, fn: (signal: AbortSignal) => Promise<T>) =>
+        !waiting && run.due(key, every(key)) ? run.step(key, undefined, () => ctx.call('ce', fn)) : Promise.resolve(undefined);
+
+      // The backfill covers the recent days: when it is due, it replaces the recent fetch.
+      let daily = await step('GetCostAndUsage:month', (signal) => ce.getDailyCost(target, ranges.daily, signal));
+      const monthAt = run.lastSuccess('GetCostAndUsage:month');
+      const recentFresh = daily !== undefined || (!ctx.force && monthAt !== undefined && ctx.now - monthAt < every('GetCostAndUsage:recent'));
+      if (!recentFresh) daily = await step('GetCostAndUsage:recent', (signal) => ce.getDailyCost(target, ranges.recent, signal));
       const forecast = await step('GetCostForecast', (signal) => ce.getForecast(target, ranges.forecast, signal));
       const anomalies = await step('GetAnomalies', (signal) => ce.getAnomalies(target, ranges.anomalies, signal));
       const rightsizing = await step('GetRightsizingRecommendation', (signal) => ce.getRightsizing(target, signal));
@@ -69,4 +103,5 @@ export function createCostJob(): CollectorJob {
       );
       run.stored = true;
     });
+  };
 }

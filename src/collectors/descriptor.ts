@@ -10,6 +10,7 @@ import type { AwsService } from '../domain/gateway.js';
 import type { CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from './collect-context.js';
 import type { MetricsJobOptions } from './metrics-job.js';
+import type { FeePlans } from './monitoring-budget.js';
 import type { SecurityJobOptions } from './security-job.js';
 
 /** How AWS bills an operation to the tenant (../shared/AWS-FACTS.md). */
@@ -37,6 +38,8 @@ export interface OperationSpec {
 export interface JobOptions {
   metrics?: MetricsJobOptions;
   security?: SecurityJobOptions;
+  /** The budget register the paid collectors (metrics, cost) share, so a cap stretches them together. */
+  plans?: FeePlans;
 }
 
 /** Everything about one collector. */
@@ -52,7 +55,10 @@ export interface CollectorDescriptor<K extends CollectorKind = CollectorKind> {
   services: Partial<Record<AwsService, { concurrency: number }>>;
   /** The operations it calls, in the order a run calls them. */
   operations: readonly OperationSpec[];
-  /** How often it runs; `env` overrides both (a duration such as `15m`). */
+  /**
+   * How often it ticks; `env` overrides both (a duration such as `15m`). Production: its fastest
+   * step's cadence (`COLLECTOR_TICK_MS`, cadences.ts), each step running only when due.
+   */
   cadence: { productionMs: number; demoMs: number; env: `${Uppercase<K>}_INTERVAL` };
   /** What it stores, in words. */
   stores: string;

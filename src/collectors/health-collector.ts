@@ -1,4 +1,5 @@
 /** The AWS Health collector: events (issues, scheduled changes, notifications) affecting the account. */
+import { COLLECTOR_TICK_MS } from './cadences.js';
 import type { CollectorDescriptor } from './descriptor.js';
 import { createHealthJob } from './health-job.js';
 
@@ -22,7 +23,7 @@ export const HEALTH_COLLECTOR: CollectorDescriptor<'health'> = {
     },
   ],
   // Free calls; events change over hours. Without the support plan the job asks only once a day.
-  cadence: { productionMs: 30 * 60_000, demoMs: 60_000, env: 'HEALTH_INTERVAL' },
+  cadence: { productionMs: COLLECTOR_TICK_MS.health, demoMs: 60_000, env: 'HEALTH_INTERVAL' },
   stores: 'the account\'s AWS Health events (one item per account, replaced by each run)',
   retentionDays: undefined,
   alerts: true,

@@ -1,4 +1,5 @@
 /** The metrics collector: CloudWatch alarm states (the account's health) and metric charts. */
+import { COLLECTOR_TICK_MS } from './cadences.js';
 import type { CollectorDescriptor } from './descriptor.js';
 import { createMetricsJob } from './metrics-job.js';
 
@@ -6,7 +7,7 @@ export const METRICS_COLLECTOR: CollectorDescriptor<'metrics'> = {
   kind: 'metrics',
   label: 'Metrics',
   summary: 'CloudWatch alarm states and the discovered resources\' metrics',
-  job: (options) => createMetricsJob(options.metrics),
+  job: (options) => createMetricsJob({ plans: options.plans, ...options.metrics }),
   // GetMetricData allows 50 TPS per account and region (AWS-FACTS.md "Rate limits").
   services: { cloudwatch: { concurrency: 4 } },
   operations: [
@@ -14,8 +15,8 @@ export const METRICS_COLLECTOR: CollectorDescriptor<'metrics'> = {
     { service: 'cloudwatch', operation: 'ListMetrics', action: 'cloudwatch:ListMetrics', regional: true, billing: 'free', purpose: 'discovering resources to chart' },
     { service: 'cloudwatch', operation: 'GetMetricData', action: 'cloudwatch:GetMetricData', regional: true, billing: 'per-metric', purpose: 'metric charts' },
   ],
-  // 15 min brings three 5-minute datapoints per poll (GetMetricData bills per metric, not per point).
-  cadence: { productionMs: 15 * 60_000, demoMs: 60_000, env: 'METRICS_INTERVAL' },
+  // Ticks at its fastest step (alarm states, 5 min); the paid GetMetricData tiers run when due (cadences.ts).
+  cadence: { productionMs: COLLECTOR_TICK_MS.metrics, demoMs: 60_000, env: 'METRICS_INTERVAL' },
   stores: 'metric series (one item per series and hour) and the latest alarm states per region',
   retentionDays: 30,
   alerts: false,

@@ -1,19 +1,30 @@
 /**
  * The metrics collector: CloudWatch alarm states for health, and the discovered resources'
- * metrics through GetMetricData (batched by the adapter). GetMetricData bills per metric
- * requested, so one poll fetches a window holding several datapoints (interval / period).
+ * metrics through GetMetricData (batched by the adapter). Each is a step on its own cadence
+ * (`cadences.ts`): alarm states are free and polled every tick; GetMetricData bills per metric
+ * requested, not per datapoint, so the headline metric of each resource is fetched every 15 min
+ * and the others hourly over the whole window since their last fetch (twelve 5-minute points for
+ * the price of one).
  */
 import type { MetricRef, MetricSeries, AlarmState } from '../domain/records.js';
 import type { AccountTarget } from '../domain/gateway.js';
+import { isHeadline } from '../aws/metric-catalog.js';
+import { resourceIdOf } from '../aws/metric-queries.js';
+import { applySelection } from '../aws/metric-selection.js';
+import { cadenceOf, dueSlackMs } from './cadences.js';
 import { forEachAccount, type CollectorJob } from './collect-context.js';
+import type { FeePlans } from './monitoring-budget.js';
 
 export interface MetricsJobOptions {
   /** Datapoint period. Default 300 s (basic monitoring's resolution for EC2). */
   periodSec?: number;
-  /** How long a ListMetrics discovery is reused. Default 6 h. */
-  discoveryTtlMs?: number;
-  /** Longest window fetched in one poll. Default 3 h. */
+  /**
+   * Longest window fetched in one poll. Default 12 h: 500 metrics x 144 five-minute points stay
+   * under GetMetricData's 100,800 datapoints per call, so a late poll never pages (pages are billed).
+   */
   maxLookbackMs?: number;
+  /** Where the job tells the budget how many metrics each account requests (shared with the cost job). */
+  plans?: FeePlans;
 }
 
 interface Discovery {
@@ -21,55 +32,117 @@ interface Discovery {
   metrics: MetricRef[];
 }
 
+type Tier = 'GetMetricData:headline' | 'GetMetricData:other';
+
 /**
- * Build the metrics job. Per region, DescribeAlarms, ListMetrics and GetMetricData are separate
- * steps: a denied GetMetricData still leaves alarm states flowing, and a disabled region leaves
- * the others. GetMetricData bills per metric requested whatever the window, so a poll fetches
- * everything since the step's last success (one period of overlap, capped at `maxLookbackMs`).
+ * Build the metrics job. Per region, DescribeAlarms, ListMetrics and the two GetMetricData tiers
+ * are separate steps: a denied GetMetricData still leaves alarm states flowing, and a disabled
+ * region leaves the others. Each tier fetches everything since its own last success (one period
+ * of overlap, capped at `maxLookbackMs`); a tier not due this tick is not requested, so not billed.
+ * Under a tenant's monitoring cap the paid tiers' cadences are stretched (`monitoring-budget.ts`);
+ * alarm states never are.
  */
 export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob {
   const periodSec = options.periodSec ?? 300;
   const periodMs = periodSec * 1000;
-  const discoveryTtlMs = options.discoveryTtlMs ?? 6 * 3_600_000;
-  const maxLookbackMs = options.maxLookbackMs ?? 3 * 3_600_000;
+  const maxLookbackMs = options.maxLookbackMs ?? 12 * 3_600_000;
+  const plans = options.plans;
 
-  return (ctx) =>
-    forEachAccount(ctx, async (run) => {
+  return (ctx) => {
+    const slack = dueSlackMs(ctx.intervalMs);
+    const accountIds = ctx.accounts.map((a) => a.id);
+    return forEachAccount(ctx, async (run) => {
       const target: AccountTarget = run.account;
       const end = Math.floor(ctx.now / periodMs) * periodMs;
       const alarms: AlarmState[] = [];
       const alarmRegions: string[] = [];
       const series: MetricSeries[] = [];
       const cw = ctx.aws.cloudwatch;
+      const shape = { headlineMetrics: 0, otherMetrics: 0, dailyMetrics: 0 };
+      const tiersOf = new Map<string, Record<Tier, MetricRef[]>>();
+      // What a full poll fetches, as series without points (the store's catalog); undefined when a region's discovery is missing.
+      let catalog: Omit<MetricSeries, 'points'>[] | undefined = [];
 
+      // The free steps first: alarm states and discovery, which tells the budget what this account requests.
       for (const region of run.account.regions) {
-        const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
-        if (regionAlarms) {
-          alarms.push(...regionAlarms);
-          alarmRegions.push(region);
+        if (run.due('DescribeAlarms', cadenceOf('metrics', 'DescribeAlarms') - slack, region)) {
+          const regionAlarms = await run.step('DescribeAlarms', region, () => ctx.call('cloudwatch', (signal) => cw.describeAlarms(target, region, signal)));
+          if (regionAlarms) {
+            alarms.push(...regionAlarms);
+            alarmRegions.push(region);
+          }
         }
+        // Discovery lives in memory (free to repeat after a restart).
         const key = `discovery:${run.account.id}:${run.account.revision}:${region}`;
         let discovery = ctx.memory.get(key) as Discovery | undefined;
-        if (!discovery || ctx.now - discovery.at >= discoveryTtlMs) {
+        if (!discovery || ctx.now - discovery.at >= cadenceOf('metrics', 'ListMetrics')) {
           const metrics = await run.step('ListMetrics', region, () => ctx.call('cloudwatch', (signal) => cw.listMetrics(target, region, signal)));
           // A failed discovery keeps using the previous one until it succeeds again.
           if (metrics) ctx.memory.set(key, (discovery = { at: ctx.now, metrics }));
         }
-        const refs = discovery?.metrics ?? [];
-        if (refs.length === 0) continue;
-        const last = run.lastSuccess('GetMetricData', region);
-        // One period of overlap so a late datapoint is picked up; writes are idempotent.
-        const lookback = Math.min(maxLookbackMs, Math.max(ctx.intervalMs, last === undefined ? 0 : end - last) + periodMs);
-        const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
-        const fetched = await run.step('GetMetricData', region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, refs, window, signal)));
-        if (fetched) series.push(...fetched);
+        const tiers: Record<Tier, MetricRef[]> = { 'GetMetricData:headline': [], 'GetMetricData:other': [] };
+        if (!discovery) catalog = undefined;
+        // What the account's selection keeps is what is billed (the adapter applies it again, harmlessly).
+        for (const ref of applySelection(discovery?.metrics ?? [], region, run.account.metrics)) {
+          catalog?.push({ region, metric: ref, resourceId: resourceIdOf(ref), periodSec: Math.max(ref.periodSec ?? periodSec, periodSec) });
+          const headline = isHeadline(ref) && ref.periodSec === undefined;
+          tiers[headline ? 'GetMetricData:headline' : 'GetMetricData:other'].push(ref);
+          if (headline) shape.headlineMetrics++;
+          else if ((ref.periodSec ?? periodSec) >= 86_400) shape.dailyMetrics++;
+          else shape.otherMetrics++;
+        }
+        tiersOf.set(region, tiers);
+      }
+      plans?.setShape(ctx.tenantId, { accountId: run.account.id, ...shape });
+      // Under a tenant's cap the paid tiers stretch (known right after a restart: discovery just ran).
+      const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
+      const every = (tier: Tier) => cadenceOf('metrics', tier, stretch);
+
+      // Regions whose every metric tier was fetched this run: the store packs their hour items.
+      const completeRegions: string[] = [];
+      for (const region of run.account.regions) {
+        const tiers = tiersOf.get(region)!;
+        // The hourly poll fetches both tiers over the same window (since the others' last success):
+        // GetMetricData bills per metric, not per point, so the headline's whole hour costs nothing
+        // more, and the store can pack one complete item per region and hour.
+        let complete = true;
+        const otherDue = tiers['GetMetricData:other'].length > 0 && run.due('GetMetricData:other', every('GetMetricData:other') - slack, region);
+        for (const tier of ['GetMetricData:headline', 'GetMetricData:other'] as const) {
+          const wanted = tiers[tier];
+          if (wanted.length === 0) continue;
+          const due = tier === 'GetMetricData:other' ? otherDue : otherDue || run.due(tier, every(tier) - slack, region);
+          if (!due) {
+            complete = false;
+            continue;
+          }
+          const windowOf: Tier = otherDue ? 'GetMetricData:other' : tier;
+          const last = run.lastSuccess(windowOf, region);
+          // Everything since the last success, one period of overlap so a late datapoint is picked up (writes are idempotent).
+          const lookback = Math.min(maxLookbackMs, Math.max(every(windowOf), last === undefined ? 0 : end - last) + periodMs);
+          const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
+          const fetched = await run.step(tier, region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, wanted, window, signal)));
+          if (fetched) series.push(...fetched);
+          else complete = false;
+        }
+        if (complete && tiers['GetMetricData:headline'].length + tiers['GetMetricData:other'].length > 0) completeRegions.push(region);
       }
 
       if (alarmRegions.length === 0 && series.length === 0) return;
       await ctx.sink.write(
-        { kind: 'metrics', tenantId: ctx.tenantId, accountId: run.account.id, collectedAt: new Date(ctx.now).toISOString(), alarms, alarmRegions, series },
+        {
+          kind: 'metrics',
+          tenantId: ctx.tenantId,
+          accountId: run.account.id,
+          collectedAt: new Date(ctx.now).toISOString(),
+          alarms,
+          alarmRegions,
+          series,
+          completeRegions,
+          ...(catalog ? { catalog } : {}),
+        },
         ctx.signal,
       );
       run.stored = true;
     });
+  };
 }

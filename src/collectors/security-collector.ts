@@ -1,4 +1,5 @@
 /** The security collector: GuardDuty findings updated since the account's watermark. */
+import { COLLECTOR_TICK_MS } from './cadences.js';
 import type { CollectorDescriptor } from './descriptor.js';
 import { createSecurityJob } from './security-job.js';
 
@@ -13,7 +14,7 @@ export const SECURITY_COLLECTOR: CollectorDescriptor<'security'> = {
     { service: 'guardduty', operation: 'ListFindings', action: 'guardduty:ListFindings', regional: true, billing: 'free', purpose: 'security findings' },
     { service: 'guardduty', operation: 'GetFindings', action: 'guardduty:GetFindings', regional: true, billing: 'free', purpose: 'security finding details' },
   ],
-  cadence: { productionMs: 15 * 60_000, demoMs: 60_000, env: 'SECURITY_INTERVAL' },
+  cadence: { productionMs: COLLECTOR_TICK_MS.security, demoMs: 60_000, env: 'SECURITY_INTERVAL' },
   stores: 'GuardDuty findings (one item per finding, replaced when it is updated)',
   retentionDays: 90,
   alerts: true,

@@ -9,6 +9,16 @@ export interface AlarmState {
   metricName?: string;
   namespace?: string;
   updatedAt: string;
+  /** The alarm's ARN (its identity across renames of nothing: names are unique per region). */
+  arn?: string;
+  /** When the state value last changed (StateTransitionedTimestamp); `updatedAt` also moves when only the reason changes. */
+  transitionedAt?: string;
+  /** The alarm's rule, for drawing it on its metric's chart (metric alarms only). */
+  threshold?: number;
+  /** CloudWatch's ComparisonOperator, e.g. `GreaterThanThreshold`. */
+  comparison?: string;
+  statistic?: string;
+  dimensions?: { name: string; value: string }[];
 }
 
 /** A metric to fetch, found through ListMetrics. */
@@ -62,6 +72,16 @@ export interface CostAnomaly {
   endDay?: string;
   impactUsd: number;
   score?: number;
+  /** What AWS Cost Anomaly Detection names as the causes (service, region, account, usage type). */
+  rootCauses?: CostRootCause[];
+}
+
+/** One root cause of a cost anomaly, as Cost Explorer's GetAnomalies gives it. */
+export interface CostRootCause {
+  service?: string;
+  region?: string;
+  linkedAccount?: string;
+  usageType?: string;
 }
 
 /** A Cost Explorer rightsizing recommendation. */

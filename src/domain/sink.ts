@@ -29,6 +29,17 @@ export interface MetricsResult extends ResultBase {
   /** Regions whose alarm list was read in this run: only they replace their stored snapshot. */
   alarmRegions: string[];
   series: MetricSeries[];
+  /**
+   * Regions whose series hold every metric of the account there (all tiers were due and fetched):
+   * the store packs them into hour items; the other regions' series are the freshest points
+   * only. Absent: every region is complete.
+   */
+  completeRegions?: string[];
+  /**
+   * Every series the account's discovery found (what a full poll would fetch), without points: the
+   * store's catalog of what can be charted. Absent: left as it is.
+   */
+  catalog?: Omit<MetricSeries, 'points'>[];
 }
 
 /** A cost run's parts; a part is undefined when its step failed or was not due (nothing to store). */

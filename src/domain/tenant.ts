@@ -2,10 +2,11 @@
 
 /**
  * The collectors each tenant runs. A kind added here does not compile until it has a descriptor
- * (src/collectors/collectors.ts), a result type and a store write; every list of collectors (the
- * runtime list `COLLECTOR_KINDS`, config variables, API names, IAM policy) derives from those.
+ * (src/collectors/collectors.ts), a result type and a store write; every other list of
+ * collectors (config variables, API names, IAM policy) derives from those.
  */
-export type CollectorKind = 'metrics' | 'cost' | 'security' | 'health' | 'compliance';
+export const COLLECTOR_KINDS = Object.freeze(['metrics', 'security', 'cost', 'health', 'compliance'] as const);
+export type CollectorKind = (typeof COLLECTOR_KINDS)[number];
 
 /** An encrypted secret: AES-256-GCM ciphertext with the id of the key that sealed it. */
 export interface SealedSecret {
@@ -68,6 +69,10 @@ export interface TenantSettings {
   intervalsMs?: Partial<Record<CollectorKind, number>>;
   /** Monthly budget in USD, for the budget rule. */
   monthlyBudgetUsd?: number;
+  /** Every member must sign in with a second factor (TOTP); set by an owner. */
+  requireMfa?: boolean;
+  /** Monthly cap in USD on the AWS fees monitoring itself causes; the paid steps stretch to stay under it. */
+  monitoringCapUsd?: number;
 }
 
 /** A tenant as the fleet reconciles it. */

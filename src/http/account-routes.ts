@@ -5,6 +5,7 @@
  * is sealed by the store and never returned or logged. A new or updated account is collected at
  * once (the runtime reconciles the tenant and runs every collector for that account).
  */
+import { feeGuide } from '../collectors/index.js';
 import { AppError, AwsCallError } from '../domain/errors.js';
 import type { ConnectionCredentials } from '../aws/index.js';
 import { cloudFormationTemplate, onboardingFor } from './onboarding.js';
@@ -74,7 +75,11 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       responses: { 200: 'Onboarding', 401: 'Problem' },
       async handler(ctx) {
         const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        ctx.body = onboardingFor({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId });
+        const cap = tenant.settings.monitoringCapUsd;
+        ctx.body = {
+          ...onboardingFor({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId }),
+          monitoringFee: { ...feeGuide(), capUsd: typeof cap === 'number' && cap > 0 ? cap : null },
+        };
       },
     }),
     defineRoute({

@@ -78,8 +78,67 @@ export interface OutboxEmail {
 }
 
 export interface Me {
-  user: { id: string; email: string; emailVerified: boolean };
-  tenant: { id: string; name: string };
+  user: { id: string; email: string; emailVerified: boolean; mfaEnabled: boolean };
+  /** The current organization (every tenant-scoped route acts in it). */
+  tenant: { id: string; name: string; requireMfa: boolean };
+  /** The user's role in the current organization. */
+  role: 'owner' | 'admin' | 'viewer';
+  /** Every organization the user belongs to. */
+  memberships: OrganizationMembership[];
+  /** The organization requires MFA and the user has none: only sign-in routes answer until they enrol. */
+  mfaEnrolmentRequired: boolean;
+}
+/** One organization of the signed-in user. */
+export interface OrganizationMembership {
+  tenantId: string;
+  name: string;
+  role: 'owner' | 'admin' | 'viewer';
+  current: boolean;
+}
+/** POST /api/auth/switch: make another of the user's organizations the current one. */
+export interface OrganizationSwitch {
+  tenantId: string;
+}
+/** POST /api/auth/login (202) when the user has MFA: no session yet, only a pending sign-in. */
+export interface MfaChallenge {
+  status: 'mfa_required';
+  /** Single use, 5 minutes; send it with the code to /api/auth/login/mfa. */
+  mfaToken: string;
+  expiresAt: string;
+}
+/** POST /api/auth/login/mfa: the pending sign-in and either a TOTP code or a recovery code. */
+export interface MfaLogin {
+  mfaToken: string;
+  code?: string;
+  recoveryCode?: string;
+}
+/** GET /api/auth/mfa. */
+export interface MfaStatus {
+  enabled: boolean;
+  recoveryCodesLeft: number;
+  /** The current organization requires MFA of its members. */
+  required: boolean;
+}
+/** POST /api/auth/mfa/enrol: the new secret, shown once; confirm it with a code. */
+export interface MfaEnrolment {
+  secret: string;
+  /** The otpauth:// URI an authenticator app reads (render it as a QR code). */
+  otpauthUri: string;
+}
+/** POST /api/auth/mfa/confirm (200): MFA is on; the recovery codes are shown this once. */
+export interface MfaEnabled {
+  status: 'mfa_enabled';
+  recoveryCodes: string[];
+}
+/** POST /api/auth/mfa/disable: the password and a current code (or a recovery code). */
+export interface MfaDisable {
+  password: string;
+  code?: string;
+  recoveryCode?: string;
+}
+/** PUT /api/auth/mfa/required (owners). */
+export interface MfaRequirement {
+  required: boolean;
 }
 
 /** POST /api/auth/reset/request {email}: 202 whether or not the address is registered. */
@@ -141,6 +200,8 @@ export interface MemberView {
   role: 'owner' | 'admin' | 'viewer';
   /** False until an invited person sets their password through the emailed link. */
   active: boolean;
+  /** True when the member signs in with a second factor. */
+  mfa: boolean;
   createdAt: string;
 }
 /** POST /api/members (owners): invite by email; 202 whether or not the address already has an account. */
@@ -178,6 +239,10 @@ export interface NotificationPreferences {
   costTips: boolean;
   /** A daily digest. Default false. */
   dailyDigest: boolean;
+  /** Email when a CloudWatch alarm enters ALARM. Default true. */
+  alarms: boolean;
+  /** Email when a CloudWatch alarm returns to OK. Default false. */
+  alarmRecovered: boolean;
 }
 
 /** GET /api/settings; PUT takes a partial of it. Changing `email` sends a new verification. */
@@ -193,8 +258,10 @@ export interface Settings {
   timezone: string;
   /** Monthly budget in USD for the budget rule; null for none. */
   monthlyBudgetUsd: number | null;
+  /** Monthly cap in USD on the AWS fees monitoring causes (the paid steps stretch to stay under it); null for none. */
+  monitoringCapUsd: number | null;
 }
-export type SettingsUpdate = Partial<Pick<Settings, 'email' | 'notifications' | 'digestHour' | 'timezone' | 'monthlyBudgetUsd'>>;
+export type SettingsUpdate = Partial<Pick<Settings, 'email' | 'notifications' | 'digestHour' | 'timezone' | 'monthlyBudgetUsd' | 'monitoringCapUsd'>>;
 
 // --- accounts -------------------------------------------------------------------------
 
@@ -210,6 +277,15 @@ export interface Onboarding {
   permissionPolicy: Record<string, unknown>;
   /** A CloudFormation template creating the role (upload it on `createStackUrl`, capability CAPABILITY_NAMED_IAM). */
   cloudFormation: { template: Record<string, unknown>; templatePath: string; createStackUrl: string; stackName: string };
+  /** What monitoring an account will cost a month in AWS fees at the default freshness, before it is connected. */
+  monitoringFee: {
+    costExplorerUsdPerAccount: number;
+    headlineMetricUsd: number;
+    otherMetricUsd: number;
+    reference: { ec2Instances: number; regions: number; headlineMetrics: number; otherMetrics: number; dailyMetrics: number; feeUsd: number };
+    /** The tenant's cap, if set: the paid steps stretch to stay under it. */
+    capUsd: number | null;
+  };
 }
 
 /** PATCH /api/accounts/:id: any of these; keys are rotated with both fields. */
@@ -298,7 +374,7 @@ export interface CollectorStatus {
 export interface AccountOverview {
   account: AccountView;
   /** An alarm's `namespace` and `metricName` (when CloudWatch reported them) link it to its chart. */
-  health: { ok: number; alarm: number; insufficientData: number; alarms: { name: string; region: string; state: string; reason?: string; namespace?: string; metricName?: string }[] };
+  health: { ok: number; alarm: number; insufficientData: number; alarms: AlarmView[] };
   collectors: Record<CollectorName, CollectorStatus>;
   /** AWS Health events affecting the account: open and upcoming first, then closed in the last week. */
   healthEvents: HealthEventView[];
@@ -345,6 +421,47 @@ export interface MonitoringCost {
   estimatedFeeUsd: number;
   /** The same, projected to the month's end at the current cadence. */
   projectedFeeUsd: number;
+  /** The tenant's monthly cap on these fees (PUT /api/settings `monitoringCapUsd`); null: none. */
+  capUsd: number | null;
+  /** A month at the default freshness, for the resources the last discovery found. */
+  defaultFeeUsd: number;
+  /** A month as scheduled: under the cap when one is set. */
+  plannedFeeUsd: number;
+  /** How many times less often the paid steps run to stay under the cap (1: not stretched). */
+  stretch: number;
+  /** How fresh each data kind is kept (free ones never stretch). */
+  freshness: { collector: CollectorName; step: string; data: string; paid: boolean; defaultEveryMs: number; everyMs: number }[];
+}
+
+/** An alarm's state, with its rule (threshold and metric) when CloudWatch reported one, to draw on the metric's chart. */
+export interface AlarmView {
+  name: string;
+  region: string;
+  state: string;
+  reason?: string;
+  namespace?: string;
+  metricName?: string;
+  /** E.g. `GreaterThanThreshold`. */
+  comparison?: string;
+  threshold?: number;
+  statistic?: string;
+  dimensions?: { name: string; value: string }[];
+}
+
+/** One firing of a CloudWatch alarm (the overview's alarm history, from stored transitions). */
+export interface AlarmEpisodeView {
+  accountId: string;
+  accountName?: string;
+  region: string;
+  name: string;
+  namespace?: string;
+  metricName?: string;
+  firedAt: string;
+  /** Absent while the alarm is still in ALARM. */
+  endedAt?: string;
+  endedIn?: string;
+  /** How long it lasted (up to now when still in ALARM). */
+  durationMs: number;
 }
 
 /** GET /api/overview */
@@ -353,6 +470,8 @@ export interface Overview {
   accounts: AccountOverview[];
   topRecommendations: RecommendationView[];
   monitoringCost: MonitoringCost;
+  /** Alarm firings of the last 7 days, newest first (at most 50). */
+  alarmHistory: AlarmEpisodeView[];
 }
 
 /** GET /api/metrics?accountId=&region=&resourceId=&metric=&from=&to= (without resourceId: the list of series). */
@@ -382,6 +501,21 @@ export interface CostsResponse {
   monthToDateUsd: number;
   /** Days flagged as spikes by the cost-spike rule. */
   spikes: { day: string; service: string; amountUsd: number; baselineUsd: number }[];
+  /** Anomalies AWS Cost Anomaly Detection found in the range (already paid for: Cost Explorer bills them). */
+  anomalies: CostAnomalyView[];
+}
+
+/** One anomaly from Cost Explorer's GetAnomalies, with its root causes. */
+export interface CostAnomalyView {
+  id: string;
+  accountId: string;
+  /** The day it started (YYYY-MM-DD): the chart day it is linked to. */
+  startDay: string;
+  endDay?: string;
+  service?: string;
+  impactUsd: number;
+  score?: number;
+  rootCauses: { service?: string; region?: string; linkedAccount?: string; usageType?: string }[];
 }
 
 /**
@@ -462,21 +596,48 @@ export interface RecommendationPatch {
 
 // --- operator -------------------------------------------------------------------------
 
-/** GET /ops/health without a token. */
+/** GET /ops/health without a token. `behind`: serving, but collection is late (see FleetLagView). */
 export interface HealthStatus {
-  status: 'ok' | 'degraded' | 'down';
+  status: 'ok' | 'degraded' | 'behind' | 'down';
+}
+
+/** How far behind its cadences the fleet is (collectors overdue now, runs that ended late recently). */
+export interface FleetLagView {
+  behind: boolean;
+  /** How long the most overdue collector has been overdue, ms (0: none). */
+  oldestOverdueMs: number;
+  overdue: number;
+  collectors: number;
+  /** Share (0..1) of the runs that ended in the recent window which ended after their interval. */
+  lateShare: number;
+  recentRuns: number;
 }
 
 /** GET /ops/health with the operator token (or from loopback when no token is configured). */
 export interface HealthDetail extends HealthStatus {
   fleet: WorkersResponse['fleet'] & { lastReconcileError?: { kind: string; code: string; message: string; at: string } };
   summary: WorkersResponse['summary'];
+  lag: FleetLagView;
+  /** Present when leases are on (several instances): this instance, its share and every instance seen. */
+  leases?: LeasesView;
+}
+
+/** The lease view of one instance (GET /ops/health with the operator token). */
+export interface LeasesView {
+  instanceId: string;
+  /** Tenants this instance holds, and its fair share at the last rebalance. */
+  held: number;
+  share: number;
+  lastRebalanceAt?: string;
+  lastError?: string;
+  instances: { id: string; live: boolean; leases: number; self: boolean }[];
 }
 
 /** GET /ops/workers?state=&tenant= */
 export interface WorkersResponse {
   summary: { tenants: Record<string, number>; collectors: Record<string, number> };
   fleet: { tenants: number; lastReconcileAt?: string; lastReconcileError?: { code: string; message: string; at: string } };
+  lag: FleetLagView;
   /** Workers matching the query (the list holds at most `limit`). */
   total: number;
   workers: {

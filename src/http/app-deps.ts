@@ -1,12 +1,13 @@
 /**
  * What the HTTP app needs from the rest of the service, as narrow interfaces: main.ts wires the
- * real parts, tests pass the real store and fakes for the rest. http never imports the runtime
- * beyond the read-only health registry.
+ * real parts, tests pass the real store and fakes for the rest. http never imports the runtime:
+ * worker health comes through the read-only port of src/domain.
  */
 import type Koa from 'koa';
-import type { FleetHealth, HealthRegistry } from '../actors/index.js';
 import type { BillableCounts, CheckPermissions, MailMessage, ValidateAccount } from '../aws/index.js';
+import type { LeaseSnapshot } from '../domain/leases.js';
 import type { MetricDiscovery } from '../domain/metric-discovery.js';
+import type { WorkerHealthView } from '../domain/worker-health.js';
 import type { Logger } from '../log.js';
 import type { SentEmail } from '../sim/index.js';
 import type { Store } from '../store/index.js';
@@ -17,20 +18,20 @@ import type { AuthRateLimitOverrides, RateLimitStore } from './rate-limiter.js';
  * takes the session's tenant id. `cache` is the read-through cache the repositories invalidate
  * on writes; `reads.overview` supplies alarm states and collector runs.
  */
-export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' | 'findings' | 'costs' | 'metrics' | 'recommendations' | 'reads' | 'cache' | 'rateLimits' | 'audit' | 'apiTokens'>;
+export type AppStore = Pick<Store, 'users' | 'tenants' | 'sessions' | 'tokens' | 'findings' | 'costs' | 'metrics' | 'recommendations' | 'reads' | 'cache' | 'rateLimits' | 'audit' | 'apiTokens'> & Partial<Pick<Store, 'alarmHistory'>>;
 
 /** The runtime's health, read-only, plus the one operator action. */
 export interface AppHealth {
-  /** Per tenant and collector state (the runtime's registry). */
-  registry: HealthRegistry;
-  /** The fleet's reconcile status. */
-  fleet: FleetHealth;
+  /** Per tenant and collector state, the fleet's reconcile status and lag: snapshots. */
+  registry: WorkerHealthView;
   /** Stop and start a tenant afresh; false when the tenant is not running here. */
   restartTenant(tenantId: string): boolean;
   /** True once shutdown began: /ops/health answers 503 so a load balancer drains this instance. Default never. */
   shuttingDown?: () => boolean;
   /** Billable AWS units of every tenant since start, for /metrics. Default: not exported. */
   billableTotals?: () => BillableCounts;
+  /** Several instances: this instance's leases. Default: absent (one instance runs every tenant). */
+  leases?: () => LeaseSnapshot;
 }
 
 /** Everything `createApp` needs; each field documents its default. */

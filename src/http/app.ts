@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import compose from 'koa-compose';
+import { insightSources } from '../insights/index.js';
 import { accountRoutes } from './account-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { apiTokenRoutes } from './api-token-routes.js';
@@ -19,6 +20,7 @@ import { hostGuard } from './host-guard.js';
 import { jsonBody } from './json-body.js';
 import { LoginThrottle } from './login-throttle.js';
 import { memberRoutes } from './member-routes.js';
+import { mfaRoutes } from './mfa-routes.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApi } from './openapi.js';
 import { requireOperator } from './operator-auth.js';
@@ -89,11 +91,13 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     secureCookies: https,
     background,
     cached: (tenantId, key, load) => deps.store.cache.read(tenantId, key, load),
+    insights: insightSources(deps.store, now),
   };
 
   const routes: AnyRoute[] = [
     ...authRoutes(rc),
     ...passwordRoutes(rc),
+    ...mfaRoutes(rc),
     ...auditRoutes(rc),
     ...memberRoutes(rc),
     ...apiTokenRoutes(rc),
@@ -128,7 +132,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),
     operator: requireOperator(deps.operatorToken),
-  }, (route) => requireRole(deps.store.users, route));
+  }, (route) =>
+    requireRole(deps.store.users, route, (tenantId) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true)),
+  );
 
   app.use(metrics.middleware);
   app.use(errorHandler(log));

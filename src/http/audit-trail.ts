@@ -21,6 +21,7 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'POST /api/auth/password': 'auth.password_changed',
   'DELETE /api/auth/sessions': 'auth.signed_out_everywhere',
   'DELETE /api/auth/sessions/:id': 'auth.session_ended',
+  'POST /api/auth/mfa/enrol': 'auth.mfa_enrolment_started',
   // recorded by their handlers, with what only they know
   'POST /api/members': null,
   'POST /api/tokens': null,
@@ -29,6 +30,11 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'DELETE /api/members/:id': null,
   'POST /api/auth/login': null,
   'POST /api/auth/logout': null,
+  'POST /api/auth/login/mfa': null,
+  'POST /api/auth/mfa/confirm': null,
+  'POST /api/auth/mfa/disable': null,
+  'PUT /api/auth/mfa/required': null,
+  'POST /api/auth/switch': null,
 });
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -6,32 +6,20 @@
  */
 import { AppError } from '../domain/errors.js';
 import { recordAudit } from './audit-trail.js';
-import type { Me } from './api-types.js';
+import type { MfaChallenge } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { loginSchema, resendSchema, signupSchema, verifySchema } from './schemas.js';
-import { clearedSessionCookie, DEVICE_COOKIE, deviceCookie, readCookie, SESSION_COOKIE, sessionCookie, sessionOf } from './session-cookie.js';
+import { clearedSessionCookie, DEVICE_COOKIE, readCookie, SESSION_COOKIE, sessionOf } from './session-cookie.js';
+import { currentMe, signInTenant, startSession, trustDevice } from './session-start.js';
+import { MFA_LOGIN_TTL_MS } from './mfa-routes.js';
 import { profileOf, updateProfile } from './user-profile.js';
 import { sendSecurityNotice } from './security-mail.js';
 import { sendVerification } from './verification-mail.js';
-import { meView } from './views.js';
 
 const invalidToken = () => clientError(400, 'INVALID_TOKEN', 'the link is invalid, already used or expired; ask for a new one');
 const isCode = (error: unknown, code: string) => error instanceof AppError && error.code === code;
-
-/** How long a browser stays trusted for login throttling after signing in. */
-const TRUSTED_DEVICE_TTL_MS = 90 * 86_400_000;
-
-/** Me of a session, or 401 when its user or tenant is gone. */
-export async function currentMe(rc: RouteContext, session: { tenantId: string; userId: string }): Promise<Me> {
-  const [user, tenant] = await Promise.all([
-    rc.deps.store.users.get(session.tenantId, session.userId),
-    rc.deps.store.tenants.get(session.tenantId),
-  ]);
-  if (!user || !tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
-  return meView(user, tenant);
-}
 
 /** The auth routes. */
 export function authRoutes(rc: RouteContext): AnyRoute[] {
@@ -124,11 +112,11 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/api/auth/login',
-      summary: 'Sign in; sets the HttpOnly `sid` session cookie',
+      summary: 'Sign in; sets the HttpOnly `sid` session cookie, or (202) asks for the second factor of a user with MFA',
       tag: 'auth',
       auth: 'public',
       body: loginSchema,
-      responses: { 200: 'Me', 401: 'Problem (INVALID_CREDENTIALS)', 403: 'Problem (EMAIL_NOT_VERIFIED)', 429: 'Problem (RATE_LIMITED)' },
+      responses: { 200: 'Me', 202: 'MfaChallenge', 401: 'Problem (INVALID_CREDENTIALS)', 403: 'Problem (EMAIL_NOT_VERIFIED)', 429: 'Problem (RATE_LIMITED)' },
       async handler(ctx, { body }) {
         // A browser that signed in to this address before skips the per-email delay.
         const deviceToken = readCookie(ctx.get('cookie'), DEVICE_COOKIE);
@@ -152,21 +140,20 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         }
         if (!user.emailVerified) throw clientError(403, 'EMAIL_NOT_VERIFIED', 'confirm your email address first; we can send the link again');
         await rc.loginThrottle.succeeded(attempt);
-        const tenant = await store.tenants.get(user.tenantId);
-        if (!tenant) throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
-        // A session this browser held before is ended: one cookie, one live session.
-        const previous = readCookie(ctx.get('cookie'), SESSION_COOKIE);
-        if (previous) await store.sessions.revoke(previous);
-        const userAgent = ctx.get('user-agent');
-        const { token, session } = await store.sessions.create({ tenantId: user.tenantId, userId: user.id, ...(userAgent ? { userAgent } : {}) });
-        ctx.append('Set-Cookie', sessionCookie(token, new Date(session.expiresAt), { secure: rc.secureCookies, now: rc.now() }));
-        if (!attempt.device) {
-          const trusted = await store.tokens.issue({ purpose: 'trusted_device', tenantId: user.tenantId, userId: user.id, email: user.email, ttlMs: TRUSTED_DEVICE_TTL_MS });
-          ctx.append('Set-Cookie', deviceCookie(trusted, TRUSTED_DEVICE_TTL_MS, { secure: rc.secureCookies }));
+        const tenantId = await signInTenant(rc, user);
+        const member = tenantId && (await store.users.get(tenantId, user.id));
+        if (!tenantId || !member) throw clientError(401, 'INVALID_CREDENTIALS', 'the email or the password is wrong');
+        if (user.mfaEnabled) {
+          // Not a session: a single-use pending sign-in that only /api/auth/login/mfa accepts.
+          const mfaToken = await store.tokens.issue({ purpose: 'mfa_login', tenantId, userId: user.id, email: user.email, ttlMs: MFA_LOGIN_TTL_MS });
+          const challenge: MfaChallenge = { status: 'mfa_required', mfaToken, expiresAt: new Date(rc.now() + MFA_LOGIN_TTL_MS).toISOString() };
+          ctx.set('Cache-Control', 'no-store');
+          ctx.status = 202;
+          ctx.body = challenge;
+          return;
         }
-        rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'user signed in');
-        await recordAudit(rc, user.tenantId, { action: 'auth.login', actor: { kind: 'user', userId: user.id, email: user.email }, target: session.id, ip: ctx.ip });
-        ctx.body = meView(user, tenant);
+        ctx.body = await startSession(rc, ctx, member, tenantId, { action: 'auth.login' });
+        if (!attempt.device) await trustDevice(rc, ctx, user);
       },
     }),
     defineRoute({

@@ -14,6 +14,7 @@ import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
 import { sessionOf } from './session-cookie.js';
+import { monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
@@ -111,17 +112,29 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         // Rows of a disconnected account stay in the store until they expire; they are not shown.
         const current = new Set(tenant.accounts.map((a) => a.id));
         const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
-        const [rows, recent, allForecasts] = await Promise.all([
+        const [rows, recent, allForecasts, allAnomalies] = await Promise.all([
           rc.cached(tenant.id, `costs:range:${from}:${to}`, () => store.costs.daily(tenant.id, { start: from, end: to })),
           recentCosts(rc, tenant.id),
           forecasts(rc, tenant.id),
+          rc.cached(tenant.id, 'costs:anomalies', () => store.costs.anomalies(tenant.id)),
         ]);
+        const anomalies = allAnomalies
+          .filter((a) => inAccount(a) && a.startDay >= from && a.startDay < to)
+          .sort((a, b) => b.startDay.localeCompare(a.startDay) || b.impactUsd - a.impactUsd)
+          .map((a) => ({
+            id: a.id,
+            accountId: a.accountId,
+            startDay: a.startDay,
+            ...(a.endDay ? { endDay: a.endDay } : {}),
+            ...(a.service ? { service: a.service } : {}),
+            impactUsd: usd(a.impactUsd),
+            ...(a.score !== undefined ? { score: a.score } : {}),
+            rootCauses: a.rootCauses ?? (a.service ? [{ service: a.service }] : []),
+          }));
         const daily = rows.filter(inAccount).map((row) => ({ day: row.day, service: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
         const byService = [...sumBy(daily, (row) => row.service, (row) => row.amountUsd)]
           .map(([service, total]) => ({ service, totalUsd: usd(total) }))
           .sort((a, b) => b.totalUsd - a.totalUsd || a.service.localeCompare(b.service));
-        const today = dayOf(now);
-        const monthToDate = recent.rows.filter((row) => inAccount(row) && row.day.startsWith(today.slice(0, 7)) && row.day <= today);
         const own = allForecasts.filter(inAccount);
         const thresholds = resolveThresholds({});
         const accountIds = query.accountId ? [query.accountId] : tenant.accounts.map((a) => a.id);
@@ -146,8 +159,9 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
                   ...(own.every((f) => f.lowerUsd !== undefined) ? { lowerUsd: usd(own.reduce((sum, f) => sum + (f.lowerUsd ?? 0), 0)) } : {}),
                   ...(own.every((f) => f.upperUsd !== undefined) ? { upperUsd: usd(own.reduce((sum, f) => sum + (f.upperUsd ?? 0), 0)) } : {}),
                 },
-          monthToDateUsd: usd(monthToDate.reduce((sum, row) => sum + row.amountUsd, 0)),
+          monthToDateUsd: usd(monthToDateUsd(recent.rows.filter(inAccount), now)),
           spikes,
+          anomalies,
         };
         ctx.body = body;
       },

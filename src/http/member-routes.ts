@@ -3,8 +3,9 @@
  * people; anyone may leave. The last owner can neither leave, be removed nor be demoted, so a
  * tenant always has someone who can manage it. An invitation is a user waiting in the tenant,
  * unverified, with a single-use link (7 days) to choose a password; following it proves the
- * address. An address that already has an account gets a notice instead (an address belongs to
- * one tenant for now), and the owner gets the same answer either way.
+ * address. An address that already has a confirmed account becomes a member at once (a user may
+ * belong to several organizations, with a role in each) and is told by email; the owner gets the
+ * same answer either way. Leaving one organization keeps the others (and the sign-in).
  */
 import type { UserRecord } from '../store/index.js';
 import type { MemberView } from './api-types.js';
@@ -15,11 +16,12 @@ import { defineRoute, roleOf, type AnyRoute } from './route-spec.js';
 import { memberInviteSchema, memberPatchSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
 import { sessionOf } from './session-cookie.js';
+import { homeOf } from './session-start.js';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 
-const memberView = (user: UserRecord): MemberView => ({ id: user.id, email: user.email, role: roleOf(user.role), active: user.emailVerified, createdAt: user.createdAt });
+const memberView = (user: UserRecord): MemberView => ({ id: user.id, email: user.email, role: roleOf(user.role), active: user.emailVerified, mfa: user.mfaEnabled === true, createdAt: user.createdAt });
 const lastOwner = () => clientError(409, 'LAST_OWNER', 'a tenant needs an owner: make someone else owner first');
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -80,7 +82,15 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
             await sendSecurityNotice(rc, invited.email, { kind: 'invitation', token, organization: tenant.name, role: body.role, expiresInDays: INVITATION_TTL_MS / 86_400_000 });
           });
         } else {
-          rc.background.run('invitation-existing', () => sendSecurityNotice(rc, body.email, { kind: 'invitation_existing', organization: tenant.name }));
+          const existing = await store.users.findByEmail(body.email);
+          // Only a confirmed account joins: an unconfirmed signup may be someone else's claim
+          // on the address (account pre-hijacking) and is replaced when its owner signs up.
+          const added = existing?.emailVerified ? await store.users.addMembership({ tenantId: tenant.id, userId: existing.id, homeTenantId: existing.tenantId, role: body.role }) : undefined;
+          if (added) {
+            rc.background.run('membership-added', () => sendSecurityNotice(rc, added.email, { kind: 'membership_added', organization: tenant.name, role: body.role }));
+          } else if (existing && !existing.emailVerified) {
+            rc.background.run('invitation-existing', () => sendSecurityNotice(rc, body.email, { kind: 'invitation_existing', organization: tenant.name }));
+          }
         }
         await recordAudit(rc, tenant.id, { action: 'member.invited', actor: { kind: 'user', userId: session.userId }, ip: ctx.ip, detail: { email: body.email, role: body.role } });
         ctx.status = 202;
@@ -121,8 +131,10 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
         const user = await memberOf(session.tenantId, params.id ?? '');
         if (!leaving && session.role !== 'owner') throw clientError(403, 'ROLE_REQUIRED', 'removing someone needs the owner role');
         if (await isLastOwner(user)) throw lastOwner();
-        await store.sessions.revokeAllForUser(user.tenantId, user.id);
         await store.users.remove(user.tenantId, user.id);
+        // Their sessions in this organization fail from the next request (membership is read at
+        // each one); a user left with no organization at all is signed out everywhere.
+        if ((await store.users.listMemberships(homeOf(user), user.id)).length === 0) await store.sessions.revokeAllForUser(homeOf(user), user.id);
         await recordAudit(rc, session.tenantId, { action: leaving ? 'member.left' : 'member.removed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip });
         ctx.status = 204;
       },

@@ -4,7 +4,7 @@
  * and what that costs a month in GetMetricData fees — shown before saving (preview) and after.
  * Every route is scoped to the session's tenant; an account id of another tenant is unknown (404).
  */
-import { monthlyFeeUsd, projectFee } from '../aws/metric-selection.js';
+import { monthlyFeeUsd, projectFee, tierIntervalMs } from '../aws/metric-selection.js';
 import { AppError, AwsCallError } from '../domain/errors.js';
 import type { MetricSelection } from '../domain/tenant.js';
 import type { MetricBrowserResponse, MetricSelectionView } from './api-types.js';
@@ -128,7 +128,7 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
           region: query.region,
           ...(query.namespace ? { namespace: query.namespace } : {}),
           metrics: found.slice(0, BROWSE_LIMIT),
-          monthlyFeeUsdPerMetric: Math.round(monthlyFeeUsd(intervalOf(tenant)) * 10_000) / 10_000,
+          monthlyFeeUsdPerMetric: Math.round(monthlyFeeUsd(tierIntervalMs(intervalOf(tenant), false)) * 10_000) / 10_000,
           truncated: found.length > BROWSE_LIMIT,
         };
         ctx.body = body;

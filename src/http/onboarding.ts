@@ -58,7 +58,7 @@ export function cloudFormationTemplate(input: { externalId: string; platformAcco
 const CREATE_STACK_URL = 'https://console.aws.amazon.com/cloudformation/home#/stacks/create/template';
 
 /** The onboarding documents of a tenant. */
-export function onboardingFor(input: { externalId: string; platformAccountId: string }): Onboarding {
+export function onboardingFor(input: { externalId: string; platformAccountId: string }): Omit<Onboarding, 'monitoringFee'> {
   return {
     externalId: input.externalId,
     platformAccountId: input.platformAccountId,

@@ -4,9 +4,10 @@
  * outbox. Auth is `requireOperator` (operator-auth.ts).
  */
 import { recordAudit } from './audit-trail.js';
-import type { ErrorInfo, TenantHealth } from '../actors/index.js';
+import type { ErrorInfo, FleetLag, TenantHealth } from '../domain/worker-health.js';
+import type { LeaseSnapshot } from '../domain/leases.js';
 import { COLLECTOR_LIST } from '../collectors/index.js';
-import type { HealthDetail, HealthStatus, Meta, WorkersResponse } from './api-types.js';
+import type { FleetLagView, HealthDetail, HealthStatus, LeasesView, Meta, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
 import { clientError } from './problem.js';
@@ -39,6 +40,15 @@ function compareWorkers(sort: 'name' | 'state' | 'restarts' | 'errors') {
     return primary || name(a).localeCompare(name(b)) || a.tenantId.localeCompare(b.tenantId);
   };
 }
+
+const lagView = (lag: FleetLag): FleetLagView => ({
+  behind: lag.behind,
+  oldestOverdueMs: lag.oldestOverdueMs,
+  overdue: lag.overdue,
+  collectors: lag.collectors,
+  lateShare: Math.round(lag.lateShare * 1000) / 1000,
+  recentRuns: lag.recentRuns,
+});
 
 function workerView(tenant: TenantHealth, names?: TenantNames): WorkerView {
   return {
@@ -80,12 +90,14 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
   const { health } = rc.deps;
   const directory = createTenantDirectory({ list: () => rc.deps.store.tenants.listTenants(), now: rc.now });
 
-  function status(): HealthStatus['status'] {
+  function status(lag: FleetLag): HealthStatus['status'] {
     if (health.shuttingDown?.()) return 'down';
-    const fleet = health.fleet;
+    const fleet = health.registry.fleet();
     // Not ready until the first reconcile brought the tenants up.
     if (fleet.lastReconcileAt === undefined) return 'down';
     if (fleet.lastReconcileError && fleet.lastReconcileError.at >= fleet.lastReconcileAt) return 'degraded';
+    // Still serving (200), but collection runs late: more demand than this instance can serve.
+    if (lag.behind) return 'behind';
     return 'ok';
   }
 
@@ -93,19 +105,20 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/ops/health',
-      summary: 'Readiness: 200 when serving (ok or degraded), 503 when down; detail with the operator token',
+      summary: 'Readiness: 200 when serving (ok, degraded, or behind its cadences), 503 when down; detail with the operator token',
       tag: 'operator',
       auth: 'public',
       responses: { 200: 'HealthStatus | HealthDetail', 503: 'HealthStatus | HealthDetail' },
       handler(ctx) {
-        const current = status();
+        const lag = health.registry.lag();
+        const current = status(lag);
         ctx.status = current === 'down' ? 503 : 200;
         if (operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') {
           const body: HealthStatus = { status: current };
           ctx.body = body;
           return;
         }
-        const fleet = health.fleet;
+        const fleet = health.registry.fleet();
         const detail: HealthDetail = {
           status: current,
           fleet: {
@@ -114,6 +127,8 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
             ...(fleet.lastReconcileError ? { lastReconcileError: errorView(fleet.lastReconcileError) } : {}),
           },
           summary: health.registry.summary(),
+          lag: lagView(lag),
+          ...(health.leases ? { leases: leasesView(health.leases()) } : {}),
         };
         ctx.body = detail;
       },
@@ -127,7 +142,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       query: workersQuerySchema,
       responses: { 200: 'WorkersResponse', 400: 'Problem', 401: 'Problem', 403: 'Problem' },
       async handler(ctx, { query }) {
-        const fleet = health.fleet;
+        const fleet = health.registry.fleet();
         const tenants = health.registry.list({ ...(query.tenant ? { tenantId: query.tenant } : {}), ...(query.state ? { state: query.state } : {}) });
         // Names are a convenience: if the listing fails, the workers still show, by id.
         const names = await directory.names().catch(() => new Map<string, TenantNames>());
@@ -135,6 +150,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
         const matched = (query.q ? views.filter((w) => matches(w, query.q!)) : views).sort(compareWorkers(query.sort ?? 'state'));
         const body: WorkersResponse = {
           summary: health.registry.summary(),
+          lag: lagView(health.registry.lag()),
           fleet: {
             tenants: fleet.tenants,
             ...(fleet.lastReconcileAt !== undefined ? { lastReconcileAt: iso(fleet.lastReconcileAt) } : {}),
@@ -211,4 +227,10 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       },
     }),
   ];
+}
+
+/** The lease snapshot as the operator endpoint shows it (times as ISO strings). */
+function leasesView(snapshot: LeaseSnapshot): LeasesView {
+  const { lastRebalanceAt, ...rest } = snapshot;
+  return { ...rest, ...(lastRebalanceAt !== undefined ? { lastRebalanceAt: new Date(lastRebalanceAt).toISOString() } : {}) };
 }

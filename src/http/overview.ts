@@ -3,14 +3,16 @@
  * findings by band and cost; the top open recommendations; and what the monitoring itself
  * costs the tenant this month.
  */
-import type { CollectorHealth, TenantHealth } from '../actors/index.js';
+import type { CollectorHealth, TenantHealth } from '../domain/worker-health.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
-import { COLLECTOR_KINDS } from '../collectors/index.js';
+import { COLLECTOR_KINDS, meterShapeOf, monitoringPlan } from '../collectors/index.js';
 import type { HealthEvent } from '../domain/records.js';
-import type { AccountOverview, CollectorName, CollectorStatus, ComplianceView, HealthEventView, MonitoringCost, Overview, StepView } from './api-types.js';
+import { alarmEpisodes } from '../rules/index.js';
+import type { AccountOverview, AlarmEpisodeView, CollectorName, CollectorStatus, ComplianceView, HealthEventView, MonitoringCost, Overview, StepView } from './api-types.js';
 import type { ComplianceSnapshot, RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
+import { monthForecastUsd, monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, stateSnapshot, usd } from './tenant-data.js';
 import type { TenantView } from './tenant-view.js';
 import { accountView } from './views.js';
@@ -87,10 +89,19 @@ export function complianceViews(snapshots: readonly ComplianceSnapshot[]): Compl
 }
 
 /** What monitoring costs the tenant this month, projected to the month's end at the current pace. */
-export async function monitoringCost(rc: RouteContext, tenantId: string): Promise<MonitoringCost> {
+export async function monitoringCost(rc: RouteContext, tenant: TenantView): Promise<MonitoringCost> {
+  const tenantId = tenant.id;
   const now = rc.now();
+  // The plan: the tiers of every account's series, as its last full metrics run found them.
+  const shapes = await Promise.all(
+    tenant.accounts.map(async (account) =>
+      meterShapeOf(account.id, await rc.cached(tenantId, `metrics:catalog:${account.id}`, () => rc.deps.store.metrics.catalog(tenantId, account.id))),
+    ),
+  );
+  const plan = monitoringPlan(shapes, tenant.settings.monitoringCapUsd);
   const month = dayOf(now).slice(0, 7);
-  const counts = await rc.deps.billing.usage(tenantId, month);
+  // Through the cache: the ledger is read once per tenant and TTL, not on every overview request.
+  const counts = await rc.cached(tenantId, `billing:usage:${month}`, async () => rc.deps.billing.usage(tenantId, month));
   const fee = estimateFeeUsd(counts);
   const start = monthStartOf(now);
   const next = new Date(start);
@@ -103,6 +114,11 @@ export async function monitoringCost(rc: RouteContext, tenantId: string): Promis
     getMetricDataMetrics: counts.getMetricDataMetrics,
     estimatedFeeUsd: fee,
     projectedFeeUsd: usd((fee * (next.getTime() - start)) / elapsed),
+    capUsd: plan.capUsd,
+    defaultFeeUsd: usd(plan.defaultFee.totalUsd),
+    plannedFeeUsd: usd(plan.plannedFee.totalUsd),
+    stretch: plan.stretch,
+    freshness: plan.freshness,
   };
 }
 
@@ -115,27 +131,24 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     findingCounts(rc, tenant.id),
     recentCosts(rc, tenant.id),
     forecasts(rc, tenant.id),
-    // The overview still answers when the recommendations cannot be computed or synced.
+    // The overview still answers when the recommendations cannot be computed.
     currentRecommendations(rc, tenant).catch((error: unknown) => {
       rc.deps.log.warn({ err: error, tenant: tenant.id }, 'recommendations unavailable for the overview');
       return [];
     }),
-    monitoringCost(rc, tenant.id),
+    monitoringCost(rc, tenant),
   ]);
-  const today = dayOf(now);
-  const month = today.slice(0, 7);
+  const alarmHistory = await alarmHistoryOf(rc, tenant, now);
   const accounts = tenant.accounts.map((account): AccountOverview => {
     const alarms = snapshot.alarms.filter((s) => s.accountId === account.id).flatMap((s) => s.alarms);
     const byState = { OK: 0, ALARM: 0, INSUFFICIENT_DATA: 0 };
     for (const alarm of alarms) byState[alarm.state] += 1;
     const notOk = alarms.filter((a) => a.state !== 'OK');
     const shown = [...notOk, ...alarms.filter((a) => a.state === 'OK')].slice(0, MAX_ALARMS_SHOWN);
-    const rows = costs.rows.filter((row) => row.accountId === account.id && row.day.startsWith(month) && row.day <= today);
-    const monthToDate = rows.reduce((sum, row) => sum + row.amountUsd, 0);
+    const rows = costs.rows.filter((row) => row.accountId === account.id);
     const forecast = allForecasts.find((f) => f.accountId === account.id);
-    // Cost Explorer's forecast covers today to the month's end: add the actuals before it.
-    const usable = forecast !== undefined && forecast.start.startsWith(month) && Number.isFinite(forecast.meanUsd);
-    const forecastMonth = usable ? rows.filter((row) => row.day < forecast.start).reduce((sum, row) => sum + row.amountUsd, 0) + forecast.meanUsd : null;
+    const monthToDate = monthToDateUsd(rows, now);
+    const forecastMonth = monthForecastUsd([{ dailyCosts: rows, forecast }], now);
     const runs = snapshot.runs.filter((run) => run.accountId === account.id);
     const collectors = Object.fromEntries(
       COLLECTOR_KINDS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),
@@ -155,6 +168,10 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
           ...(a.reason ? { reason: a.reason } : {}),
           ...(a.namespace ? { namespace: a.namespace } : {}),
           ...(a.metricName ? { metricName: a.metricName } : {}),
+          ...(a.comparison ? { comparison: a.comparison } : {}),
+          ...(a.threshold !== undefined ? { threshold: a.threshold } : {}),
+          ...(a.statistic ? { statistic: a.statistic } : {}),
+          ...(a.dimensions ? { dimensions: a.dimensions } : {}),
         })),
       },
       collectors,
@@ -167,5 +184,26 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     accounts,
     topRecommendations: recommendations.filter((r) => r.status === 'open').slice(0, 5),
     monitoringCost: cost,
+    alarmHistory,
   };
+}
+
+/** How far back the overview's alarm history looks. */
+const ALARM_HISTORY_WINDOW_MS = 7 * DAY_MS;
+
+/** The tenant's alarm firings of the last week from the stored transitions (tenant-scoped Query); empty when unreadable. */
+async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number): Promise<AlarmEpisodeView[]> {
+  const store = rc.deps.store.alarmHistory;
+  if (!store) return [];
+  try {
+    // Transitions from before the window still open an episode that lasts into it: read a day more.
+    const transitions = await store.list(tenant.id, now - ALARM_HISTORY_WINDOW_MS - DAY_MS);
+    const names = new Map(tenant.accounts.map((a) => [a.id, a.name]));
+    return alarmEpisodes(transitions, now)
+      .filter((e) => names.has(e.accountId) && (e.endedAt === undefined || Date.parse(e.endedAt) >= now - ALARM_HISTORY_WINDOW_MS))
+      .map((e) => ({ ...e, accountName: names.get(e.accountId)! }));
+  } catch (error) {
+    rc.deps.log.warn({ err: error, tenant: tenant.id }, 'alarm history unavailable for the overview');
+    return [];
+  }
 }

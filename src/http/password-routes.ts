@@ -11,6 +11,7 @@ import { defineRoute, type AnyRoute } from './route-spec.js';
 import { changePasswordSchema, resetRequestSchema, resetSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
 import { sessionOf } from './session-cookie.js';
+import { homeOf } from './session-start.js';
 
 /** How long a reset link works. */
 export const RESET_TOKEN_TTL_MS = 3_600_000;
@@ -54,9 +55,10 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
       async handler(ctx, { body }) {
         const record = await store.tokens.consume(body.token, 'reset_password');
         if (!record) throw invalidToken();
-        const user = await store.users.get(record.tenantId, record.userId);
+        // The identity, found by address (a user who left their home organization is no member there).
+        const user = await store.users.findByEmail(record.email);
         // A link sent to an address the user has since left resets nothing.
-        if (!user || user.email !== record.email) throw invalidToken();
+        if (!user || user.id !== record.userId || user.email !== record.email) throw invalidToken();
         await store.users.setPassword(user.tenantId, user.id, body.password);
         // An invitation is a reset link to an unverified member: following it proves the address.
         if (!user.emailVerified) await store.users.markEmailVerified(user.tenantId, user.id, user.email);
@@ -86,7 +88,7 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
         const checked = await store.users.authenticate(user.email, body.currentPassword);
         if (checked?.id !== user.id) throw clientError(403, 'WRONG_PASSWORD', 'the current password is wrong');
         await store.users.setPassword(user.tenantId, user.id, body.newPassword);
-        const sessionsEnded = await store.sessions.revokeAllForUser(user.tenantId, user.id, session.sessionId);
+        const sessionsEnded = await store.sessions.revokeAllForUser(homeOf(user), user.id, session.sessionId);
         rc.deps.log.info({ tenant: user.tenantId, user: user.id, sessionsEnded }, 'password changed');
         rc.background.run('password-changed', () => sendSecurityNotice(rc, user.email, { kind: 'password_changed' }));
         const reply: PasswordUpdated = { status: 'password_updated', sessionsEnded };

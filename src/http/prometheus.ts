@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type Koa from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FleetLag } from '../domain/worker-health.js';
 import type { AppHealth } from './app-deps.js';
 
 /** The registry and the HTTP middleware that feeds its request histogram. */
@@ -89,9 +90,45 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
     labelNames: ['kind'],
     registers: [registry],
     collect() {
-      setCounter(this, Object.entries(workers.counters.collectorRuns).map(([kind, n]) => [{ kind }, n]));
+      setCounter(this, Object.entries(workers.counters().collectorRuns).map(([kind, n]) => [{ kind }, n]));
     },
   });
+  new Counter({
+    name: `${prefix}collector_runs_late_total`,
+    help: 'Collector runs that ended after their interval had passed (their cadence stretched), by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      setCounter(this, Object.entries(workers.counters().collectorRunsLate).map(([kind, n]) => [{ kind }, n]));
+    },
+  });
+  // Fleet lag, computed once per scrape for the three gauges below.
+  let lagAt = -Infinity;
+  let lagValue: FleetLag | undefined;
+  const lagNow = (): FleetLag => {
+    const now = Date.now();
+    if (!lagValue || now - lagAt > 1_000) {
+      lagValue = workers.lag();
+      lagAt = now;
+    }
+    return lagValue;
+  };
+  const lagGauges: [string, string, (lag: FleetLag) => number][] = [
+    ['fleet_oldest_overdue_seconds', 'How long the most overdue collector has been past the slot its next run owed (0: none)', (lag) => lag.oldestOverdueMs / 1000],
+    ['fleet_late_run_ratio', 'Share of the collector runs that ended in the recent window which ended late', (lag) => lag.lateShare],
+    ['fleet_behind', '1 when the fleet is behind its cadences (/ops/health says behind), else 0', (lag) => (lag.behind ? 1 : 0)],
+    ['collectors_overdue', 'Collectors past the slot their next run owed', (lag) => lag.overdue],
+  ];
+  for (const [name, help, value] of lagGauges) {
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(value(lagNow()));
+      },
+    });
+  }
   new Counter({
     name: `${prefix}collector_failures_total`,
     help: 'Failed collector runs by collector and failure kind',
@@ -100,7 +137,7 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
     collect() {
       setCounter(
         this,
-        Object.entries(workers.counters.collectorFailures).map(([key, n]) => {
+        Object.entries(workers.counters().collectorFailures).map(([key, n]) => {
           const [collector = '', kind = ''] = key.split(':');
           return [{ collector, kind }, n ?? 0];
         }),
@@ -113,9 +150,10 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
     labelNames: ['level'],
     registers: [registry],
     collect() {
+      const counters = workers.counters();
       setCounter(this, [
-        [{ level: 'collector' }, workers.counters.collectorRestarts],
-        [{ level: 'tenant' }, workers.counters.tenantRestarts],
+        [{ level: 'collector' }, counters.collectorRestarts],
+        [{ level: 'tenant' }, counters.tenantRestarts],
       ]);
     },
   });
@@ -125,7 +163,7 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
     labelNames: ['service'],
     registers: [registry],
     collect() {
-      setCounter(this, Object.entries(workers.counters.awsCalls).map(([service, n]) => [{ service }, n ?? 0]));
+      setCounter(this, Object.entries(workers.counters().awsCalls).map(([service, n]) => [{ service }, n ?? 0]));
     },
   });
   if (health.billableTotals) {

@@ -1,7 +1,9 @@
 /**
  * GET /api/recommendations and PATCH /api/recommendations/:id {status}. The status is stored
  * under the session's tenant: an id of another tenant's recommendation is unknown here (404).
+ * The GET only reads (src/insights computes; the refresher persists).
  */
+import { refreshRecommendations } from '../insights/index.js';
 import type { RecommendationsResponse, RecommendationView } from './api-types.js';
 import { tenantOf } from './tenant-view.js';
 import { clientError } from './problem.js';
@@ -47,9 +49,10 @@ export function recommendationRoutes(rc: RouteContext): AnyRoute[] {
         if (!RECOMMENDATION_ID.test(id)) throw notFound();
         let updated = await store.setStatus(tenant.id, id, body.status);
         if (!updated) {
-          // Not stored yet: the rules may produce it but no read has synced them since.
+          // Not stored yet (the refresher persists after collection): a write, so this may store them.
           const current = await currentRecommendations(rc, tenant);
           if (!current.some((r) => r.id === id)) throw notFound();
+          await refreshRecommendations(rc.insights, tenant);
           updated = await store.setStatus(tenant.id, id, body.status);
           if (!updated) throw notFound();
         }

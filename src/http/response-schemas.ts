@@ -28,10 +28,19 @@ export const Problem = z.object({
 export const SignupResponse = z.object({ status: z.literal('verification_sent'), email: z.string() });
 export const VerifyResponse = z.object({ email: z.string(), emailVerified: z.literal(true) });
 export const Accepted = z.object({ status: z.literal('accepted') });
+const role = z.enum(['owner', 'admin', 'viewer']);
+export const OrganizationMembership = z.object({ tenantId: z.string(), name: z.string(), role, current: z.boolean() });
 export const Me = z.object({
-  user: z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean() }),
-  tenant: z.object({ id: z.string(), name: z.string() }),
+  user: z.object({ id: z.string(), email: z.string(), emailVerified: z.boolean(), mfaEnabled: z.boolean() }),
+  tenant: z.object({ id: z.string(), name: z.string(), requireMfa: z.boolean() }),
+  role,
+  memberships: z.array(OrganizationMembership),
+  mfaEnrolmentRequired: z.boolean(),
 });
+export const MfaChallenge = z.object({ status: z.literal('mfa_required'), mfaToken: z.string(), expiresAt: time });
+export const MfaStatus = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int(), required: z.boolean() });
+export const MfaEnrolment = z.object({ secret: z.string(), otpauthUri: z.string() });
+export const MfaEnabled = z.object({ status: z.literal('mfa_enabled'), recoveryCodes: z.array(z.string()) });
 
 export const PasswordUpdated = z.object({ status: z.literal('password_updated'), sessionsEnded: z.number().int() });
 export const SessionView = z.object({ id: z.string(), createdAt: time, expiresAt: time, userAgent: z.string().optional(), current: z.boolean() });
@@ -48,13 +57,13 @@ export const AuditEntryView = z.object({
 });
 export const AuditPage = z.object({ items: z.array(AuditEntryView), next: z.string().optional() });
 
-export const MemberView = z.object({ id: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']), active: z.boolean(), createdAt: time });
+export const MemberView = z.object({ id: z.string(), email: z.string(), role: z.enum(['owner', 'admin', 'viewer']), active: z.boolean(), mfa: z.boolean(), createdAt: time });
 export const Invited = z.object({ status: z.literal('invited'), email: z.string() });
 
 export const ApiTokenView = z.object({ id: z.string(), name: z.string(), scope: z.enum(['read', 'admin']), createdAt: time, lastUsedAt: time.optional() });
 export const NewApiToken = ApiTokenView.extend({ token: z.string() });
 
-export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() });
+export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
   emailVerified: z.boolean(),
@@ -63,6 +72,7 @@ export const Settings = z.object({
   digestHour: z.number().int().min(0).max(23),
   timezone: z.string(),
   monthlyBudgetUsd: z.number().nullable(),
+  monitoringCapUsd: z.number().nullable(),
 });
 
 export const Onboarding = z.object({
@@ -72,6 +82,13 @@ export const Onboarding = z.object({
   trustPolicy: z.record(z.string(), z.unknown()),
   permissionPolicy: z.record(z.string(), z.unknown()),
   cloudFormation: z.object({ template: z.record(z.string(), z.unknown()), templatePath: z.string(), createStackUrl: z.string(), stackName: z.string() }),
+  monitoringFee: z.object({
+    costExplorerUsdPerAccount: z.number(),
+    headlineMetricUsd: z.number(),
+    otherMetricUsd: z.number(),
+    reference: z.object({ ec2Instances: z.number(), regions: z.number(), headlineMetrics: z.number(), otherMetrics: z.number(), dailyMetrics: z.number(), feeUsd: z.number() }),
+    capUsd: z.number().nullable(),
+  }),
 });
 export const AccountView = z.object({
   id: z.string(),
@@ -86,7 +103,7 @@ export const AccountView = z.object({
 });
 
 const stepError = z.object({ kind: z.string(), code: z.string(), action: z.string().optional(), message: z.string(), at: time });
-const collectorName = z.enum(COLLECTOR_KINDS as [CollectorKind, ...CollectorKind[]]);
+const collectorName = z.enum(COLLECTOR_KINDS);
 const collectorStatus = z.object({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped', 'unknown']),
   lastSuccessAt: time.optional(),
@@ -153,7 +170,20 @@ export const Overview = z.object({
         ok: z.number(),
         alarm: z.number(),
         insufficientData: z.number(),
-        alarms: z.array(z.object({ name: z.string(), region: z.string(), state: z.string(), reason: z.string().optional() })),
+        alarms: z.array(
+          z.object({
+            name: z.string(),
+            region: z.string(),
+            state: z.string(),
+            reason: z.string().optional(),
+            namespace: z.string().optional(),
+            metricName: z.string().optional(),
+            comparison: z.string().optional(),
+            threshold: z.number().optional(),
+            statistic: z.string().optional(),
+            dimensions: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+          }),
+        ),
       }),
       collectors: z.record(collectorName, collectorStatus),
       healthEvents: z.array(
@@ -196,7 +226,35 @@ export const Overview = z.object({
     getMetricDataMetrics: z.number(),
     estimatedFeeUsd: z.number(),
     projectedFeeUsd: z.number(),
+    capUsd: z.number().nullable(),
+    defaultFeeUsd: z.number(),
+    plannedFeeUsd: z.number(),
+    stretch: z.number(),
+    freshness: z.array(
+      z.object({
+        collector: collectorName,
+        step: z.string(),
+        data: z.string(),
+        paid: z.boolean(),
+        defaultEveryMs: z.number(),
+        everyMs: z.number(),
+      }),
+    ),
   }),
+  alarmHistory: z.array(
+    z.object({
+      accountId: z.string(),
+      accountName: z.string().optional(),
+      region: z.string(),
+      name: z.string(),
+      namespace: z.string().optional(),
+      metricName: z.string().optional(),
+      firedAt: time,
+      endedAt: time.optional(),
+      endedIn: z.string().optional(),
+      durationMs: z.number(),
+    }),
+  ),
 });
 export const MetricsResponse = z.object({
   from: time,
@@ -222,6 +280,18 @@ export const CostsResponse = z.object({
   forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
   monthToDateUsd: z.number(),
   spikes: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), baselineUsd: z.number() })),
+  anomalies: z.array(
+    z.object({
+      id: z.string(),
+      accountId: z.string(),
+      startDay: day,
+      endDay: day.optional(),
+      service: z.string().optional(),
+      impactUsd: z.number(),
+      score: z.number().optional(),
+      rootCauses: z.array(z.object({ service: z.string().optional(), region: z.string().optional(), linkedAccount: z.string().optional(), usageType: z.string().optional() })),
+    }),
+  ),
 });
 export const FindingView = z.object({
   id: z.string(),
@@ -261,9 +331,11 @@ export const SuppressionRuleView = z.object({
 
 const counts = z.record(z.string(), z.number());
 const fleet = z.object({ tenants: z.number(), lastReconcileAt: time.optional(), lastReconcileError: errorInfo.partial({ kind: true }).optional() });
+const lag = z.object({ behind: z.boolean(), oldestOverdueMs: z.number(), overdue: z.number(), collectors: z.number(), lateShare: z.number(), recentRuns: z.number() });
 export const WorkersResponse = z.object({
   summary: z.object({ tenants: counts, collectors: counts }),
   fleet,
+  lag,
   total: z.number(),
   workers: z.array(
     z.object({
@@ -297,10 +369,20 @@ export const Meta = z.object({
   mode: z.enum(['demo', 'production']),
   collectors: z.array(z.object({ name: collectorName, label: z.string(), summary: z.string(), alerts: z.boolean() })),
 });
-export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'down']) });
+export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'behind', 'down']) });
+const LeasesView = z.object({
+  instanceId: z.string(),
+  held: z.number(),
+  share: z.number(),
+  lastRebalanceAt: z.string().optional(),
+  lastError: z.string().optional(),
+  instances: z.array(z.object({ id: z.string(), live: z.boolean(), leases: z.number(), self: z.boolean() })),
+});
 export const HealthDetail = HealthStatus.extend({
   fleet: fleet.extend({ lastReconcileError: errorInfo.optional() }),
   summary: WorkersResponse.shape.summary,
+  lag,
+  leases: LeasesView.optional(),
 });
 const dimension = z.object({ name: z.string(), value: z.string() });
 const customMetric = z.object({ region: z.string(), namespace: z.string(), metricName: z.string(), dimensions: z.array(dimension), stat: z.string() });
@@ -356,6 +438,10 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   VerifyResponse,
   Accepted,
   Me,
+  MfaChallenge,
+  MfaStatus,
+  MfaEnrolment,
+  MfaEnabled,
   ApiTokenView,
   NewApiToken,
   MemberView,
@@ -396,6 +482,10 @@ export const RESPONSE_TYPES_MATCH: Record<string, true> = {
   SignupResponse: true satisfies Same<Out<typeof SignupResponse>, api.SignupResponse>,
   VerifyResponse: true satisfies Same<Out<typeof VerifyResponse>, api.VerifyResponse>,
   Me: true satisfies Same<Out<typeof Me>, api.Me>,
+  MfaChallenge: true satisfies Same<Out<typeof MfaChallenge>, api.MfaChallenge>,
+  MfaStatus: true satisfies Same<Out<typeof MfaStatus>, api.MfaStatus>,
+  MfaEnrolment: true satisfies Same<Out<typeof MfaEnrolment>, api.MfaEnrolment>,
+  MfaEnabled: true satisfies Same<Out<typeof MfaEnabled>, api.MfaEnabled>,
   ApiTokenView: true satisfies Same<Out<typeof ApiTokenView>, api.ApiTokenView>,
   NewApiToken: true satisfies Same<Out<typeof NewApiToken>, api.NewApiToken>,
   MemberView: true satisfies Same<Out<typeof MemberView>, api.MemberView>,

@@ -1,4 +1,5 @@
 /** What every route module gets: the app's dependencies plus the per-app helpers built from them. */
+import type { InsightSources } from '../insights/index.js';
 import type { AppDeps } from './app-deps.js';
 import type { BackgroundTasks } from './background-tasks.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -17,4 +18,6 @@ export interface RouteContext {
   background: BackgroundTasks;
   /** A tenant read through the store's cache (`key` names the query and its parameters). */
   cached<T>(tenantId: string, key: string, load: () => Promise<T>): Promise<T>;
+  /** Derived data (src/insights) over the store, through its cache. */
+  insights: InsightSources;
 }

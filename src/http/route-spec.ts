@@ -33,7 +33,10 @@ export function requiredRole(route: Pick<RouteSpec, 'method' | 'role'>): Role {
 
 /** The authenticated session of a request. */
 export interface SessionState {
+  /** The current organization: every tenant-scoped query uses it, never an id from the request. */
   tenantId: string;
+  /** The user's home tenant when it is not `tenantId` (where their sessions are indexed). */
+  homeTenantId?: string;
   userId: string;
   /** The session's public id (the sessions list marks it current). */
   sessionId: string;

@@ -49,13 +49,15 @@ function isTimeZone(zone: string): boolean {
 export const settingsUpdateSchema = z.strictObject({
   email: email.optional(),
   notifications: z
-    .strictObject({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean() })
+    .strictObject({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() })
     .partial()
     .optional(),
   digestHour: z.number().int().min(0).max(23).optional(),
   timezone: z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone').optional(),
   // At least a cent: a positive number as small as 5e-324 underflows DynamoDB's number type.
   monthlyBudgetUsd: z.number().min(0.01).max(1e9).nullable().optional(),
+  // Below a cent a month the stretch would be absurd (years between polls); null removes the cap.
+  monitoringCapUsd: z.number().min(0.01).max(1e6).nullable().optional(),
 });
 
 /** POST /api/accounts (ConnectAccountRequest): by role or by keys, never both. */
@@ -230,3 +232,20 @@ export const memberPatchSchema = z.strictObject({ role: memberRole });
 
 /** POST /api/tokens (NewApiTokenRequest). */
 export const apiTokenCreateSchema = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['read', 'admin']) });
+
+const totpCode = z.string().trim().regex(/^\d{6}$/, 'six digits');
+const recoveryCode = z.string().trim().min(16).max(24).regex(/^[A-Za-z2-7-]+$/, 'not a recovery code');
+/** POST /api/auth/login/mfa (MfaLogin): the pending sign-in and one of a TOTP code or a recovery code. */
+export const mfaLoginSchema = z
+  .strictObject({ mfaToken: token, code: totpCode.optional(), recoveryCode: recoveryCode.optional() })
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), { message: 'give a code or a recovery code', path: ['code'] });
+/** POST /api/auth/mfa/confirm: the first code of the new secret. */
+export const mfaConfirmSchema = z.strictObject({ code: totpCode });
+/** POST /api/auth/mfa/disable (MfaDisable). */
+export const mfaDisableSchema = z
+  .strictObject({ password: anyPassword, code: totpCode.optional(), recoveryCode: recoveryCode.optional() })
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), { message: 'give a code or a recovery code', path: ['code'] });
+/** PUT /api/auth/mfa/required (MfaRequirement, owners). */
+export const mfaRequirementSchema = z.strictObject({ required: z.boolean() });
+/** POST /api/auth/switch (OrganizationSwitch). */
+export const organizationSwitchSchema = z.strictObject({ tenantId: id });

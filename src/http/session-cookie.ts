@@ -50,7 +50,7 @@ export function loadSession(sessions: SessionRepository, apiTokens?: Pick<ApiTok
     const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
     if (token) {
       const session = await sessions.get(token);
-      if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, sessionId: session.id, token };
+      if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, sessionId: session.id, token, ...(session.homeTenantId ? { homeTenantId: session.homeTenantId } : {}) };
     }
     const bearer = /^Bearer\s+(cht_[A-Za-z0-9_-]{1,200})\s*$/.exec(ctx.get('authorization'))?.[1];
     if (!ctx.state.session && bearer && apiTokens) {
@@ -69,9 +69,13 @@ export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
 
 /**
  * Load the user's role and require at least `role`: 403 `ROLE_REQUIRED` otherwise, 401 when the
- * user is gone. Mounted after `requireSession` by the route table.
+ * user is gone (or no longer a member of the session's organization). When the organization
+ * requires MFA and a signed-in person has none, only the sign-in routes (`auth` tag: me, MFA
+ * enrolment, switching, sessions) answer; the rest say 403 `MFA_ENROLMENT_REQUIRED`. API tokens
+ * are not affected: they are scoped credentials a person created. `mfaRequired` answers whether
+ * a tenant requires MFA (read through the tenant cache). Mounted after `requireSession`.
  */
-export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute): Koa.Middleware<AppState> {
+export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute, mfaRequired?: (tenantId: string) => Promise<boolean>): Koa.Middleware<AppState> {
   const role = requiredRole(route);
   // Sign-ins, people, tokens and one's own settings (the email address!) are managed by a
   // person, never by a script's token.
@@ -83,6 +87,9 @@ export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute)
     const user = await users.get(session.tenantId, session.userId);
     if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
     session.role = roleOf(user.role);
+    if (mfaRequired && !session.apiToken && route.tag !== 'auth' && user.mfaEnabled !== true && (await mfaRequired(session.tenantId))) {
+      throw clientError(403, 'MFA_ENROLMENT_REQUIRED', 'this organization requires two-factor sign-in: turn it on in Settings first');
+    }
     if (session.apiToken) {
       if (personal) throw clientError(403, 'TOKEN_NOT_ALLOWED', 'API tokens cannot manage sign-ins, people or tokens');
       if (session.apiToken.scope === 'read' && route.method !== 'get') throw clientError(403, 'TOKEN_SCOPE', 'this token is read-only');

@@ -1,9 +1,14 @@
-/** The signed-in user's sessions: list them, end one, or end every other ("sign out everywhere"). */
+/**
+ * The signed-in user's sessions: list them, end one, or end every other ("sign out everywhere"),
+ * across all their organizations; and switching the current organization.
+ */
 import type { SessionsEnded, SessionView } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { sessionOf } from './session-cookie.js';
+import { organizationSwitchSchema } from './schemas.js';
+import { readCookie, SESSION_COOKIE, sessionOf } from './session-cookie.js';
+import { homeOf, startSession } from './session-start.js';
 
 /** The session routes. */
 export function sessionRoutes(rc: RouteContext): AnyRoute[] {
@@ -18,7 +23,7 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       responses: { 200: 'SessionView[]', 401: 'Problem' },
       async handler(ctx) {
         const session = sessionOf(ctx);
-        const sessions = await store.sessions.listForUser(session.tenantId, session.userId);
+        const sessions = await store.sessions.listForUser(homeOf(session), session.userId);
         const views: SessionView[] = sessions.map((s) => ({
           id: s.id,
           createdAt: s.createdAt,
@@ -39,7 +44,7 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       responses: { 200: 'SessionsEnded', 401: 'Problem' },
       async handler(ctx) {
         const session = sessionOf(ctx);
-        const sessionsEnded = await store.sessions.revokeAllForUser(session.tenantId, session.userId, session.sessionId);
+        const sessionsEnded = await store.sessions.revokeAllForUser(homeOf(session), session.userId, session.sessionId);
         rc.deps.log.info({ tenant: session.tenantId, user: session.userId, sessionsEnded }, 'signed out everywhere else');
         const body: SessionsEnded = { sessionsEnded };
         ctx.body = body;
@@ -55,9 +60,28 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
       async handler(ctx, { params }) {
         const session = sessionOf(ctx);
-        const ended = await store.sessions.revokeById(session.tenantId, session.userId, params.id ?? '');
+        const ended = await store.sessions.revokeById(homeOf(session), session.userId, params.id ?? '');
         if (!ended) throw clientError(404, 'NOT_FOUND', 'no such session');
         ctx.status = 204;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/switch',
+      summary: 'Make another of the user’s organizations the current one: a new session there replaces this one',
+      tag: 'auth',
+      auth: 'session',
+      role: 'viewer',
+      body: organizationSwitchSchema,
+      responses: { 200: 'Me', 400: 'Problem', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(ctx, { body }) {
+        const session = sessionOf(ctx);
+        // Membership is checked in the target tenant's own partition: an id of a tenant the user
+        // is not in answers like one that does not exist.
+        const member = await store.users.get(body.tenantId, session.userId);
+        if (!member) throw clientError(404, 'NOT_FOUND', 'no such organization');
+        if (!readCookie(ctx.get('cookie'), SESSION_COOKIE)) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+        ctx.body = await startSession(rc, ctx, member, body.tenantId, { action: 'auth.organization_switched', detail: { from: session.tenantId } });
       },
     }),
   ];

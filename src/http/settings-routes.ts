@@ -49,7 +49,7 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
       responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 429: 'Problem' },
       async handler(ctx, { body }) {
         const { tenantId, userId, role } = sessionOf(ctx);
-        if (body.monthlyBudgetUsd !== undefined && !roleAtLeast(role ?? 'viewer', 'admin')) {
+        if ((body.monthlyBudgetUsd !== undefined || body.monitoringCapUsd !== undefined) && !roleAtLeast(role ?? 'viewer', 'admin')) {
           throw clientError(403, 'ROLE_REQUIRED', "the tenant's budget needs the admin role");
         }
         const user = await store.users.get(tenantId, userId);
@@ -76,6 +76,11 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
         if (body.monthlyBudgetUsd !== undefined) {
           // 0 means "no budget": the store's settings merge cannot remove a key, and the budget rule is off at 0.
           await store.tenants.updateSettings(tenantId, { monthlyBudgetUsd: body.monthlyBudgetUsd ?? 0 });
+          rc.deps.onTenantChanged(tenantId);
+        }
+        if (body.monitoringCapUsd !== undefined) {
+          // 0 means "no cap", as for the budget; the collectors read it at their next run.
+          await store.tenants.updateSettings(tenantId, { monitoringCapUsd: body.monitoringCapUsd ?? 0 });
           rc.deps.onTenantChanged(tenantId);
         }
         if (typeof pendingEmail === 'string') {

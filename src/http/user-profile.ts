@@ -1,41 +1,22 @@
 /**
- * ADAPTER until the store has these fields: the user settings the store's `UserRecord` lacks
- * (digest hour, time zone, an email change awaiting verification) ride in the user's stored
- * `preferences` map under keys of their own. `updatePreferences` merges and `toUser` spreads the
- * stored map, so they round-trip. Replace with real `UserRecord` fields when the store adds them.
+ * A user's settings beside the notification flags (digest hour, time zone, an email change
+ * awaiting verification): kept in the user record's own `profile` (the store migrates records
+ * that held them under `x:` preference keys).
  */
-import type { NotificationPreferences, UserRecord } from '../store/index.js';
+import type { NotificationPreferences, ProfilePatch, UserProfile, UserRecord } from '../store/index.js';
 import type { AppStore } from './app-deps.js';
 
-/** The settings kept beside the notification flags. */
-export interface UserProfile {
-  /** 0-23, in `timezone`. Default 8. */
-  digestHour: number;
-  /** IANA zone. Default UTC. */
-  timezone: string;
-  /** An address the user asked to change to, not verified yet. */
-  pendingEmail?: string;
-}
+export type { UserProfile };
 
-const EXTRA = { digestHour: 'x:digestHour', timezone: 'x:timezone', pendingEmail: 'x:pendingEmail' } as const;
-
-/** The notification flags alone (the extras removed). */
+/** The notification flags. */
 export function notificationsOf(user: UserRecord): NotificationPreferences {
-  const { critical, warning, costTips, dailyDigest } = user.preferences;
-  return { critical, warning, costTips, dailyDigest };
+  const { critical, warning, costTips, dailyDigest, alarms, alarmRecovered } = user.preferences;
+  return { critical, warning, costTips, dailyDigest, alarms, alarmRecovered };
 }
 
-/** Read the profile of a user. */
+/** The profile of a user. */
 export function profileOf(user: UserRecord): UserProfile {
-  const raw = user.preferences as unknown as Record<string, unknown>;
-  const hour = raw[EXTRA.digestHour];
-  const zone = raw[EXTRA.timezone];
-  const pending = raw[EXTRA.pendingEmail];
-  return {
-    digestHour: typeof hour === 'number' && Number.isInteger(hour) && hour >= 0 && hour <= 23 ? hour : 8,
-    timezone: typeof zone === 'string' && zone !== '' ? zone : 'UTC',
-    ...(typeof pending === 'string' && pending !== '' ? { pendingEmail: pending } : {}),
-  };
+  return user.profile;
 }
 
 /** Write notification flags and profile fields; `pendingEmail: null` clears it. */
@@ -43,13 +24,17 @@ export async function updateProfile(
   users: AppStore['users'],
   tenantId: string,
   userId: string,
-  patch: Partial<NotificationPreferences> & { digestHour?: number; timezone?: string; pendingEmail?: string | null },
+  patch: Partial<NotificationPreferences> & ProfilePatch,
 ): Promise<UserRecord> {
   const { digestHour, timezone, pendingEmail, ...flags } = patch;
-  const stored: Record<string, unknown> = { ...flags };
-  if (digestHour !== undefined) stored[EXTRA.digestHour] = digestHour;
-  if (timezone !== undefined) stored[EXTRA.timezone] = timezone;
-  // '' rather than removing: the store's merge cannot delete a key.
-  if (pendingEmail !== undefined) stored[EXTRA.pendingEmail] = pendingEmail ?? '';
-  return users.updatePreferences(tenantId, userId, stored as Partial<NotificationPreferences>);
+  let user: UserRecord | undefined;
+  if (Object.keys(flags).length > 0) user = await users.updatePreferences(tenantId, userId, flags);
+  if (digestHour !== undefined || timezone !== undefined || pendingEmail !== undefined) {
+    user = await users.updateProfile(tenantId, userId, {
+      ...(digestHour !== undefined ? { digestHour } : {}),
+      ...(timezone !== undefined ? { timezone } : {}),
+      ...(pendingEmail !== undefined ? { pendingEmail } : {}),
+    });
+  }
+  return user ?? (await users.updatePreferences(tenantId, userId, {}));
 }

@@ -5,7 +5,7 @@
 import type { Account } from '../domain/tenant.js';
 import type { PublicCredentials } from './tenant-view.js';
 import type { StoredFinding, TenantRecord, UserRecord } from '../store/index.js';
-import type { AccountView, FindingView, Me, Settings } from './api-types.js';
+import type { AccountView, FindingView, Settings } from './api-types.js';
 import { notificationsOf, profileOf } from './user-profile.js';
 
 /** An access key id with its middle masked: `AKIA…SIMK`. */
@@ -29,14 +29,6 @@ export function accountView(account: Omit<Account, 'credentials'> & { credential
   };
 }
 
-/** `GET /api/me`. */
-export function meView(user: UserRecord, tenant: Pick<TenantRecord, 'id' | 'name'>): Me {
-  return {
-    user: { id: user.id, email: user.email, emailVerified: user.emailVerified },
-    tenant: { id: tenant.id, name: tenant.name },
-  };
-}
-
 /** `GET /api/settings`. A budget of 0 is stored for "none" (see settings-routes.ts). */
 export function settingsView(user: UserRecord, tenant: Pick<TenantRecord, 'settings'>): Settings {
   const profile = profileOf(user);
@@ -49,6 +41,7 @@ export function settingsView(user: UserRecord, tenant: Pick<TenantRecord, 'setti
     digestHour: profile.digestHour,
     timezone: profile.timezone,
     monthlyBudgetUsd: typeof budget === 'number' && budget > 0 ? budget : null,
+    monitoringCapUsd: typeof tenant.settings.monitoringCapUsd === 'number' && tenant.settings.monitoringCapUsd > 0 ? tenant.settings.monitoringCapUsd : null,
   };
 }
 

@@ -14,6 +14,8 @@ export const COST_MARKER_TTL_MS = 40 * 86_400_000;
  * mailed once more, as a reminder.
  */
 export const ACCESS_MARKER_TTL_MS = 180 * 86_400_000;
+/** How long an alarm transition's marker is kept: its key holds the transition time, so it is never seen again after that. */
+export const ALARM_MARKER_TTL_MS = 40 * 86_400_000;
 /** How long a digest's marker (`digest#<day>#<user>`) is kept. */
 export const DIGEST_MARKER_TTL_MS = 3 * 86_400_000;
 
@@ -64,6 +66,14 @@ export async function claimPayload(alerts: AlertMarkers, tenantId: string, itemI
       const owned = new Set<string>();
       await eachLimited(payload.changes, 8, async (c) => {
         if (await alerts.claim(tenantId, c.key, ACCESS_MARKER_TTL_MS, owner)) owned.add(c.key);
+      });
+      const changes = payload.changes.filter((c) => owned.has(c.key));
+      return changes.length > 0 ? { ...payload, changes } : undefined;
+    }
+    case 'alarms': {
+      const owned = new Set<string>();
+      await eachLimited(payload.changes, 8, async (c) => {
+        if (await alerts.claim(tenantId, c.key, ALARM_MARKER_TTL_MS, owner)) owned.add(c.key);
       });
       const changes = payload.changes.filter((c) => owned.has(c.key));
       return changes.length > 0 ? { ...payload, changes } : undefined;

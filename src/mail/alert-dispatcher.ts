@@ -4,20 +4,29 @@
  * overruns (for users who asked for cost alerts) become one outbox item per tenant and result,
  * addressed to the tenant's verified users; delivery claims, merges and sends them.
  *
- * `onResult` resolves once the item is durable, so a collector that awaits it advances its
- * watermark only after the alert can no longer be lost; it never rejects (a failure is retried
- * here with backoff while the process lives, and never fails the collector's write).
+ * The guarantee (issue 12): recording is part of storing the result. `onResult` resolves only
+ * once the outbox item holding every new alert of the result is durable in the store, and rejects
+ * when it could not be written; the notifying sink then fails the collector's write, so the
+ * collector does not move its watermark (GuardDuty's `updatedAt` mark, the alarm snapshot) and
+ * its next run reads the same findings or transitions again and records them then. Nothing is
+ * kept only in memory: a crash at any point either finds the intent in the outbox (recovery
+ * delivers it) or finds the watermark unmoved (the next run re-derives it). Re-deriving an alert
+ * already in an item cannot mail it twice: each alert's conditional-put marker is claimed by
+ * exactly one item (alert-claims.ts), and the item that owns none is deleted.
  */
 import type { Finding } from '../domain/records.js';
 import type { SuppressionRule } from '../domain/suppression.js';
 import { severityBand } from '../domain/records.js';
-import type { CollectionResult, CostResult, RunStatus, SecurityResult } from '../domain/sink.js';
+import type { AlarmState } from '../domain/records.js';
+import type { CollectionResult, CostResult, MetricsResult, RunStatus, SecurityResult } from '../domain/sink.js';
 import type { Logger } from '../log.js';
 import {
   accessChanges,
   costAlertKey,
   decideCostAlerts,
   decideFindingAlerts,
+  alarmTransitions,
+  decideAlarmAlerts,
   findCostEvents,
   findingAlertKey,
   groupAlerts,
@@ -25,10 +34,11 @@ import {
   type CostEvent,
   type RuleThresholds,
 } from '../rules/index.js';
-import type { CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
-import type { AlertRecipient, PendingAccess, PendingCost, PendingFinding } from './alert-payload.js';
+import type { AlarmHistory, CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
+import type { AlertRecipient, PendingAccess, PendingAlarm, PendingCost, PendingFinding } from './alert-payload.js';
 import { loadCostRuleInput } from './cost-input.js';
-import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
+import { systemMailClock, type MailClock } from './mail-clock.js';
+import { AppError } from '../domain/errors.js';
 import { failureCode } from './failure-code.js';
 import type { OutboxDelivery } from './outbox-delivery.js';
 
@@ -44,10 +54,14 @@ export interface AlertDispatcherOptions {
   maxFindingAgeMs?: number;
   /** Rule threshold overrides for the cost events. */
   thresholds?: Partial<RuleThresholds>;
-  /** Retries of a result whose item could not be written: `minMs * 4^n`. Default 5 from 5 s. */
-  retry?: { attempts?: number; minMs?: number };
   /** Alert keys remembered as already in an outbox item, so a repeated collection costs no writes. Default 50,000. */
   rememberKeys?: number;
+  /**
+   * The stored alarm states and the alarm history: a metrics result's transitions are decided
+   * against the former and written to the latter before the result replaces the states. Default:
+   * none (alarm transitions are not looked at).
+   */
+  alarms?: Pick<AlarmHistory, 'lastStates' | 'record'>;
   /** The tenant's finding suppression rules (suppressed findings never alert). Default: none. */
   suppressions?: { list(tenantId: string): Promise<SuppressionRule[]> };
 }
@@ -59,8 +73,15 @@ export interface AlertDispatcherOptions {
 export const FINDINGS_PER_ITEM = 200;
 
 export interface AlertDispatcher {
-  /** A result was stored: record its alerts durably. Never rejects. */
+  /**
+   * A result was stored: record its alerts durably. Resolves once they are in the outbox; rejects
+   * when they could not be written (the caller then fails the write, so the watermark stays).
+   */
   onResult(result: CollectionResult): Promise<void>;
+  /** The sink's recorder, before a result is stored: alarm transitions against the stored snapshot. */
+  before(result: CollectionResult): Promise<void>;
+  /** The sink's recorder, after a result is stored: `onResult`. */
+  after(result: CollectionResult): Promise<void>;
   /**
    * A run status is about to be stored: record the account access transitions it shows (identity
    * refused, permission missing, and their recoveries) for the tenant's owners. Resolves once they
@@ -69,7 +90,7 @@ export interface AlertDispatcher {
    * same transition again).
    */
   onRunStatus(status: RunStatus, previous: RunStatus | undefined): Promise<void>;
-  /** Drop pending retries, wait for work in progress. Idempotent. */
+  /** Refuse new results, wait for work in progress. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -77,7 +98,15 @@ export interface AlertDispatcher {
 export function recipientsOf(users: readonly UserRecord[]): AlertRecipient[] {
   return users
     .filter((u) => u.emailVerified)
-    .map((u) => ({ userId: u.id, to: u.email, critical: u.preferences.critical, warning: u.preferences.warning, costTips: u.preferences.costTips }));
+    .map((u) => ({
+      userId: u.id,
+      to: u.email,
+      critical: u.preferences.critical,
+      warning: u.preferences.warning,
+      costTips: u.preferences.costTips,
+      alarms: u.preferences.alarms,
+      alarmRecovered: u.preferences.alarmRecovered,
+    }));
 }
 
 /** What any recipient asked for: an alert is decided (and claimed) once for the tenant. */
@@ -106,8 +135,6 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   const { users, tenants, costs, delivery, log } = options;
   const clock = options.clock ?? systemMailClock;
   const maxAgeMs = options.maxFindingAgeMs ?? 7 * 86_400_000;
-  const attempts = options.retry?.attempts ?? 5;
-  const retryMinMs = options.retry?.minMs ?? 5_000;
   const work = new Set<Promise<void>>();
   const rememberKeys = options.rememberKeys ?? 50_000;
   /**
@@ -126,7 +153,6 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     }
   };
   const BANDS = ['medium', 'high', 'critical'] as const;
-  const timers = new Set<CancelTimer>();
   let stopped: Promise<void> | undefined;
 
   const alertable = (f: Finding, now: number) =>
@@ -203,6 +229,70 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     log.info({ tenant: tenant.id, events: pending.length }, 'cost alert queued');
   }
 
+  /**
+   * A metrics result's alarm transitions, before it replaces the stored states: the history and
+   * the outbox item are written first, so a crash before the states are replaced leaves the same
+   * transitions to be found again (same keys: the history item is rewritten, the marker is
+   * claimed once), and a crash after finds them written.
+   */
+  async function onAlarms(result: MetricsResult): Promise<void> {
+    const history = options.alarms;
+    if (!history || result.alarmRegions.length === 0) return;
+    const previous = new Map<string, AlarmState[]>();
+    await Promise.all(
+      result.alarmRegions.map(async (region) => {
+        const stored = await history.lastStates(result.tenantId, result.accountId, region);
+        if (stored) previous.set(region, stored);
+      }),
+    );
+    const transitions = alarmTransitions(previous, result.alarms, result.alarmRegions);
+    if (transitions.length === 0) return;
+    await history.record(
+      result.tenantId,
+      transitions.map((t) => ({
+        accountId: result.accountId,
+        region: t.alarm.region,
+        name: t.alarm.name,
+        to: t.alarm.state,
+        at: t.at,
+        ...(t.alarm.arn ? { arn: t.alarm.arn } : {}),
+        ...(t.from ? { from: t.from } : {}),
+        ...(t.alarm.metricName ? { metricName: t.alarm.metricName } : {}),
+        ...(t.alarm.namespace ? { namespace: t.alarm.namespace } : {}),
+      })),
+    );
+    const recipients = recipientsOf(await users.listByTenant(result.tenantId));
+    const wanted = {
+      alarms: recipients.some((r) => r.alarms !== false),
+      alarmRecovered: recipients.some((r) => r.alarmRecovered === true),
+    };
+    const sent = new Set(transitions.map((t) => t.key).filter((key) => handled.has(`${result.tenantId}|${key}`)));
+    const alerts = decideAlarmAlerts(transitions, wanted, sent);
+    if (alerts.length === 0) return;
+    const tenant = await tenants.get(result.tenantId);
+    if (!tenant) return;
+    const accountName = tenant.accounts.find((a) => a.id === result.accountId)?.name;
+    const changes: PendingAlarm[] = alerts.map((t) => ({
+      key: t.key,
+      item: {
+        state: t.kind === 'fired' ? 'fired' : 'recovered',
+        name: t.alarm.name,
+        accountId: result.accountId,
+        region: t.alarm.region,
+        at: t.at,
+        ...(accountName ? { accountName } : {}),
+        ...(t.alarm.namespace ? { namespace: t.alarm.namespace } : {}),
+        ...(t.alarm.metricName ? { metricName: t.alarm.metricName } : {}),
+        ...(t.alarm.comparison ? { comparison: t.alarm.comparison } : {}),
+        ...(t.alarm.threshold !== undefined ? { threshold: t.alarm.threshold } : {}),
+        ...(t.alarm.reason ? { reason: t.alarm.reason.slice(0, 300) } : {}),
+      },
+    }));
+    await delivery.submit(tenant.id, { kind: 'alarms', tenantName: tenant.name, recipients, changes });
+    remember(tenant.id, changes.map((c) => c.key));
+    log.info({ tenant: tenant.id, account: result.accountId, alarms: changes.map((c) => c.key) }, 'alarm alert queued');
+  }
+
   async function onRunStatus(status: RunStatus, previous: RunStatus | undefined): Promise<void> {
     const changes = accessChanges(previous, status).filter((c) => !handled.has(`${status.tenantId}|${c.key}`));
     if (changes.length === 0) return;
@@ -229,47 +319,54 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     log.info({ tenant: tenant.id, account: account.id, changes: pending.map((c) => c.key) }, 'account access alert queued');
   }
 
-  async function handle(result: SecurityResult | CostResult, attempt: number): Promise<void> {
+  async function handle(result: SecurityResult | CostResult): Promise<void> {
     try {
       if (result.kind === 'security') await onSecurity(result);
       else await onCost(result);
     } catch (error) {
-      if (stopped || attempt + 1 >= attempts) {
-        log.error({ tenant: result.tenantId, account: result.accountId, kind: result.kind, code: failureCode(error) }, 'alerts of a result were dropped');
-        return;
-      }
-      const delayMs = retryMinMs * 4 ** attempt;
-      log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, code: failureCode(error), delayMs }, 'alerts of a result: will retry');
-      const cancel = clock.setTimer(() => {
-        timers.delete(cancel);
-        if (!stopped) track(handle(result, attempt + 1));
-      }, delayMs);
-      timers.add(cancel);
+      // No retry here: the write fails with this, the watermark stays, the next run records it.
+      log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, code: failureCode(error) }, 'alerts of a result could not be recorded; the result is not stored as read');
+      throw error;
     }
   }
 
   function track(promise: Promise<void>): Promise<void> {
     work.add(promise);
-    void promise.finally(() => work.delete(promise));
+    // The caller sees the rejection; this copy only keeps the set tidy.
+    promise.finally(() => work.delete(promise)).catch(() => undefined);
     return promise;
   }
 
-  return {
+  const dispatcher: AlertDispatcher = {
+    before(result) {
+      if (result.kind !== 'metrics') return Promise.resolve();
+      if (stopped) return Promise.reject(new AppError('ALERTS_STOPPED', 'the alert dispatcher is stopped'));
+      return track(
+        onAlarms(result).catch((error: unknown) => {
+          log.warn({ tenant: result.tenantId, account: result.accountId, code: failureCode(error) }, 'alarm transitions could not be recorded; the alarm states are not stored');
+          throw error;
+        }),
+      );
+    },
+    after(result) {
+      return dispatcher.onResult(result);
+    },
     onRunStatus(status, previous) {
       if (stopped) return Promise.resolve();
       return track(onRunStatus(status, previous));
     },
     onResult(result) {
-      if (stopped || (result.kind !== 'security' && result.kind !== 'cost')) return Promise.resolve();
-      return track(handle(result, 0));
+      if (result.kind !== 'security' && result.kind !== 'cost') return Promise.resolve();
+      // A stopped dispatcher cannot record: the write fails, so the watermark stays for the next process.
+      if (stopped) return Promise.reject(new AppError('ALERTS_STOPPED', 'the alert dispatcher is stopped'));
+      return track(handle(result));
     },
     stop() {
       stopped ??= (async () => {
-        for (const cancel of timers) cancel();
-        timers.clear();
         await Promise.allSettled([...work]);
       })();
       return stopped;
     },
   };
+  return dispatcher;
 }

@@ -6,6 +6,7 @@
  */
 import type { SeverityBand } from '../domain/records.js';
 import { renderAccessAlertEmail, type AccessAlertItem } from './access-alert-email.js';
+import { renderAlarmAlertEmail, type AlarmAlertItem } from './alarm-alert-email.js';
 import { renderCostAlertEmail, type CostAlertItem } from './cost-alert-email.js';
 import { renderCriticalAlertEmail, type AlertFindingView } from './critical-alert-email.js';
 import { renderDailyDigestEmail, type DailyDigestData } from './daily-digest-email.js';
@@ -21,6 +22,10 @@ export interface AlertRecipient {
   warning: boolean;
   /** Cost spikes and budget overruns. */
   costTips: boolean;
+  /** A CloudWatch alarm entering ALARM; absent in items written before alarms alerted: true. */
+  alarms?: boolean;
+  /** A CloudWatch alarm returning to OK; absent: false. */
+  alarmRecovered?: boolean;
 }
 
 /** A finding in an alert: what the email shows, and what its marker is claimed with. */
@@ -44,10 +49,17 @@ export interface PendingAccess {
   item: AccessAlertItem;
 }
 
+/** An alarm transition; `key` is the rules' `alarm:<ARN>:<transition time>`. */
+export interface PendingAlarm {
+  key: string;
+  item: AlarmAlertItem;
+}
+
 export type AlertPayload =
   | { kind: 'findings'; tenantName: string; recipients: AlertRecipient[]; findings: PendingFinding[] }
   | { kind: 'access'; tenantName: string; recipients: AlertRecipient[]; changes: PendingAccess[] }
   | { kind: 'costs'; tenantName: string; recipients: AlertRecipient[]; costs: PendingCost[] }
+  | { kind: 'alarms'; tenantName: string; recipients: AlertRecipient[]; changes: PendingAlarm[] }
   | { kind: 'digest'; recipients: AlertRecipient[]; key: string; digest: DailyDigestData };
 
 /** What one recipient gets of a payload; several items' contents of one kind merge into one email. */
@@ -55,12 +67,13 @@ export type AlertContent =
   | { kind: 'findings'; tenantName: string; findings: PendingFinding[] }
   | { kind: 'access'; tenantName: string; changes: PendingAccess[] }
   | { kind: 'costs'; tenantName: string; costs: PendingCost[] }
+  | { kind: 'alarms'; tenantName: string; changes: PendingAlarm[] }
   | { kind: 'digest'; digest: DailyDigestData };
 
 /** Read a payload back from the outbox; throws `SyntaxError` on garbage. */
 export function parsePayload(json: string): AlertPayload {
   const payload = JSON.parse(json) as AlertPayload;
-  if (!payload || !['findings', 'costs', 'digest', 'access'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
+  if (!payload || !['findings', 'costs', 'digest', 'access', 'alarms'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
     throw new SyntaxError('not an alert payload');
   }
   return payload;
@@ -86,9 +99,18 @@ export function contentFor(payload: AlertPayload, index: number): AlertContent |
     case 'access':
       // Addressed to the owners only (see the dispatcher), whatever their alert preferences.
       return payload.changes.length > 0 ? { kind: 'access', tenantName: payload.tenantName, changes: payload.changes } : undefined;
+    case 'alarms': {
+      const changes = payload.changes.filter((c) => wantsAlarm(recipient, c.item.state));
+      return changes.length > 0 ? { kind: 'alarms', tenantName: payload.tenantName, changes } : undefined;
+    }
     case 'digest':
       return { kind: 'digest', digest: payload.digest };
   }
+}
+
+/** Whether a recipient asked for this alarm transition (entering ALARM by default, recoveries if asked). */
+export function wantsAlarm(recipient: AlertRecipient, state: AlarmAlertItem['state']): boolean {
+  return state === 'fired' ? recipient.alarms !== false : recipient.alarmRecovered === true;
 }
 
 /**
@@ -115,6 +137,11 @@ export function mergeContents(contents: readonly AlertContent[]): AlertContent |
     for (const content of contents) if (content.kind === 'access') for (const c of content.changes) if (!changes.has(c.key)) changes.set(c.key, c);
     return { kind: 'access', tenantName: first.tenantName, changes: [...changes.values()] };
   }
+  if (first.kind === 'alarms') {
+    const changes = new Map<string, PendingAlarm>();
+    for (const content of contents) if (content.kind === 'alarms') for (const c of content.changes) if (!changes.has(c.key)) changes.set(c.key, c);
+    return { kind: 'alarms', tenantName: first.tenantName, changes: [...changes.values()].sort((a, b) => a.item.at.localeCompare(b.item.at)) };
+  }
   const costs = new Map<string, PendingCost>();
   for (const content of contents) if (content.kind === 'costs') for (const c of content.costs) if (!costs.has(c.key)) costs.set(c.key, c);
   return { kind: 'costs', tenantName: first.tenantName, costs: [...costs.values()] };
@@ -129,6 +156,8 @@ export function renderContent(ctx: MailContext, content: AlertContent): Rendered
       return renderCostAlertEmail(ctx, { tenantName: content.tenantName, events: content.costs.map((c) => c.item) });
     case 'access':
       return renderAccessAlertEmail(ctx, { tenantName: content.tenantName, items: content.changes.map((c) => c.item) });
+    case 'alarms':
+      return renderAlarmAlertEmail(ctx, { tenantName: content.tenantName, items: content.changes.map((c) => c.item) });
     case 'digest':
       return renderDailyDigestEmail(ctx, content.digest);
   }

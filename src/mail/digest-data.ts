@@ -7,9 +7,8 @@
 import type { SeverityBand } from '../domain/records.js';
 import { suppressionOf } from '../domain/suppression.js';
 import type { Tenant } from '../domain/tenant.js';
-import { projectMonthSpend } from '../rules/index.js';
-import type { CostRepository, FindingRepository, Recommendation, RecommendationRepository } from '../store/index.js';
-import { loadCostRuleInput } from './cost-input.js';
+import { categoryOf, costRuleInput, monthForecastUsd, monthToDateUsd, PRIORITY_RANK, priorityOf } from '../insights/index.js';
+import type { CostRepository, FindingRepository, RecommendationRepository } from '../store/index.js';
 import type { DailyDigestData, DigestRecommendation } from './daily-digest-email.js';
 
 export interface DigestSources {
@@ -24,26 +23,20 @@ const DAY_MS = 86_400_000;
 export const DIGEST_RECOMMENDATIONS = 5;
 /** Pages of open findings read to count the new ones (100 each). */
 const FINDING_PAGES = 10;
-const PRIORITY: Record<Recommendation['severity'], DigestRecommendation['priority']> = { critical: 'high', warning: 'medium', info: 'low' };
-const RANK: Record<DigestRecommendation['priority'], number> = { high: 0, medium: 1, low: 2 };
-const CATEGORY: Record<string, string> = { 'ec2-hot': 'performance', 'guardduty-finding': 'security', 'guardduty-disabled': 'security' };
 const round = (usd: number) => Math.round(usd * 100) / 100;
 
 async function costPart(sources: DigestSources, tenant: Tenant, now: number, day: string): Promise<DailyDigestData['cost']> {
-  const input = await loadCostRuleInput(sources.costs, tenant, now);
+  const input = await costRuleInput({ costs: sources.costs, now: () => now }, tenant);
   const rows = input.accounts.flatMap((a) => a.dailyCosts ?? []);
   if (rows.length === 0) return undefined;
-  const month = new Date(now).toISOString().slice(0, 7);
-  const today = new Date(now).toISOString().slice(0, 10);
   const ofDay = new Map<string, number>();
   for (const row of rows) if (row.day === day) ofDay.set(row.service, (ofDay.get(row.service) ?? 0) + row.amountUsd);
   const budget = input.monthlyBudgetUsd;
-  // The projection does not depend on the budget's value; any positive one switches it on.
-  const projection = projectMonthSpend({ now: input.now, monthlyBudgetUsd: budget ?? 1, accounts: input.accounts });
+  const projected = monthForecastUsd(input.accounts.map((a) => ({ dailyCosts: a.dailyCosts ?? [], forecast: a.forecast })), now);
   return {
     dayUsd: round([...ofDay.values()].reduce((a, b) => a + b, 0)),
-    monthToDateUsd: round(rows.filter((r) => r.day.startsWith(month) && r.day <= today).reduce((sum, r) => sum + r.amountUsd, 0)),
-    ...(projection && projection.accountsForecast > 0 ? { projectedMonthUsd: round(projection.projectedUsd) } : {}),
+    monthToDateUsd: round(monthToDateUsd(rows, now)),
+    ...(projected !== null ? { projectedMonthUsd: round(projected) } : {}),
     ...(budget !== undefined ? { budgetUsd: budget } : {}),
     topServices: [...ofDay]
       .sort((a, b) => b[1] - a[1])
@@ -83,8 +76,8 @@ export async function loadDigestData(sources: DigestSources, tenant: Tenant, now
     sources.recommendations.list(tenant.id, { status: 'open' }),
   ]);
   const ranked = open
-    .map((r) => ({ r, priority: PRIORITY[r.severity] ?? 'low' }))
-    .sort((a, b) => RANK[a.priority] - RANK[b.priority] || (b.r.monthlySavingUsd ?? 0) - (a.r.monthlySavingUsd ?? 0) || a.r.id.localeCompare(b.r.id));
+    .map((r): { r: (typeof open)[number]; priority: DigestRecommendation['priority'] } => ({ r, priority: priorityOf(r) }))
+    .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || (b.r.monthlySavingUsd ?? 0) - (a.r.monthlySavingUsd ?? 0) || a.r.id.localeCompare(b.r.id));
   const savings = open.reduce((sum, r) => sum + (r.monthlySavingUsd ?? 0), 0);
   const issues = tenant.accounts
     .filter((a) => a.status === 'credentials_invalid')
@@ -97,7 +90,7 @@ export async function loadDigestData(sources: DigestSources, tenant: Tenant, now
     recommendations: ranked.slice(0, DIGEST_RECOMMENDATIONS).map(({ r, priority }) => ({
       title: r.title,
       priority,
-      category: CATEGORY[r.rule] ?? 'cost',
+      category: categoryOf(r),
       ...(r.monthlySavingUsd !== undefined ? { estimatedMonthlySavingUsd: r.monthlySavingUsd } : {}),
     })),
     ...(savings > 0 ? { potentialMonthlySavingUsd: round(savings) } : {}),

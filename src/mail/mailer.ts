@@ -42,7 +42,7 @@ export interface MailerOptions {
 }
 
 export interface MailerDeps {
-  store: Pick<Store, 'users' | 'tenants' | 'costs' | 'findings' | 'recommendations' | 'alerts' | 'outbox'>;
+  store: Pick<Store, 'users' | 'tenants' | 'costs' | 'findings' | 'recommendations' | 'alerts' | 'outbox'> & Partial<Pick<Store, 'alarmHistory'>>;
   sender: Pick<MailSender, 'send'>;
   mail: MailContext;
   log: Logger;
@@ -54,8 +54,8 @@ export interface MailerDeps {
 }
 
 export interface Mailer {
-  /** Tell it of a stored collection result (the sink's listener). Never rejects. */
-  readonly dispatcher: Pick<AlertDispatcher, 'onResult' | 'onRunStatus'>;
+  /** Records a collection result's alerts as part of its write (the sink's recorder); rejects when it cannot. */
+  readonly dispatcher: Pick<AlertDispatcher, 'before' | 'after' | 'onResult' | 'onRunStatus'>;
   readonly delivery: Pick<OutboxDelivery, 'held' | 'owner'>;
   readonly queue: Pick<SendQueue, 'pending'>;
   /**
@@ -101,6 +101,7 @@ export function createMailer(deps: MailerDeps): Mailer {
     tenants: store.tenants,
     costs: store.costs,
     suppressions: store.findings.suppressions,
+    ...(store.alarmHistory ? { alarms: store.alarmHistory } : {}),
     delivery,
     log,
     clock,

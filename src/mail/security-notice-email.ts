@@ -16,7 +16,10 @@ export type SecurityNotice =
   | { kind: 'password_reset'; token: string; expiresInMinutes: number }
   | { kind: 'password_changed' }
   | { kind: 'invitation'; token: string; organization: string; role: string; expiresInDays: number }
-  | { kind: 'invitation_existing'; organization: string };
+  | { kind: 'invitation_existing'; organization: string }
+  | { kind: 'membership_added'; organization: string; role: string }
+  | { kind: 'mfa_changed'; enabled: boolean }
+  | { kind: 'mfa_recovery_code_used'; recoveryCodesLeft: number };
 
 interface Parts {
   subject: string;
@@ -75,7 +78,37 @@ function partsOf(ctx: MailContext, notice: SecurityNotice): Parts {
       return {
         subject: `You were invited to ${notice.organization} on ${product}`,
         title: `An invitation to ${notice.organization}`,
-        lines: [`You were invited to ${notice.organization} on ${product}, but this address already has an account, and an address belongs to one organization for now. Ask the person who invited you to use another address.`],
+        lines: [`You were invited to ${notice.organization} on ${product}, but the account of this address was never confirmed. Confirm it (or sign up again), then ask to be invited again.`],
+      };
+    case 'membership_added':
+      return {
+        subject: `You were added to ${notice.organization} on ${product}`,
+        title: `You joined ${notice.organization}`,
+        lines: [`You were added to ${notice.organization} on ${product} as ${notice.role}. Sign in as usual and pick it in the organization switcher.`],
+        action: { href: links.dashboard, label: 'Open the dashboard' },
+      };
+    case 'mfa_changed':
+      return notice.enabled
+        ? {
+            subject: `Two-factor sign-in is on for your ${product} account`,
+            title: 'Two-factor sign-in is on',
+            lines: ['Signing in to your account now needs a code from your authenticator app (or one of your recovery codes).'],
+            after: 'If it was not you, reset your password now and tell your organization owner.',
+          }
+        : {
+            subject: `Two-factor sign-in was turned off for your ${product} account`,
+            title: 'Two-factor sign-in is off',
+            lines: ['Signing in to your account no longer asks for a code.'],
+            action: { href: links.reset(), label: 'Reset my password' },
+            after: 'If it was not you, reset your password now.',
+          };
+    case 'mfa_recovery_code_used':
+      return {
+        subject: `A recovery code was used to sign in to ${product}`,
+        title: 'A recovery code was used',
+        lines: [`Someone signed in to your account with one of your recovery codes; ${notice.recoveryCodesLeft} are left. If you lost your authenticator, turn MFA off and on again in Settings to get new codes.`],
+        action: { href: links.reset(), label: 'Reset my password' },
+        after: 'If it was not you, reset your password now.',
       };
     case 'password_changed':
       return {

@@ -30,16 +30,28 @@ export interface BudgetProjection {
   recommendationId: string;
 }
 
+/** The month's spend projected from actuals and forecasts, with or without a budget. */
+export interface SpendProjection {
+  month: string;
+  /** Actual spend of the month before each account's forecast starts. */
+  actualToDateUsd: number;
+  /** Sum of the forecasts for the rest of the month. */
+  forecastUsd: number;
+  projectedUsd: number;
+  /** Accounts whose forecast covered the rest of this month; the others count actuals only. */
+  accountsForecast: number;
+  accounts: number;
+}
+
 /**
  * Project the month's spend: per account, actual cost from the 1st up to its forecast's start
  * (Cost Explorer forecasts start today at the earliest, so they never include month-to-date)
  * plus the forecast's mean. A forecast that does not start in this month or runs past its end is
  * ignored, and that account counts with its actuals to date only, which makes the projection a
- * lower bound: an overrun it shows is real. Undefined when no budget is set.
+ * lower bound: an overrun it shows is real. The one implementation of the month forecast (the
+ * overview, the digest and the budget rule use it).
  */
-export function projectMonthSpend(input: BudgetInput): BudgetProjection | undefined {
-  const budget = input.monthlyBudgetUsd;
-  if (budget === undefined || !Number.isFinite(budget) || budget <= 0) return undefined;
+export function projectSpend(input: Pick<BudgetInput, 'now' | 'accounts'>): SpendProjection {
   const today = utcDay(input.now);
   const month = monthOf(today);
   const monthEnd = firstDayOfNextMonth(today);
@@ -59,16 +71,15 @@ export function projectMonthSpend(input: BudgetInput): BudgetProjection | undefi
       accountsForecast += 1;
     }
   }
-  return {
-    month,
-    budgetUsd: budget,
-    actualToDateUsd: actual,
-    forecastUsd: forecast,
-    projectedUsd: actual + forecast,
-    accountsForecast,
-    accounts: input.accounts.length,
-    recommendationId: recommendationId('budget-forecast', [month]),
-  };
+  return { month, actualToDateUsd: actual, forecastUsd: forecast, projectedUsd: actual + forecast, accountsForecast, accounts: input.accounts.length };
+}
+
+/** `projectSpend` against the tenant's budget; undefined when no budget is set. */
+export function projectMonthSpend(input: BudgetInput): BudgetProjection | undefined {
+  const budget = input.monthlyBudgetUsd;
+  if (budget === undefined || !Number.isFinite(budget) || budget <= 0) return undefined;
+  const p = projectSpend(input);
+  return { ...p, budgetUsd: budget, recommendationId: recommendationId('budget-forecast', [p.month]) };
 }
 
 /** The projection when it is strictly above the budget, else undefined. */

@@ -20,6 +20,8 @@ export {
   budgetForecastRule,
   detectBudgetOverrun,
   projectMonthSpend,
+  projectSpend,
+  type SpendProjection,
   type BudgetInput,
   type BudgetProjection,
 } from './budget-forecast-rule.js';
@@ -46,3 +48,14 @@ export {
 } from './alert-decisions.js';
 export { groupAlerts, type AlertBatch } from './alert-batch.js';
 export { accessChanges, accessProblems, type AccessChange, type AccessProblem } from './access-alerts.js';
+export {
+  alarmEpisodes,
+  alarmTransitionKey,
+  alarmTransitions,
+  decideAlarmAlerts,
+  transitionTime,
+  type AlarmAlertPreferences,
+  type AlarmEpisode,
+  type AlarmTransition,
+  type AlarmTransitionView,
+} from './alert-alarms.js';

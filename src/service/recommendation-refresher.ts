@@ -1,9 +1,11 @@
 /**
  * Persists a tenant's recommendations after collection, through the one path that computes them
- * (the http layer's rules evaluation, which syncs into store.recommendations), so the digest and
- * the API read current ones even when nobody opened the dashboard.
+ * (src/insights' `refreshRecommendations`, which syncs into store.recommendations), so the digest
+ * and the API read current statuses even when nobody opened the dashboard. The API's GETs never
+ * write: this (and a PATCH) is what keeps the stored set current.
  *
- * When: after a cost result (its tenant's results of one run coalesced into one evaluation), and
+ * When: after a cost result or a security result with findings (its tenant's results of one run
+ * coalesced into one evaluation), and
  * after a metrics result at most once per UTC day per tenant — the EC2 rules judge whole days, so
  * evaluating on every 15-minute metrics run would only re-read 16 days of CPU series for nothing.
  */
@@ -79,7 +81,8 @@ export function createRecommendationRefresher(options: RecommendationRefresherOp
 
   return {
     onResult(result) {
-      if (result.kind === 'cost') schedule(result.tenantId);
+      // Findings change the security recommendations; an empty security run changes nothing.
+      if (result.kind === 'cost' || (result.kind === 'security' && result.findings.length > 0)) schedule(result.tenantId);
       else if (result.kind === 'metrics' && refreshedDay.get(result.tenantId) !== dayOf(clock.now())) schedule(result.tenantId);
     },
     refreshNow: (tenantId) => (stopped ? Promise.resolve() : run(tenantId)),

@@ -10,20 +10,21 @@ import { createRuntime, type Runtime } from '../actors/index.js';
 import { createAwsGateway, createMailSender, type AwsAdapters, type MailSender } from '../aws/index.js';
 import type { Config } from '../config.js';
 import type { ResultSink } from '../domain/sink.js';
-import { createApp, startHttpServer, type HttpServer } from '../http/index.js';
+import { createApp, serveWeb, startHttpServer, type HttpServer } from '../http/index.js';
 import { createMetricDiscovery } from './metric-discovery.js';
-import { serveWeb } from '../http/static-web.js';
-import { profileOf } from '../http/user-profile.js';
 import type { Logger } from '../log.js';
 import { createMailer, type Mailer, type MailerOptions } from '../mail/index.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { accountSecretContext, createStore, storeOptionsFromConfig, type Store, type StoreOptions } from '../store/index.js';
 import { demoSimOptions, seedDemo, DEMO_PASSWORD, DEMO_SENDER } from './demo-seed.js';
+import { crashingOutbox, crashingSender, type CrashPoint } from './crash-points.js';
 import { notifyingSink } from './notifying-sink.js';
 import { packageRoot } from './package-root.js';
 import { createPersistentLedger } from './persistent-ledger.js';
 import { persistRecommendations } from './persist-recommendations.js';
 import { createRecommendationRefresher } from './recommendation-refresher.js';
+import { createLeaseCoordinator, leasedTenantSource, type LeaseCoordinator } from './lease-coordinator.js';
+import { systemClock } from '../domain/clock.js';
 
 /** A running service. */
 export interface Service {
@@ -33,6 +34,8 @@ export interface Service {
   readonly mailer: Mailer;
   /** Demo mode only. */
   readonly sim: Simulator | undefined;
+  /** When leases are on (several instances). */
+  readonly leases: LeaseCoordinator | undefined;
   /** Stop everything, in reverse order of start. Idempotent. */
   stop(): Promise<void>;
 }
@@ -46,6 +49,10 @@ export interface ServiceOverrides {
   recommendationsCoalesceMs?: number;
   /** Tests: wrap the sink the runtime writes to (fault injection around the real one). */
   sink?: (sink: ResultSink) => ResultSink;
+  /** Tests only: crash points of the alert path (the alert-durability test kills the process there). */
+  crash?: CrashPoint;
+  /** Tests only, demo mode: use this running simulator (e.g. the test's, shared across processes) instead of starting one. */
+  simEndpoint?: string;
 }
 
 /** After collection's deadline, how long the rest of a stop may take: the mailer's 5 s to send what it can, then closing. */
@@ -98,17 +105,18 @@ export async function startService(config: Config, log: Logger, overrides: Servi
 
     let sim: Simulator | undefined;
     if (demo) {
-      sim = await startSimulator({ seed: 1, ...demoSimOptions(config.demoTenants, config.sesFrom ?? DEMO_SENDER), log: log.child({ component: 'sim' }) });
-      steps.push({ name: 'simulator', close: () => sim?.close() });
+      if (!overrides.simEndpoint) sim = await startSimulator({ seed: 1, ...demoSimOptions(config.demoTenants, config.sesFrom ?? DEMO_SENDER), log: log.child({ component: 'sim' }) });
+      if (sim) steps.push({ name: 'simulator', close: () => sim?.close() });
       const logins = await seedDemo(store, config.demoTenants, log);
       // Demo only, on purpose: the newcomer needs a login. (`password` would be redacted.)
       for (const login of logins) log.info({ email: login.email, demoPassword: DEMO_PASSWORD, tenant: login.tenant }, 'demo login');
     }
 
+    const simEndpoint = sim?.endpoint ?? (demo ? overrides.simEndpoint : undefined);
     const ledger = createPersistentLedger({ usage: store.usage, log });
     const aws: AwsAdapters = createAwsGateway({
       region: config.awsRegion,
-      ...(sim ? { endpoint: sim.endpoint, platformCredentials: DEMO_PLATFORM_CREDENTIALS } : {}),
+      ...(simEndpoint ? { endpoint: simEndpoint, platformCredentials: DEMO_PLATFORM_CREDENTIALS } : {}),
       openSecret: (sealed, owner) => store.keyring.open(sealed, accountSecretContext(owner.tenantId, owner.accountId)),
       logger: log.child({ component: 'aws' }),
       ledger,
@@ -120,7 +128,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       region: config.awsRegion,
       from: config.sesFrom ?? DEMO_SENDER,
       logger: log.child({ component: 'mail-sender' }),
-      ...(sim ? { endpoint: sim.endpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
+      ...(simEndpoint ? { endpoint: simEndpoint, credentials: DEMO_PLATFORM_CREDENTIALS } : {}),
     });
     steps.push({ name: 'mail sender', close: () => mail.close() });
 
@@ -133,12 +141,12 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       ...(overrides.recommendationsCoalesceMs !== undefined ? { coalesceMs: overrides.recommendationsCoalesceMs } : {}),
     });
     const mailer = createMailer({
-      store,
-      sender: mail,
+      store: overrides.crash ? { ...store, outbox: crashingOutbox(store.outbox, overrides.crash) } : store,
+      sender: crashingSender(mail, overrides.crash),
       mail: { publicUrl },
       log,
       scheduleOf: (user) => {
-        const profile = profileOf(user);
+        const profile = user.profile;
         return { hour: profile.digestHour, timezone: profile.timezone };
       },
       beforeDigest: (tenantId) => refresher.refreshNow(tenantId),
@@ -148,13 +156,44 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     // Stopped after the runtime (no more results), before the sender and the store close.
     steps.push({ name: 'mailer', close: () => mailer.stop() });
     steps.push({ name: 'recommendations', close: () => refresher.stop() });
-    const listened = notifyingSink(store.results, [(result) => mailer.dispatcher.onResult(result), (result) => refresher.onResult(result)], {
+    // Alerts are recorded as part of each write (the watermark moves only after); recommendations follow.
+    const listened = notifyingSink(store.results, [(result) => refresher.onResult(result)], {
       log,
+      recorders: [mailer.dispatcher],
+      ...(overrides.crash ? { crash: overrides.crash } : {}),
       onStatus: [(status, previous) => mailer.dispatcher.onRunStatus(status, previous)],
     });
 
+    // Several instances: each runs only the tenants it holds a lease on (lease-coordinator.ts).
+    let runtimeForLeases: Runtime | undefined;
+    const coordinator: LeaseCoordinator | undefined = config.leases
+      ? createLeaseCoordinator({
+          leases: store.leases,
+          tenantIds: async (signal) => {
+            const ids: string[] = [];
+            for await (const tenant of store.tenants.listTenants(signal)) ids.push(tenant.id);
+            return ids;
+          },
+          clock: systemClock,
+          log: log.child({ component: 'leases' }),
+          ...(config.instanceId ? { instanceId: config.instanceId } : {}),
+          settings: { instanceTtlMs: config.leaseTtlMs, heartbeatMs: Math.max(1_000, Math.round(config.leaseTtlMs / 3)), rebalanceMs: config.leaseRebalanceMs },
+          onChange: ({ gained, lost }) => {
+            for (const tenantId of [...gained, ...lost]) {
+              runtimeForLeases?.refreshTenant(tenantId).catch((error: unknown) => log.warn({ err: error, tenant: tenantId }, 'applying a lease change failed; the next reconcile will'));
+            }
+          },
+        })
+      : undefined;
+    if (coordinator) {
+      await coordinator.start();
+      // Released after the runtime stopped collecting (steps close in reverse), before the store closes.
+      steps.push({ name: 'leases', close: () => coordinator.stop() });
+      log.info({ instance: coordinator.instanceId, held: coordinator.snapshot().held }, 'leases taken');
+    }
+
     const runtime = createRuntime({
-      source: store.tenants,
+      source: coordinator ? leasedTenantSource(store.tenants, coordinator) : store.tenants,
       gateway: aws,
       sink: overrides.sink ? overrides.sink(listened) : listened,
       log: log.child({ component: 'runtime' }),
@@ -164,6 +203,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       startupSpreadMs: config.startupSpreadMs,
       maxInflight: config.awsMaxInflight,
     });
+    runtimeForLeases = runtime;
     await runtime.start();
     steps.push({ name: 'runtime', close: async () => void (await runtime.stop(config.shutdownDeadlineMs)) });
 
@@ -180,9 +220,9 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       sendMail: (message) => mailer.send(message),
       health: {
         registry: runtime.registry,
-        fleet: runtime.fleet,
         restartTenant: (id) => runtime.restartTenant(id),
         billableTotals: () => ledger.totals(),
+        ...(coordinator ? { leases: () => coordinator.snapshot() } : {}),
         shuttingDown: () => shuttingDown,
       },
       onTenantChanged: (tenantId) => {
@@ -211,7 +251,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     log.info({ url: http.url, mode: config.mode, publicUrl }, 'listening');
 
     let stopped: Promise<void> | undefined;
-    return { url: http.url, store, runtime, mailer, sim, stop: () => (stopped ??= closeAll()) };
+    return { url: http.url, store, runtime, mailer, sim, leases: coordinator, stop: () => (stopped ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

@@ -16,7 +16,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const KEYS = new Set(['roles', 'deniedActions', 'disabledRegions', 'costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'guardDutyDisabledRegions', 'healthSubscription', 'securityHubDisabledRegions']);
+const KEYS = new Set(['roles', 'deniedActions', 'disabledRegions', 'costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'guardDutyDisabledRegions', 'alarmFlapMs', 'ec2Instances', 'healthSubscription', 'securityHubDisabledRegions']);
 
 function stringList(value: unknown, field: string, pattern: RegExp, what: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -54,9 +54,18 @@ export function validateAccountConfig(input: unknown): SimAccountConfig {
   if (noDetector) config.guardDutyDisabledRegions = noDetector;
   const noHub = stringList(raw.securityHubDisabledRegions, 'securityHubDisabledRegions', REGION, 'region names');
   if (noHub) config.securityHubDisabledRegions = noHub;
+  if (raw.alarmFlapMs !== undefined) {
+    if (typeof raw.alarmFlapMs !== 'number' || !Number.isInteger(raw.alarmFlapMs) || raw.alarmFlapMs < 1_000) throw new TypeError('alarmFlapMs must be an integer of at least 1000 (ms)');
+    config.alarmFlapMs = raw.alarmFlapMs;
+  }
   for (const key of ['costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'healthSubscription'] as const) {
     const value = flag(raw[key], key);
     if (value !== undefined) config[key] = value;
+  }
+  if (raw.ec2Instances !== undefined) {
+    const n = raw.ec2Instances;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 500) throw new TypeError('ec2Instances must be an integer in [1, 500]');
+    config.ec2Instances = n;
   }
   return config;
 }

@@ -6,6 +6,7 @@ import { AccountBook } from './account-book.js';
 import { createControlHandler } from './control.js';
 import { SessionBook } from './credentials.js';
 import { FindingStore } from './world/findings.js';
+import { shapeInventory } from './world/inventory.js';
 import { FaultBook } from './faults.js';
 import { createRequestHandler } from './http-handler.js';
 import { Lifecycle } from './lifecycle.js';
@@ -54,7 +55,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const lifecycle = new Lifecycle();
   const mail: SentEmail[] = [];
   const accounts = new AccountBook(now);
-  for (const [id, config] of Object.entries(options.accounts ?? {})) accounts.configure(id, config);
+  const configure = (awsAccountId: string, config: unknown) => {
+    accounts.configure(awsAccountId, config);
+    shapeInventory(seed, awsAccountId, accounts.config(awsAccountId)?.ec2Instances);
+  };
+  for (const [id, config] of Object.entries(options.accounts ?? {})) configure(id, config);
   const control = controlToken(options.control);
   const context: SimContext = {
     seed,
@@ -84,7 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     calls: (filter) => recorder.calls(filter),
     billable: (account) => recorder.billable(account),
     outbox: () => mail.map((email) => ({ ...email, to: [...email.to], cc: [...email.cc], bcc: [...email.bcc] })),
-    configureAccount: (awsAccountId, config) => accounts.configure(awsAccountId, config),
+    configureAccount: (awsAccountId, config) => configure(awsAccountId, config),
     accountConfig: (awsAccountId) => accounts.config(awsAccountId),
   };
 

@@ -64,6 +64,17 @@ export interface SimAccountConfig {
    */
   guardDutyDisabledRegions?: string[];
   /**
+   * How long each state of the flapping alarms (the error-prone Lambda functions' `lambda-errors-*`)
+   * lasts before the next deterministic draw, in ms (at least 1000). Default 3 hours; tests set
+   * seconds so an alarm enters ALARM and returns to OK while they watch.
+   */
+  alarmFlapMs?: number;
+  /**
+   * EC2 instances in the account, spread evenly over its generated regions (each has one root
+   * volume); the other resources stay as generated. Default: the generated 3-6 per region.
+   */
+  ec2Instances?: number;
+  /**
    * false: no Business/Enterprise support plan: every AWS Health call answers
    * SubscriptionRequiredException. Default true.
    */

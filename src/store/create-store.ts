@@ -11,10 +11,14 @@ import type { ResultSink } from '../domain/sink.js';
 import { sdkLogger, type Logger } from '../log.js';
 import { createAlertMarkers, type AlertMarkers } from './alert-markers.js';
 import { createAlertOutbox, type AlertOutbox } from './alert-outbox.js';
+import { createAlarmHistory, type AlarmHistory } from './alarm-history.js';
 import { createMemoryCache } from './cache/memory-cache.js';
 import { createApiTokenRepository, type ApiTokenRepository } from './api-token-repository.js';
 import { createAuditRepository, type AuditRepository } from './audit-repository.js';
 import { createRedisCache } from './cache/redis-cache.js';
+import { createIdentityCache } from './cache/identity-cache.js';
+import { createRedisBus, localBus, type InvalidationBus } from './cache/invalidation-bus.js';
+import { boundedSender } from './bounded-sender.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
 import { CapacityMeter } from './capacity-meter.js';
@@ -63,6 +67,12 @@ export interface StoreOptions {
   cacheTtlMs?: number;
   /** Breaker open time after a Redis failure (default 5 s). */
   cacheBreakerOpenMs?: number;
+  /** Lifetime of a cached session or user on this instance (default 5 s; revocations reach other instances sooner through Redis pub/sub). */
+  sessionCacheTtlMs?: number;
+  /** Sockets of the API's DynamoDB client (default 50). */
+  apiMaxSockets?: number;
+  /** Sockets of the collectors' DynamoDB client, and their requests in flight; more wait (default 16). */
+  collectorMaxSockets?: number;
   encryption: { key?: string; keyFile?: string; defaultKeyFile: string };
   /** scrypt cost (tests lower it). */
   scrypt?: ScryptParams;
@@ -90,6 +100,8 @@ export interface Store {
   readonly alerts: AlertMarkers;
   /** Alert and digest emails not yet accepted by SES. */
   readonly outbox: AlertOutbox;
+  /** CloudWatch alarm transitions (the overview's alarm history) and the stored states they are decided against. */
+  readonly alarmHistory: AlarmHistory;
   readonly leases: LeaseRepository;
   readonly usage: UsageLedger;
   /** The tenant API's reads, through the cache. */
@@ -104,6 +116,8 @@ export interface Store {
   readonly rateLimits: RateLimitStore;
   /** Consumed capacity so far. */
   readonly capacity: CapacityMeter;
+  /** The collectors' DynamoDB requests in flight and waiting (their backpressure). */
+  collectorLoad(): { active: number; pending: number };
   /** Idempotent; releases dynalite, Redis and the SDK client. */
   close(): Promise<void>;
 }
@@ -154,26 +168,35 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       cleanups.push({ name: 'embedded dynamodb', run: () => embedded?.close() });
     }
     const endpoint = embedded?.endpoint ?? (options.dynamo.kind === 'endpoint' ? options.dynamo.endpoint : undefined);
-    const client = new DynamoDBClient({
-      region: options.region,
-      // The HTTP handler's warnings ("socket usage at capacity") as JSON lines, not text on stderr.
-      // Not the client's own logger: it logs every failed command (an expected failed condition
-      // too) with its whole input.
-      requestHandler: { logger: sdkLogger(log) },
-      ...(endpoint ? { endpoint } : {}),
-      // dynalite accepts any credentials; a real endpoint uses the default provider chain.
-      ...(embedded ? { credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-    });
+    // Two clients, each with its own sockets: the API's reads never queue behind collector writes.
+    const openClient = (maxSockets: number) =>
+      new DynamoDBClient({
+        region: options.region,
+        // The HTTP handler's warnings ("socket usage at capacity") as JSON lines, not text on stderr.
+        // Not the client's own logger: it logs every failed command (an expected failed condition
+        // too) with its whole input.
+        requestHandler: { logger: sdkLogger(log), httpAgent: { keepAlive: true, maxSockets }, httpsAgent: { keepAlive: true, maxSockets } },
+        ...(endpoint ? { endpoint } : {}),
+        // dynalite accepts any credentials; a real endpoint uses the default provider chain.
+        ...(embedded ? { credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' } } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      });
+    const client = openClient(options.apiMaxSockets ?? 50);
+    const collectorSockets = options.collectorMaxSockets ?? 16;
+    const collectorClient = openClient(collectorSockets);
+    cleanups.push({ name: 'collector dynamodb client', run: () => collectorClient.destroy() });
     cleanups.push({ name: 'dynamodb client', run: () => client.destroy() });
     const names = tableNames(options.tablePrefix ?? 'cloud-health-');
     const mode = options.tables ?? (options.dynamo.kind === 'aws' ? 'verify' : 'create');
     await ensureTables(client, names, { log, mode });
 
-    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const sender: DocSender = options.wrapSend ? options.wrapSend(doc) : doc;
+    const marshallOptions = { marshallOptions: { removeUndefinedValues: true } };
+    const wrap = (doc: DocSender): DocSender => (options.wrapSend ? options.wrapSend(doc) : doc);
+    const sender = wrap(DynamoDBDocumentClient.from(client, marshallOptions));
+    const collectorSender = boundedSender(wrap(DynamoDBDocumentClient.from(collectorClient, marshallOptions)), collectorSockets);
     const meter = new CapacityMeter(new Map(TABLE_KINDS.map((kind) => [names[kind], kind])));
     const db: Db = createDb({ doc: sender, tables: names, meter, ...(options.batch ? { batch: options.batch } : {}) });
+    const collectorDb: Db = createDb({ doc: collectorSender, tables: names, meter, ...(options.batch ? { batch: options.batch } : {}) });
 
     const cache: TenantCache = options.redisUrl
       ? createRedisCache({ url: options.redisUrl, prefix: options.cachePrefix ?? 'cloud-health:', log, ttlMs: options.cacheTtlMs, breakerOpenMs: options.cacheBreakerOpenMs })
@@ -184,6 +207,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       ? createRedisRateLimitStore({ url: options.redisUrl, prefix: `${options.cachePrefix ?? 'cloud-health:'}rl:`, log })
       : createMemoryRateLimitStore();
     cleanups.push({ name: 'rate limits', run: () => rateLimits.close() });
+    // Revocations and user changes reach the other instances' session caches.
+    const bus: InvalidationBus = options.redisUrl ? createRedisBus({ url: options.redisUrl, channel: `${options.cachePrefix ?? 'cloud-health:'}identity`, log }) : localBus();
+    cleanups.push({ name: 'invalidation bus', run: () => bus.close() });
 
     const sweepIntervalMs = options.sweepIntervalMs ?? 6 * 3_600_000;
     if (embedded && sweepIntervalMs > 0) {
@@ -195,32 +221,40 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const memo = createWriteMemo();
     const onChange = (tenantId: string) => cache.invalidate(tenantId);
     const tenants = createTenantRepository({ db, keyring, onChange, now });
-    const metrics = createMetricsRepository({ db, memo });
+    const metrics = createMetricsRepository({ db, memo, ...(now ? { now } : {}) });
     const costs = createCostRepository({ db, memo, now });
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
-    const findings = createFindingRepository({
-      db,
-      now,
-      onDataError: (event) => log.warn({ tenant: event.tenantId, account: event.accountId, finding: event.findingId, outcome: event.outcome, reason: event.reason }, 'a finding could not be stored whole'),
-    });
+    const onDataError = (event: Parameters<NonNullable<Parameters<typeof createFindingRepository>[0]['onDataError']>>[0]) =>
+      log.warn({ tenant: event.tenantId, account: event.accountId, finding: event.findingId, outcome: event.outcome, reason: event.reason }, 'a finding could not be stored whole');
+    // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
+    const findings = createFindingRepository({ db, memo, now, onDataError });
     const state = createStateRepository({ db, memo });
     const recommendations = createRecommendationRepository({ db, onChange, now });
+    const identity = createIdentityCache({
+      sessions: createSessionRepository({ db, now }),
+      users: createUserRepository({ db, now, keyring, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
+      bus,
+      ...(options.sessionCacheTtlMs !== undefined ? { ttlMs: options.sessionCacheTtlMs } : {}),
+      ...(now ? { now } : {}),
+    });
     let closing: Promise<void> | undefined;
     opened = true;
     log.info({ dynamo: options.dynamo.kind, cache: cache.kind }, 'store open');
     return {
       location: options.dynamo.kind,
       tenants,
-      users: createUserRepository({ db, now, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
-      sessions: createSessionRepository({ db, now }),
+      users: identity.users,
+      sessions: identity.sessions,
       tokens: createTokenRepository({ db, now }),
+      // The collectors write through their own client, bounded (see bounded-sender.ts).
       results: createResultSink({
-        metrics,
-        costs,
-        findings,
-        state,
-        tenants,
+        metrics: createMetricsRepository({ db: collectorDb, memo }),
+        costs: createCostRepository({ db: collectorDb, memo, now }),
+        findings: createFindingRepository({ db: collectorDb, now, onDataError }),
+        state: createStateRepository({ db: collectorDb, memo }),
+        tenants: createTenantRepository({ db: collectorDb, keyring, onChange, now }),
         onChange,
+        ...(now ? { now } : {}),
         onRefused: (error, result) =>
           log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, table: error.table, refused: error.refused }, 'items refused by the store were left out of a result'),
       }),
@@ -230,15 +264,17 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       recommendations,
       alerts: createAlertMarkers({ db, now }),
       outbox: createAlertOutbox({ db, now }),
+      alarmHistory: createAlarmHistory({ db, state, now }),
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),
-      reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state, now }),
+      reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state }),
       keyring,
       cache,
       audit: createAuditRepository({ db, now }),
       apiTokens: createApiTokenRepository({ db, now }),
       rateLimits,
       capacity: meter,
+      collectorLoad: () => collectorSender.load(),
       close: () => (closing ??= close()),
     };
   } catch (error) {

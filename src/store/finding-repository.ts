@@ -4,6 +4,7 @@
  * findings by state, severity and update time (`sev` = open#08.5#<updatedAt>), which serves
  * the dashboard's "open findings, most severe first" and severity filters as key ranges.
  */
+import type { WriteMemo } from './write-memo.js';
 import { severityBand, type Finding, type SeverityBand } from '../domain/records.js';
 import { AppError } from '../domain/errors.js';
 import type { Db, Item } from './db.js';
@@ -93,8 +94,8 @@ function toFinding(item: Item): StoredFinding {
 }
 
 /** Create the findings repository. */
-export function createFindingRepository(deps: { db: Db; now?: () => number; onDataError?: (error: FindingDataError) => void }): FindingRepository {
-  const { db } = deps;
+export function createFindingRepository(deps: { db: Db; now?: () => number; onDataError?: (error: FindingDataError) => void; memo?: WriteMemo }): FindingRepository {
+  const { db, memo } = deps;
   const now = deps.now ?? Date.now;
   const report = deps.onDataError ?? (() => {});
 
@@ -136,8 +137,12 @@ export function createFindingRepository(deps: { db: Db; now?: () => number; onDa
         const reduced = item.reduced as FindingReduction | undefined;
         if (reduced) report({ tenantId, accountId, findingId: String(item.id), outcome: 'reduced', reason: `item of ${reduced.originalBytes} bytes over DynamoDB's 400 KB` });
       }
+      // A finding read again unchanged (the run's overlap window) costs no write (issue 15).
+      const memoKey = (item: Item) => `findings|${tenantId}|${String(item.sk)}`;
+      const changed = memo ? items.filter((item) => !memo.unchanged(memoKey(item), item)) : items;
       try {
-        await db.batchWrite('findings', items.map((item) => ({ put: item })), signal);
+        await db.batchWrite('findings', changed.map((item) => ({ put: item })), signal);
+        for (const item of changed) memo?.remember(memoKey(item), item);
       } catch (error) {
         if (!(error instanceof ItemsRefusedError)) throw error;
         await storeMinimal(tenantId, accountId, error, new Map(items.map((item) => [String(item.sk), item])), signal);

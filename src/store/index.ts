@@ -1,7 +1,7 @@
 /** The store's public surface: open it, and the types the runtime, rules, mail and http layers use. */
 export { createStore, storeOptionsFromConfig, type Store, type StoreOptions, type DynamoLocation } from './create-store.js';
 export type { TenantRepository, TenantRecord, NewAccount, NewCredentials, AccountPatch } from './tenant-repository.js';
-export type { UserRepository, UserRecord, NotificationPreferences } from './user-repository.js';
+export type { UserRepository, UserRecord, NotificationPreferences, UserProfile, ProfilePatch, Membership, MfaState } from './user-repository.js';
 export type { SessionRepository, Session } from './session-repository.js';
 export type { TokenRepository, OneTimeToken, TokenPurpose } from './token-repository.js';
 export type { MetricsRepository, MetricQuery } from './metrics-repository.js';
@@ -15,6 +15,7 @@ export { encodeCursor, decodeCursor, queryBinding } from './cursor.js';
 export type { RecommendationRepository, Recommendation, RecommendationInput, RecommendationStatus } from './recommendation-repository.js';
 export type { AlertMarkers } from './alert-markers.js';
 export type { AlertOutbox, OutboxItem, OutboxState, NewOutboxItem } from './alert-outbox.js';
+export { ALARM_HISTORY_DAYS, type AlarmHistory, type AlarmTransitionRecord } from './alarm-history.js';
 export type { LeaseRepository, Lease, TakeOptions } from './lease-repository.js';
 export type { UsageLedger, UsageRecord } from './usage-ledger.js';
 export type { TenantReads, OverviewInputs } from './tenant-reads.js';

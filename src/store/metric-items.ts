@@ -1,9 +1,7 @@
 /**
- * How metric series are packed: one item per series per UTC hour, each datapoint an attribute
- * `p<seconds into the hour>`. Writing a point is then idempotent (same point, same attribute)
- * and points of one hour arriving in successive runs merge without a read: an UpdateItem SETs
- * only the points it has. Hours strictly inside a run's window are complete (GetMetricData
- * returns every point of its window), so those are written whole with batched PutItems.
+ * Series identity (descriptor, stable id, the hour of a time) and the earlier item layout — one
+ * item per series per UTC hour, each datapoint an attribute `p<seconds into the hour>` — which
+ * reads still merge until its items expire. New writes are packed (`metrics-repository.ts`).
  */
 import { createHash } from 'node:crypto';
 import type { MetricSeries, Point } from '../domain/records.js';
@@ -11,19 +9,9 @@ import type { Item } from './db.js';
 import { keyPart, RETENTION_DAYS, ttlAfter } from './ids.js';
 
 const HOUR_MS = 3_600_000;
-/** Points per UpdateItem: keeps the update expression well under DynamoDB's 4 KB limit. */
-const POINTS_PER_UPDATE = 150;
 
 /** What identifies a series, without its points. */
 export type SeriesDescriptor = Omit<MetricSeries, 'points'>;
-
-/** An UpdateItem request, without the table. */
-export interface MetricUpdate {
-  Key: { pk: string; sk: string };
-  UpdateExpression: string;
-  ExpressionAttributeNames: Record<string, string>;
-  ExpressionAttributeValues: Record<string, unknown>;
-}
 
 /** The partition of an account's metrics. */
 export const metricPartition = (tenantId: string, accountId: string) => `${tenantId}#${accountId}`;
@@ -53,6 +41,17 @@ function sortKey(series: SeriesDescriptor, hourStartMs: number): string {
   return `${resourcePrefix(m.namespace, m.metricName, series.resourceId)}${hourOf(hourStartMs)}#${tail}`;
 }
 
+/**
+ * One hour of one series in the earlier layout (`p<seconds into the hour>` attributes). Nothing
+ * writes it any more; reads still merge such items until their TTL removes them, and tests make
+ * them with this to check that.
+ */
+export function legacyHourItem(tenantId: string, accountId: string, series: SeriesDescriptor, hourStartMs: number, points: readonly Point[]): Item {
+  const item: Item = { pk: metricPartition(tenantId, accountId), sk: sortKey(series, hourStartMs), ...meta(series, hourStartMs) };
+  for (const p of points) item[`p${Math.floor((Date.parse(p.t) - hourStartMs) / 1000)}`] = p.v;
+  return item;
+}
+
 function meta(series: SeriesDescriptor, hourStartMs: number): Record<string, unknown> {
   return {
     ns: series.metric.namespace,
@@ -66,59 +65,6 @@ function meta(series: SeriesDescriptor, hourStartMs: number): Record<string, unk
     // Expiry counts from the data's hour, not the write: re-writing old data never extends it.
     ttl: ttlAfter(hourStartMs + HOUR_MS, RETENTION_DAYS.metrics),
   };
-}
-
-/** Split series into whole-hour puts and merging updates. */
-export function planMetricWrites(tenantId: string, accountId: string, series: MetricSeries[]): { puts: Item[]; updates: MetricUpdate[] } {
-  const puts: Item[] = [];
-  const updates: MetricUpdate[] = [];
-  const pk = metricPartition(tenantId, accountId);
-  for (const one of series) {
-    const hours = new Map<number, Map<number, number>>();
-    for (const point of one.points) {
-      const ms = Date.parse(point.t);
-      // DynamoDB stores no NaN or Infinity; CloudWatch has no such datapoints anyway.
-      if (!Number.isFinite(ms) || !Number.isFinite(point.v)) continue;
-      const hourStart = Math.floor(ms / HOUR_MS) * HOUR_MS;
-      const points = hours.get(hourStart) ?? new Map<number, number>();
-      points.set(Math.floor((ms - hourStart) / 1000), point.v);
-      hours.set(hourStart, points);
-    }
-    const ordered = [...hours.keys()].sort((a, b) => a - b);
-    ordered.forEach((hourStart, index) => {
-      const points = hours.get(hourStart) as Map<number, number>;
-      const key = { pk, sk: sortKey(one, hourStart) };
-      const interior = index > 0 && index < ordered.length - 1;
-      if (interior) {
-        const item: Item = { ...key, ...meta(one, hourStart) };
-        for (const [offset, value] of points) item[`p${offset}`] = value;
-        puts.push(item);
-        return;
-      }
-      const entries = [...points];
-      for (let i = 0; i < entries.length; i += POINTS_PER_UPDATE) {
-        updates.push(updateFor(key, meta(one, hourStart), entries.slice(i, i + POINTS_PER_UPDATE)));
-      }
-    });
-  }
-  return { puts, updates };
-}
-
-function updateFor(key: MetricUpdate['Key'], attributes: Record<string, unknown>, points: [number, number][]): MetricUpdate {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  Object.entries(attributes).forEach(([name, value], i) => {
-    names[`#m${i}`] = name;
-    values[`:m${i}`] = value;
-    sets.push(`#m${i} = :m${i}`);
-  });
-  points.forEach(([offset, value], i) => {
-    names[`#p${i}`] = `p${offset}`;
-    values[`:p${i}`] = value;
-    sets.push(`#p${i} = :p${i}`);
-  });
-  return { Key: key, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
 /** The descriptor and points of one stored hour item. */

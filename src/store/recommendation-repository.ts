@@ -22,6 +22,10 @@ export interface RecommendationInput {
   title: string;
   detail: string;
   severity: 'info' | 'warning' | 'critical';
+  /** What it is about; absent on records stored before the store kept it. */
+  category?: 'cost' | 'performance' | 'security' | 'reliability';
+  /** How urgent; absent on records stored before the store kept it (then derived from `severity`). */
+  priority?: 'high' | 'medium' | 'low';
   monthlySavingUsd?: number;
   data?: Record<string, string | number | boolean>;
 }
@@ -50,9 +54,9 @@ export interface RecommendationRepository {
 
 const STATUSES: RecommendationStatus[] = ['open', 'done', 'dismissed'];
 const REFRESH_MS = 86_400_000;
-const CONTENT_FIELDS = ['accountId', 'rule', 'resourceId', 'title', 'detail', 'severity', 'monthlySavingUsd', 'data'] as const;
+const CONTENT_FIELDS = ['accountId', 'rule', 'resourceId', 'title', 'detail', 'severity', 'category', 'priority', 'monthlySavingUsd', 'data'] as const;
 
-const OPTIONAL_FIELDS = ['resourceId', 'monthlySavingUsd', 'data'] as const;
+const OPTIONAL_FIELDS = ['resourceId', 'category', 'priority', 'monthlySavingUsd', 'data'] as const;
 
 const contentHash = (input: RecommendationInput) =>
   createHash('sha1')

@@ -3,8 +3,10 @@
  * cached reads are made stale; the collector records the run's status (steps, errors) apart. Writes are awaited
  * (nothing is buffered), so `flush` has nothing to wait for.
  */
+import { LRUCache } from 'lru-cache';
 import { assertNever } from '../domain/assert-never.js';
 import type { AlarmState } from '../domain/records.js';
+import { runStatusEssence } from '../domain/run-steps.js';
 import type { CollectionResult, ResultSink } from '../domain/sink.js';
 import type { CostRepository } from './cost-repository.js';
 import type { FindingRepository } from './finding-repository.js';
@@ -22,11 +24,21 @@ export interface ResultSinkDeps {
   onChange: (tenantId: string) => Promise<void>;
   /** Told of items the store refused as invalid; the rest of the result was stored. */
   onRefused?: (error: ItemsRefusedError, result: CollectionResult) => void;
+  /**
+   * A run status whose essence (`runStatusEssence`) did not change is written again only after
+   * this long, so its times shown on the dashboard lag at most this much. Default 1 h.
+   */
+  runStatusHeartbeatMs?: number;
+  now?: () => number;
 }
 
 /** Create the sink. */
 export function createResultSink(deps: ResultSinkDeps): ResultSink {
   const { metrics, costs, findings, state } = deps;
+  const heartbeatMs = deps.runStatusHeartbeatMs ?? 3_600_000;
+  const now = deps.now ?? Date.now;
+  // Per account and collector: the essence last written by this process and when.
+  const written = new LRUCache<string, { essence: string; at: number }>({ max: 100_000 });
 
   // An item the store refuses (too large, invalid) is a data error of that item: the rest of the
   // result is stored and the write succeeds, so the collector neither crashes nor repeats forever.
@@ -47,7 +59,7 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     const { tenantId, accountId } = result;
     switch (result.kind) {
       case 'metrics': {
-        await tolerate(metrics.write(tenantId, accountId, result.series, signal));
+        await tolerate(metrics.write(tenantId, accountId, result.series, signal, { ...(result.completeRegions ? { completeRegions: result.completeRegions } : {}), ...(result.catalog ? { catalog: result.catalog } : {}), at: result.collectedAt }));
         // Regions whose alarms were read, even with none, replace their snapshot; the others keep theirs.
         const byRegion = new Map<string, AlarmState[]>(result.alarmRegions.map((region) => [region, []]));
         for (const alarm of result.alarms) byRegion.get(alarm.region)?.push(alarm);
@@ -81,7 +93,14 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
     setWatermark: (tenantId, accountId, collector, value) => state.setWatermark(tenantId, accountId, collector, value),
     getRunStatus: (tenantId, accountId, collector, signal) => state.getRun(tenantId, accountId, collector, signal),
     async putRunStatus(status, _previous, signal) {
+      // A collector stores its status after every run (every 5 min for metrics): most runs only
+      // move times, and those need not cost a write each (issue 15, lean storage).
+      const key = `${status.tenantId}|${status.accountId}|${status.collector}`;
+      const essence = JSON.stringify(runStatusEssence(status));
+      const last = written.get(key);
+      if (last && last.essence === essence && now() - last.at < heartbeatMs) return;
       await state.putRun(status, signal);
+      written.set(key, { essence, at: now() });
       await deps.onChange(status.tenantId);
     },
     setAccountStatus: (tenantId, accountId, status, reason) => deps.tenants.setAccountStatus(tenantId, accountId, status, reason),

@@ -3,8 +3,10 @@
  * the user's cookie. Expired sessions are refused on read and deleted by TTL.
  *
  * So a user can see and end their sessions, each session also has an index item in the users
- * table, in its tenant's partition: sk = `session#<userId>#<sessionId>` (Query by prefix; the
- * sessions table has no sort key). The id is random, never the token or its hash.
+ * table, in the partition of the user's home tenant (where their identity lives, whichever
+ * organization the session is in): sk = `session#<userId>#<sessionId>` (Query by prefix; the
+ * sessions table has no sort key). The id is random, never the token or its hash. The
+ * per-user functions below take that home tenant.
  */
 import type { Db, Item } from './db.js';
 import { hashToken, newToken } from './crypto/tokens.js';
@@ -13,8 +15,11 @@ import { assertId, newId } from './ids.js';
 export interface Session {
   /** Public id (for the sessions list); not a credential. */
   id: string;
+  /** The organization the session acts in (every tenant-scoped query uses it). */
   tenantId: string;
   userId: string;
+  /** The user's home tenant, when it is not `tenantId` (where the session is indexed). */
+  homeTenantId?: string;
   createdAt: string;
   expiresAt: string;
   /** The browser's User-Agent at sign-in, trimmed (shown in the sessions list). */
@@ -23,7 +28,7 @@ export interface Session {
 
 export interface SessionRepository {
   /** A new session; the returned token is shown once (the cookie) and never stored. */
-  create(input: { tenantId: string; userId: string; ttlMs?: number; userAgent?: string }): Promise<{ token: string; session: Session }>;
+  create(input: { tenantId: string; userId: string; homeTenantId?: string; ttlMs?: number; userAgent?: string }): Promise<{ token: string; session: Session }>;
   /** The live session of `token`, or undefined (unknown, revoked or expired). */
   get(token: string): Promise<Session | undefined>;
   /** Revoke (logout). Idempotent. */
@@ -58,6 +63,7 @@ export function createSessionRepository(deps: SessionRepositoryDeps): SessionRep
     createdAt: item.createdAt as string,
     expiresAt: item.expiresAt as string,
     ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
+    ...(typeof item.homeTenantId === 'string' ? { homeTenantId: item.homeTenantId } : {}),
   });
 
   async function dropIndex(tenantId: string, userId: string, sessionId: string): Promise<void> {
@@ -89,12 +95,13 @@ export function createSessionRepository(deps: SessionRepositoryDeps): SessionRep
         createdAt: new Date(at).toISOString(),
         expiresAt: new Date(expires).toISOString(),
         ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 200) } : {}),
+        ...(input.homeTenantId && input.homeTenantId !== input.tenantId ? { homeTenantId: assertId('tenant', input.homeTenantId) } : {}),
       };
       const pk = hashToken(token);
       const { id, ...rest } = session;
       await db.put('sessions', { Item: { pk, sessionId: id, ...rest, ttl: Math.ceil(expires / 1000) } });
       // The users table has no TTL: expired index items are dropped when the list is read.
-      await db.put('users', { Item: { ...indexKey(session.tenantId, session.userId, id), sessionPk: pk, sessionId: id, ...rest } });
+      await db.put('users', { Item: { ...rest, ...indexKey(session.homeTenantId ?? session.tenantId, session.userId, id), sessionPk: pk, sessionId: id } });
       return { token, session };
     },
     async get(token) {
@@ -108,7 +115,7 @@ export function createSessionRepository(deps: SessionRepositoryDeps): SessionRep
       if (typeof token !== 'string' || token.length === 0) return;
       const output = await db.delete('sessions', { Key: { pk: hashToken(token) }, ReturnValues: 'ALL_OLD' });
       const old = output?.Attributes;
-      if (old?.sessionId) await dropIndex(old.tenantId as string, old.userId as string, old.sessionId as string);
+      if (old?.sessionId) await dropIndex((old.homeTenantId ?? old.tenantId) as string, old.userId as string, old.sessionId as string);
     },
     async listForUser(tenantId, userId) {
       const live: Session[] = [];
@@ -117,7 +124,7 @@ export function createSessionRepository(deps: SessionRepositoryDeps): SessionRep
           await db.delete('users', { Key: { pk: item.pk, sk: item.sk } });
           continue;
         }
-        live.push(toSession({ ...item, tenantId, userId }));
+        live.push(toSession({ tenantId, ...item, userId }));
       }
       return live.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },

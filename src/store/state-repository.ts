@@ -46,6 +46,8 @@ export interface StateRepository {
   putRun(run: RunRecord, signal?: AbortSignal): Promise<void>;
   /** Replace the alarm states of the regions given (regions that failed are left as they were). */
   putAlarms(tenantId: string, accountId: string, byRegion: Map<string, AlarmState[]>, signal?: AbortSignal): Promise<void>;
+  /** The stored alarm states of one account and region; undefined when that region was never read. */
+  getAlarms(tenantId: string, accountId: string, region: string, signal?: AbortSignal): Promise<AlarmState[] | undefined>;
   /** Replace the account's AWS Health events. */
   putHealth(tenantId: string, accountId: string, events: HealthEvent[], collectedAt: string, signal?: AbortSignal): Promise<void>;
   /** Replace the standards of the regions given (a region with none: Security Hub not enabled there). */
@@ -63,7 +65,8 @@ export interface StateSnapshot {
 }
 
 // One item holds at most ~400 KB; alarms beyond this many are dropped (ALARM ones kept first).
-const MAX_ALARMS = 1_000;
+// An alarm with its rule (threshold, dimensions, ARN) and a 300-character reason is up to ~700 bytes.
+const MAX_ALARMS = 500;
 const MAX_REASON = 300;
 // Failed controls' resources kept per item (each failed control keeps up to 20 from the adapter).
 const MAX_STORED_RESOURCES = 5;
@@ -114,6 +117,12 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       }
       await db.batchWrite('state', requests.map(({ item }) => ({ put: item })), signal);
       for (const { memoKey, item } of requests) memo.remember(memoKey, item);
+    },
+
+    async getAlarms(tenantId, accountId, region, signal) {
+      // Consistent: the transitions are decided against exactly what the last write left.
+      const item = await db.get('state', { Key: key(tenantId, accountId, `alarms#${region}`), ConsistentRead: true }, signal);
+      return item?.kind === 'alarms' && Array.isArray(item.alarms) ? (item.alarms as AlarmState[]) : undefined;
     },
 
     async putHealth(tenantId, accountId, events, collectedAt, signal) {

@@ -3,7 +3,7 @@
  * (read-through with a TTL; any write for the tenant makes them stale at once). Everything
  * returned is plain JSON.
  */
-import type { DailyCost, MetricSeries, SeverityBand } from '../domain/records.js';
+import type { DailyCost, MetricSeries } from '../domain/records.js';
 import type { AccountStatus } from '../domain/tenant.js';
 import type { TenantCache } from './cache/tenant-cache.js';
 import type { CostRepository } from './cost-repository.js';
@@ -14,7 +14,7 @@ import type { Recommendation, RecommendationRepository, RecommendationStatus } f
 import type { AlarmSnapshot, ComplianceSnapshot, HealthSnapshot, RunRecord, StateRepository } from './state-repository.js';
 import type { TenantRepository } from './tenant-repository.js';
 
-/** What the overview page is computed from. */
+/** What the overview page reads of the tenant's state (its figures are derived in src/insights). */
 export interface OverviewInputs {
   tenant: { id: string; name: string; revision: number };
   accounts: { id: string; name: string; awsAccountId: string; regions: string[]; status: AccountStatus; statusReason?: string }[];
@@ -26,16 +26,6 @@ export interface OverviewInputs {
   health: HealthSnapshot[];
   /** Security Hub standards per account and region. */
   compliance: ComplianceSnapshot[];
-  costs: {
-    /** This UTC month so far, all accounts. */
-    monthToDateUsd: number;
-    /** The previous UTC month, all accounts. */
-    previousMonthUsd: number;
-    /** Sum of the accounts' latest forecasts. */
-    forecastUsd: number | undefined;
-  };
-  findings: { open: Record<SeverityBand, number> };
-  recommendations: { open: number; monthlySavingUsd: number };
 }
 
 export interface TenantReads {
@@ -59,35 +49,18 @@ export interface TenantReadsDeps {
   findings: FindingRepository;
   recommendations: RecommendationRepository;
   state: StateRepository;
-  now?: () => number;
 }
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Create the cached tenant reads. */
 export function createTenantReads(deps: TenantReadsDeps): TenantReads {
   const { cache } = deps;
-  const now = deps.now ?? Date.now;
   const key = (name: string, args: unknown) => `${name}:${JSON.stringify(args)}`;
 
   async function overview(tenantId: string): Promise<OverviewInputs | undefined> {
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) return undefined;
-    const at = new Date(now());
-    const monthStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1);
-    const previousStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1);
-    const [state, rows, forecasts, open, recommendations] = await Promise.all([
-      deps.state.snapshot(tenantId),
-      deps.costs.daily(tenantId, { start: day(previousStart), end: day(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1)) }),
-      deps.costs.forecasts(tenantId),
-      deps.findings.openCounts(tenantId),
-      deps.recommendations.list(tenantId, { status: 'open' }),
-    ]);
+    const state = await deps.state.snapshot(tenantId);
     const current = new Set(tenant.accounts.map((a) => a.id));
-    const monthDay = day(monthStart);
-    const sum = (from: string, to: string) =>
-      rows.filter((r) => r.day >= from && r.day < to && current.has(r.accountId)).reduce((total, r) => total + r.amountUsd, 0);
-    const liveForecasts = forecasts.filter((f) => current.has(f.accountId));
     return {
       tenant: { id: tenant.id, name: tenant.name, revision: tenant.revision },
       accounts: tenant.accounts.map((a) => ({
@@ -103,16 +76,6 @@ export function createTenantReads(deps: TenantReadsDeps): TenantReads {
       runs: state.runs.filter((r) => current.has(r.accountId)),
       health: state.health.filter((h) => current.has(h.accountId)),
       compliance: state.compliance.filter((c) => current.has(c.accountId)),
-      costs: {
-        monthToDateUsd: sum(monthDay, '9999'),
-        previousMonthUsd: sum(day(previousStart), monthDay),
-        forecastUsd: liveForecasts.length ? liveForecasts.reduce((total, f) => total + f.meanUsd, 0) : undefined,
-      },
-      findings: { open },
-      recommendations: {
-        open: recommendations.length,
-        monthlySavingUsd: recommendations.reduce((total, r) => total + (r.monthlySavingUsd ?? 0), 0),
-      },
     };
   }
 

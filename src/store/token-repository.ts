@@ -9,9 +9,10 @@ import { assertId } from './ids.js';
 
 /**
  * `verify_email` and `reset_password` are single-use links; `trusted_device` marks a browser that
- * signed in to an address before (login throttling lets it skip the per-email delay).
+ * signed in to an address before (login throttling lets it skip the per-email delay); `mfa_login`
+ * is the pending sign-in between a right password and its second factor (not a session).
  */
-export type TokenPurpose = 'verify_email' | 'reset_password' | 'trusted_device';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'trusted_device' | 'mfa_login';
 
 export interface OneTimeToken {
   purpose: TokenPurpose;

@@ -1,10 +1,22 @@
 /**
- * Users. A user item lives in its tenant's partition (pk = tenant, sk = user#<id>); a second
+ * Users. A user item lives in its home tenant's partition (pk = tenant, sk = user#<id>); a second
  * item `email#<address>` claims the address with a conditional put, which is what makes emails
  * unique across tenants (DynamoDB has no unique constraint; dynalite has no transactions).
+ *
+ * A user may belong to other tenants too: a membership item in that tenant's partition with the
+ * same sk (`user#<id>`) holds the role there and `homeTenantId`, the partition of the user item
+ * that holds the identity (email, password, MFA, preferences). So every tenant's member list is
+ * one Query of its own partition, and `get(tenant, user)` answers only for members of that
+ * tenant: the tenant boundary stays in the key. The home partition also keeps an index item per
+ * other membership (sk = `membership#<userId>#<tenantId>`) so a user's tenants are one Query.
+ * A user who leaves their home tenant while a member elsewhere keeps the home item (it is the
+ * identity) marked `left`; it is then no member there.
  */
 import { AppError } from '../domain/errors.js';
 import { hashPassword, verifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './crypto/passwords.js';
+import type { SealedSecret } from '../domain/tenant.js';
+import type { Keyring } from './crypto/keyring.js';
+import { hashToken } from './crypto/tokens.js';
 import type { Db, Item } from './db.js';
 import { assertId, newId } from './ids.js';
 
@@ -14,6 +26,10 @@ export interface NotificationPreferences {
   warning: boolean;
   costTips: boolean;
   dailyDigest: boolean;
+  /** A CloudWatch alarm entering ALARM. */
+  alarms: boolean;
+  /** A CloudWatch alarm returning to OK. */
+  alarmRecovered: boolean;
 }
 
 export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.freeze({
@@ -21,7 +37,22 @@ export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.fre
   warning: false,
   costTips: true,
   dailyDigest: false,
+  alarms: true,
+  alarmRecovered: false,
 });
+
+/** The user's settings beside the notification flags. */
+export interface UserProfile {
+  /** 0-23, in `timezone`: when the daily digest is sent. Default 8. */
+  digestHour: number;
+  /** IANA zone. Default UTC. */
+  timezone: string;
+  /** An address the user asked to change to, not verified yet. */
+  pendingEmail?: string;
+}
+
+/** Profile fields to change; `pendingEmail: null` clears it. */
+export type ProfilePatch = { digestHour?: number; timezone?: string; pendingEmail?: string | null };
 
 /** A user without the password hash. */
 export interface UserRecord {
@@ -32,8 +63,33 @@ export interface UserRecord {
   /** Owner > admin > viewer; `member` is the legacy name of viewer. */
   role: 'owner' | 'admin' | 'viewer' | 'member';
   preferences: NotificationPreferences;
+  profile: UserProfile;
   createdAt: string;
   updatedAt: string;
+  /** Set when `tenantId` is not the user's home tenant (where the identity is stored). */
+  homeTenantId?: string;
+  /** True once the user confirmed a TOTP authenticator. */
+  mfaEnabled?: boolean;
+}
+
+/** One tenant a user belongs to. */
+export interface Membership {
+  tenantId: string;
+  role: UserRecord['role'];
+  /** True for the tenant the user signed up in (or was first invited to). */
+  home: boolean;
+}
+
+/** A user's TOTP state, secrets opened (for the MFA routes only; never log it). */
+export interface MfaState {
+  enabled: boolean;
+  /** The confirmed secret (base32), when enabled. */
+  secret?: string;
+  /** A secret waiting for its first code, when enrolment started. */
+  pendingSecret?: string;
+  /** The last TOTP time step accepted (a code is never accepted twice). */
+  lastStep?: number;
+  recoveryCodesLeft: number;
 }
 
 export interface UserRepository {
@@ -60,6 +116,27 @@ export interface UserRepository {
   /** Remove the user from their tenant and free the address; false when there was none. */
   remove(tenantId: string, userId: string): Promise<boolean>;
   updatePreferences(tenantId: string, userId: string, preferences: Partial<NotificationPreferences>): Promise<UserRecord>;
+  /** Change profile fields (and move a record's old `x:` preference keys into its profile). */
+  updateProfile(tenantId: string, userId: string, patch: ProfilePatch): Promise<UserRecord>;
+  /**
+   * Add the user (any of whose memberships is `tenantId`/`userId`'s identity) to another tenant
+   * with a role; undefined when they are a member there already.
+   */
+  addMembership(input: { tenantId: string; userId: string; homeTenantId: string; role: UserRecord['role'] }): Promise<UserRecord | undefined>;
+  /** Every tenant the user belongs to, the home tenant first. */
+  listMemberships(tenantId: string, userId: string): Promise<Membership[]>;
+  /** The user's TOTP state; `tenantId` may be any tenant they belong to. */
+  mfaState(tenantId: string, userId: string): Promise<MfaState>;
+  /** Start enrolment: seal and keep `secret` until it is confirmed (replaces an earlier pending one). */
+  beginMfa(tenantId: string, userId: string, secret: string): Promise<void>;
+  /** Confirm enrolment: the pending secret becomes the user's, with these recovery codes (hashed here). */
+  enableMfa(tenantId: string, userId: string, recoveryCodes: readonly string[], step: number): Promise<void>;
+  /** Remove the secret and the recovery codes. */
+  disableMfa(tenantId: string, userId: string): Promise<void>;
+  /** Record that the code of `step` was used; false when that step or a later one was used already (replay). */
+  useMfaStep(tenantId: string, userId: string, step: number): Promise<boolean>;
+  /** Use up a recovery code; false when it is not one of the user's unused codes. */
+  useRecoveryCode(tenantId: string, userId: string, code: string): Promise<boolean>;
 }
 
 export interface UserRepositoryDeps {
@@ -67,6 +144,18 @@ export interface UserRepositoryDeps {
   /** scrypt cost; tests lower it. */
   scrypt?: ScryptParams;
   now?: () => number;
+  /** Seals TOTP secrets (the keyring that seals AWS keys); MFA is unavailable without it. */
+  keyring?: Keyring;
+}
+
+/** The AAD context of a user's TOTP secret: a sealed secret copied to another user will not open. */
+export function mfaSecretContext(homeTenantId: string, userId: string): string {
+  return `mfa-secret|${homeTenantId}|${userId}`;
+}
+
+/** The stored form of a recovery code: dashes, spaces and case do not matter (80 random bits, so an unsalted hash is enough). */
+export function recoveryCodeHash(code: string): string {
+  return hashToken(code.replace(/[\s-]/g, '').toLowerCase());
 }
 
 /** Lower-cased and trimmed; rejects what cannot be an address. */
@@ -80,17 +169,47 @@ export function normalizeEmail(email: string): string {
 
 const emailKey = (email: string) => ({ pk: `email#${email}`, sk: 'email' });
 const userKey = (tenantId: string, userId: string) => ({ pk: assertId('tenant', tenantId), sk: `user#${assertId('user', userId)}` });
+const membershipIndexKey = (homeTenantId: string, userId: string, tenantId: string) => ({ pk: homeTenantId, sk: `membership#${userId}#${tenantId}` });
 
-function toUser(item: Item): UserRecord {
+/** Keys an earlier version kept the profile under, inside `preferences` (migrated on read and on the next profile write). */
+const LEGACY_PROFILE_KEYS = { digestHour: 'x:digestHour', timezone: 'x:timezone', pendingEmail: 'x:pendingEmail' } as const;
+
+/** The notification flags of a stored preferences map, without legacy profile keys. */
+function preferencesOf(stored: unknown): NotificationPreferences {
+  const raw = (stored ?? {}) as Record<string, unknown>;
+  const flags = { ...DEFAULT_PREFERENCES };
+  for (const key of Object.keys(DEFAULT_PREFERENCES) as (keyof NotificationPreferences)[]) if (typeof raw[key] === 'boolean') flags[key] = raw[key];
+  return flags;
+}
+
+/** The stored profile, or one migrated from the legacy keys; defaults for what is missing or invalid. */
+function profileOf(item: Item): UserProfile {
+  const stored = (item.profile ?? {}) as Record<string, unknown>;
+  const legacy = (item.preferences ?? {}) as Record<string, unknown>;
+  const hour = stored.digestHour ?? legacy[LEGACY_PROFILE_KEYS.digestHour];
+  const zone = stored.timezone ?? legacy[LEGACY_PROFILE_KEYS.timezone];
+  const pending = item.profile ? stored.pendingEmail : legacy[LEGACY_PROFILE_KEYS.pendingEmail];
   return {
-    id: item.userId as string,
-    tenantId: item.pk as string,
-    email: item.email as string,
-    emailVerified: item.emailVerified === true,
-    role: item.role as UserRecord['role'],
-    preferences: { ...DEFAULT_PREFERENCES, ...(item.preferences as Partial<NotificationPreferences>) },
-    createdAt: item.createdAt as string,
-    updatedAt: item.updatedAt as string,
+    digestHour: typeof hour === 'number' && Number.isInteger(hour) && hour >= 0 && hour <= 23 ? hour : 8,
+    timezone: typeof zone === 'string' && zone !== '' ? zone : 'UTC',
+    ...(typeof pending === 'string' && pending !== '' ? { pendingEmail: pending } : {}),
+  };
+}
+
+/** A user as a member of `member`'s tenant: identity from the home item, role from the membership. */
+function toUser(home: Item, member: Item = home): UserRecord {
+  return {
+    id: home.userId as string,
+    tenantId: member.pk as string,
+    email: home.email as string,
+    emailVerified: home.emailVerified === true,
+    role: member.role as UserRecord['role'],
+    preferences: preferencesOf(home.preferences),
+    profile: profileOf(home),
+    createdAt: member.createdAt as string,
+    updatedAt: (member.updatedAt as string) > (home.updatedAt as string) ? (member.updatedAt as string) : (home.updatedAt as string),
+    ...(member !== home ? { homeTenantId: home.pk as string } : {}),
+    mfaEnabled: home.mfa !== undefined,
   };
 }
 
@@ -124,6 +243,39 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     return getItem(claim.tenantId as string, claim.userId as string);
   }
 
+  /** The item holding the user's identity, reached from any of their memberships (even a `left` home). */
+  async function identityItem(tenantId: string, userId: string): Promise<Item | undefined> {
+    const item = await getItem(tenantId, userId);
+    if (typeof item?.homeTenantId !== 'string') return item;
+    return getItem(item.homeTenantId, userId);
+  }
+
+  async function requireIdentity(tenantId: string, userId: string): Promise<Item> {
+    const item = await identityItem(tenantId, userId);
+    if (!item) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
+    return item;
+  }
+
+  /** The user as a member of `tenantId`, or undefined when they are none. */
+  async function memberUser(item: Item | undefined): Promise<UserRecord | undefined> {
+    if (!item || item.left === true) return undefined;
+    if (typeof item.homeTenantId !== 'string') return toUser(item);
+    const home = await getItem(item.homeTenantId, item.userId as string);
+    return home && toUser(home, item);
+  }
+
+  async function indexedTenants(homeTenantId: string, userId: string): Promise<string[]> {
+    const tenants: string[] = [];
+    for await (const item of db.queryAll('users', {
+      KeyConditionExpression: 'pk = :t AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':t': homeTenantId, ':p': `membership#${userId}#` },
+      ConsistentRead: true,
+    })) {
+      tenants.push(item.tenantId as string);
+    }
+    return tenants;
+  }
+
   async function updateUser(tenantId: string, userId: string, set: Record<string, unknown>): Promise<Item> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':updatedAt': now() };
@@ -143,6 +295,25 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     });
     if (!output?.Attributes) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
     return output.Attributes;
+  }
+
+  /** An update of the identity item (`tenantId` may be any membership); undefined when its condition fails. */
+  async function updateIdentity(tenantId: string, userId: string, input: { update: string; condition?: string; names?: Record<string, string>; values?: Record<string, unknown> }) {
+    const home = await requireIdentity(tenantId, userId);
+    const output = await db.update('users', {
+      Key: userKey(home.pk as string, userId),
+      UpdateExpression: input.update,
+      ConditionExpression: ['attribute_exists(pk)', ...(input.condition ? [`(${input.condition})`] : [])].join(' AND '),
+      ...(input.names ? { ExpressionAttributeNames: input.names } : {}),
+      ExpressionAttributeValues: { ':at': now(), ...input.values },
+      ReturnValues: 'ALL_NEW',
+    });
+    return output?.Attributes;
+  }
+
+  function sealer(): Keyring {
+    if (!deps.keyring) throw new AppError('MFA_UNAVAILABLE', 'MFA needs the encryption keyring', { status: 503 });
+    return deps.keyring;
   }
 
   return {
@@ -175,8 +346,7 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     },
 
     async get(tenantId, userId) {
-      const item = await getItem(tenantId, userId);
-      return item && toUser(item);
+      return memberUser(await getItem(tenantId, userId));
     },
 
     async findByEmail(email) {
@@ -185,13 +355,15 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     },
 
     async listByTenant(tenantId) {
-      const users: UserRecord[] = [];
-      const items = db.queryAll('users', {
+      const items: Item[] = [];
+      for await (const item of db.queryAll('users', {
         KeyConditionExpression: 'pk = :t AND begins_with(sk, :user)',
         ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':user': 'user#' },
-      });
-      for await (const item of items) users.push(toUser(item));
-      return users;
+      })) {
+        items.push(item);
+      }
+      const users = await Promise.all(items.map(memberUser));
+      return users.filter((user): user is UserRecord => user !== undefined);
     },
 
     async authenticate(email, password) {
@@ -207,8 +379,10 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     },
 
     async markEmailVerified(tenantId, userId, email) {
+      const home = await identityItem(tenantId, userId);
+      if (!home) return false;
       const output = await db.update('users', {
-        Key: userKey(tenantId, userId),
+        Key: userKey(home.pk as string, userId),
         UpdateExpression: 'SET emailVerified = :true, updatedAt = :at',
         ConditionExpression: 'attribute_exists(pk) AND email = :email',
         ExpressionAttributeValues: { ':true': true, ':at': now(), ':email': normalizeEmail(email) },
@@ -218,23 +392,26 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
 
     async changeEmail(tenantId, userId, newEmail) {
       const email = normalizeEmail(newEmail);
-      const current = await getItem(tenantId, userId);
-      if (!current) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
-      if (current.email === email) return toUser(current);
-      await claimEmail(email, tenantId, userId);
+      const member = await getItem(tenantId, userId);
+      const current = await requireIdentity(tenantId, userId);
+      const homeTenantId = current.pk as string;
+      const asMember = (home: Item) => (member && member !== current && member.pk !== homeTenantId ? toUser(home, member) : toUser(home));
+      if (current.email === email) return asMember(current);
+      await claimEmail(email, homeTenantId, userId);
       let updated: Item;
       try {
-        updated = await updateUser(tenantId, userId, { email, emailVerified: false });
+        updated = await updateUser(homeTenantId, userId, { email, emailVerified: false });
       } catch (error) {
         await releaseEmail(email, userId).catch(() => undefined);
         throw error;
       }
       await releaseEmail(current.email as string, userId);
-      return toUser(updated);
+      return asMember(updated);
     },
 
     async setPassword(tenantId, userId, password) {
-      await updateUser(tenantId, userId, { passwordHash: await hashPassword(password, params) });
+      const home = await requireIdentity(tenantId, userId);
+      await updateUser(home.pk as string, userId, { passwordHash: await hashPassword(password, params) });
     },
 
     async removeUnverified(tenantId, userId) {
@@ -251,10 +428,27 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     },
 
     async setRole(tenantId, userId, role) {
-      return toUser(await updateUser(tenantId, userId, { role }));
+      const member = await getItem(tenantId, userId);
+      if (!member || member.left === true) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
+      const updated = await updateUser(tenantId, userId, { role });
+      const user = await memberUser(updated);
+      if (!user) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
+      return user;
     },
 
     async remove(tenantId, userId) {
+      const member = await getItem(tenantId, userId);
+      if (!member || member.left === true) return false;
+      if (typeof member.homeTenantId === 'string') {
+        const output = await db.delete('users', { Key: userKey(tenantId, userId), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' });
+        await db.delete('users', { Key: membershipIndexKey(member.homeTenantId, userId, tenantId) });
+        return output?.Attributes !== undefined;
+      }
+      // The home item is the identity: while the user belongs elsewhere it stays, marked `left`.
+      if ((await indexedTenants(tenantId, userId)).length > 0) {
+        await updateUser(tenantId, userId, { left: true });
+        return true;
+      }
       const output = await db.delete('users', { Key: userKey(tenantId, userId), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' });
       const removed = output?.Attributes;
       if (!removed) return false;
@@ -263,10 +457,122 @@ export function createUserRepository(deps: UserRepositoryDeps): UserRepository {
     },
 
     async updatePreferences(tenantId, userId, preferences) {
-      const current = await getItem(tenantId, userId);
-      if (!current) throw new AppError('NOT_FOUND', 'user not found', { status: 404 });
-      const merged = { ...DEFAULT_PREFERENCES, ...(current.preferences as object), ...preferences };
-      return toUser(await updateUser(tenantId, userId, { preferences: merged }));
+      const member = await getItem(tenantId, userId);
+      const current = await requireIdentity(tenantId, userId);
+      // The profile is written whole beside the flags, so a legacy record is migrated here too.
+      const updated = await updateUser(current.pk as string, userId, { preferences: { ...preferencesOf(current.preferences), ...preferences }, profile: profileOf(current) });
+      return member && member.pk !== current.pk ? toUser(updated, member) : toUser(updated);
+    },
+
+    async updateProfile(tenantId, userId, patch) {
+      const member = await getItem(tenantId, userId);
+      const current = await requireIdentity(tenantId, userId);
+      const { pendingEmail, ...rest } = profileOf(current);
+      const profile: UserProfile = {
+        ...rest,
+        ...(patch.digestHour !== undefined ? { digestHour: patch.digestHour } : {}),
+        ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+      };
+      const pending = patch.pendingEmail === undefined ? pendingEmail : (patch.pendingEmail ?? undefined);
+      if (pending) profile.pendingEmail = pending;
+      const updated = await updateUser(current.pk as string, userId, { preferences: preferencesOf(current.preferences), profile });
+      return member && member.pk !== current.pk ? toUser(updated, member) : toUser(updated);
+    },
+
+    async addMembership(input) {
+      const tenantId = assertId('tenant', input.tenantId);
+      const home = await requireIdentity(assertId('tenant', input.homeTenantId), assertId('user', input.userId));
+      const homeTenantId = home.pk as string;
+      const at = now();
+      if (tenantId === homeTenantId) {
+        // Back to the home tenant after leaving it.
+        const output = await db.update('users', {
+          Key: userKey(tenantId, input.userId),
+          UpdateExpression: 'SET #role = :role, updatedAt = :at, createdAt = :at REMOVE #left',
+          ConditionExpression: 'attribute_exists(pk) AND #left = :true',
+          ExpressionAttributeNames: { '#role': 'role', '#left': 'left' },
+          ExpressionAttributeValues: { ':role': input.role, ':at': at, ':true': true },
+          ReturnValues: 'ALL_NEW',
+        });
+        return output?.Attributes && toUser(output.Attributes);
+      }
+      const item: Item = { ...userKey(tenantId, input.userId), userId: input.userId, homeTenantId, role: input.role, createdAt: at, updatedAt: at };
+      const added = await db.putIf('users', { Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+      if (!added) return undefined;
+      await db.put('users', { Item: { ...membershipIndexKey(homeTenantId, input.userId, tenantId), userId: input.userId, tenantId } });
+      return toUser(home, item);
+    },
+
+    async listMemberships(tenantId, userId) {
+      const home = await identityItem(assertId('tenant', tenantId), assertId('user', userId));
+      if (!home) return [];
+      const homeTenantId = home.pk as string;
+      const memberships: Membership[] = home.left === true ? [] : [{ tenantId: homeTenantId, role: home.role as UserRecord['role'], home: true }];
+      for (const other of await indexedTenants(homeTenantId, userId)) {
+        const member = await getItem(other, userId);
+        if (member?.homeTenantId === homeTenantId) memberships.push({ tenantId: other, role: member.role as UserRecord['role'], home: false });
+        // A membership removed with its tenant: drop the stale index item.
+        else await db.delete('users', { Key: membershipIndexKey(homeTenantId, userId, other) });
+      }
+      return memberships;
+    },
+
+    async mfaState(tenantId, userId) {
+      const home = await requireIdentity(tenantId, userId);
+      const context = mfaSecretContext(home.pk as string, userId);
+      const open = (sealed: unknown) => (sealed ? sealer().open(sealed as SealedSecret, context) : undefined);
+      const secret = open(home.mfa);
+      const pendingSecret = open(home.mfaPending);
+      return {
+        enabled: secret !== undefined,
+        ...(secret !== undefined ? { secret } : {}),
+        ...(pendingSecret !== undefined ? { pendingSecret } : {}),
+        ...(typeof home.mfaLastStep === 'number' ? { lastStep: home.mfaLastStep } : {}),
+        recoveryCodesLeft: Object.keys((home.recoveryCodes ?? {}) as object).length,
+      };
+    },
+
+    async beginMfa(tenantId, userId, secret) {
+      const home = await requireIdentity(tenantId, userId);
+      const sealed = sealer().seal(secret, mfaSecretContext(home.pk as string, userId));
+      await updateIdentity(tenantId, userId, { update: 'SET mfaPending = :sealed, updatedAt = :at', values: { ':sealed': sealed } });
+    },
+
+    async enableMfa(tenantId, userId, recoveryCodes, step) {
+      const home = await requireIdentity(tenantId, userId);
+      if (!home.mfaPending) throw new AppError('MFA_NOT_STARTED', 'start the enrolment first', { status: 409 });
+      const codes = Object.fromEntries(recoveryCodes.map((code) => [recoveryCodeHash(code), true]));
+      const updated = await updateIdentity(tenantId, userId, {
+        update: 'SET mfa = :sealed, recoveryCodes = :codes, mfaLastStep = :step, mfaEnabledAt = :at, updatedAt = :at REMOVE mfaPending',
+        // The pending secret the code was checked against, not one replaced meanwhile.
+        condition: 'mfaPending.#blob = :blob',
+        names: { '#blob': 'blob' },
+        values: { ':sealed': home.mfaPending, ':blob': (home.mfaPending as SealedSecret).blob, ':codes': codes, ':step': step },
+      });
+      if (!updated) throw new AppError('MFA_NOT_STARTED', 'the enrolment changed meanwhile; start again', { status: 409 });
+    },
+
+    async disableMfa(tenantId, userId) {
+      await updateIdentity(tenantId, userId, { update: 'SET updatedAt = :at REMOVE mfa, mfaPending, recoveryCodes, mfaLastStep, mfaEnabledAt' });
+    },
+
+    async useMfaStep(tenantId, userId, step) {
+      const updated = await updateIdentity(tenantId, userId, {
+        update: 'SET mfaLastStep = :step, updatedAt = :at',
+        condition: 'attribute_exists(mfa) AND (attribute_not_exists(mfaLastStep) OR mfaLastStep < :step)',
+        values: { ':step': step },
+      });
+      return updated !== undefined;
+    },
+
+    async useRecoveryCode(tenantId, userId, code) {
+      if (typeof code !== 'string' || code.length > 64) return false;
+      const updated = await updateIdentity(tenantId, userId, {
+        update: 'SET updatedAt = :at REMOVE recoveryCodes.#code',
+        condition: 'attribute_exists(mfa) AND attribute_exists(recoveryCodes.#code)',
+        names: { '#code': recoveryCodeHash(code) },
+      });
+      return updated !== undefined;
     },
   };
 }

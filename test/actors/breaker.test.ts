@@ -20,16 +20,17 @@ t.test('a breaker opens after repeated transient failures and recovers through h
   await h.runtime.start();
   await h.clock.advance(3 * MINUTE);
 
-  const health = h.runtime.registry.get('acme')!;
+  // Snapshots: read again after every step.
+  const health = { get breakers() { return h.runtime.registry.get('acme')!.breakers; }, get collectors() { return h.runtime.registry.get('acme')!.collectors; } };
   t.equal(health.breakers.cloudwatch, 'open', 'cloudwatch breaker open');
   const m = health.collectors.metrics!;
   t.ok((m.failures.transient ?? 0) >= 2, 'the runs that opened it were recorded as transient');
   const callsWhileOpen = h.fake.callsFor('333333333333', 'cloudwatch');
   t.equal(callsWhileOpen, 3, 'it opened at its volume threshold: 3 failed calls (each step of a run is one)');
   await h.clock.advance(2 * MINUTE);
-  t.ok((h.runtime.registry.collector('acme', 'metrics').failures.breaker_open ?? 0) >= 1, 'runs fail fast on the open breaker');
+  t.ok((h.runtime.registry.collector('acme', 'metrics')!.failures.breaker_open ?? 0) >= 1, 'runs fail fast on the open breaker');
   t.equal(h.fake.callsFor('333333333333', 'cloudwatch'), callsWhileOpen, 'no calls reach AWS while open');
-  t.equal(h.runtime.registry.collector('acme', 'metrics').restarts, 0, 'classified failures are not crashes');
+  t.equal(h.runtime.registry.collector('acme', 'metrics')!.restarts, 0, 'classified failures are not crashes');
 
   h.fake.behaviour.delete('333333333333');
   timers.tick(resetTimeoutMs);
@@ -37,7 +38,7 @@ t.test('a breaker opens after repeated transient failures and recovers through h
   await h.clock.advance(MINUTE);
   t.equal(health.breakers.cloudwatch, 'closed', 'the trial call succeeded');
   t.ok(h.fake.callsFor('333333333333', 'cloudwatch') > callsWhileOpen);
-  t.ok(h.runtime.registry.collector('acme', 'metrics').lastSuccessAt, 'collection succeeds again');
+  t.ok(h.runtime.registry.collector('acme', 'metrics')!.lastSuccessAt, 'collection succeeds again');
 });
 
 t.test('a failed trial call in half-open opens the breaker again', async (t) => {
@@ -52,7 +53,8 @@ t.test('a failed trial call in half-open opens the breaker again', async (t) => 
   h.fake.behaviour.set('333333333333', 'transient');
   await h.runtime.start();
   await h.clock.advance(3 * MINUTE);
-  const health = h.runtime.registry.get('acme')!;
+  // Snapshots: read again after every step.
+  const health = { get breakers() { return h.runtime.registry.get('acme')!.breakers; }, get collectors() { return h.runtime.registry.get('acme')!.collectors; } };
   t.equal(health.breakers.cloudwatch, 'open');
   timers.tick(MINUTE);
   t.equal(health.breakers.cloudwatch, 'halfOpen');

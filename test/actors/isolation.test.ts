@@ -32,8 +32,8 @@ t.test('a tenant whose collectors all fail does not delay or disturb 100 healthy
   const end = h.clock.now();
 
   for (const id of healthy) {
-    const m = h.runtime.registry.collector(id, 'metrics');
-    const s = h.runtime.registry.collector(id, 'security');
+    const m = h.runtime.registry.collector(id, 'metrics')!;
+    const s = h.runtime.registry.collector(id, 'security')!;
     t.ok(m.runs >= 6 && s.runs >= 6, `${id} ran every 5 min (metrics ${m.runs}, security ${s.runs})`);
     t.equal(m.failures.bug ?? 0, 0);
     t.equal(Object.keys(s.failures).length, 0, `${id} security never failed`);

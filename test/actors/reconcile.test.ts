@@ -27,11 +27,11 @@ t.test('changed settings are applied without a restart', async (t) => {
   h.source.put(makeTenant('a'));
   await h.runtime.start();
   await h.clock.advance(30 * MINUTE);
-  const before = h.runtime.registry.collector('a', 'metrics').runs;
+  const before = h.runtime.registry.collector('a', 'metrics')!.runs;
   h.source.put({ ...makeTenant('a', { revision: 2 }), settings: { intervalsMs: { metrics: 2 * MINUTE } } });
   t.match(await h.runtime.reconcile(), { changed: 1 });
   await h.clock.advance(30 * MINUTE);
-  const after = h.runtime.registry.collector('a', 'metrics');
+  const after = h.runtime.registry.collector('a', 'metrics')!;
   t.ok(after.runs - before >= 14, `runs every 2 min after the change (${after.runs - before} in 30 min)`);
   t.equal(after.restarts, 0);
   t.equal(h.runtime.registry.get('a')!.restarts, 0, 'no tenant restart needed');
@@ -45,9 +45,9 @@ t.test('a listing that fails part-way removes nobody', async (t) => {
   h.source.failNext = true;
   await t.rejects(h.runtime.reconcile(), /part-way/);
   t.equal(h.runtime.registry.size, 3);
-  t.match(h.runtime.fleet.lastReconcileError, { kind: 'bug', message: /part-way/ });
+  t.match(h.runtime.registry.fleet().lastReconcileError, { kind: 'bug', message: /part-way/ });
   await h.runtime.reconcile();
-  t.equal(h.runtime.fleet.lastReconcileError, undefined);
+  t.equal(h.runtime.registry.fleet().lastReconcileError, undefined);
 });
 
 t.test('an operator restart starts a tenant afresh', async (t) => {
@@ -56,12 +56,12 @@ t.test('an operator restart starts a tenant afresh', async (t) => {
   h.source.put(makeTenant('a'));
   await h.runtime.start();
   await h.clock.advance(0);
-  const runs = h.runtime.registry.collector('a', 'cost').runs;
+  const runs = h.runtime.registry.collector('a', 'cost')!.runs;
   t.equal(h.runtime.restartTenant('a'), true);
   t.equal(h.runtime.restartTenant('nobody'), false, 'unknown tenant');
   await h.clock.advance(0);
   t.equal(h.runtime.registry.get('a')!.state, 'running');
-  t.equal(h.runtime.registry.collector('a', 'cost').runs, runs + 1, 'its collectors ran again at start');
+  t.equal(h.runtime.registry.collector('a', 'cost')!.runs, runs + 1, 'its collectors ran again at start');
 });
 
 t.test('one changed tenant is applied at once without listing every tenant', async (t) => {

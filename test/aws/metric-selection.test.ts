@@ -35,7 +35,7 @@ t.test("custom metrics of the region are added once; other regions' are not", as
   t.equal(asDiscovered.length, 1, 'a custom metric already in the list is not fetched (and paid) twice');
 });
 
-t.test('fees: $0.01 per 1,000 metrics a poll; daily metrics every 6 h; a projection adds up its lines', async (t) => {
+t.test('fees: $0.01 per 1,000 metrics a poll; headline every 15 min, others hourly, daily every 6 h; a projection adds up its lines', async (t) => {
   const fifteen = 15 * 60_000;
   t.equal(pollsPerMonth(fifteen), 2880);
   t.equal(Math.round(monthlyFeeUsd(fifteen) * 1e6) / 1e6, 0.0288);
@@ -47,9 +47,10 @@ t.test('fees: $0.01 per 1,000 metrics a poll; daily metrics every 6 h; a project
   t.equal(ec2?.resources, 1);
   t.equal(ec2?.monthlyFeeUsd, 0.0288, 'one of two EC2 metrics on');
   t.equal(p.monthlyFeeUsd, Math.round((0.0288 + 0.0288 + 0.0012) * 10_000) / 10_000);
-  t.equal(p.fullCatalogFeeUsd, Math.round((0.0288 * 3 + 0.0012) * 10_000) / 10_000);
+  t.equal(p.fullCatalogFeeUsd, Math.round((0.0288 * 2 + 0.0072 + 0.0012) * 10_000) / 10_000, 'StatusCheckFailed, not a headline metric, hourly');
   const withCustom = projectFee([], { custom: [{ region: 'us-east-1', namespace: 'App', metricName: 'X', dimensions: [], stat: 'Sum' }] }, fifteen);
-  t.equal(withCustom.monthlyFeeUsd, 0.0288);
+  t.equal(withCustom.monthlyFeeUsd, 0.0072, 'a custom metric is fetched hourly');
+  t.equal(projectFee([cpu], undefined, 5 * 60_000).monthlyFeeUsd, 0.0288, 'a 5-minute tick does not make the headline metric faster than 15 min');
 });
 
 t.test('a daily metric is due once per 6-hour boundary over consecutive overlapping polls', async (t) => {

@@ -47,7 +47,7 @@ t.test('100 simulated tenants with faults: the registry shows each fault as it s
 
   const health = (i: number) => runtime.registry.get(`t${i}`)!;
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
-  // Wait (at most 2 minutes on a loaded machine) until every tenant has shown its fault or
+  // Wait (at most 6 minutes on a machine at load 20+) until every tenant has shown its fault or
   // collected twice; then check each in detail.
   const settled = (): boolean => {
     try {
@@ -61,7 +61,7 @@ t.test('100 simulated tenants with faults: the registry shows each fault as it s
     range(10, 20).every((i) => Object.values(health(i).breakers).includes('open')) &&
     range(20, 30).every((i) => health(i).collectors.metrics!.lastError !== undefined && health(i).collectors.security!.lastSuccessAt) &&
     range(30, 100).every((i) => ['metrics', 'security', 'cost'].every((k) => health(i).collectors[k as 'metrics']?.lastSuccessAt) && health(i).collectors.metrics!.runs >= 2);
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 360_000;
   while (!settled() && Date.now() < deadline) await sleep(250);
   for (let i = 0; i < 10; i++) {
     t.equal(health(i).accounts[`t${i}-acct-0`]?.status, 'credentials_invalid', `t${i}: rejected credentials are visible`);

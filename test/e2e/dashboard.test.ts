@@ -29,7 +29,7 @@ if (executable === undefined) {
     t.plan(0, 'no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH): the browser test is skipped');
   }
 } else {
-  t.setTimeout(420_000);
+  t.setTimeout(600_000);
   await run(executable);
 }
 
@@ -102,6 +102,7 @@ async function run(chromiumPath: string): Promise<void> {
     await nav('Accounts');
     await page.getByTestId('onboarding-steps').waitFor();
     t.match(await page.getByTestId('external-id').innerText(), /\S{8,}/, 'the ExternalId is shown');
+    t.match(await page.getByTestId('fee-before-connect').innerText(), /Cost Explorer[\s\S]*\$\d+\.\d\d a month/, 'what monitoring will cost is shown before connecting');
     t.match(await page.getByTestId('trust-policy').innerText(), /sts:ExternalId/, 'the trust policy names the ExternalId');
     await page.getByLabel('Account name').fill('Production');
     await page.getByLabel('Role ARN').fill('arn:aws:iam::12345:role/Nope');
@@ -180,6 +181,17 @@ async function run(chromiumPath: string): Promise<void> {
     t.ok((await page.getByTestId('cost-by-service').locator('tbody tr').count()) > 0, 'services listed');
     t.notMatch(await page.getByTestId('cost-mtd').innerText(), /^\$0\.00$/);
     await page.locator('ch-cost-chart canvas').waitFor();
+    // Anomalies Cost Explorer reported (already paid for), with root causes, each linked to its day in the chart.
+    const anomalies = (await (await page.request.get(`${url}/api/costs`)).json()) as { anomalies: { startDay: string }[] };
+    if (anomalies.anomalies.length > 0) {
+      await page.getByTestId('anomaly').first().waitFor();
+      t.match(await page.getByTestId('anomaly-causes').first().innerText(), /Root cause/, 'root causes shown');
+      await page.getByTestId('anomaly-day').first().click();
+      await eventually('the chart to show the anomaly day', async () => (await page.locator('ch-cost-chart').evaluate((el) => (el as unknown as { highlightDay: string }).highlightDay)) === anomalies.anomalies[0]!.startDay);
+      t.pass('the anomaly opens its day in the chart');
+    } else {
+      t.comment('no anomaly in the last 30 days of this simulated account');
+    }
     await page.waitForTimeout(500);
     await shot('07-costs');
   });
@@ -234,6 +246,25 @@ async function run(chromiumPath: string): Promise<void> {
     await page.getByTestId('pref-dailyDigest').waitFor();
     t.equal(await page.getByTestId('pref-dailyDigest').isChecked(), !before, 'the preference stuck');
     t.equal(await page.getByTestId('digest-hour').inputValue(), '7');
+  });
+
+  await t.test('a monitoring cap: saved, then the overview shows the planned fee, the cap and the stretched freshness', async (t) => {
+    await page.getByTestId('monitoring-cap').fill('1');
+    await page.getByTestId('save-settings').click();
+    await page.getByTestId('settings-saved').waitFor();
+    await nav('Overview');
+    await page.getByTestId('monitoring-cost').waitFor();
+    t.equal(await page.getByTestId('monitoring-cap-value').innerText(), '$1.00', 'the cap is shown');
+    const planned = Number((await page.getByTestId('planned-fee').innerText()).replace(/[^0-9.]/g, ''));
+    t.ok(planned <= 1, `the planned fee ($${planned}) stays under the cap`);
+    t.match(await page.getByTestId('monitoring-plan').innerText(), /less often/, 'and says the paid data is read less often');
+    await page.getByTestId('monitoring-plan').locator('xpath=following-sibling::details[1]/summary').click();
+    t.match(await page.getByTestId('freshness').innerText(), /Alarm states \(health\)\s+every 5 min/, 'alarm states keep their pace');
+    await shot('10b-monitoring-cap');
+    await nav('Settings');
+    await page.getByTestId('monitoring-cap').fill('');
+    await page.getByTestId('save-settings').click();
+    await page.getByTestId('settings-saved').waitFor();
   });
 
   await t.test('the operator view lists the tenant and restarts it', async (t) => {

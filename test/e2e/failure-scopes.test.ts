@@ -178,5 +178,5 @@ t.test('a run whose forecast fails: the retry does not repeat the billed GetCost
   t.ok(previous?.lastSuccessAt, 'the run status is complete now');
 
   await run(now + 12 * 3_600_000);
-  t.equal(calls('GetCostAndUsage'), 2, 'the next scheduled run fetches everything again');
+  t.equal(calls('GetCostAndUsage'), 2, 'the next scheduled run, 12 h later, fetches the recent days again');
 });

@@ -21,7 +21,7 @@ if (executable === undefined) {
   if (process.env['CLOUD_HEALTH_REQUIRE_BROWSER'] === '1') t.fail('Chromium is required (CLOUD_HEALTH_REQUIRE_BROWSER=1) but was not found');
   else t.plan(0, 'no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH): the browser test is skipped');
 } else {
-  t.setTimeout(300_000);
+  t.setTimeout(600_000);
   await run(executable);
 }
 

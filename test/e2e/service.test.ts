@@ -65,7 +65,7 @@ async function login(url: string): Promise<string> {
   return response.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-async function overviewWithData(url: string, cookie: string, timeoutMs = 60_000) {
+async function overviewWithData(url: string, cookie: string, timeoutMs = 240_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${url}/api/overview`, { headers: { cookie } });
@@ -140,7 +140,7 @@ t.test('SIGTERM in the middle of a busy sweep: 503 down while stopping, runs abo
   });
   const busy = await new Promise<{ url: string }>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`not busy within 120 s: ${JSON.stringify(lines.slice(-5))}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`not busy within 300 s: ${JSON.stringify(lines.slice(-5))}`)), 300_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.includes('"busy"'));

@@ -18,7 +18,7 @@ t.test('sign-ins, failures, accounts, settings, passwords and operator restarts 
   await w.request('PUT', '/api/settings', { cookie: a.cookie, body: { digestHour: 99 } });
   await w.request('DELETE', `/api/accounts/${accountId}`, { cookie: a.cookie });
   await w.request('POST', '/api/auth/password', { cookie: a.cookie, body: { currentPassword: a.password, newPassword: 'a brand new password' } });
-  w.registry.tenant(a.tenantId);
+  w.registry.tenantStarted(a.tenantId);
   t.equal((await w.request('POST', `/ops/tenants/${a.tenantId}/restart`, { origin: null })).status, 202);
 
   const page = await w.request('GET', '/api/audit', { cookie: a.cookie });

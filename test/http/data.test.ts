@@ -28,14 +28,12 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
       },
     ],
   }, undefined);
-  const collector = w.registry.collector(a.tenantId, 'metrics');
-  collector.state = 'running';
-  collector.nextRunAt = w.clock.now + 60_000;
-  w.registry.collector(a.tenantId, 'cost').lastError = { kind: 'throttled', code: 'LimitExceededException', message: 'throttled', at: w.clock.now };
+  const now = w.clock.now;
+  w.registry.collectorRunEnded(a.tenantId, 'cost', { startedAt: now - 1_000, endedAt: now, nextDueAt: now + 60_000, error: { kind: 'throttled', code: 'LimitExceededException', message: 'throttled', at: now }, accountErrors: { [accountId]: { kind: 'throttled', code: 'LimitExceededException', message: 'throttled', at: now } } });
   // The metrics collector's latest run failed for another account only.
-  const siblingError = { kind: 'identity' as const, code: 'AccessDenied', message: 'denied', at: w.clock.now };
-  collector.lastError = siblingError;
-  collector.accountErrors = { 'a-some-other-account': siblingError };
+  const siblingError = { kind: 'identity' as const, code: 'AccessDenied', message: 'denied', at: now };
+  w.registry.collectorRunEnded(a.tenantId, 'metrics', { startedAt: now - 1_000, endedAt: now, nextDueAt: now + 60_000, error: siblingError, accountErrors: { 'a-some-other-account': siblingError } });
+  w.registry.collectorScheduled(a.tenantId, 'metrics', now + 60_000);
 
   await t.test('overview', async (t) => {
     const reply = await w.request('GET', '/api/overview', { cookie: a.cookie });
@@ -52,7 +50,7 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
     t.equal(account.cost.monthToDateUsd, Math.round(mtd * 10_000) / 10_000);
     const beforeToday = costs.daily!.filter((r) => r.day.startsWith(month) && r.day < today).reduce((s, r) => s + r.amountUsd, 0);
     t.equal(account.cost.forecastMonthUsd, Math.round((beforeToday + 200) * 10_000) / 10_000, 'actuals before the forecast + the forecast');
-    t.equal(account.collectors.metrics.state, 'running');
+    t.equal(account.collectors.metrics.state, 'idle', 'waiting for its next run');
     t.equal(account.collectors.metrics.lastDataAt, collectedAt, 'when the account was last collected, from the store');
     t.equal(account.collectors.metrics.lastSuccessAt, undefined, 'a run with a failed step is not a success');
     t.match(account.collectors.metrics.steps, [

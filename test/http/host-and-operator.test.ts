@@ -40,7 +40,7 @@ t.test('demo: a rebinding page cannot read /dev/outbox; loopback names can', asy
 t.test('operator actions without OPERATOR_TOKEN: same-origin or no browser only', async (t) => {
   const w = await startWorld(t, { mode: 'demo' });
   const a = await signIn(w, 'ops@example.com');
-  w.registry.tenant(a.tenantId);
+  w.registry.tenantStarted(a.tenantId);
   const path = `/ops/tenants/${a.tenantId}/restart`;
   const crossSite = await w.request('POST', path, { origin: 'https://evil.example' });
   t.equal(crossSite.status, 403);

@@ -30,13 +30,14 @@ t.test('invite, accept, roles, and the last owner', async (t) => {
   t.same(existing.json, { status: 'invited', email: outsider.email }, 'the same answer for an address that has an account');
   await w.settle();
   t.match(w.mails.find((m) => m.to === 'colleague@example.com')?.subject ?? '', /invited to Team Co/);
-  t.match(w.mails.find((m) => m.to === outsider.email && /invited/.test(m.subject))?.text ?? '', /already has an account/);
+  t.match(w.mails.find((m) => m.to === outsider.email && /added to/.test(m.subject))?.text ?? '', /added to Team Co/, 'an existing account is added and told');
 
   let members = (await w.request('GET', '/api/members', { cookie: owner.cookie })).json;
   t.same(members.map((m: { email: string; role: string; active: boolean }) => [m.email, m.role, m.active]), [
     ['founder@example.com', 'owner', true],
     ['colleague@example.com', 'admin', false],
-  ], 'the invitee waits, inactive; the outsider was not added');
+    [outsider.email, 'viewer', true],
+  ], 'the invitee waits, inactive; the account that exists is a member at once (issue 13: several organizations per user)');
   t.equal((await w.request('POST', '/api/auth/login', { body: { email: 'colleague@example.com', password: 'anything at all' } })).status, 401, 'no password before accepting');
 
   const colleague = await accept(w, 'colleague@example.com', 'colleague password 1');
@@ -58,7 +59,7 @@ t.test('invite, accept, roles, and the last owner', async (t) => {
   t.equal(promote.json.role, 'owner');
   t.equal((await w.request('DELETE', `/api/members/${owner.userId}`, { cookie: owner.cookie })).status, 204, 'with another owner, the founder can leave');
   t.equal((await w.request('GET', '/api/me', { cookie: owner.cookie })).status, 401, "the leaver's sessions end");
-  t.same((await w.request('GET', '/api/members', { cookie: colleague })).json.map((m: { email: string }) => m.email), ['colleague@example.com']);
+  t.same((await w.request('GET', '/api/members', { cookie: colleague })).json.map((m: { email: string }) => m.email), ['colleague@example.com', outsider.email]);
 
   const audit = (await w.request('GET', '/api/audit', { cookie: colleague })).json.items.map((e: { action: string }) => e.action);
   for (const action of ['member.invited', 'member.role_changed', 'member.left']) t.ok(audit.includes(action), `${action} is in the audit trail`);

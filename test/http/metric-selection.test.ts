@@ -8,7 +8,9 @@ import { signIn, startWorld, type World } from './fixtures/harness.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/CloudHealthMonitor';
 /** $0.01 per 1,000 metrics x 2,880 polls a month at the 15-minute default. */
+// The headline metric of a resource (EC2 CPUUtilization) every 15 min; the others, custom ones included, hourly.
 const PER_METRIC = 0.0288;
+const PER_OTHER_METRIC = 0.0072;
 
 async function connected(w: World, email: string) {
   const user = await signIn(w, email);
@@ -29,7 +31,7 @@ t.test('the selection lists every catalog service found, priced; switching off l
   const ec2 = view.services.find((s: { id: string }) => s.id === 'ec2');
   t.ok(ec2.resources >= 3 && ec2.enabled, `${ec2.resources} instances`);
   const cpu = ec2.metrics.find((m: { metricName: string }) => m.metricName === 'CPUUtilization');
-  t.equal(cpu.monthlyFeeUsd, Math.round(cpu.series * PER_METRIC * 10_000) / 10_000, 'each series costs $0.0288 a month');
+  t.equal(cpu.monthlyFeeUsd, Math.round(cpu.series * PER_METRIC * 10_000) / 10_000, 'each headline series costs $0.0288 a month');
   const s3 = view.services.find((s: { id: string }) => s.id === 's3');
   const size = s3.metrics.find((m: { metricName: string }) => m.metricName === 'BucketSizeBytes');
   t.equal(size.monthlyFeeUsd, Math.round(size.series * 120 * 0.00001 * 10_000) / 10_000, 'daily S3 metrics: 4 polls a day');
@@ -40,12 +42,12 @@ t.test('the selection lists every catalog service found, priced; switching off l
   const browser = await w.request('GET', `/api/accounts/${accountId}/metric-browser?region=us-east-1&namespace=Custom%2FShop`, { cookie: user.cookie });
   t.equal(browser.status, 200, browser.text);
   t.ok(browser.json.metrics.length >= 4, 'the application metrics ListMetrics shows');
-  t.equal(browser.json.monthlyFeeUsdPerMetric, PER_METRIC);
+  t.equal(browser.json.monthlyFeeUsdPerMetric, PER_OTHER_METRIC, 'a custom metric is fetched hourly');
   const picked = browser.json.metrics.find((m: { metricName: string }) => m.metricName === 'OrdersPlaced');
   const selection = { disabledServices: ['ec2'], custom: [{ region: 'us-east-1', ...picked, stat: 'Sum' }] };
   const preview = await w.request('POST', `${path}/preview`, { cookie: user.cookie, body: selection });
   t.equal(preview.status, 200, preview.text);
-  t.equal(preview.json.monthlyFeeUsd, Math.round((view.monthlyFeeUsd - ec2.monthlyFeeUsd + PER_METRIC) * 10_000) / 10_000, 'the fee without EC2, plus one custom metric');
+  t.equal(preview.json.monthlyFeeUsd, Math.round((view.monthlyFeeUsd - ec2.monthlyFeeUsd + PER_OTHER_METRIC) * 10_000) / 10_000, 'the fee without EC2, plus one custom metric');
   t.same((await w.request('GET', path, { cookie: user.cookie })).json.selection, { disabledServices: [], disabledMetrics: [], custom: [] }, 'a preview saves nothing');
 
   const saved = await w.request('PUT', path, { cookie: user.cookie, body: selection });

@@ -26,13 +26,13 @@ t.test('every JSON success response has a schema; arrays are arrays', async (t) 
   t.equal(accounts.type, 'array', 'GET /api/accounts is an array');
   t.equal(accounts.items.$ref, '#/components/schemas/AccountView');
   t.equal(document.paths['/dev/outbox'].get.responses['200'].content['application/json'].schema.type, 'array', 'GET /dev/outbox is an array');
-  t.same(document.components.schemas.Settings.required.sort(), ['digestHour', 'email', 'emailVerified', 'monthlyBudgetUsd', 'notifications', 'timezone']);
+  t.same(document.components.schemas.Settings.required.sort(), ['digestHour', 'email', 'emailVerified', 'monitoringCapUsd', 'monthlyBudgetUsd', 'notifications', 'timezone']);
 });
 
 t.test('live responses of every operation match the document', async (t) => {
   const w = await startWorld(t, { mode: 'demo', operatorToken: undefined });
   const { a, accountId, today } = await seed(w);
-  w.registry.tenant(a.tenantId);
+  w.registry.tenantStarted(a.tenantId);
   const validator = documentValidator((await w.request('GET', '/api/openapi.json')).json);
   const cookie = a.cookie;
   const calls: [string, string, unknown?][] = [
@@ -93,6 +93,13 @@ t.test('live responses of every operation match the document', async (t) => {
     ['POST', '/api/members', { email: 'invitee@example.com', role: 'viewer' }],
     ['PATCH', '/api/members/nope', { role: 'admin' }],
     ['DELETE', '/api/members/nope'],
+    ['GET', '/api/auth/mfa'],
+    ['POST', '/api/auth/mfa/enrol'],
+    ['POST', '/api/auth/mfa/confirm', { code: '000000' }],
+    ['POST', '/api/auth/mfa/disable', { password: 'wrong', code: '123456' }],
+    ['PUT', '/api/auth/mfa/required', { required: false }],
+    ['POST', '/api/auth/login/mfa', { mfaToken: 'z'.repeat(43), code: '123456' }],
+    ['POST', '/api/auth/switch', { tenantId: 'nope' }],
     ['DELETE', '/api/auth/sessions/nope'],
     ['DELETE', '/api/auth/sessions'],
     ['DELETE', `/api/accounts/${accountId}`],

@@ -13,12 +13,12 @@ t.test('names, search, sort and limit', async (t) => {
     body: { name: 'Rocket prod', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', regions: ['us-east-1'] },
   });
   const accountId = connected.json.id as string;
-  w.registry.tenant(acme.tenantId).accounts[accountId] = { status: 'active' };
-  w.registry.collector(acme.tenantId, 'metrics').state = 'running';
-  const troubled = w.registry.tenant(zeta.tenantId);
-  troubled.state = 'parked';
-  troubled.restarts = 4;
-  w.registry.tenant('t-unknown').state = 'running';
+  w.registry.accountsChanged(acme.tenantId, { [accountId]: { status: 'active' } });
+  w.registry.collectorRunStarted(acme.tenantId, 'metrics', w.clock.now, w.clock.now + 60_000);
+  const crash = { kind: 'bug' as const, code: 'TypeError', message: 'boom', at: w.clock.now };
+  for (let attempt = 0; attempt < 4; attempt++) w.registry.tenantSupervised(zeta.tenantId, { kind: 'backoff', until: w.clock.now + 1_000, attempt }, crash);
+  w.registry.tenantSupervised(zeta.tenantId, { kind: 'parked', until: w.clock.now + 60_000 }, crash);
+  w.registry.tenantStarted('t-unknown');
 
   const all = await w.request('GET', '/ops/workers', { headers: bearer });
   t.equal(all.status, 200, all.text);

@@ -37,6 +37,20 @@ t.test('health: status alone without the token, detail with it; 503 when not rea
   t.equal(detail.json.status, 'ok');
   t.ok(detail.json.fleet.lastReconcileAt);
   t.ok(detail.json.summary.tenants);
+  t.match(detail.json.lag, { behind: false, overdue: 0 });
+
+  // A collector whose tick has waited 10 minutes: the fleet is behind (still serving: 200).
+  w.registry.collectorScheduled('t-late', 'metrics', w.clock.now - 600_000);
+  const behind = await w.request('GET', '/ops/health', { headers: bearer() });
+  t.equal(behind.status, 200, 'behind still serves');
+  t.equal(behind.json.status, 'behind');
+  t.match(behind.json.lag, { behind: true, overdue: 1, collectors: 1, oldestOverdueMs: 600_000 });
+  const metrics = parsePrometheus((await w.request('GET', '/metrics', { headers: bearer() })).text);
+  t.equal(metrics.get('cloud_health_fleet_behind'), 1);
+  t.equal(metrics.get('cloud_health_fleet_oldest_overdue_seconds'), 600);
+  t.equal(metrics.get('cloud_health_collectors_overdue'), 1);
+  w.registry.collectorScheduled('t-late', 'metrics', w.clock.now + 60_000);
+  t.same((await w.request('GET', '/ops/health')).json, { status: 'ok' }, 'on time again');
 
   w.fleet.lastReconcileError = { kind: 'transient', code: 'STORE_DOWN', message: 'listing failed', at: w.fleet.lastReconcileAt! + 1 };
   t.same((await w.request('GET', '/ops/health')).json, { status: 'degraded' });
@@ -60,16 +74,13 @@ t.test('health is 503 once shutdown begins', async (t) => {
 
 t.test('workers and restart need the token; filters; unknown tenant 404', async (t) => {
   const w = await startWorld(t, { operatorToken: OPERATOR_TOKEN });
-  const healthy = w.registry.tenant('t-healthy');
-  healthy.breakers.cloudwatch = 'closed';
-  healthy.accounts['a-1'] = { status: 'active' };
-  w.registry.collector('t-healthy', 'metrics').state = 'running';
-  const parked = w.registry.tenant('t-parked');
-  parked.state = 'parked';
-  parked.parkedUntil = w.clock.now + 60_000;
-  parked.lastError = { kind: 'bug', code: 'TypeError', message: 'boom', at: w.clock.now };
-  parked.breakers.ce = 'open';
-  w.registry.recordRun('t-parked', 'cost', w.clock.now - 1000, w.clock.now, { kind: 'throttled', code: 'LimitExceededException', message: 'slow down', at: w.clock.now });
+  w.registry.breakerChanged('t-healthy', 'cloudwatch', 'closed');
+  w.registry.accountsChanged('t-healthy', { 'a-1': { status: 'active' } });
+  w.registry.collectorRunStarted('t-healthy', 'metrics', w.clock.now, w.clock.now + 60_000);
+  w.registry.tenantSupervised('t-parked', { kind: 'parked', until: w.clock.now + 60_000 }, { kind: 'bug', code: 'TypeError', message: 'boom', at: w.clock.now });
+  w.registry.breakerChanged('t-parked', 'ce', 'open');
+  const slowDown = { kind: 'throttled' as const, code: 'LimitExceededException', message: 'slow down', at: w.clock.now };
+  w.registry.collectorRunEnded('t-parked', 'cost', { startedAt: w.clock.now - 1000, endedAt: w.clock.now, nextDueAt: w.clock.now + 60_000, error: slowDown, accountErrors: { 'a-2': slowDown } });
 
   for (const headers of [{}, bearer('wrong-token'), { authorization: 'Basic abc' }]) {
     const reply = await w.request('GET', '/ops/workers', { headers });
@@ -104,11 +115,14 @@ t.test('workers and restart need the token; filters; unknown tenant 404', async 
 
 t.test('/metrics is Prometheus text with the runtime and HTTP figures', async (t) => {
   const w = await startWorld(t, { operatorToken: OPERATOR_TOKEN });
-  w.registry.tenant('t-1').breakers.guardduty = 'halfOpen';
-  w.registry.recordRun('t-1', 'metrics', 0, 10);
-  w.registry.recordRun('t-1', 'security', 0, 10, { kind: 'identity', code: 'AccessDenied', message: 'no', at: 10 });
-  w.registry.countAwsCall('cloudwatch');
-  w.registry.counters.tenantRestarts = 2;
+  w.registry.breakerChanged('t-1', 'guardduty', 'halfOpen');
+  w.registry.collectorRunEnded('t-1', 'metrics', { startedAt: 0, endedAt: 10, nextDueAt: 60_000, accountErrors: {} });
+  const denied = { kind: 'identity' as const, code: 'AccessDenied', message: 'no', at: 10 };
+  w.registry.collectorRunEnded('t-1', 'security', { startedAt: 0, endedAt: 10, nextDueAt: 60_000, error: denied, accountErrors: { 'a-1': denied } });
+  w.registry.awsCallMade('cloudwatch');
+  const crash = { kind: 'bug' as const, code: 'TypeError', message: 'boom', at: 10 };
+  for (let attempt = 0; attempt < 2; attempt++) w.registry.tenantSupervised('t-1', { kind: 'backoff', until: 1_000, attempt }, crash);
+  w.registry.tenantStarted('t-1');
   await w.request('DELETE', '/api/accounts/a-123');
   t.equal((await w.request('GET', '/metrics')).status, 401);
   const reply = await w.request('GET', '/metrics', { headers: bearer() });

@@ -33,7 +33,7 @@ t.test('every unsafe route in every spelling with a foreign Origin is refused an
   });
   t.equal(connect.status, 201);
   const accountId = connect.json.id as string;
-  w.registry.tenant(a.tenantId);
+  w.registry.tenantStarted(a.tenantId);
 
   const document = (await w.request('GET', '/api/openapi.json')).json;
   const unsafe: [string, string][] = [];

@@ -10,10 +10,11 @@ t.test('defaults, then a partial update', async (t) => {
   t.same(initial.json, {
     email: 'set@example.com',
     emailVerified: true,
-    notifications: { critical: true, warning: false, costTips: true, dailyDigest: false },
+    notifications: { critical: true, warning: false, costTips: true, dailyDigest: false, alarms: true, alarmRecovered: false },
     digestHour: 8,
     timezone: 'UTC',
     monthlyBudgetUsd: null,
+    monitoringCapUsd: null,
   });
   const put = await w.request('PUT', '/api/settings', {
     cookie: a.cookie,
@@ -23,10 +24,11 @@ t.test('defaults, then a partial update', async (t) => {
   t.same(put.json, {
     email: 'set@example.com',
     emailVerified: true,
-    notifications: { critical: true, warning: false, costTips: true, dailyDigest: true },
+    notifications: { critical: true, warning: false, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false },
     digestHour: 7,
     timezone: 'Europe/Paris',
     monthlyBudgetUsd: 250,
+    monitoringCapUsd: null,
   });
   t.same(w.changed, [a.tenantId], 'a budget change is a tenant change');
   t.same((await w.request('GET', '/api/settings', { cookie: a.cookie })).json, put.json, 'persisted');

@@ -213,17 +213,21 @@ t.test('a failure to record a send without a crash does not send it again', asyn
   t.equal(w.items.size, 0);
 });
 
-t.test('a result whose item cannot be written is retried while the process lives, and never fails the caller', async (t) => {
+t.test('a result whose item cannot be written fails the write (the watermark stays); the next collection records it', async (t) => {
   const { clock, world: w } = world();
   w.addUser('alice@example.com');
   const p = startProcess(w, clock);
   t.teardown(() => p.stop());
   w.failing.add('create');
-  await t.resolves(p.dispatcher.onResult(security([finding('f-1', 9, clock.now())])));
+  await t.rejects(p.dispatcher.onResult(security([finding('f-1', 9, clock.now())])), 'the caller learns it: nothing is kept only in memory');
   t.equal(w.items.size, 0);
-  w.failing.clear();
   await clock.advance(MINUTE);
-  t.equal(p.ses.sent.length, 1, 'written on a retry and sent');
+  t.equal(p.ses.sent.length, 0, 'no retry timer sends it behind the collector\'s back');
+  w.failing.clear();
+  await collect(p, clock, security([finding('f-1', 9, clock.now())]), MINUTE);
+  t.equal(p.ses.sent.length, 1, 'the next collection (its watermark did not move) records and sends it');
+  await collect(p, clock, security([finding('f-1', 9, clock.now())]), MINUTE);
+  t.equal(p.ses.sent.length, 1, 'once');
 });
 
 t.test('account access: the owners get one email when a permission goes missing and one when it works again', async (t) => {

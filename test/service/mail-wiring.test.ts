@@ -54,6 +54,29 @@ t.test('listeners hear of a result after it is stored; they never fail the write
   t.same(told, []);
 });
 
+t.test('recorders are part of the write: before it, after it, and a failure fails it (so the watermark stays)', async (t) => {
+  const events: string[] = [];
+  const sink = notifyingSink(memorySink(events), [async (r) => void events.push(`listener ${r.kind}`)], {
+    log: silentLogger(),
+    recorders: [{ before: async (r) => void events.push(`before ${r.kind}`), after: async (r) => void events.push(`after ${r.kind}`) }],
+  });
+  await sink.write(result('security'));
+  t.same(events, ['before security', 'write security', 'after security', 'listener security']);
+
+  const kept: string[] = [];
+  const failing = notifyingSink(memorySink(kept), [async () => void kept.push('listener')], {
+    log: silentLogger(),
+    recorders: [{ after: async () => Promise.reject(new Error('outbox unavailable')) }],
+  });
+  await t.rejects(failing.write(result('security')), /outbox unavailable/, 'the collector sees the failure and does not move its watermark');
+  t.same(kept, ['write security'], 'listeners are not told of a write that failed');
+
+  const refused: string[] = [];
+  const early = notifyingSink(memorySink(refused), [], { log: silentLogger(), recorders: [{ before: async () => Promise.reject(new Error('no snapshot')) }] });
+  await t.rejects(early.write(result('metrics')), /no snapshot/);
+  t.same(refused, [], 'a failed before-recorder stores nothing: the snapshot it compares with stays');
+});
+
 t.test('recommendations: after cost results (coalesced per tenant) and after metrics once a UTC day', async (t) => {
   const clock = new ManualClock(Date.UTC(2026, 10, 2, 10));
   const refreshed: string[] = [];
@@ -82,8 +105,12 @@ t.test('recommendations: after cost results (coalesced per tenant) and after met
 
   await refresher.refreshNow('t-3');
   t.same(refreshed.at(-1), 't-3');
+  const withFinding = { ...result('security', 't-4'), findings: [{ id: 'f-1' }] } as unknown as CollectionResult;
+  refresher.onResult(withFinding);
+  await clock.advance(30_000);
+  t.same(refreshed.at(-1), 't-4', 'a security result with findings re-evaluates (the GETs never persist)');
   refresher.onResult(result('cost'));
   await refresher.stop();
   await clock.advance(60_000);
-  t.equal(refreshed.length, 4, 'stop cancels what waits');
+  t.equal(refreshed.length, 5, 'stop cancels what waits');
 });

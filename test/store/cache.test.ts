@@ -2,15 +2,13 @@ import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { silentLogger } from '../../src/log.js';
-import { createStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
 import { createBreaker } from '../../src/store/cache/breaker.js';
 import { createMemoryCache } from '../../src/store/cache/memory-cache.js';
 import { createRedisCache } from '../../src/store/cache/redis-cache.js';
-import { startEmbeddedDynamo } from '../../src/store/embedded-dynamo.js';
-import { finding, redisSkip, openTestStore, redisAnswers, securityResult, tempDir, TEST_REDIS_URL, TEST_SCRYPT } from './fixtures/store.js';
+import { finding, redisSkip, openTestStore, redisAnswers, securityResult, sharedStores, TEST_REDIS_URL } from './fixtures/store.js';
 
 const now = Date.now();
 const skipRedis = await redisSkip(t);
@@ -77,29 +75,10 @@ t.test('Redis: read-through, invalidated on write (shared Redis, unique prefix)'
 });
 
 t.test('Redis: two instances share invalidation; a write during a load wins', { skip: skipRedis }, async (t) => {
-  const dir = await tempDir(t);
-  const dynamo = await startEmbeddedDynamo({ path: join(dir, 'dynamodb') });
-  t.teardown(() => dynamo.close());
-  const tablePrefix = `t${randomBytes(4).toString('hex')}-`;
-  const cachePrefix = `cloud-health-test:${randomBytes(4).toString('hex')}:`;
   // Two instances on the same tables and Redis: one serves the API, the other collects.
-  const open = () =>
-    createStore({
-      log: silentLogger(),
-      mode: 'demo',
-      dynamo: { kind: 'endpoint', endpoint: dynamo.endpoint },
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      region: 'us-east-1',
-      tablePrefix,
-      encryption: { defaultKeyFile: join(dir, 'encryption.key') },
-      scrypt: TEST_SCRYPT,
-      redisUrl: TEST_REDIS_URL,
-      cachePrefix,
-    });
+  const open = await sharedStores(t);
   const web = await open();
-  t.teardown(() => web.close());
   const collector = await open();
-  t.teardown(() => collector.close());
   t.equal(web.location, 'endpoint');
   t.ok(await waitForCacheHits(web), 'connected to Redis');
 
@@ -112,6 +91,7 @@ t.test('Redis: two instances share invalidation; a write during a load wins', { 
   t.equal((await web.reads.findings('t-a', {})).items.length, 2, "the collector's write made the web instance's cache stale");
 
   const log = silentLogger();
+  const cachePrefix = `cloud-health-test:${randomBytes(4).toString('hex')}:`;
   const a = createRedisCache({ url: TEST_REDIS_URL, prefix: cachePrefix, log });
   const b = createRedisCache({ url: TEST_REDIS_URL, prefix: cachePrefix, log });
   t.teardown(async () => {

@@ -144,8 +144,9 @@ t.test('units per tenant per cycle, and the monthly on-demand cost', async (t) =
     })}`,
   );
 
-  // Sanity: packed series cost about one write per series per cycle (two when a cycle crosses an hour).
-  t.ok(metricsSteady.writeUnits >= series && metricsSteady.writeUnits <= 2.2 * series, `metrics: ${metricsSteady.writeUnits} WCU per cycle for ${series} series`);
+  // Packed: one item per region and hour holding every series, ~4 bytes a point: a 20-minute
+  // window of 250 series is a few KB per region, far below one write per series.
+  t.ok(metricsSteady.writeUnits > 0 && metricsSteady.writeUnits < series / 5, `metrics: ${metricsSteady.writeUnits} WCU per cycle for ${series} series`);
   t.ok(costFirst.writeUnits >= 30 && costFirst.writeUnits < 45, `cost first run: ${costFirst.writeUnits} WCU`);
   t.ok(costSteady.writeUnits <= 5, 'only changed days are rewritten');
   t.ok(securitySteady.writeUnits <= 4);

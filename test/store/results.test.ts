@@ -1,18 +1,21 @@
 import t from 'tap';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { legacyHourItem } from '../../src/store/metric-items.js';
 import { openTestStore, sampleSeries, metricsResult, costResult, securityResult, finding } from './fixtures/store.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-10T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-t.test('metrics: packed one item per series per hour; runs merge; a repeated write stores once', async (t) => {
-  const { store, queryItems } = await openTestStore(t);
-  const series = sampleSeries({ instances: 2, regions: ['us-east-1'], start: T0, end: T0 + 5 * HOUR });
-  await store.results.write(metricsResult('t-a', 'a-1', series));
-  let items = (await queryItems('metrics', 't-a#a-1')).filter((i) => i.sk !== '#catalog');
-  t.equal(items.length, 2 * 5, 'one item per series per hour, not per datapoint (120 points)');
+t.test('metrics: packed one item per account, region and hour; runs merge; a repeated write stores once', async (t) => {
+  const { store, queryItems, raw, prefix } = await openTestStore(t);
+  const series = sampleSeries({ instances: 2, regions: ['us-east-1'], metrics: ['CPUUtilization', 'NetworkIn'], start: T0, end: T0 + 5 * HOUR });
+  await store.results.write(metricsResult('t-a', 'a-1', series, iso(T0 + 5 * HOUR)));
+  let items = (await queryItems('metrics', 't-a#a-1')).filter((i) => String(i.sk).startsWith('#h#'));
+  t.equal(items.length, 5, 'one item per region and hour holding every series (4 series, 240 points)');
   const first = items[0] as Record<string, unknown>;
   t.equal(first.ttl, Math.floor((Date.parse(`${first.h as string}:00:00Z`) + HOUR) / 1000) + 30 * 86_400, 'TTL 30 days after the hour');
+  t.equal(Object.keys(first.s as object).length, 4, 'every series of the region in the item');
 
   const full = await store.metrics.query('t-a', { accountId: 'a-1', namespace: 'AWS/EC2', metricName: 'CPUUtilization', resourceId: series[0]?.resourceId, from: iso(T0), to: iso(T0 + 5 * HOUR) });
   t.equal(full.length, 1);
@@ -20,21 +23,37 @@ t.test('metrics: packed one item per series per hour; runs merge; a repeated wri
   t.same(full[0]?.metric, series[0]?.metric);
 
   store.capacity.reset();
-  await store.results.write(metricsResult('t-a', 'a-1', series));
-  items = (await queryItems('metrics', 't-a#a-1')).filter((i) => i.sk !== '#catalog');
-  t.equal(items.length, 10, 'the same result written twice is stored once');
-  t.ok(store.capacity.snapshot().metrics?.BatchWriteItem, 'whole hours inside the window go in batches');
+  await store.results.write(metricsResult('t-a', 'a-1', series, iso(T0 + 5 * HOUR)));
+  items = (await queryItems('metrics', 't-a#a-1')).filter((i) => String(i.sk).startsWith('#h#'));
+  t.equal(items.length, 5, 'the same result written twice is stored once');
+  t.equal(store.capacity.sum().writeUnits, 0, 'and costs no write the second time');
 
-  // A later run fetches the rest of the last hour and the next: points merge into the hour item.
-  const later = sampleSeries({ instances: 2, regions: ['us-east-1'], start: T0 + 4.5 * HOUR, end: T0 + 6 * HOUR });
-  await store.results.write(metricsResult('t-a', 'a-1', later));
+  // A later run fetches the rest of the last hour and the next: its points merge on read.
+  const later = sampleSeries({ instances: 2, regions: ['us-east-1'], metrics: ['CPUUtilization', 'NetworkIn'], start: T0 + 4.5 * HOUR, end: T0 + 6 * HOUR });
+  await store.results.write(metricsResult('t-a', 'a-1', later, iso(T0 + 6 * HOUR)));
   const merged = await store.metrics.query('t-a', { accountId: 'a-1', namespace: 'AWS/EC2', metricName: 'CPUUtilization', resourceId: series[0]?.resourceId, from: iso(T0), to: iso(T0 + 6 * HOUR) });
   t.equal(merged[0]?.points.length, 72, 'six full hours of 5-minute points');
   const window = await store.metrics.query('t-a', { accountId: 'a-1', namespace: 'AWS/EC2', metricName: 'CPUUtilization', from: iso(T0 + HOUR + 30 * 60_000), to: iso(T0 + 2 * HOUR) });
   t.equal(window.length, 2, 'all resources of the metric');
   t.ok(window.every((s) => s.points.length === 6), 'points are cut to [from, to)');
+  t.equal((await store.metrics.catalog('t-a', 'a-1')).length, 4);
 
-  t.equal((await store.metrics.catalog('t-a', 'a-1')).length, 2);
+  // A headline-only poll (its region not complete) goes to the small latest item, read with the rest.
+  const fresh = sampleSeries({ instances: 2, regions: ['us-east-1'], start: T0 + 6 * HOUR, end: T0 + 6.25 * HOUR, seed: 5 });
+  await store.results.write({ ...metricsResult('t-a', 'a-1', fresh, iso(T0 + 6.25 * HOUR)), completeRegions: [] });
+  const latest = (await queryItems('metrics', 't-a#a-1')).filter((i) => i.sk === '#latest');
+  t.equal(latest.length, 1, 'one latest item per account');
+  const withLatest = await store.metrics.query('t-a', { accountId: 'a-1', namespace: 'AWS/EC2', metricName: 'CPUUtilization', resourceId: series[0]?.resourceId, from: iso(T0), to: iso(T0 + 7 * HOUR) });
+  t.equal(withLatest[0]?.points.length, 75, 'the freshest points come from the latest item');
+  t.equal((await store.metrics.catalog('t-a', 'a-1')).length, 4, 'a partial poll leaves the catalog as it is');
+
+  // An item of the earlier layout (one per series and hour) is still read until it expires.
+  const old = sampleSeries({ instances: 1, regions: ['us-east-1'], start: T0 - 2 * HOUR, end: T0 - HOUR, seed: 9 })[0]!;
+  const { points: oldPoints, ...descriptor } = old;
+  await raw.send(new PutCommand({ TableName: `${prefix}metrics`, Item: legacyHourItem('t-a', 'a-1', descriptor, T0 - 2 * HOUR, oldPoints) }));
+  const migrated = await store.metrics.query('t-a', { accountId: 'a-1', namespace: 'AWS/EC2', metricName: 'CPUUtilization', resourceId: old.resourceId, from: iso(T0 - 2 * HOUR), to: iso(T0 + HOUR) });
+  t.equal(migrated[0]?.points.length, 24, 'old items and packed ones merge into one series');
+
   await t.rejects(store.metrics.query('t-a', { accountId: 'a-1', namespace: 'AWS/EC2', metricName: 'CPUUtilization', from: iso(T0), to: iso(T0 + 40 * 86_400_000) }), { code: 'INVALID_RANGE' });
 });
 

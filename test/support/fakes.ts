@@ -74,7 +74,11 @@ export class MemorySink implements ResultSink {
 }
 
 /** How the fake AWS answers for one account. */
-export type Behaviour = 'ok' | 'throttled' | 'transient' | 'identity' | 'hang';
+/**
+ * `hang`: never answers until aborted; `deaf`: never answers and ignores its signal too;
+ * `malformed`: an unparseable answer (src/aws classifies it transient); `slow`: answers after `slowMs`.
+ */
+export type Behaviour = 'ok' | 'throttled' | 'transient' | 'identity' | 'hang' | 'deaf' | 'malformed' | 'slow';
 
 export interface FakeGatewayOptions {
   clock: Clock;
@@ -88,6 +92,8 @@ export class FakeGateway {
   readonly calls = new Map<string, number>();
   readonly clock: Clock;
   latencyMs: number;
+  /** Latency of a `slow` account's calls. Default 2 s. */
+  slowMs = 2_000;
   readonly gateway: AwsGateway;
 
   constructor(options: FakeGatewayOptions) {
@@ -141,7 +147,8 @@ export class FakeGateway {
     const key = `${target.awsAccountId}/${service}`;
     this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
     const behaviour = this.behaviour.get(target.awsAccountId) ?? 'ok';
-    const latency = behaviour === 'hang' ? Number.MAX_SAFE_INTEGER / 2 : this.latencyMs;
+    if (behaviour === 'deaf') return new Promise<never>(() => {});
+    const latency = behaviour === 'hang' ? Number.MAX_SAFE_INTEGER / 2 : behaviour === 'slow' ? this.slowMs : this.latencyMs;
     if (latency > 0) await this.#sleep(latency, signal);
     signal.throwIfAborted();
     switch (behaviour) {
@@ -151,6 +158,8 @@ export class FakeGateway {
         throw new AwsCallError('transient', service, 'InternalFailure', 'internal failure');
       case 'identity':
         throw new AwsCallError('identity', service, 'InvalidClientTokenId', 'not authorized');
+      case 'malformed':
+        throw new AwsCallError('transient', service, 'UnparseableResponse', 'the answer could not be parsed');
       default:
         return value();
     }

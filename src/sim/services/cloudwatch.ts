@@ -44,7 +44,7 @@ export const cloudwatch: ServiceDefinition = {
       if (input.StateValue !== undefined && !['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(input.StateValue)) throw invalidParameter(`The value ${input.StateValue} for parameter StateValue is not valid.`);
       const types = input.AlarmTypes ?? ['MetricAlarm'];
       const region = regionOf(context.seed, request.account, request.region);
-      const alarms = (region ? regionAlarms(context.seed, request.account, region, context.now()) : []).filter(
+      const alarms = (region ? regionAlarms(context.seed, request.account, region, context.now(), context.accounts.config(request.account)?.alarmFlapMs) : []).filter(
         (alarm) =>
           (input.AlarmNames === undefined || input.AlarmNames.length === 0 || input.AlarmNames.includes(alarm.AlarmName)) &&
           (input.AlarmNamePrefix === undefined || alarm.AlarmName.startsWith(input.AlarmNamePrefix)) &&

@@ -57,8 +57,12 @@ function reason(state: AlarmStateValue, threshold: number): string {
   return 'Insufficient Data: 3 datapoints were unknown.';
 }
 
-/** The region's alarms at `now`, sorted by name as DescribeAlarms returns them. */
-export function regionAlarms(seed: number, account: string, region: RegionInventory, now: number): SimAlarm[] {
+/**
+ * The region's alarms at `now`, sorted by name as DescribeAlarms returns them. The flapping alarms
+ * draw their state anew every `flapMs` (default 3 h) from the seed and the period's number, so
+ * their transitions are a pure function of the clock.
+ */
+export function regionAlarms(seed: number, account: string, region: RegionInventory, now: number, flapMs = FLAP_MS): SimAlarm[] {
   const key = `${account}/${region.region}`;
   const steady = (name: string) => Math.floor(now / DAY_MS) * DAY_MS - Math.floor(chance(seed, key, 'since', name) * 20) * 3_600_000;
   const seeds: AlarmSeed[] = [];
@@ -78,11 +82,11 @@ export function regionAlarms(seed: number, account: string, region: RegionInvent
   const normal = region.ec2.find((i) => i.profile === 'normal');
   if (normal) seeds.push(cpu(normal, 'OK'));
   for (const fn of region.lambdas.filter((f) => f.errorProne)) {
-    const bucket = Math.floor(now / FLAP_MS);
+    const bucket = Math.floor(now / flapMs);
     const state = chance(seed, key, 'flap', fn.name, bucket) < 0.6 ? 'ALARM' : 'OK';
     let since = bucket;
     while (since > bucket - 16 && (chance(seed, key, 'flap', fn.name, since - 1) < 0.6 ? 'ALARM' : 'OK') === state) since--;
-    seeds.push({ name: `lambda-errors-${fn.name}`, description: `Errors of ${fn.name} above 5 per 5 minutes`, namespace: 'AWS/Lambda', metricName: 'Errors', dimension: { Name: 'FunctionName', Value: fn.name }, threshold: 5, comparison: 'GreaterThanThreshold', statistic: 'Sum', state, since: since * FLAP_MS });
+    seeds.push({ name: `lambda-errors-${fn.name}`, description: `Errors of ${fn.name} above 5 per 5 minutes`, namespace: 'AWS/Lambda', metricName: 'Errors', dimension: { Name: 'FunctionName', Value: fn.name }, threshold: 5, comparison: 'GreaterThanThreshold', statistic: 'Sum', state, since: since * flapMs });
   }
   region.rds.forEach((db, index) => {
     seeds.push(

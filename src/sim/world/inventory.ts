@@ -101,6 +101,19 @@ const TYPES_BY_PROFILE: Record<CpuProfile, readonly string[]> = {
 };
 
 const cache = new Map<string, AccountInventory>();
+/** EC2 counts of explicitly configured accounts (`SimAccountConfig.ec2Instances`), by `seed/account`. */
+const ec2Totals = new Map<string, number>();
+
+/**
+ * Give a configured account its EC2 count (undefined: generated). Per process and seed: the
+ * inventory stays a function of (seed, account, configuration) that every service reads alike.
+ */
+export function shapeInventory(seed: number, account: string, ec2Instances: number | undefined): void {
+  const key = `${seed}/${account}`;
+  if (ec2Instances === undefined) ec2Totals.delete(key);
+  else ec2Totals.set(key, ec2Instances);
+  cache.delete(key);
+}
 
 function profileFor(seed: number, account: string, regionIndex: number, index: number): CpuProfile {
   // The first region always holds one idle, one normal and one hot instance, so every account
@@ -116,9 +129,9 @@ function cpuLevel(profile: CpuProfile, r: number): number {
   return 22 + r * 33;
 }
 
-function regionInventory(seed: number, account: string, region: string, regionIndex: number): RegionInventory {
+function regionInventory(seed: number, account: string, region: string, regionIndex: number, ec2Override?: number): RegionInventory {
   const key = `${account}/${region}`;
-  const ec2Count = 3 + Math.floor(chance(seed, key, 'ec2-count') * 4);
+  const ec2Count = ec2Override ?? 3 + Math.floor(chance(seed, key, 'ec2-count') * 4);
   const ec2: Ec2Instance[] = [];
   for (let i = 0; i < ec2Count; i++) {
     const profile = profileFor(seed, account, regionIndex, i);
@@ -200,7 +213,10 @@ export function inventoryFor(seed: number, account: string): AccountInventory {
   if (cached) return cached;
   const extra = [...EXTRA_REGIONS].sort((a, b) => chance(seed, account, 'region', a) - chance(seed, account, 'region', b));
   const names = ['us-east-1', ...extra.slice(0, 1 + Math.floor(chance(seed, account, 'region-count') * 2))];
-  const inventory = { account, regions: names.map((region, index) => regionInventory(seed, account, region, index)) };
+  const total = ec2Totals.get(cacheKey);
+  // A configured total is spread evenly, the first regions taking the remainder.
+  const share = (index: number) => (total === undefined ? undefined : Math.floor(total / names.length) + (index < total % names.length ? 1 : 0));
+  const inventory = { account, regions: names.map((region, index) => regionInventory(seed, account, region, index, share(index))) };
   // Bounded: drop the oldest entry (benchmarks touch tens of thousands of accounts).
   if (cache.size >= 20_000) cache.delete(cache.keys().next().value ?? '');
   cache.set(cacheKey, inventory);

@@ -3,10 +3,13 @@
  * entries, each tagged with the generation it was loaded under and an expiry. A read is one
  * HMGET; an invalidation bumps `gen` (and drops the old entries) in one script. Redis being
  * down never fails a read: the breaker skips Redis and reads go straight to DynamoDB.
+ * Simultaneous misses of a key on this instance are merged into one load, and an entry past
+ * `refreshAfterMs` is served while one background load replaces it (stale-while-revalidate).
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import { createBreaker, type Breaker } from './breaker.js';
+import { SingleFlight } from './single-flight.js';
 import type { TenantCache } from './tenant-cache.js';
 
 export interface RedisCacheOptions {
@@ -16,6 +19,8 @@ export interface RedisCacheOptions {
   log: Logger;
   /** Entry lifetime (default 30 s). */
   ttlMs?: number;
+  /** Age after which a hit also starts a background reload on this instance (default two thirds of `ttlMs`). */
+  refreshAfterMs?: number;
   /** Per-command timeout (default 250 ms): a hung Redis must not hold a request. */
   commandTimeoutMs?: number;
   /** Connect timeout (default 1,000 ms). */
@@ -57,6 +62,8 @@ return g
 /** A Redis-backed `TenantCache`. Connects in the background; until connected, reads go to DynamoDB. */
 export function createRedisCache(options: RedisCacheOptions): TenantCache & { readonly breaker: Breaker; readonly stats: { attempted: number; bypassed: number; failed: number } } {
   const ttlMs = options.ttlMs ?? 30_000;
+  const refreshAfterMs = options.refreshAfterMs ?? Math.floor((ttlMs * 2) / 3);
+  const flights = new SingleFlight<string | undefined>();
   const now = options.now ?? Date.now;
   const log = options.log.child({ component: 'cache' });
   const redis = new Redis(options.url, {
@@ -118,16 +125,26 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
       const cached = await guarded(() => redis.hmget(hashKey(tenantId), 'gen', field));
       const gen = cached?.[0] ?? '0';
       const entry = parseEntry(cached?.[1]);
-      if (entry && entry.g === gen && entry.e > now()) return entry.d as T;
-      const value = await load();
-      // Stored under the generation read before loading: a write during the load wins.
-      if (cached && value !== undefined) {
-        const json = JSON.stringify({ g: gen, e: now() + ttlMs, d: value } satisfies Entry);
-        if (json.length <= MAX_ENTRY_CHARS) {
-          await guarded(() => redis.multi().hset(hashKey(tenantId), field, json).pexpire(hashKey(tenantId), ttlMs * 2).exec());
-        }
+      // Merged per key and generation: a load that started before a write is not joined after it.
+      const reload = () =>
+        flights.run(`${tenantId}\u0000${gen}\u0000${key}`, async () => {
+          const value = await load();
+          if (value === undefined) return undefined;
+          // Stored under the generation read before loading: a write during the load wins.
+          if (cached) {
+            const json = JSON.stringify({ g: gen, e: now() + ttlMs, d: value } satisfies Entry);
+            if (json.length <= MAX_ENTRY_CHARS) {
+              await guarded(() => redis.multi().hset(hashKey(tenantId), field, json).pexpire(hashKey(tenantId), ttlMs * 2).exec());
+            }
+          }
+          return JSON.stringify(value);
+        });
+      if (entry && entry.g === gen && entry.e > now()) {
+        if (entry.e - now() <= ttlMs - refreshAfterMs) reload().catch(() => {});
+        return entry.d as T;
       }
-      return value;
+      const json = await reload();
+      return (json === undefined ? undefined : JSON.parse(json)) as T;
     },
     async invalidate(tenantId) {
       const done = await guarded(() => redis.eval(INVALIDATE, 1, hashKey(tenantId), String(ttlMs * 2)));

@@ -87,7 +87,11 @@ export class ChApp extends LitElement {
                 ${ROUTES.filter((r) => r.nav).map((r) => html`<a href=${r.path} aria-current=${r === route ? 'page' : 'false'}>${r.title}</a>`)}
               </nav>
               <div class="user ${this.menuOpen ? 'open' : ''}">
-                <span class="who" title=${me.user.email}>${me.tenant.name}</span>
+                ${me.memberships.length > 1
+                  ? html`<select aria-label="Organization" data-testid="org-switcher" title=${me.user.email} @change=${this.#switch}>
+                      ${me.memberships.map((m) => html`<option value=${m.tenantId} ?selected=${m.current}>${m.name} (${m.role})</option>`)}
+                    </select>`
+                  : html`<span class="who" title=${me.user.email}>${me.tenant.name}</span>`}
                 <button class="secondary" @click=${this.#logout} data-testid="logout">Log out</button>
               </div>`}
       </header>
@@ -95,6 +99,9 @@ export class ChApp extends LitElement {
         ? html`<p class="demo-banner" role="note" data-testid="demo-banner">
             <strong>Demo mode</strong>: AWS accounts and their data are simulated, and emails are kept in the <a href="/outbox">demo outbox</a> instead of being sent.
           </p>`
+        : nothing}
+      ${me?.mfaEnrolmentRequired === true && route?.path !== '/settings'
+        ? html`<p class="demo-banner" role="alert" data-testid="mfa-enrolment-banner">${me.tenant.name} requires two-factor sign-in. <a href="/settings">Turn it on in Settings</a> to continue.</p>`
         : nothing}
       <main id="main" tabindex="-1">${this.#page(route)}</main>`;
   }
@@ -143,6 +150,19 @@ export class ChApp extends LitElement {
     event.preventDefault();
     this.main.focus();
   }
+
+  /** Another organization: a new session there; every page reloads its data for it. */
+  readonly #switch = async (event: Event): Promise<void> => {
+    const select = event.target as HTMLSelectElement;
+    try {
+      const me = await authApi.switchOrganization(select.value);
+      session.set(me);
+      // Every page's data belongs to the old organization: start over from a fresh page load.
+      window.location.assign(me.mfaEnrolmentRequired ? '/settings' : '/');
+    } catch (error) {
+      this.loadError = error;
+    }
+  };
 
   async #logout(): Promise<void> {
     try {

@@ -9,10 +9,13 @@ import { sharedStyles } from '../styles/shared-styles.js';
 const MAX_SERVICES = 7;
 
 /**
- * Daily cost as bars stacked by service, with spike days marked by a red triangle above the bar.
+ * Daily cost as bars stacked by service, with spike days marked by a red triangle above the bar
+ * and the days AWS Cost Anomaly Detection flagged by an orange diamond.
  *
  * @property daily - CostsResponse.daily (any accounts; summed per day and service)
  * @property spikes - CostsResponse.spikes
+ * @property anomalies - CostsResponse.anomalies (marked on their start day)
+ * @property highlightDay - a day (YYYY-MM-DD) to show: its tooltip is opened, as on hover
  */
 @customElement('ch-cost-chart')
 export class ChCostChart extends LitElement {
@@ -25,13 +28,15 @@ export class ChCostChart extends LitElement {
 
   @property({ attribute: false }) daily: CostsResponse['daily'] = [];
   @property({ attribute: false }) spikes: CostsResponse['spikes'] = [];
+  @property({ attribute: false }) anomalies: CostsResponse['anomalies'] = [];
+  @property() highlightDay = '';
   @query('canvas') private canvas!: HTMLCanvasElement;
   #chart: Chart | undefined;
 
   override render() {
     const total = this.daily.reduce((sum, item) => sum + item.amountUsd, 0);
     const days = new Set(this.daily.map((item) => item.day)).size;
-    const label = `Daily cost by service over ${days} days, ${formatUsd(total)} in total; ${this.spikes.length} spike${this.spikes.length === 1 ? '' : 's'} marked. The table below lists the same data by service.`;
+    const label = `Daily cost by service over ${days} days, ${formatUsd(total)} in total; ${this.spikes.length} spike${this.spikes.length === 1 ? '' : 's'} and ${this.anomalies.length} anomal${this.anomalies.length === 1 ? 'y' : 'ies'} marked. The table below lists the same data by service.`;
     return html`<div class="plot"><canvas role="img" aria-label=${label}></canvas></div>`;
   }
 
@@ -47,7 +52,16 @@ export class ChCostChart extends LitElement {
         interaction: { mode: 'index', intersect: false },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 12 } },
-          tooltip: { callbacks: { label: (item) => (item.dataset.stack === 'spikes' ? this.#spikeText(days[item.dataIndex]) : `${item.dataset.label}: ${formatUsd(item.parsed.y)}`) } },
+          tooltip: {
+            callbacks: {
+              label: (item) =>
+                item.dataset.stack === 'spikes'
+                  ? this.#spikeText(days[item.dataIndex])
+                  : item.dataset.stack === 'anomalies'
+                    ? this.#anomalyText(days[item.dataIndex])
+                    : `${item.dataset.label}: ${formatUsd(item.parsed.y)}`,
+            },
+          },
         },
         scales: {
           x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 8 } },
@@ -55,6 +69,24 @@ export class ChCostChart extends LitElement {
         },
       },
     });
+    this.#showHighlight(days);
+  }
+
+  /** Open the highlighted day's tooltip, as hovering its bar would. */
+  #showHighlight(days: string[]): void {
+    const index = days.indexOf(this.highlightDay);
+    const chart = this.#chart;
+    if (!chart || index < 0) return;
+    const active = chart.data.datasets.map((_d, datasetIndex) => ({ datasetIndex, index })).filter(({ datasetIndex }) => chart.data.datasets[datasetIndex]?.data[index] != null);
+    chart.setActiveElements(active);
+    chart.tooltip?.setActiveElements(active, { x: 0, y: 0 });
+    chart.update();
+  }
+
+  #anomalyText(day: string | undefined): string[] {
+    return this.anomalies
+      .filter((anomaly) => anomaly.startDay === day)
+      .map((anomaly) => `Anomaly: ${anomaly.service ?? anomaly.rootCauses[0]?.service ?? 'cost'} +${formatUsd(anomaly.impactUsd)}`);
   }
 
   override disconnectedCallback(): void {
@@ -108,6 +140,21 @@ export class ChCostChart extends LitElement {
         pointHoverRadius: 9,
         backgroundColor: '#b3261e',
         borderColor: '#7f1d1d',
+      });
+    }
+    const anomalyDays = new Set(this.anomalies.map((anomaly) => anomaly.startDay));
+    if ([...anomalyDays].some((day) => index.has(day))) {
+      datasets.push({
+        type: 'line' as const,
+        label: 'Anomaly',
+        data: days.map((day, i) => (anomalyDays.has(day) ? dayTotals[i]! * 1.1 : null)) as number[],
+        stack: 'anomalies',
+        showLine: false,
+        pointStyle: 'rectRot',
+        pointRadius: 7,
+        pointHoverRadius: 9,
+        backgroundColor: '#e8710a',
+        borderColor: '#8a4200',
       });
     }
     return { days, datasets };

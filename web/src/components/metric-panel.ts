@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
-import type { MetricSeriesView } from '../api/types.js';
+import type { AlarmView, MetricSeriesView } from '../api/types.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import './time-series-chart.js';
@@ -32,6 +32,8 @@ export class ChMetricPanel extends LitElement {
   @property({ attribute: false }) series!: MetricSeriesView;
   @property() from = '';
   @property() to = '';
+  /** The tenant's alarms with their account (from the overview); those on this series draw their threshold. Default none. */
+  @property({ attribute: false }) alarms: (AlarmView & { accountId: string })[] = [];
 
   /** Has been near the viewport; fetching starts then. */
   @state() private seen = false;
@@ -83,11 +85,28 @@ export class ChMetricPanel extends LitElement {
         (points) =>
           points.length === 0
             ? html`<p class="muted">No datapoints in this range yet.</p>`
-            : html`<ch-time-series-chart .points=${points} label=${`${s.resourceId} ${label}`} unit=${UNITS[s.metric] ?? ''} from=${this.from} to=${this.to} fit></ch-time-series-chart>`,
+            : html`<ch-time-series-chart .points=${points} label=${`${s.resourceId} ${label}`} unit=${UNITS[s.metric] ?? ''} from=${this.from} to=${this.to} fit .thresholds=${thresholdsOf(s, this.alarms)}></ch-time-series-chart>`,
         { what: 'datapoints' },
       )}
     </div>`;
   }
+}
+
+const OPERATOR: Record<string, string> = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '>=', LessThanThreshold: '<', LessThanOrEqualToThreshold: '<=' };
+
+/** The thresholds of the alarms watching this series: same account, region, namespace, metric and a dimension naming its resource. */
+function thresholdsOf(series: MetricSeriesView, alarms: readonly (AlarmView & { accountId: string })[]): { value: number; label: string }[] {
+  return alarms
+    .filter(
+      (a) =>
+        a.threshold !== undefined &&
+        a.accountId === series.accountId &&
+        a.region === series.region &&
+        a.namespace === series.namespace &&
+        a.metricName === series.metric &&
+        (a.dimensions ?? []).some((d) => d.value === series.resourceId),
+    )
+    .map((a) => ({ value: a.threshold!, label: `${a.name} ${OPERATOR[a.comparison ?? ''] ?? ''} ${a.threshold}`.replace(/\s+/g, ' ') }));
 }
 
 declare global {

@@ -43,6 +43,8 @@ export class ChTimeSeriesChart extends LitElement {
   @property() from = '';
   @property() to = '';
   @property({ type: Boolean }) fit = false;
+  /** Alarm thresholds drawn as dashed horizontal lines, e.g. `{ value: 80, label: 'high-cpu > 80' }`. Default none. */
+  @property({ attribute: false }) thresholds: { value: number; label: string }[] = [];
   @query('canvas') private canvas!: HTMLCanvasElement;
   #chart: Chart<'line', { x: number; y: number }[]> | undefined;
 
@@ -86,6 +88,27 @@ export class ChTimeSeriesChart extends LitElement {
     dataset.label = this.label;
     // a handful of points would be invisible as a bare line: draw them
     dataset.pointRadius = data.length <= 40 ? 3 : 0;
+    // One dashed line per alarm threshold across the whole axis (the y axis grows to show it).
+    const left = min ?? data[0]?.x ?? 0;
+    const right = max ?? data.at(-1)?.x ?? left;
+    chart.data.datasets.splice(
+      1,
+      chart.data.datasets.length - 1,
+      ...this.thresholds.map((t) => ({
+        label: t.label,
+        data: [
+          { x: left, y: t.value },
+          { x: right, y: t.value },
+        ],
+        borderColor: '#b91c1c',
+        borderDash: [6, 4],
+        borderWidth: 1.5,
+        pointRadius: 0,
+        fill: false,
+        tension: 0,
+      })),
+    );
+    this.dataset['thresholds'] = this.thresholds.map((t) => `${t.label}=${t.value}`).join('|');
     chart.options.scales!['x']!.min = min;
     chart.options.scales!['x']!.max = max;
     // Our ticks, not Chart.js's: evenly spaced on local clock boundaries, fewer at phone width.

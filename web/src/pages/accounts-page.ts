@@ -2,10 +2,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
-import type { AccountView, PermissionReport } from '../api/types.js';
+import type { AccountView, Onboarding, PermissionReport } from '../api/types.js';
 import type { ChConfirmDialog } from '../components/confirm-dialog.js';
 import { stateBadge } from '../lib/badges.js';
-import { formatDateTime } from '../lib/format.js';
+import { formatDateTime, formatUsd } from '../lib/format.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
@@ -63,7 +63,11 @@ export class ChAccountsPage extends LitElement {
       </section>
       <section class="card" aria-labelledby="connect-title">
         <h2 id="connect-title">Connect an AWS account</h2>
-        ${renderTask(this.#onboarding, (onboarding) => html`<ch-onboarding-steps .onboarding=${onboarding}></ch-onboarding-steps>`, { what: 'the onboarding steps' })}
+        ${renderTask(
+          this.#onboarding,
+          (onboarding) => html`<ch-onboarding-steps .onboarding=${onboarding}></ch-onboarding-steps>${monitoringFeeNote(onboarding.monitoringFee)}`,
+          { what: 'the onboarding steps' },
+        )}
         <div style="margin-top:1.25rem">
           <ch-connect-account-form @account-connected=${(e: CustomEvent<AccountView>) => void this.#connected(e.detail)}></ch-connect-account-form>
         </div>
@@ -145,6 +149,18 @@ export class ChAccountsPage extends LitElement {
       this.deleteError = error;
     }
   }
+}
+
+/** What an account will cost in AWS fees for its monitoring, before it is connected. */
+function monitoringFeeNote(fee: Onboarding['monitoringFee']) {
+  const ref = fee.reference;
+  return html`<p class="muted" data-testid="fee-before-connect">
+    Monitoring is billed by AWS to the account: about ${formatUsd(fee.costExplorerUsdPerAccount)} a month for Cost Explorer, plus
+    ${formatUsd(fee.headlineMetricUsd)} a month per resource (its headline metric every 15 minutes) and ${formatUsd(fee.otherMetricUsd)} per other
+    metric (hourly). For example, ${ref.regions} regions with ${ref.ec2Instances} instances and ${ref.headlineMetrics - ref.ec2Instances} other resources
+    (${ref.headlineMetrics + ref.otherMetrics + ref.dailyMetrics} metrics) cost about <strong>${formatUsd(ref.feeUsd)}</strong> a month.
+    ${fee.capUsd === null ? html`You can set a monthly cap in Settings.` : html`Your cap of ${formatUsd(fee.capUsd)} a month applies: data is read less often to stay under it.`}
+  </p>`;
 }
 
 declare global {

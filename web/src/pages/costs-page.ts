@@ -79,6 +79,8 @@ export class ChCostsPage extends LitElement {
   @state() private accountId = '';
   @state() private groupBy: CostGrouping = 'service';
   @state() private tick = 0;
+  /** The anomaly day shown in the chart (its tooltip opened). */
+  @state() private highlightDay = '';
 
   #accounts = new Task(this, { task: (_args, { signal }) => tenantApi.accounts(signal), args: () => [] as const });
 
@@ -114,6 +116,28 @@ export class ChCostsPage extends LitElement {
       ${renderTask(this.#costs, (costs) => this.#content(costs), { what: 'costs' })}`;
   }
 
+  /** AWS Cost Anomaly Detection's findings: each linked to its day in the chart. */
+  #anomalies(costs: CostsResponse, name: (id: string) => string) {
+    if (costs.anomalies.length === 0) return nothing;
+    return html`<section class="card" aria-labelledby="anomalies-title">
+      <h2 id="anomalies-title">Cost anomalies</h2>
+      <p class="muted">Found by AWS Cost Anomaly Detection (read once a day with the forecast).</p>
+      <ul class="spikes" data-testid="anomalies">
+        ${costs.anomalies.map(
+          (anomaly) => html`<li data-testid="anomaly">
+            <button class="link" data-testid="anomaly-day" @click=${() => (this.highlightDay = anomaly.startDay)}>${formatDay(anomaly.startDay)}</button>:
+            <strong>${anomaly.service ?? 'Cost'}</strong> ${formatUsd(anomaly.impactUsd)} above expected
+            ${anomaly.score === undefined ? nothing : html`<span class="muted">(score ${anomaly.score.toFixed(2)})</span>`}
+            ${(this.#accounts.value ?? []).length > 1 ? html`<span class="muted">— ${name(anomaly.accountId)}</span>` : nothing}
+            ${anomaly.rootCauses.length === 0
+              ? nothing
+              : html`<div class="muted" data-testid="anomaly-causes">Root cause${anomaly.rootCauses.length === 1 ? '' : 's'}: ${anomaly.rootCauses.map(causeText).join('; ')}</div>`}
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
   #content(costs: CostsResponse) {
     const total = costs.byService.reduce((sum, row) => sum + row.totalUsd, 0);
     const covered = coverage(costs.daily);
@@ -146,7 +170,7 @@ export class ChCostsPage extends LitElement {
       </dl>
       <section class="card" aria-labelledby="daily-title">
         <h2 id="daily-title">Daily cost by service</h2>
-        ${costs.daily.length === 0 ? html`<p class="muted">No cost data in this period yet. Cost Explorer is read twice a day.</p>` : html`<ch-cost-chart .daily=${costs.daily} .spikes=${costs.spikes}></ch-cost-chart>`}
+        ${costs.daily.length === 0 ? html`<p class="muted">No cost data in this period yet. Cost Explorer is read twice a day.</p>` : html`<ch-cost-chart .daily=${costs.daily} .spikes=${costs.spikes} .anomalies=${costs.anomalies} .highlightDay=${this.highlightDay}></ch-cost-chart>`}
         ${costs.spikes.length === 0
           ? nothing
           : html`<h3 style="margin-top:1rem">Spikes</h3>
@@ -154,6 +178,7 @@ export class ChCostsPage extends LitElement {
                 ${costs.spikes.map((spike) => html`<li><strong>${formatDay(spike.day)}</strong>: ${spike.service} cost ${formatUsd(spike.amountUsd)}, usually ${formatUsd(spike.baselineUsd)}</li>`)}
               </ul>`}
       </section>
+      ${this.#anomalies(costs, name)}
       <section aria-labelledby="services-title" ?hidden=${groups.length === 0}>
         <div class="section-head">
           <h2 id="services-title">By ${this.groupBy}</h2>
@@ -194,6 +219,11 @@ export class ChCostsPage extends LitElement {
         <p class="muted">The current month is compared with the same days of the month before; a month the data only partly covers is not compared.</p>
       </section>`;
   }
+}
+
+/** Root causes as AWS names them: service, region, usage type (and the account in an organisation). */
+function causeText(cause: CostsResponse['anomalies'][number]['rootCauses'][number]): string {
+  return [cause.service, cause.region, cause.usageType, cause.linkedAccount ? `account ${cause.linkedAccount}` : undefined].filter(Boolean).join(' · ');
 }
 
 declare global {

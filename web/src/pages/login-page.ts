@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ApiError } from '../api/api-error.js';
 import { authApi } from '../api/auth-api.js';
+import type { Me } from '../api/types.js';
 import { router } from '../lib/router.js';
 import { session } from '../lib/session.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -15,7 +16,9 @@ function safeNext(next: string): string {
 }
 
 /**
- * Log in with email and password; goes on to `next` (the page that asked for a session).
+ * Log in with email and password, then, for a user with MFA, a code from their authenticator app
+ * (or a recovery code); goes on to `next` (the page that asked for a session), or to Settings
+ * when the organization requires MFA and the user has none yet.
  *
  * @property next - where to go afterwards (a same-origin path; default "/")
  * @property reason - why the user is here: "expired" shows that the session ended
@@ -29,8 +32,12 @@ export class ChLoginPage extends LitElement {
   @state() private email = '';
   @state() private phase: 'editing' | 'sending' | 'failed' = 'editing';
   @state() private error: unknown;
+  /** Set between the password and the code: the pending sign-in (not a session). */
+  @state() private mfaToken: string | undefined;
+  @state() private useRecovery = false;
 
   override render() {
+    if (this.mfaToken !== undefined) return this.#secondStep();
     const unverified = this.error instanceof ApiError && this.error.code === 'EMAIL_NOT_VERIFIED';
     return html`<div class="card auth">
       <h1>Log in</h1>
@@ -53,18 +60,71 @@ export class ChLoginPage extends LitElement {
     </div>`;
   }
 
+  #secondStep() {
+    return html`<div class="card auth">
+      <h1>Two-factor sign-in</h1>
+      <form @submit=${this.#submitCode} data-testid="mfa-form">
+        ${this.useRecovery
+          ? html`<div class="field">
+              <label for="recovery">Recovery code</label>
+              <input id="recovery" name="recoveryCode" autocomplete="off" required placeholder="xxxx-xxxx-xxxx-xxxx" />
+              <p class="hint">Each recovery code works once.</p>
+            </div>`
+          : html`<div class="field">
+              <label for="code">Code from your authenticator app</label>
+              <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required data-testid="mfa-code" />
+            </div>`}
+        ${this.phase === 'failed' ? html`<ch-problem-alert .error=${this.error}></ch-problem-alert>` : nothing}
+        <button type="submit" ?disabled=${this.phase === 'sending'}>${this.phase === 'sending' ? 'Checking…' : 'Continue'}</button>
+      </form>
+      <p style="margin-top:1rem">
+        <button type="button" class="link" @click=${() => ((this.useRecovery = !this.useRecovery), (this.phase = 'editing'))}>
+          ${this.useRecovery ? 'Use a code from the app' : 'Lost your device? Use a recovery code'}
+        </button>
+      </p>
+    </div>`;
+  }
+
   async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     this.phase = 'sending';
     try {
-      const me = await authApi.login({ email: this.email.trim(), password: String(form.get('password') ?? '') });
-      session.set(me);
-      router.navigate(safeNext(this.next), { replace: true });
+      const reply = await authApi.login({ email: this.email.trim(), password: String(form.get('password') ?? '') });
+      if ('status' in reply && reply.status === 'mfa_required') {
+        this.mfaToken = reply.mfaToken;
+        this.phase = 'editing';
+        return;
+      }
+      this.#signedIn(reply as Me);
     } catch (error) {
       this.error = error;
       this.phase = 'failed';
     }
+  }
+
+  async #submitCode(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const mfaToken = this.mfaToken;
+    if (mfaToken === undefined) return;
+    this.phase = 'sending';
+    try {
+      const me = await authApi.loginMfa(
+        this.useRecovery ? { mfaToken, recoveryCode: String(form.get('recoveryCode') ?? '').trim() } : { mfaToken, code: String(form.get('code') ?? '').trim() },
+      );
+      this.#signedIn(me);
+    } catch (error) {
+      // An expired or used-up pending sign-in: back to the password.
+      if (error instanceof ApiError && error.code === 'INVALID_TOKEN') this.mfaToken = undefined;
+      this.error = error;
+      this.phase = 'failed';
+    }
+  }
+
+  #signedIn(me: Me): void {
+    session.set(me);
+    router.navigate(me.mfaEnrolmentRequired ? '/settings' : safeNext(this.next), { replace: true });
   }
 }
 

@@ -70,6 +70,15 @@ export class ChMetricsPage extends LitElement {
     args: () => [this.accountId, this.tick] as const,
   });
 
+  /** The alarms with their rules (from the overview), to draw thresholds on their metrics' charts. */
+  #alarms = new Task(this, {
+    task: async (_args, { signal }) => {
+      const overview = await tenantApi.overview(signal).catch(() => undefined);
+      return (overview?.accounts ?? []).flatMap((a) => a.health.alarms.map((alarm) => ({ ...alarm, accountId: a.account.id })));
+    },
+    args: () => [this.tick] as const,
+  });
+
   #poll = new PollController(this, REFRESH_MS, () => this.#refresh());
 
   override render() {
@@ -122,7 +131,7 @@ export class ChMetricsPage extends LitElement {
         <h2 id="r-${group.key}">${group.resourceId}</h2>
         <p class="muted">${group.namespace} · ${group.region} · ${names.get(group.accountId) ?? group.accountId}</p>
         <div class="charts">
-          ${group.series.map((s) => html`<ch-metric-panel .series=${s} from=${this.span.from} to=${this.span.to}></ch-metric-panel>`)}
+          ${group.series.map((s) => html`<ch-metric-panel .series=${s} .alarms=${this.#alarms.value ?? []} from=${this.span.from} to=${this.span.to}></ch-metric-panel>`)}
         </div>
       </section>`,
     )}`;

@@ -128,7 +128,7 @@ export class ChOperatorPage extends LitElement {
   }
 
   #content(response: WorkersResponse) {
-    const { summary, fleet } = response;
+    const { summary, fleet, lag } = response;
     const counts = (title: string, byState: Record<string, number>) => {
       const entries = Object.entries(byState).filter(([, n]) => n > 0);
       return html`<div class="card">
@@ -143,6 +143,7 @@ export class ChOperatorPage extends LitElement {
         Fleet: ${fleet.tenants} tenants · last reconcile ${formatRelative(fleet.lastReconcileAt)}
         ${fleet.lastReconcileError === undefined ? nothing : html`<span class="error"> · reconcile failed ${formatRelative(fleet.lastReconcileError.at)}: ${fleet.lastReconcileError.code}</span>`}
       </p>
+      ${this.#lag(lag)}
       <div class="table-wrap">
         <table data-testid="workers-table">
           <thead>
@@ -155,6 +156,14 @@ export class ChOperatorPage extends LitElement {
       </div>
       <p class="muted" data-testid="worker-count">${response.total === response.workers.length ? `${response.total} tenant${response.total === 1 ? '' : 's'}` : `Showing ${response.workers.length} of ${response.total} tenants`}</p>
       ${response.workers.length === 0 ? html`<p class="muted empty">No workers${this.stateFilter === '' ? '' : ` in state ${this.stateFilter}`}${this.search === '' ? '' : ` matching “${this.search}”`}.</p>` : nothing}`;
+  }
+
+  /** Whether collection keeps its cadences: overdue collectors and the share of recent runs that ended late. */
+  #lag(lag: WorkersResponse['lag']) {
+    const detail = `${lag.overdue} of ${lag.collectors} collectors overdue (oldest ${Math.round(lag.oldestOverdueMs / 1000)} s) · ${Math.round(lag.lateShare * 100)}% of ${lag.recentRuns} recent runs late`;
+    return lag.behind
+      ? html`<p class="error" role="status" data-testid="fleet-lag" data-behind="true"><strong>Behind:</strong> more work than this instance can serve on time; cadences are stretching. ${detail}</p>`
+      : html`<p class="muted" data-testid="fleet-lag" data-behind="false">Collection on time · ${detail}</p>`;
   }
 
   #row(worker: Worker) {

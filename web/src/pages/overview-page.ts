@@ -7,6 +7,17 @@ import type { Overview, RecommendationView } from '../api/types.js';
 import { metricHref } from '../lib/metric-links.js';
 import { resourceRefLabel } from '../lib/resource-label.js';
 import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
+
+/** `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h${min % 60 ? ` ${min % 60} min` : ''}`;
+  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`;
+}
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -75,6 +86,7 @@ export class ChOverviewPage extends LitElement {
             ${overview.accounts.map((account) => html`<ch-account-card .data=${account} .collectors=${this.#meta.value?.collectors}></ch-account-card>`)}
           </section>`}
       ${this.#firing(overview)}
+      ${this.#alarmHistory(overview)}
       <div class="split" style="margin-top:1.5rem">
         <section class="card" aria-labelledby="recs-title" data-testid="top-recommendations">
           <h2 id="recs-title">Top recommendations</h2>
@@ -93,7 +105,10 @@ export class ChOverviewPage extends LitElement {
             <div><dt>Projected per month</dt><dd data-testid="projected-fee">${formatUsd(overview.monitoringCost.projectedFeeUsd)}</dd></div>
             <div><dt>Cost Explorer requests</dt><dd>${formatInteger(overview.monitoringCost.costExplorerRequests)}</dd></div>
             <div><dt>CloudWatch metrics read</dt><dd>${formatInteger(overview.monitoringCost.getMetricDataMetrics)}</dd></div>
+            <div><dt>Planned per month</dt><dd data-testid="planned-fee">${formatUsd(overview.monitoringCost.plannedFeeUsd)}</dd></div>
+            <div><dt>Monthly cap</dt><dd data-testid="monitoring-cap-value">${overview.monitoringCost.capUsd === null ? 'None' : formatUsd(overview.monitoringCost.capUsd)}</dd></div>
           </dl>
+          ${monitoringPlanView(overview.monitoringCost)}
         </section>
       </div>
       <p class="muted" style="margin-top:1rem">Updated ${formatDateTime(overview.generatedAt)} · refreshes every minute while this tab is open.</p>
@@ -120,6 +135,27 @@ export class ChOverviewPage extends LitElement {
     </section>`;
   }
 
+  /** When each alarm fired in the last week and how long it lasted (stored transitions). */
+  #alarmHistory(overview: Overview) {
+    const episodes = overview.alarmHistory ?? [];
+    if (episodes.length === 0) return nothing;
+    return html`<section class="card" aria-labelledby="alarm-history-title" data-testid="alarm-history" style="margin-top:1.5rem">
+      <h2 id="alarm-history-title">Alarm history (7 days)</h2>
+      <ul class="firing">
+        ${episodes.map(
+          (e) => html`<li data-testid="alarm-episode">
+            <strong>${e.name}</strong>
+            <span class="muted">${e.accountName ?? e.accountId} · ${e.region}</span>
+            <div>Fired ${formatDateTime(e.firedAt)} · ${e.endedAt === undefined ? html`<span class="badge bad">still in ALARM</span> for ${formatDuration(e.durationMs)}` : `lasted ${formatDuration(e.durationMs)}${e.endedIn && e.endedIn !== 'OK' ? ` (then ${e.endedIn})` : ''}`}</div>
+            ${e.metricName === undefined
+              ? nothing
+              : html`<a href=${metricHref({ accountId: e.accountId, region: e.region, ...(e.namespace ? { namespace: e.namespace } : {}), metric: e.metricName })}>View chart</a>`}
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
   #recommendation(rec: RecommendationView, names: Map<string, string>) {
     // Titles repeat (three "credential compromise" findings): the resource and account tell them apart.
     const main = rec.resources.find((r) => r.type !== 'guardduty-finding') ?? rec.resources[0];
@@ -131,6 +167,38 @@ export class ChOverviewPage extends LitElement {
       ${rec.estimatedMonthlySavingUsd === undefined || rec.estimatedMonthlySavingUsd <= 0 ? nothing : html`<span class="muted">saves ${formatUsd(rec.estimatedMonthlySavingUsd)}/mo</span>`}
     </li>`;
   }
+}
+
+/** "every 15 min", "every 2.5 h", "daily". */
+function every(ms: number): string {
+  if (ms >= 86_400_000) return ms === 86_400_000 ? 'daily' : `every ${+(ms / 86_400_000).toFixed(1)} days`;
+  if (ms >= 3_600_000) return ms === 3_600_000 ? 'hourly' : `every ${+(ms / 3_600_000).toFixed(1)} h`;
+  return `every ${Math.round(ms / 60_000)} min`;
+}
+
+/** The plan behind the projected fee: what the cap stretched, and how fresh each data kind is. */
+function monitoringPlanView(cost: Overview['monitoringCost']) {
+  const stretched = cost.stretch > 1;
+  return html`<p class=${stretched ? 'notice' : 'muted'} data-testid="monitoring-plan">
+      ${stretched
+        ? html`To stay under your cap of ${formatUsd(cost.capUsd ?? 0)}, paid data is read ${cost.stretch.toFixed(2)}× less often (${formatUsd(cost.defaultFeeUsd)} a month at the default freshness).`
+        : html`At the default freshness: ${formatUsd(cost.defaultFeeUsd)} a month for the resources found.`}
+    </p>
+    <details>
+      <summary>Freshness of each data kind</summary>
+      <table data-testid="freshness">
+        <thead><tr><th scope="col">Data</th><th scope="col">Read</th><th scope="col">Fee</th></tr></thead>
+        <tbody>
+          ${cost.freshness.map(
+            (line) => html`<tr>
+              <th scope="row">${line.data}</th>
+              <td>${every(line.everyMs)}${line.everyMs !== line.defaultEveryMs ? html` <span class="muted">(default ${every(line.defaultEveryMs)})</span>` : nothing}</td>
+              <td>${line.paid ? 'Paid' : 'Free'}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </details>`;
 }
 
 declare global {

@@ -4,16 +4,20 @@ import { Task } from '@lit/task';
 import { fieldErrors } from '../api/error-messages.js';
 import { tenantApi } from '../api/tenant-api.js';
 import type { NotificationPreferences, Settings, SettingsUpdate } from '../api/types.js';
+import { session } from '../lib/session.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
 import '../components/account-security.js';
+import '../components/mfa-settings.js';
 import '../components/problem-alert.js';
 
 const PREFERENCES: { key: keyof NotificationPreferences; label: string; hint: string }[] = [
   { key: 'critical', label: 'Critical and high findings', hint: 'An email as soon as GuardDuty reports one.' },
   { key: 'warning', label: 'Medium findings too', hint: 'Also email for medium-severity findings.' },
   { key: 'costTips', label: 'Cost alerts', hint: 'Spikes in daily cost, and a forecast over your budget.' },
+  { key: 'alarms', label: 'CloudWatch alarms', hint: 'An email when one of your alarms enters ALARM.' },
+  { key: 'alarmRecovered', label: 'Alarms back to OK', hint: 'Also email when an alarm returns to OK.' },
   { key: 'dailyDigest', label: 'Daily digest', hint: 'One summary email a day, at the hour below.' },
 ];
 
@@ -26,7 +30,8 @@ function timeZones(): string[] {
 
 /**
  * Settings: email address (a change is confirmed by a link sent to the new address),
- * notification preferences, the digest's hour and time zone, and the monthly budget.
+ * notification preferences, the digest's hour and time zone, and the monthly budget; two-factor
+ * sign-in (first when the organization requires it and the user has none).
  * Saving sends only what changed (PUT /api/settings).
  */
 @customElement('ch-settings-page')
@@ -49,8 +54,13 @@ export class ChSettingsPage extends LitElement {
   #settings = new Task(this, { task: (_args, { signal }) => tenantApi.settings(signal), args: () => [] as const });
 
   override render() {
+    if (session.me?.mfaEnrolmentRequired === true) {
+      // Everything else answers 403 MFA_ENROLMENT_REQUIRED until the user enrols.
+      return html`<div class="page-head"><h1>Settings</h1></div><ch-mfa-settings></ch-mfa-settings>`;
+    }
     return html`<div class="page-head"><h1>Settings</h1></div>
       ${renderTask(this.#settings, (settings) => this.#form(settings), { what: 'your settings' })}
+      <ch-mfa-settings></ch-mfa-settings>
       <ch-account-security></ch-account-security>`;
   }
 
@@ -93,6 +103,12 @@ export class ChSettingsPage extends LitElement {
         <p class="hint" id="budget-hint">We warn you when the month's forecast goes over it. Leave empty for no budget.</p>
         ${fields['monthlyBudgetUsd'] === undefined ? nothing : html`<p class="field-error" id="budget-error">${fields['monthlyBudgetUsd']}</p>`}
       </div>
+      <div class="field">
+        <label for="monitoring-cap">Monthly cap on monitoring fees (USD)</label>
+        <input id="monitoring-cap" name="monitoringCapUsd" type="number" inputmode="decimal" min="0.01" step="any" .value=${settings.monitoringCapUsd === null ? '' : String(settings.monitoringCapUsd)} aria-describedby="cap-hint cap-error" data-testid="monitoring-cap" />
+        <p class="hint" id="cap-hint">AWS bills your account for the paid API calls monitoring makes (CloudWatch GetMetricData, Cost Explorer). Under a cap, those calls are spread out to stay below it; alarm states and GuardDuty (free) keep their pace. The overview shows the projected fee and the freshness it buys. Leave empty for no cap.</p>
+        ${fields['monitoringCapUsd'] === undefined ? nothing : html`<p class="field-error" id="cap-error">${fields['monitoringCapUsd']}</p>`}
+      </div>
       ${this.phase === 'failed' ? html`<ch-problem-alert .error=${this.error}></ch-problem-alert>` : nothing}
       ${this.phase === 'saved'
         ? html`<p class="notice" role="status" data-testid="settings-saved">
@@ -123,6 +139,9 @@ export class ChSettingsPage extends LitElement {
     const budgetText = String(form.get('monthlyBudgetUsd') ?? '').trim();
     const budget = budgetText === '' ? null : Number(budgetText);
     if (budget !== current.monthlyBudgetUsd) update.monthlyBudgetUsd = budget;
+    const capText = String(form.get('monitoringCapUsd') ?? '').trim();
+    const cap = capText === '' ? null : Number(capText);
+    if (cap !== current.monitoringCapUsd) update.monitoringCapUsd = cap;
     if (Object.keys(update).length === 0) {
       this.emailChangedTo = undefined;
       this.phase = 'saved';

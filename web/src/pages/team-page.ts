@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
+import { authApi } from '../api/auth-api.js';
 import { membersApi } from '../api/members-api.js';
 import type { MemberView } from '../api/types.js';
 import { session } from '../lib/session.js';
@@ -17,8 +18,10 @@ const ROLES: { value: MemberView['role']; label: string }[] = [
 ];
 
 /**
- * /team — the people of the organization and their roles, and the API tokens for scripts. Owners invite by email, change roles
- * and remove people; anyone can leave. The server keeps the last owner (409 LAST_OWNER).
+ * /team — the people of the organization, their roles and whether they sign in with MFA, and the
+ * API tokens for scripts. Owners invite by email (an address that has an account joins at once),
+ * change roles, remove people and can require MFA of everyone; anyone can leave. The server
+ * keeps the last owner (409 LAST_OWNER).
  */
 @customElement('ch-team-page')
 export class ChTeamPage extends LitElement {
@@ -35,6 +38,7 @@ export class ChTeamPage extends LitElement {
   @state() private phase: 'editing' | 'sending' | 'sent' | 'failed' = 'editing';
   @state() private error: unknown;
   @state() private actionError: unknown;
+  @state() private mfaError: unknown;
 
   #members = new Task(this, { task: (_args, { signal }) => membersApi.list(signal), args: () => [] as const });
 
@@ -42,6 +46,7 @@ export class ChTeamPage extends LitElement {
     return html`<div class="page-head"><h1>Team</h1></div>
       <div class="card">${renderTask(this.#members, (members) => this.#table(members), { what: 'the team' })}
         ${this.actionError === undefined ? nothing : html`<ch-problem-alert .error=${this.actionError}></ch-problem-alert>`}</div>
+      ${session.me?.role === 'owner' ? this.#requireMfa() : nothing}
       <form class="card" @submit=${this.#invite} data-testid="invite-form">
         <h2>Invite someone</h2>
         <div class="field">
@@ -62,7 +67,7 @@ export class ChTeamPage extends LitElement {
   #table(members: MemberView[]) {
     const me = session.me?.user.id;
     return html`<table data-testid="members">
-      <thead><tr><th>Email</th><th>Role</th><th>Status</th><th></th></tr></thead>
+      <thead><tr><th>Email</th><th>Role</th><th>Status</th><th>MFA</th><th></th></tr></thead>
       <tbody>
         ${members.map(
           (m) => html`<tr data-testid="member-row" data-email=${m.email}>
@@ -73,11 +78,36 @@ export class ChTeamPage extends LitElement {
               </select>
             </td>
             <td>${m.active ? 'Active' : 'Invited'}</td>
+            <td data-testid="member-mfa">${m.mfa ? 'MFA' : html`<span class="muted">—</span>`}</td>
             <td><button type="button" class="secondary" @click=${() => this.#remove(m)}>${m.id === me ? 'Leave' : 'Remove'}</button></td>
           </tr>`,
         )}
       </tbody>
     </table>`;
+  }
+
+  #requireMfa() {
+    const required = session.me?.tenant.requireMfa === true;
+    return html`<div class="card">
+      <h2>Two-factor sign-in</h2>
+      <label class="check"
+        ><input type="checkbox" data-testid="require-mfa" .checked=${required} @change=${(event: Event) => this.#setRequireMfa((event.target as HTMLInputElement).checked)} />
+        Require two-factor sign-in of every member</label
+      >
+      <p class="hint">Members without it are sent to turn it on after they sign in. API tokens are not affected. Turn it on for yourself first (Settings).</p>
+      ${this.mfaError === undefined ? nothing : html`<ch-problem-alert .error=${this.mfaError}></ch-problem-alert>`}
+    </div>`;
+  }
+
+  async #setRequireMfa(required: boolean): Promise<void> {
+    this.mfaError = undefined;
+    try {
+      await authApi.setMfaRequired(required);
+      session.set(await authApi.me());
+    } catch (error) {
+      this.mfaError = error;
+      this.requestUpdate();
+    }
   }
 
   async #invite(event: SubmitEvent): Promise<void> {

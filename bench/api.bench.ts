@@ -1,0 +1,141 @@
+/**
+ * API benchmark (issue 14, "The API holds its users"): the service in demo mode (embedded
+ * DynamoDB, simulated AWS, BENCH_API_TENANTS tenants collecting at a 30 s metrics cadence, so
+ * collector writes run during every measurement), and a bare Koa handler returning the same
+ * bytes, in one process; a second process (autocannon, bench/load-driver.ts) drives
+ * BENCH_API_CONNECTIONS connections over loopback against the cached overview and findings of
+ * one seeded tenant and against the bare handler, one after the other, in the same run.
+ * Prints a table and a JSON line with requests/s, p50, p99, the ratio and the goals.
+ *
+ *   npm run bench   (or: tsc -p tsconfig.bench.json && node .bench-build/bench/api.bench.js)
+ *   BENCH_API_TENANTS=20 BENCH_API_CONNECTIONS=50 BENCH_API_SECONDS=10
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import Koa from 'koa';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { DEMO_PASSWORD } from '../src/service/demo-seed.js';
+import { startService, type Service } from '../src/service/start-service.js';
+
+const tenants = Number(process.env.BENCH_API_TENANTS ?? 20);
+const connections = Number(process.env.BENCH_API_CONNECTIONS ?? 50);
+const seconds = Number(process.env.BENCH_API_SECONDS ?? 10);
+const GOAL_RATIO = 0.5;
+const GOAL_P99_MS = 10;
+
+interface Load {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const run = promisify(execFile);
+const driver = fileURLToPath(new URL('./load-driver.js', import.meta.url));
+
+/** Drive `url` from a second process. */
+async function drive(url: string, headers: Record<string, string>): Promise<Load> {
+  const { stdout } = await run(process.execPath, [driver, JSON.stringify({ url, connections, durationS: seconds, headers })], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Load;
+}
+
+/** Collector write requests so far (every write the store sent). */
+function writes(service: Service): number {
+  let total = 0;
+  for (const operations of Object.values(service.store.capacity.snapshot())) {
+    for (const [operation, entry] of Object.entries(operations)) if (['PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'].includes(operation)) total += entry.requests;
+  }
+  return total;
+}
+
+/** Measure `url`, noting the collectors' writes and queue meanwhile. */
+async function measure(service: Service, url: string, headers: Record<string, string>): Promise<Load & { collectorWrites: number; collectorQueueMax: number }> {
+  const before = writes(service);
+  let queueMax = 0;
+  const sampler = setInterval(() => (queueMax = Math.max(queueMax, service.store.collectorLoad().pending)), 100);
+  try {
+    const load = await drive(url, headers);
+    return { ...load, collectorWrites: writes(service) - before, collectorQueueMax: queueMax };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'cloud-health-api-bench-'));
+  const log = createLogger({ level: 'error' });
+  const config = loadConfig({ MODE: 'demo', PORT: '0', DATA_DIR: dir, DEMO_TENANTS: String(tenants), METRICS_INTERVAL: '30s', STARTUP_SPREAD: '10s', LOG_LEVEL: 'error' });
+  const service = await startService(config, log);
+  const bare = new Koa();
+  let bareBody = Buffer.alloc(0);
+  bare.use((ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = bareBody;
+  });
+  const bareServer = bare.listen(0, '127.0.0.1');
+  await new Promise((resolve) => bareServer.once('listening', resolve));
+  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
+  try {
+    const origin = new URL(service.url).origin;
+    const login = await fetch(`${service.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ email: 'demo1@example.com', password: DEMO_PASSWORD }),
+    });
+    const cookie = /sid=[A-Za-z0-9_-]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+    if (!cookie) throw new Error(`login failed: ${login.status}`);
+    const headers = { cookie };
+    // Wait until the seeded tenant shows collected data (its first runs after the start-up spread; slow on a loaded machine).
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const body = (await (await fetch(`${service.url}/api/overview`, { headers })).json()) as { accounts: { cost: { monthToDateUsd: number }; health: { ok: number; alarm: number } }[] };
+      if (body.accounts.some((a) => a.cost.monthToDateUsd > 0 || a.health.ok + a.health.alarm > 0)) break;
+      if (Date.now() > deadline) throw new Error('the demo tenant never showed collected data');
+      await sleep(1_000);
+    }
+    const rows: { endpoint: string; bare: Load; api: Load & { collectorWrites: number; collectorQueueMax: number }; bytes: number }[] = [];
+    for (const path of ['/api/overview', '/api/findings']) {
+      const response = await fetch(`${service.url}${path}`, { headers });
+      bareBody = Buffer.from(await response.arrayBuffer());
+      const bareLoad = await drive(bareUrl, {});
+      const apiLoad = await measure(service, `${service.url}${path}`, headers);
+      rows.push({ endpoint: path, bare: bareLoad, api: apiLoad, bytes: bareBody.length });
+    }
+    const results = rows.map((r) => {
+      const ratio = r.api.requestsPerSec / r.bare.requestsPerSec;
+      return {
+        endpoint: r.endpoint,
+        bytes: r.bytes,
+        bare: { requestsPerSec: Math.round(r.bare.requestsPerSec), p50Ms: r.bare.p50Ms, p99Ms: r.bare.p99Ms },
+        api: { requestsPerSec: Math.round(r.api.requestsPerSec), p50Ms: r.api.p50Ms, p99Ms: r.api.p99Ms, non2xx: r.api.non2xx, errors: r.api.errors, timeouts: r.api.timeouts },
+        ratio: Math.round(ratio * 100) / 100,
+        collectorWritesDuring: r.api.collectorWrites,
+        collectorQueueMax: r.api.collectorQueueMax,
+        goals: { ratio: `>= ${GOAL_RATIO}`, p99Ms: `< ${GOAL_P99_MS}`, ratioMet: r.api.requests > 0 && ratio >= GOAL_RATIO, p99Met: r.api.requests > 0 && r.api.p99Ms < GOAL_P99_MS },
+      };
+    });
+    const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padEnd(i === 0 ? 16 : 12)).join('');
+    console.log(`API at ${connections} connections, ${seconds} s each, ${tenants} demo tenants collecting (metrics every 30 s); ${cpus().length} CPUs, node ${process.version}`);
+    console.log(line(['endpoint', 'bare req/s', 'api req/s', 'ratio', 'goal', 'bare p99', 'api p50', 'api p99', 'goal', 'coll. writes']));
+    for (const r of results) {
+      console.log(line([r.endpoint, r.bare.requestsPerSec, r.api.requestsPerSec, r.ratio, `>=${GOAL_RATIO} ${r.goals.ratioMet ? 'met' : 'MISSED'}`, `${r.bare.p99Ms} ms`, `${r.api.p50Ms} ms`, `${r.api.p99Ms} ms`, `<${GOAL_P99_MS} ${r.goals.p99Met ? 'met' : 'MISSED'}`, r.collectorWritesDuring]));
+    }
+    console.log(JSON.stringify({ bench: 'api', connections, seconds, tenants, cpus: cpus().length, node: process.version, results }));
+  } finally {
+    bareServer.close();
+    await service.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

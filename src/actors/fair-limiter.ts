@@ -1,0 +1,251 @@
+/**
+ * The one limiter every AWS call passes: a process-wide cap on calls in flight, shared fairly.
+ * When demand exceeds the cap, waiting calls are served round-robin per tenant (not first come,
+ * first served), so a tenant with many queued calls cannot push others back; and no tenant, no
+ * AWS service and no group of sick tenants can hold more than its share of the cap:
+ *
+ * - tenant share: ceil(capacity / tenants with calls waiting or in flight), at least 1;
+ * - service share: ceil(capacity / services with demand), so hung CloudWatch calls leave room
+ *   for GuardDuty and Cost Explorer;
+ * - per tenant and service: a fixed concurrency (Cost Explorer 1: it bills per request);
+ * - suspect tenants (whose latest call timed out, was throttled or failed transiently) share
+ *   `suspectShare` of the cap between them, so half the fleet hanging cannot fill it.
+ *
+ * Every blocked lane has a call in flight that will release (the deadline bounds it), so no
+ * lane waits forever. Cost per call is O(1) amortised; nothing scans all tenants.
+ */
+
+export interface FairLimiterOptions {
+  /** Calls in flight at most, process-wide. */
+  capacity: number;
+  /** Calls in flight per tenant and service, by service; absent services get 1. */
+  perTenantService: Readonly<Record<string, number>>;
+  /** Share of the capacity that suspect tenants may hold together. Default 0.25. */
+  suspectShare?: number;
+}
+
+/** How the call went, for the suspect mark: `suspect` (timeout, throttled, 5xx), `ok`, or `neutral` (says nothing). */
+export type CallOutcome = 'ok' | 'suspect' | 'neutral';
+
+interface Waiter {
+  service: string;
+  /** Resolves the wait; `suspect`: the slot counts against the suspect share. */
+  grant: (suspect: boolean) => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal;
+  onAbort: () => void;
+}
+
+interface Lane {
+  tenantId: string;
+  waiting: Waiter[];
+  inflight: number;
+  byService: Map<string, number>;
+  queued: boolean;
+}
+
+export class FairLimiter {
+  readonly capacity: number;
+  readonly #perTenantService: Readonly<Record<string, number>>;
+  readonly #suspectCap: number;
+  readonly #lanes = new Map<string, Lane>();
+  /** Tenants marked suspect, kept while their lane is gone. */
+  readonly #suspect = new Set<string>();
+  /** Lanes that may have an admissible waiter, in round-robin order. */
+  #ready: Lane[] = [];
+  #readyHead = 0;
+  /** Lanes blocked only by a service's share, woken by that service's next release. */
+  readonly #blockedByService = new Map<string, Lane[]>();
+  /** Suspect lanes blocked by the suspect share, woken by a suspect call's release. */
+  #blockedSuspect: Lane[] = [];
+  #inflight = 0;
+  #suspectInflight = 0;
+  /** Per service: calls in flight, and calls waiting or in flight (its demand). */
+  readonly #serviceInflight = new Map<string, number>();
+  readonly #serviceDemand = new Map<string, number>();
+  #closed = false;
+
+  constructor(options: FairLimiterOptions) {
+    this.capacity = Math.max(1, options.capacity);
+    this.#perTenantService = options.perTenantService;
+    this.#suspectCap = Math.max(1, Math.floor(this.capacity * (options.suspectShare ?? 0.25)));
+  }
+
+  /** Calls in flight now. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** Calls waiting for a slot. */
+  get pending(): number {
+    let n = 0;
+    for (const lane of this.#lanes.values()) n += lane.waiting.length;
+    return n;
+  }
+
+  /**
+   * Run `fn` in a slot of `tenantId`'s lane for `service`. `classify` turns the result into the
+   * suspect mark. Rejects with the signal's reason if it aborts while waiting.
+   */
+  async run<T>(tenantId: string, service: string, signal: AbortSignal, fn: () => Promise<T>, classify: (error: unknown) => CallOutcome): Promise<T> {
+    const countedSuspect = await this.#acquire(tenantId, service, signal);
+    let outcome: CallOutcome = 'ok';
+    try {
+      return await fn();
+    } catch (error) {
+      outcome = classify(error);
+      throw error;
+    } finally {
+      this.#release(tenantId, service, outcome, countedSuspect);
+    }
+  }
+
+  /** Whether the tenant is marked suspect (for tests and the operator view). */
+  isSuspect(tenantId: string): boolean {
+    return this.#suspect.has(tenantId);
+  }
+
+  /** The tenant is gone: drop its mark (its waiters were aborted by its runs' signals). */
+  forget(tenantId: string): void {
+    this.#suspect.delete(tenantId);
+  }
+
+  /** Reject every waiting call; nothing new is admitted. */
+  close(): void {
+    this.#closed = true;
+    for (const lane of this.#lanes.values()) {
+      for (const waiter of lane.waiting.splice(0)) {
+        waiter.signal.removeEventListener('abort', waiter.onAbort);
+        this.#demand(waiter.service, -1);
+        waiter.reject(new Error('limiter closed'));
+      }
+    }
+  }
+
+  #acquire(tenantId: string, service: string, signal: AbortSignal): Promise<boolean> {
+    signal.throwIfAborted();
+    if (this.#closed) return Promise.reject(new Error('limiter closed'));
+    let lane = this.#lanes.get(tenantId);
+    if (!lane) {
+      lane = { tenantId, waiting: [], inflight: 0, byService: new Map(), queued: false };
+      this.#lanes.set(tenantId, lane);
+    }
+    this.#demand(service, 1);
+    const own = lane;
+    return new Promise<boolean>((resolve, reject) => {
+      const waiter: Waiter = {
+        service,
+        grant: resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = own.waiting.indexOf(waiter);
+          if (i < 0) return;
+          own.waiting.splice(i, 1);
+          this.#demand(service, -1);
+          this.#dropIfIdle(own);
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      own.waiting.push(waiter);
+      this.#enqueue(own);
+      this.#pump();
+    });
+  }
+
+  #release(tenantId: string, service: string, outcome: CallOutcome, wasSuspect: boolean): void {
+    const lane = this.#lanes.get(tenantId)!;
+    lane.inflight--;
+    lane.byService.set(service, (lane.byService.get(service) ?? 1) - 1);
+    this.#inflight--;
+    if (wasSuspect) this.#suspectInflight--;
+    this.#serviceInflight.set(service, (this.#serviceInflight.get(service) ?? 1) - 1);
+    this.#demand(service, -1);
+    if (outcome === 'suspect') this.#suspect.add(tenantId);
+    else if (outcome === 'ok') this.#suspect.delete(tenantId);
+    // Wake what this release may have unblocked.
+    const blocked = this.#blockedByService.get(service);
+    if (blocked) {
+      this.#blockedByService.delete(service);
+      for (const other of blocked) this.#enqueue(other);
+    }
+    if (wasSuspect && this.#blockedSuspect.length > 0) {
+      const woken = this.#blockedSuspect;
+      this.#blockedSuspect = [];
+      for (const other of woken) this.#enqueue(other);
+    }
+    this.#enqueue(lane);
+    this.#dropIfIdle(lane);
+    this.#pump();
+  }
+
+  #demand(service: string, delta: number): void {
+    const n = (this.#serviceDemand.get(service) ?? 0) + delta;
+    if (n <= 0) this.#serviceDemand.delete(service);
+    else this.#serviceDemand.set(service, n);
+  }
+
+  #enqueue(lane: Lane): void {
+    if (lane.queued || lane.waiting.length === 0) return;
+    lane.queued = true;
+    this.#ready.push(lane);
+  }
+
+  #dropIfIdle(lane: Lane): void {
+    if (lane.inflight === 0 && lane.waiting.length === 0 && !lane.queued) this.#lanes.delete(lane.tenantId);
+  }
+
+  /** Grant slots round-robin until the cap is full or no ready lane can take one. */
+  #pump(): void {
+    while (this.#inflight < this.capacity && this.#readyHead < this.#ready.length) {
+      const lane = this.#ready[this.#readyHead++]!;
+      lane.queued = false;
+      if (this.#readyHead > 1024 && this.#readyHead * 2 > this.#ready.length) {
+        this.#ready = this.#ready.slice(this.#readyHead);
+        this.#readyHead = 0;
+      }
+      if (lane.waiting.length === 0) {
+        this.#dropIfIdle(lane);
+        continue;
+      }
+      const suspect = this.#suspect.has(lane.tenantId);
+      if (suspect && this.#suspectInflight >= this.#suspectCap) {
+        this.#blockedSuspect.push(lane);
+        continue;
+      }
+      // Share of the cap per tenant with demand; the lane's own release re-queues it.
+      if (lane.inflight >= Math.max(1, Math.ceil(this.capacity / this.#lanes.size))) continue;
+      const serviceShare = Math.max(1, Math.ceil(this.capacity / Math.max(1, this.#serviceDemand.size)));
+      let chosen = -1;
+      let shareBlocked: string | undefined;
+      for (let i = 0; i < lane.waiting.length; i++) {
+        const service = lane.waiting[i]!.service;
+        if ((lane.byService.get(service) ?? 0) >= (this.#perTenantService[service] ?? 1)) continue; // its own release re-queues
+        if ((this.#serviceInflight.get(service) ?? 0) >= serviceShare) {
+          shareBlocked ??= service;
+          continue;
+        }
+        chosen = i;
+        break;
+      }
+      if (chosen < 0) {
+        if (shareBlocked !== undefined) {
+          const list = this.#blockedByService.get(shareBlocked) ?? [];
+          list.push(lane);
+          this.#blockedByService.set(shareBlocked, list);
+        }
+        continue;
+      }
+      const [waiter] = lane.waiting.splice(chosen, 1) as [Waiter];
+      waiter.signal.removeEventListener('abort', waiter.onAbort);
+      lane.inflight++;
+      lane.byService.set(waiter.service, (lane.byService.get(waiter.service) ?? 0) + 1);
+      this.#inflight++;
+      if (suspect) this.#suspectInflight++;
+      this.#serviceInflight.set(waiter.service, (this.#serviceInflight.get(waiter.service) ?? 0) + 1);
+      this.#enqueue(lane); // round-robin: back of the queue
+      waiter.grant(suspect);
+    }
+  }
+}
