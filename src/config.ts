@@ -4,7 +4,8 @@
  * variable of `CONFIG_VARIABLES` (a test checks it).
  */
 import { z } from 'zod';
-import { COLLECTOR_TICK_MS } from './collectors/cadences.js';
+import { COLLECTOR_LIST } from './collectors/index.js';
+import type { CollectorKind } from './domain/tenant.js';
 
 /** Parse `500ms`, `30s`, `5m`, `12h`, `1d` or a bare number of milliseconds. */
 export function parseDuration(text: string): number {
@@ -35,6 +36,13 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+type IntervalVariable = `${Uppercase<CollectorKind>}_INTERVAL`;
+
+/** The collectors' cadence overrides: each descriptor names its variable. */
+function intervalVariables(): Record<IntervalVariable, typeof optionalDuration> {
+  return Object.fromEntries(COLLECTOR_LIST.map((d) => [d.cadence.env, optionalDuration])) as Record<IntervalVariable, typeof optionalDuration>;
+}
+
 /** Each environment variable and its default; README.md says what each does. */
 const schema = z.object({
   MODE: z.enum(['demo', 'production']).optional(),
@@ -56,9 +64,8 @@ const schema = z.object({
   DEMO_TENANTS: int(3, 0, 1000),
   SHARDS: int(16, 1, 1024),
   RECONCILE_INTERVAL: duration('30s'),
-  METRICS_INTERVAL: optionalDuration,
-  SECURITY_INTERVAL: optionalDuration,
-  COST_INTERVAL: optionalDuration,
+  // One `<KIND>_INTERVAL` per collector, from its descriptor.
+  ...intervalVariables(),
   STARTUP_SPREAD: optionalDuration,
   SHUTDOWN_DEADLINE: duration('10s'),
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
@@ -99,7 +106,8 @@ export interface Config {
   demoTenants: number;
   shards: number;
   reconcileIntervalMs: number;
-  intervalsMs: { metrics: number; security: number; cost: number };
+  /** Each collector's interval (its descriptor's cadence unless `<KIND>_INTERVAL` is set). */
+  intervalsMs: Readonly<Record<CollectorKind, number>>;
   /** First collector runs after start are spread over this window. */
   startupSpreadMs: number;
   shutdownDeadlineMs: number;
@@ -121,12 +129,10 @@ export interface Config {
 }
 
 /**
- * Production cadence: Cost Explorer bills $0.01 a request and refreshes up to 3 times a day,
- * so cost runs every 12 h; metrics every 15 min bring three 5-minute datapoints per poll.
- * Demo mode runs fast so a newcomer sees data move within minutes.
+ * First runs after start are spread over this window. The collectors' own cadences (production
+ * and demo: demo runs fast so a newcomer sees data move within minutes) are in their descriptors.
  */
-export const PRODUCTION_CADENCE = { ...COLLECTOR_TICK_MS, startupSpread: 60_000 };
-export const DEMO_CADENCE = { metrics: 60_000, security: 60_000, cost: 30 * 60_000, startupSpread: 3_000 };
+export const STARTUP_SPREAD_MS = { production: 60_000, demo: 3_000 };
 
 /** Thrown when the environment is invalid; the message names every bad or missing variable. */
 export class ConfigError extends Error {
@@ -155,7 +161,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ].filter((name): name is string => name !== undefined);
     if (missing.length > 0) throw new ConfigError(`production mode needs: ${missing.join(', ')}`);
   }
-  const defaults = mode === 'production' ? PRODUCTION_CADENCE : DEMO_CADENCE;
   return Object.freeze({
     mode,
     port: e.PORT,
@@ -176,12 +181,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoTenants: e.DEMO_TENANTS,
     shards: e.SHARDS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL,
-    intervalsMs: Object.freeze({
-      metrics: e.METRICS_INTERVAL ?? defaults.metrics,
-      security: e.SECURITY_INTERVAL ?? defaults.security,
-      cost: e.COST_INTERVAL ?? defaults.cost,
-    }),
-    startupSpreadMs: e.STARTUP_SPREAD ?? defaults.startupSpread,
+    intervalsMs: Object.freeze(
+      Object.fromEntries(COLLECTOR_LIST.map((d) => [d.kind, e[d.cadence.env] ?? (mode === 'production' ? d.cadence.productionMs : d.cadence.demoMs)])) as Record<CollectorKind, number>,
+    ),
+    startupSpreadMs: e.STARTUP_SPREAD ?? STARTUP_SPREAD_MS[mode],
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE,
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
+import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
 import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
@@ -56,8 +57,8 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
  */
 const BREAKER_KINDS: ReadonlySet<AwsFailureKind> = new Set(['throttled', 'transient']);
 
-/** Per-tenant concurrent calls per service; Cost Explorer is billed per request, so 1. */
-export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = { cloudwatch: 4, ce: 1, guardduty: 4 };
+/** Per-tenant concurrent calls per service, from the collectors' descriptors (Cost Explorer: 1, billed per request). */
+export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = serviceConcurrency();
 
 /**
  * What all tenants share: the process-wide cap and one bucket-rotation clock for every

@@ -6,7 +6,7 @@
  */
 import type { AwsService } from '../domain/gateway.js';
 import type { AccountHealth, BreakerState, CollectorHealth, CollectorState, ErrorInfo, FleetHealth, FleetLag, RuntimeCounters, TenantHealth, TenantState, WorkerFilter, WorkerHealthView, WorkerSummary } from '../domain/worker-health.js';
-import type { CollectorKind } from '../domain/tenant.js';
+import { COLLECTOR_KINDS, type CollectorKind } from '../domain/tenant.js';
 import type { ChildState } from './supervised-child.js';
 
 export type { AccountHealth, BreakerState, CollectorHealth, CollectorState, ErrorInfo, FailureKind, FleetHealth, FleetLag, RuntimeCounters, TenantHealth, TenantState, WorkerFilter, WorkerHealthView, WorkerSummary } from '../domain/worker-health.js';
@@ -60,8 +60,8 @@ export class HealthRegistry implements WorkerHealthView {
   readonly #lag: LagSettings;
   readonly #fleet: FleetHealth = { tenants: 0 };
   readonly #counters: RuntimeCounters = {
-    collectorRuns: { metrics: 0, cost: 0, security: 0 },
-    collectorRunsLate: { metrics: 0, cost: 0, security: 0 },
+    collectorRuns: Object.fromEntries(COLLECTOR_KINDS.map((kind) => [kind, 0])) as Record<CollectorKind, number>,
+    collectorRunsLate: Object.fromEntries(COLLECTOR_KINDS.map((kind) => [kind, 0])) as Record<CollectorKind, number>,
     collectorFailures: {},
     collectorRestarts: 0,
     tenantRestarts: 0,

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AwsGateway, AwsService } from '../domain/gateway.js';
 import type { ResultSink } from '../domain/sink.js';
 import type { CollectorKind, TenantSource } from '../domain/tenant.js';
-import { COLLECTOR_TICK_MS, defaultJobs, type CollectorJob } from '../collectors/index.js';
+import { defaultIntervalsMs, defaultJobs, type CollectorJob } from '../collectors/index.js';
 import { SharedAwsLimits, type BreakerSettings } from './aws-access.js';
 import { Scheduler, systemClock, type Clock } from './clock.js';
 import { describeFailure } from './failure.js';
@@ -26,7 +26,8 @@ export const DEFAULT_SPECS: { shard: ChildSpec; tenant: ChildSpec; collector: Ch
   collector: { restart: 'permanent', backoff: { minMs: 1_000, maxMs: 300_000, jitter: 0.2 }, intensity: { maxRestarts: 5, withinMs: 3_600_000 }, stableAfterMs: 3_600_000, parkMs: 3_600_000 },
 };
 
-export const DEFAULT_INTERVALS_MS: Record<CollectorKind, number> = { ...COLLECTOR_TICK_MS };
+/** Each collector's production cadence (its tick), from its descriptor. */
+export const DEFAULT_INTERVALS_MS: Record<CollectorKind, number> = defaultIntervalsMs('production');
 
 export interface RuntimeOptions {
   source: TenantSource;
@@ -41,7 +42,7 @@ export interface RuntimeOptions {
   shards?: number;
   /** Default 30 s. */
   reconcileIntervalMs?: number;
-  /** Default metrics 15 min, security 15 min, cost 12 h. */
+  /** Default: each collector's production cadence (its descriptor). */
   intervalsMs?: Partial<Record<CollectorKind, number>>;
   /** First runs after start are spread over this window. Default 60 s. */
   startupSpreadMs?: number;

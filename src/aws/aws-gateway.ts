@@ -14,6 +14,8 @@ import { createCloudWatchGateway } from './cloudwatch-gateway.js';
 import { createCostExplorerGateway } from './cost-explorer-gateway.js';
 import { createCredentialCache, type AssumeRole, type OpenSecret } from './credential-cache.js';
 import { createGuardDutyGateway } from './guardduty-gateway.js';
+import { createHealthGateway } from './health-gateway.js';
+import { createSecurityHubGateway } from './securityhub-gateway.js';
 import type { CatalogEntry } from './metric-catalog.js';
 import { createAccountValidator, type ValidateAccount } from './validate-account.js';
 import { createPermissionCheck, type CheckPermissions } from './permission-check.js';
@@ -101,6 +103,8 @@ export function createAwsGateway(deps: AwsGatewayDeps): AwsAdapters {
     cloudwatch: createCloudWatchGateway({ caller, ledger, now, ...(deps.metricCatalog ? { catalog: deps.metricCatalog } : {}) }),
     costExplorer: createCostExplorerGateway({ caller, ledger, now }),
     guardDuty: createGuardDutyGateway({ caller }),
+    health: createHealthGateway({ caller }),
+    securityHub: createSecurityHubGateway({ caller }),
   };
 
   return {

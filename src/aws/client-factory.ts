@@ -9,7 +9,10 @@ import { Agent as HttpsAgent } from 'node:https';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { HealthClient } from '@aws-sdk/client-health';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
+import { assertNever } from '../domain/assert-never.js';
 import type { Logger } from '../log.js';
 import type { AccountTarget } from '../domain/gateway.js';
 import type { AwsCredentials } from './credential-cache.js';
@@ -21,11 +24,16 @@ export interface AccountClients {
   cloudwatch: CloudWatchClient;
   ce: CostExplorerClient;
   guardduty: GuardDutyClient;
+  health: HealthClient;
+  securityhub: SecurityHubClient;
 }
 export type AccountService = keyof AccountClients;
 
 /** Cost Explorer has one global endpoint, in us-east-1, whatever region the platform runs in. */
 export const COST_EXPLORER_REGION = 'us-east-1';
+
+/** Services with one global endpoint, and its region (AWS Health: health.us-east-1.amazonaws.com). */
+const GLOBAL_REGION: Partial<Record<AccountService, string>> = { ce: COST_EXPLORER_REGION, health: 'us-east-1' };
 
 /** Credentials as the SDK accepts them: fixed, or a provider called when a request is signed. */
 export type CredentialsInput = AwsCredentials | (() => Promise<AwsCredentials>);
@@ -131,14 +139,25 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
 
   function build(service: AccountService, region: string, target: AccountTarget): AccountClients[AccountService] {
     const config = sdk.config(region, options.credentialsFor(target));
-    if (service === 'cloudwatch') return new CloudWatchClient(config);
-    if (service === 'ce') return new CostExplorerClient(config);
-    return new GuardDutyClient(config);
+    switch (service) {
+      case 'cloudwatch':
+        return new CloudWatchClient(config);
+      case 'ce':
+        return new CostExplorerClient(config);
+      case 'guardduty':
+        return new GuardDutyClient(config);
+      case 'health':
+        return new HealthClient(config);
+      case 'securityhub':
+        return new SecurityHubClient(config);
+      default:
+        return assertNever(service, 'AWS service');
+    }
   }
 
   return {
     forAccount<S extends AccountService>(target: AccountTarget, service: S, region: string): AccountClients[S] {
-      const effectiveRegion = service === 'ce' ? COST_EXPLORER_REGION : region;
+      const effectiveRegion = GLOBAL_REGION[service] ?? region;
       const key = `${service}\0${effectiveRegion}\0${target.id}\0${credentialFingerprint(target.credentials)}`;
       let client = clients.get(key);
       if (!client) {

@@ -13,6 +13,6 @@ export {
   type ValidateAccountRequest,
 } from './validate-account.js';
 export type { OpenSecret } from './credential-cache.js';
-export { OPERATION_ACTIONS, operationAction, permissionPolicy, type OperationAction } from './operation-actions.js';
+export { OPERATION_ACTIONS, SERVICE_NAMES, operationAction, permissionPolicy, type OperationAction } from './operation-actions.js';
 export { stepAdvice, type StepAdvice, type StepState } from './step-remedy.js';
 export type { CheckItem, CheckOptions, CheckPermissions, CheckResult, PermissionReport } from './permission-check.js';

@@ -5,7 +5,7 @@
  */
 import type { StepError } from '../domain/sink.js';
 import { NO_DETECTOR } from '../domain/run-steps.js';
-import { operationAction, type TenantService } from './operation-actions.js';
+import { OPERATION_ACTIONS } from './operation-actions.js';
 
 /** How a step stands, as the dashboard groups it. */
 export type StepState = 'ok' | 'failed' | 'setup';
@@ -17,16 +17,15 @@ export interface StepAdvice {
   consoleUrl?: string;
 }
 
-const SERVICE_OF_COLLECTOR: Record<string, TenantService> = { metrics: 'cloudwatch', cost: 'ce', security: 'guardduty' };
-
 const regionsConsole = 'https://us-east-1.console.aws.amazon.com/billing/home#/account';
+const securityHubConsole = (region: string) => `https://${region}.console.aws.amazon.com/securityhub/home?region=${region}`;
 const guardDutyConsole = (region: string) => `https://${region}.console.aws.amazon.com/guardduty/home?region=${region}`;
 
 /** Advice for a step of `collector` that ended with `error` (undefined: it succeeded). */
 export function stepAdvice(collector: string, step: { operation: string; region?: string }, error: StepError | undefined): StepAdvice {
   if (!error) return { state: 'ok' };
-  const service = SERVICE_OF_COLLECTOR[collector];
-  const entry = service ? operationAction(service, step.operation) : undefined;
+  const entry = OPERATION_ACTIONS.find((e) => e.collector === collector && e.operation === step.operation);
+  const service = entry?.service ?? collector;
   const region = step.region ?? '';
   switch (error.kind) {
     case 'identity':
@@ -50,6 +49,10 @@ export function stepAdvice(collector: string, step: { operation: string; region?
       if (error.code === NO_DETECTOR) {
         return { state: 'setup', remedy: `GuardDuty is not enabled in ${region}: enable it to get findings there.`, consoleUrl: guardDutyConsole(region) };
       }
+      if (entry?.service === 'securityhub' && region) {
+        return { state: 'setup', remedy: `Security Hub is not enabled in ${region}: enable it (and a standard) to get compliance scores there.`, consoleUrl: securityHubConsole(region) };
+      }
+      if (entry?.optIn) return { state: 'setup', remedy: `Not available on this account: ${entry.optIn.what}.`, consoleUrl: entry.optIn.consoleUrl };
       return { state: 'setup', remedy: `${step.operation} needs a feature the account has not enabled.` };
     case 'no_data':
       return { state: 'setup', remedy: 'AWS has no data for this yet (a new account needs some history); it appears on its own.' };

@@ -48,18 +48,31 @@ export const STEP_CADENCES = {
     GetAnomalies: { data: 'Cost anomalies', everyMs: DAY, paid: true },
     GetRightsizingRecommendation: { data: 'Rightsizing recommendations', everyMs: DAY, paid: true },
   },
+  // The AWS Health API and Security Hub's read calls are free (AWS-FACTS.md). Health events
+  // change over hours; Security Hub re-runs most periodic checks every 12 or 24 hours.
+  health: {
+    DescribeEvents: { data: 'AWS Health events', everyMs: 30 * MIN, paid: false },
+    DescribeAffectedEntities: { data: 'Resources AWS Health events affect', everyMs: 30 * MIN, paid: false },
+  },
+  compliance: {
+    GetEnabledStandards: { data: 'Security Hub standards', everyMs: HOUR, paid: false },
+    DescribeStandardsControls: { data: 'Security Hub compliance scores', everyMs: HOUR, paid: false },
+    GetFindings: { data: 'Security Hub failed controls and findings', everyMs: HOUR, paid: false },
+  },
 } as const satisfies Record<CollectorKind, Record<string, StepCadence>>;
 
 export type StepKey<K extends CollectorKind> = keyof (typeof STEP_CADENCES)[K] & string;
 
 /**
  * How often each collector ticks by default: its fastest step's cadence (a tick where nothing is
- * due calls nothing). The runtime's default intervals can be derived from it.
+ * due calls nothing). The collectors' descriptors take their production cadence from it.
  */
 export const COLLECTOR_TICK_MS: Record<CollectorKind, number> = {
   metrics: 5 * MIN,
   security: 15 * MIN,
   cost: HOUR,
+  health: 30 * MIN,
+  compliance: HOUR,
 };
 
 /**

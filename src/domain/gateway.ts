@@ -9,7 +9,9 @@ import type {
   CostAnomaly,
   CostForecast,
   DailyCost,
+  FailedControl,
   Finding,
+  HealthEvent,
   MetricRef,
   MetricSeries,
   RightsizingRecommendation,
@@ -74,12 +76,56 @@ export interface GuardDutyGateway {
   getFindings(target: AccountTarget, region: string, detectorId: string, ids: string[], signal: AbortSignal): Promise<Finding[]>;
 }
 
+/** AWS Health (global endpoint, us-east-1). Without Business/Enterprise support: SubscriptionRequiredException (`feature`). */
+export interface HealthGateway {
+  /** Open and upcoming events, and those closed since `closedSince`, of every category; pages followed. */
+  describeEvents(target: AccountTarget, closedSince: Date, signal: AbortSignal): Promise<Omit<HealthEvent, 'affectedEntities'>[]>;
+  /** The account's entities affected by each event (by event ARN), up to `perEvent` each. */
+  describeAffectedEntities(target: AccountTarget, eventArns: string[], perEvent: number, signal: AbortSignal): Promise<Map<string, string[]>>;
+}
+
+/** An enabled standard as GetEnabledStandards lists it. */
+export interface EnabledStandard {
+  subscriptionArn: string;
+  standardsArn: string;
+}
+
+/** A control of a standard as DescribeStandardsControls lists it. */
+export interface StandardControl {
+  controlId: string;
+  title: string;
+  enabled: boolean;
+  severity: string;
+  remediationUrl?: string;
+}
+
+/** A control's failing resources, from the active FAILED control findings. */
+export interface ControlFailure extends Pick<FailedControl, 'controlId' | 'resources'> {
+  /** StandardsIds the finding is associated with (`standards/aws-foundational-security-best-practices/v/1.0.0`). */
+  standards: string[];
+}
+
+/** A Security Hub finding: its product (GuardDuty's are left out), and its control when it is a control check. */
+export type SecurityHubFinding = Finding & { productName: string; controlId?: string };
+
+/** Security Hub, per region. Not enabled in a region: InvalidAccessException (`feature`). */
+export interface SecurityHubGateway {
+  getEnabledStandards(target: AccountTarget, region: string, signal: AbortSignal): Promise<EnabledStandard[]>;
+  describeStandardsControls(target: AccountTarget, region: string, subscriptionArn: string, signal: AbortSignal): Promise<StandardControl[]>;
+  /** Active findings with workflow NEW or NOTIFIED updated at or after `updatedSince`, pages followed. */
+  getFindings(target: AccountTarget, region: string, updatedSince: Date | undefined, signal: AbortSignal): Promise<SecurityHubFinding[]>;
+  /** Active control findings whose compliance status is FAILED, grouped by control. */
+  getFailedControls(target: AccountTarget, region: string, signal: AbortSignal): Promise<ControlFailure[]>;
+}
+
 /** The AWS services a breaker is kept for, per tenant. */
-export type AwsService = 'cloudwatch' | 'ce' | 'guardduty';
+export type AwsService = 'cloudwatch' | 'ce' | 'guardduty' | 'health' | 'securityhub';
 
 /** Everything the collectors may call. */
 export interface AwsGateway {
   cloudwatch: CloudWatchGateway;
   costExplorer: CostExplorerGateway;
   guardDuty: GuardDutyGateway;
+  health: HealthGateway;
+  securityHub: SecurityHubGateway;
 }

@@ -121,3 +121,47 @@ export function severityBand(severity: number): SeverityBand {
   if (severity >= 4) return 'medium';
   return 'low';
 }
+
+/**
+ * An AWS Health event affecting the account: an issue (an outage), a scheduled change
+ * (maintenance) or an account notification. Times are ISO-8601.
+ */
+export interface HealthEvent {
+  arn: string;
+  service: string;
+  eventTypeCode: string;
+  category: 'issue' | 'scheduledChange' | 'accountNotification' | 'investigation';
+  /** `global` for events not tied to a region. */
+  region: string;
+  status: 'open' | 'upcoming' | 'closed';
+  startTime?: string;
+  endTime?: string;
+  lastUpdatedTime: string;
+  /** The account's affected resources (ids or ARNs), as DescribeAffectedEntities lists them; capped. */
+  affectedEntities: string[];
+}
+
+/** A Security Hub control that failed (an active finding with compliance status FAILED). */
+export interface FailedControl {
+  controlId: string;
+  title: string;
+  /** Security Hub's label: INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL. */
+  severity: string;
+  /** The AWS documentation page on remediating it. */
+  remediationUrl?: string;
+  /** Resources failing it (capped). */
+  resources: string[];
+}
+
+/** One enabled Security Hub standard in one region, with its compliance score. */
+export interface ComplianceStandard {
+  region: string;
+  standardsArn: string;
+  /** e.g. "AWS Foundational Security Best Practices v1.0.0". */
+  name: string;
+  /** Enabled controls in the standard. */
+  totalControls: number;
+  /** Enabled controls with no failed active finding. */
+  passedControls: number;
+  failedControls: FailedControl[];
+}

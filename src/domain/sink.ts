@@ -8,7 +8,9 @@ import type {
   CostAnomaly,
   CostForecast,
   DailyCost,
+  ComplianceStandard,
   Finding,
+  HealthEvent,
   MetricSeries,
   RightsizingRecommendation,
 } from './records.js';
@@ -51,6 +53,24 @@ export interface CostResult extends ResultBase {
 
 export interface SecurityResult extends ResultBase {
   kind: 'security';
+  findings: Finding[];
+}
+
+/** AWS Health events of the account (open, upcoming and recently closed): replaces the stored list. */
+export interface HealthResult extends ResultBase {
+  kind: 'health';
+  events: HealthEvent[];
+}
+
+/**
+ * Security Hub: the standards of the regions read in this run (each region listed in
+ * `standardRegions` replaces its stored scores) and findings updated since the watermark, other
+ * than GuardDuty's (the security collector stores those already).
+ */
+export interface ComplianceResult extends ResultBase {
+  kind: 'compliance';
+  standards: ComplianceStandard[];
+  standardRegions: string[];
   findings: Finding[];
 }
 
@@ -101,7 +121,7 @@ export interface RunStatus {
 }
 
 /** One collector run's output for one account. */
-export type CollectionResult = MetricsResult | CostResult | SecurityResult;
+export type CollectionResult = MetricsResult | CostResult | SecurityResult | HealthResult | ComplianceResult;
 
 export interface ResultSink {
   write(result: CollectionResult, signal?: AbortSignal): Promise<void>;

@@ -1,8 +1,12 @@
 /** What a tenant is, as the runtime and the store see it. */
 
-/** The three collectors each tenant runs. */
-export type CollectorKind = 'metrics' | 'cost' | 'security';
-export const COLLECTOR_KINDS: readonly CollectorKind[] = ['metrics', 'cost', 'security'];
+/**
+ * The collectors each tenant runs. A kind added here does not compile until it has a descriptor
+ * (src/collectors/collectors.ts), a result type and a store write; every other list of
+ * collectors (config variables, API names, IAM policy) derives from those.
+ */
+export const COLLECTOR_KINDS = Object.freeze(['metrics', 'security', 'cost', 'health', 'compliance'] as const);
+export type CollectorKind = (typeof COLLECTOR_KINDS)[number];
 
 /** An encrypted secret: AES-256-GCM ciphertext with the id of the key that sealed it. */
 export interface SealedSecret {

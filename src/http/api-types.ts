@@ -3,6 +3,8 @@
  * src/http and web/ (the dashboard imports these types). Times are ISO-8601 strings, money is
  * USD as numbers, severities are GuardDuty's numbers with their band beside them.
  */
+import type { HealthEvent } from '../domain/records.js';
+import type { CollectorKind } from '../domain/tenant.js';
 
 /** Every error: RFC 9457 problem details with a stable `code` (content type application/problem+json). */
 export interface Problem {
@@ -50,6 +52,17 @@ export interface VerifyResponse {
 export interface Meta {
   /** `demo`: simulated AWS accounts, an embedded store, and emails captured at /dev/outbox instead of sent. */
   mode: 'demo' | 'production';
+  /** The collectors each account runs, in display order (from their descriptors). */
+  collectors: CollectorInfo[];
+}
+
+/** One collector as the dashboard lists it. */
+export interface CollectorInfo {
+  name: CollectorName;
+  label: string;
+  summary: string;
+  /** Whether its results can send an alert email. */
+  alerts: boolean;
 }
 
 /** GET /dev/outbox (demo mode): one email the simulated SES captured (the simulator's SentEmail). */
@@ -364,7 +377,8 @@ export interface AccountView {
 
 // --- data -----------------------------------------------------------------------------
 
-export type CollectorName = 'metrics' | 'cost' | 'security';
+/** A collector's name: its kind (src/collectors has one descriptor per kind). */
+export type CollectorName = CollectorKind;
 export type SeverityBand = 'low' | 'medium' | 'high' | 'critical';
 
 /** One step of a collector for one account (an AWS operation, per region where regional). */
@@ -400,8 +414,41 @@ export interface AccountOverview {
   /** An alarm's `namespace` and `metricName` (when CloudWatch reported them) link it to its chart. */
   health: { ok: number; alarm: number; insufficientData: number; alarms: AlarmView[] };
   collectors: Record<CollectorName, CollectorStatus>;
+  /** AWS Health events affecting the account: open and upcoming first, then closed in the last week. */
+  healthEvents: HealthEventView[];
+  /** Security Hub standards per region with their compliance score and failed controls. */
+  compliance: ComplianceView[];
   findingsBySeverity: Record<SeverityBand, number>;
   cost: { monthToDateUsd: number; forecastMonthUsd: number | null; currency: 'USD' };
+}
+
+/** An AWS Health event (issue, scheduled change, account notification), linked to the AWS Health Dashboard. */
+export interface HealthEventView extends HealthEvent {
+  consoleUrl: string;
+}
+
+/** A Security Hub control that failed, linked to the console. */
+export interface FailedControlView {
+  controlId: string;
+  title: string;
+  severity: string;
+  remediationUrl?: string;
+  consoleUrl: string;
+  /** Some of the failing resources. */
+  resources: string[];
+}
+
+/** One enabled Security Hub standard in one region. */
+export interface ComplianceView {
+  region: string;
+  standardsArn: string;
+  name: string;
+  totalControls: number;
+  passedControls: number;
+  /** passed / total, as a whole percentage; null when the standard has no enabled control. */
+  scorePct: number | null;
+  failedControls: FailedControlView[];
+  collectedAt: string;
 }
 
 export interface MonitoringCost {

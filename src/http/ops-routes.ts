@@ -6,6 +6,7 @@
 import { recordAudit } from './audit-trail.js';
 import type { ErrorInfo, FleetLag, TenantHealth } from '../domain/worker-health.js';
 import type { LeaseSnapshot } from '../domain/leases.js';
+import { COLLECTOR_LIST } from '../collectors/index.js';
 import type { FleetLagView, HealthDetail, HealthStatus, LeasesView, Meta, WorkersResponse } from './api-types.js';
 import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
@@ -216,12 +217,12 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/api/meta',
-      summary: 'What the dashboard shows before anyone signs in: whether the service runs in demo mode',
+      summary: 'What the dashboard shows before anyone signs in: whether the service runs in demo mode, and the collectors',
       tag: 'meta',
       auth: 'public',
       responses: { 200: 'Meta' },
       handler(ctx) {
-        const body: Meta = { mode: rc.deps.mode };
+        const body: Meta = { mode: rc.deps.mode, collectors: COLLECTOR_LIST.map((d) => ({ name: d.kind, label: d.label, summary: d.summary, alerts: d.alerts })) };
         ctx.body = body;
       },
     }),

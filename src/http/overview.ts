@@ -5,10 +5,11 @@
  */
 import type { CollectorHealth, TenantHealth } from '../domain/worker-health.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
+import { COLLECTOR_KINDS, meterShapeOf, monitoringPlan } from '../collectors/index.js';
+import type { HealthEvent } from '../domain/records.js';
 import { alarmEpisodes } from '../rules/index.js';
-import { meterShapeOf, monitoringPlan } from '../collectors/index.js';
-import type { AccountOverview, AlarmEpisodeView, CollectorName, CollectorStatus, MonitoringCost, Overview, StepView } from './api-types.js';
-import type { RunRecord } from '../store/index.js';
+import type { AccountOverview, AlarmEpisodeView, CollectorName, CollectorStatus, ComplianceView, HealthEventView, MonitoringCost, Overview, StepView } from './api-types.js';
+import type { ComplianceSnapshot, RunRecord } from '../store/index.js';
 import { currentRecommendations } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
 import { monthForecastUsd, monthToDateUsd } from '../insights/index.js';
@@ -16,7 +17,6 @@ import { DAY_MS, dayOf, findingCounts, forecasts, monthStartOf, recentCosts, sta
 import type { TenantView } from './tenant-view.js';
 import { accountView } from './views.js';
 
-const COLLECTORS: CollectorName[] = ['metrics', 'cost', 'security'];
 const MAX_ALARMS_SHOWN = 50;
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -50,6 +50,42 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
       : {}),
     steps,
   };
+}
+
+const MAX_EVENTS_SHOWN = 20;
+
+/** AWS Health events as the overview shows them, each linked to the AWS Health Dashboard. */
+export function healthEventViews(events: readonly HealthEvent[]): HealthEventView[] {
+  return events.slice(0, MAX_EVENTS_SHOWN).map((e) => ({
+    ...e,
+    affectedEntities: [...e.affectedEntities],
+    consoleUrl: `https://health.aws.amazon.com/health/home#/account/event-log?eventID=${encodeURIComponent(e.arn)}`,
+  }));
+}
+
+/** Security Hub standards with their score, failed controls linked to the console (Security Hub > Controls). */
+export function complianceViews(snapshots: readonly ComplianceSnapshot[]): ComplianceView[] {
+  return snapshots
+    .flatMap((snap) =>
+      snap.standards.map((st) => ({
+        region: st.region,
+        standardsArn: st.standardsArn,
+        name: st.name,
+        totalControls: st.totalControls,
+        passedControls: st.passedControls,
+        scorePct: st.totalControls === 0 ? null : Math.round((100 * st.passedControls) / st.totalControls),
+        failedControls: st.failedControls.map((c) => ({
+          controlId: c.controlId,
+          title: c.title,
+          severity: c.severity,
+          ...(c.remediationUrl ? { remediationUrl: c.remediationUrl } : {}),
+          consoleUrl: `https://${st.region}.console.aws.amazon.com/securityhub/home?region=${st.region}#/controls/${encodeURIComponent(c.controlId)}`,
+          resources: [...c.resources],
+        })),
+        collectedAt: snap.collectedAt,
+      })),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name) || a.region.localeCompare(b.region));
 }
 
 /** What monitoring costs the tenant this month, projected to the month's end at the current pace. */
@@ -115,10 +151,12 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
     const forecastMonth = monthForecastUsd([{ dailyCosts: rows, forecast }], now);
     const runs = snapshot.runs.filter((run) => run.accountId === account.id);
     const collectors = Object.fromEntries(
-      COLLECTORS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),
+      COLLECTOR_KINDS.map((kind) => [kind, collectorStatus(kind, health?.collectors[kind], account.id, runs.find((run) => run.collector === kind))]),
     ) as Record<CollectorName, CollectorStatus>;
     return {
       account: accountView(account, tenant.createdAt),
+      healthEvents: healthEventViews(snapshot.health.find((h) => h.accountId === account.id)?.events ?? []),
+      compliance: complianceViews(snapshot.compliance.filter((c) => c.accountId === account.id)),
       health: {
         ok: byState.OK,
         alarm: byState.ALARM,

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import type * as api from './api-types.js';
+import { COLLECTOR_KINDS } from '../collectors/index.js';
+import type { CollectorKind } from '../domain/tenant.js';
 
 const time = z.string().describe('ISO-8601 time');
 const day = z.string().describe('YYYY-MM-DD');
@@ -115,7 +117,7 @@ export const AccountView = z.object({
 });
 
 const stepError = z.object({ kind: z.string(), code: z.string(), action: z.string().optional(), message: z.string(), at: time });
-const collectorName = z.enum(['metrics', 'cost', 'security']);
+const collectorName = z.enum(COLLECTOR_KINDS);
 const collectorStatus = z.object({
   state: z.enum(['idle', 'running', 'backoff', 'parked', 'stopped', 'unknown']),
   lastSuccessAt: time.optional(),
@@ -197,7 +199,36 @@ export const Overview = z.object({
           }),
         ),
       }),
-      collectors: z.object({ metrics: collectorStatus, cost: collectorStatus, security: collectorStatus }),
+      collectors: z.record(collectorName, collectorStatus),
+      healthEvents: z.array(
+        z.object({
+          arn: z.string(),
+          service: z.string(),
+          eventTypeCode: z.string(),
+          category: z.enum(['issue', 'scheduledChange', 'accountNotification', 'investigation']),
+          region: z.string(),
+          status: z.enum(['open', 'upcoming', 'closed']),
+          startTime: time.optional(),
+          endTime: time.optional(),
+          lastUpdatedTime: time,
+          affectedEntities: z.array(z.string()),
+          consoleUrl: z.string(),
+        }),
+      ),
+      compliance: z.array(
+        z.object({
+          region: z.string(),
+          standardsArn: z.string(),
+          name: z.string(),
+          totalControls: z.number().int(),
+          passedControls: z.number().int(),
+          scorePct: z.number().nullable(),
+          failedControls: z.array(
+            z.object({ controlId: z.string(), title: z.string(), severity: z.string(), remediationUrl: z.string().optional(), consoleUrl: z.string(), resources: z.array(z.string()) }),
+          ),
+          collectedAt: time,
+        }),
+      ),
       findingsBySeverity: z.object({ low: z.number(), medium: z.number(), high: z.number(), critical: z.number() }),
       cost: z.object({ monthToDateUsd: z.number(), forecastMonthUsd: z.number().nullable(), currency: z.literal('USD') }),
     }),
@@ -215,7 +246,7 @@ export const Overview = z.object({
     stretch: z.number(),
     freshness: z.array(
       z.object({
-        collector: z.enum(['metrics', 'cost', 'security']),
+        collector: collectorName,
         step: z.string(),
         data: z.string(),
         paid: z.boolean(),
@@ -348,7 +379,10 @@ export const WorkersResponse = z.object({
     }),
   ),
 });
-export const Meta = z.object({ mode: z.enum(['demo', 'production']) });
+export const Meta = z.object({
+  mode: z.enum(['demo', 'production']),
+  collectors: z.array(z.object({ name: collectorName, label: z.string(), summary: z.string(), alerts: z.boolean() })),
+});
 export const HealthStatus = z.object({ status: z.enum(['ok', 'degraded', 'behind', 'down']) });
 const LeasesView = z.object({
   instanceId: z.string(),

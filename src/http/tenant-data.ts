@@ -5,7 +5,7 @@
  */
 import type { SuppressionRule } from '../domain/suppression.js';
 import * as insights from '../insights/index.js';
-import type { AlarmSnapshot, CostRow, RunRecord, StoredFinding } from '../store/index.js';
+import type { CostRow, OverviewInputs, StoredFinding } from '../store/index.js';
 import type { SeverityBand } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
@@ -32,8 +32,8 @@ export function forecasts(rc: Rc, tenantId: string) {
   return insights.forecasts(rc.insights, tenantId);
 }
 
-/** Run records and alarm snapshots of the tenant's current accounts. */
-export function stateSnapshot(rc: Rc, tenantId: string): Promise<{ runs: RunRecord[]; alarms: AlarmSnapshot[] }> {
+/** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts. */
+export function stateSnapshot(rc: Rc, tenantId: string): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
   return insights.stateSnapshot(rc.insights, tenantId);
 }
 

@@ -4,7 +4,7 @@
  */
 import { suppressionOf, type SuppressionRule } from '../domain/suppression.js';
 import type { SeverityBand } from '../domain/records.js';
-import type { AlarmSnapshot, CostRow, RunRecord, StoredFinding } from '../store/index.js';
+import type { CostRow, OverviewInputs, StoredFinding } from '../store/index.js';
 import { cachedRead, type CostSources, type InsightSources } from './insight-sources.js';
 import { costWindow } from './windows.js';
 
@@ -23,10 +23,10 @@ export function forecasts(sources: Pick<CostSources, 'costs' | 'cached'>, tenant
   return cachedRead(sources, tenantId, 'costs:forecasts', () => sources.costs.forecasts(tenantId));
 }
 
-/** Run records and alarm snapshots of the tenant's current accounts. */
-export async function stateSnapshot(sources: Pick<InsightSources, 'reads'>, tenantId: string): Promise<{ runs: RunRecord[]; alarms: AlarmSnapshot[] }> {
+/** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts. */
+export async function stateSnapshot(sources: Pick<InsightSources, 'reads'>, tenantId: string): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
   const inputs = await sources.reads.overview(tenantId);
-  return { runs: inputs?.runs ?? [], alarms: inputs?.alarms ?? [] };
+  return { runs: inputs?.runs ?? [], alarms: inputs?.alarms ?? [], health: inputs?.health ?? [], compliance: inputs?.compliance ?? [] };
 }
 
 /** Most open findings read for counting or for the rules (pages of 100). */

@@ -16,7 +16,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const KEYS = new Set(['roles', 'deniedActions', 'disabledRegions', 'costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'guardDutyDisabledRegions', 'alarmFlapMs', 'ec2Instances']);
+const KEYS = new Set(['roles', 'deniedActions', 'disabledRegions', 'costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'guardDutyDisabledRegions', 'alarmFlapMs', 'ec2Instances', 'healthSubscription', 'securityHubDisabledRegions']);
 
 function stringList(value: unknown, field: string, pattern: RegExp, what: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -52,11 +52,13 @@ export function validateAccountConfig(input: unknown): SimAccountConfig {
   if (disabled) config.disabledRegions = disabled;
   const noDetector = stringList(raw.guardDutyDisabledRegions, 'guardDutyDisabledRegions', REGION, 'region names');
   if (noDetector) config.guardDutyDisabledRegions = noDetector;
+  const noHub = stringList(raw.securityHubDisabledRegions, 'securityHubDisabledRegions', REGION, 'region names');
+  if (noHub) config.securityHubDisabledRegions = noHub;
   if (raw.alarmFlapMs !== undefined) {
     if (typeof raw.alarmFlapMs !== 'number' || !Number.isInteger(raw.alarmFlapMs) || raw.alarmFlapMs < 1_000) throw new TypeError('alarmFlapMs must be an integer of at least 1000 (ms)');
     config.alarmFlapMs = raw.alarmFlapMs;
   }
-  for (const key of ['costExplorerEnabled', 'rightsizingOptIn', 'newAccount'] as const) {
+  for (const key of ['costExplorerEnabled', 'rightsizingOptIn', 'newAccount', 'healthSubscription'] as const) {
     const value = flag(raw[key], key);
     if (value !== undefined) config[key] = value;
   }
@@ -144,6 +146,16 @@ export class AccountBook {
   /** The day (UTC day number) a new account was opened; undefined for an account with history. */
   openedDay(awsAccountId: string): number | undefined {
     return this.accounts.get(awsAccountId)?.openedDay;
+  }
+
+  /** False when the account has no support plan that includes the AWS Health API. */
+  healthSubscription(awsAccountId: string): boolean {
+    return this.accounts.get(awsAccountId)?.config.healthSubscription ?? true;
+  }
+
+  /** False when Security Hub is not enabled in the region. */
+  securityHubEnabled(awsAccountId: string, region: string): boolean {
+    return !(this.accounts.get(awsAccountId)?.config.securityHubDisabledRegions?.includes(region) ?? false);
   }
 
   /** true/false when the configuration decides whether GuardDuty has a detector in the region; undefined: the generated world decides. */

@@ -10,7 +10,7 @@ import { SimError, commonError } from './sim-error.js';
 import type { SimService } from './types.js';
 
 /** IAM action prefix per simulated service (SESv2 actions are `ses:`, CloudWatch's `cloudwatch:`). */
-const IAM_PREFIX: Readonly<Record<SimService, string>> = { sts: 'sts', cloudwatch: 'cloudwatch', ce: 'ce', guardduty: 'guardduty', ses: 'ses' };
+const IAM_PREFIX: Readonly<Record<SimService, string>> = { sts: 'sts', cloudwatch: 'cloudwatch', ce: 'ce', guardduty: 'guardduty', ses: 'ses', health: 'health', securityhub: 'securityhub' };
 
 /** The IAM action an operation needs, e.g. `ce:GetCostAndUsage`. */
 export function iamAction(service: SimService, operation: string): string {
@@ -45,6 +45,8 @@ function principal(input: RefusalInput): string {
  * - Cost Explorer: `AccessDeniedException`, HTTP 400 (Cost Explorer API reference, Common Errors).
  * - GuardDuty: `AccessDeniedException` 403 (modelled with @httpError(403) in guardduty.json).
  * - SESv2: `AccessDeniedException` 403 (not modelled; restJson1 services answer IAM denials with 403).
+ * - AWS Health (awsJson1_1): `AccessDeniedException` 400, Coral's generic code as Cost Explorer's.
+ * - Security Hub: `AccessDeniedException` 403 (modelled with @httpError(403) in securityhub.json).
  */
 export function accessDenied(service: SimService, message: string): SimError {
   switch (service) {
@@ -53,9 +55,11 @@ export function accessDenied(service: SimService, message: string): SimError {
     case 'cloudwatch':
       return new SimError('AccessDeniedException', message, { status: 403, queryCode: 'AccessDenied', namespace: 'com.amazon.coral.service' });
     case 'ce':
+    case 'health':
       return new SimError('AccessDeniedException', message, { status: 400, namespace: 'com.amazon.coral.service' });
     case 'guardduty':
     case 'ses':
+    case 'securityhub':
       return new SimError('AccessDeniedException', message, { status: 403 });
   }
 }
@@ -80,6 +84,17 @@ export function accountRefusal(accounts: AccountBook, input: RefusalInput): SimE
   if (service === 'ce' && !accounts.costExplorerEnabled(caller)) {
     // What the Cost Explorer API answers until Cost Explorer is launched in the console (ce-enable).
     return accessDenied('ce', 'User not enabled for cost explorer access');
+  }
+  if (service === 'health' && !accounts.healthSubscription(caller)) {
+    // AWS Health API reference ("AWS Health API", Overview): an account without a Business,
+    // Enterprise On-Ramp or Enterprise Support plan gets SubscriptionRequiredException.
+    return new SimError('SubscriptionRequiredException', 'The AWS Premium Support Subscription is required to use this service.', { status: 400, namespace: 'com.amazon.coral.service' });
+  }
+  if (service === 'securityhub' && !accounts.securityHubEnabled(caller, region)) {
+    // Security Hub API reference, Common Errors / each operation's Errors: InvalidAccessException,
+    // HTTP 401, "There is an issue with the account used to make the request. Either Security Hub
+    // is not enabled for the account, or the account does not have permission to perform this action."
+    return new SimError('InvalidAccessException', `Account ${caller} is not subscribed to AWS Security Hub`, { status: 401 });
   }
   if (service === 'ce' && operation === 'GetRightsizingRecommendation' && !accounts.rightsizingOptIn(caller)) {
     // The text AWS sends until rightsizing is enabled in Cost Explorer preferences (quoted in

@@ -14,7 +14,7 @@ export interface FaultDecision {
   outcome: FaultOutcome;
 }
 
-const SERVICES = new Set(['sts', 'cloudwatch', 'ce', 'guardduty', 'ses', '*']);
+const SERVICES = new Set(['sts', 'cloudwatch', 'ce', 'guardduty', 'ses', 'health', 'securityhub', '*']);
 
 /** Check a rule; throws a TypeError naming the bad field. */
 export function validateFault(input: unknown): FaultSpec {
@@ -23,7 +23,7 @@ export function validateFault(input: unknown): FaultSpec {
   for (const key of ['account', 'operation'] as const) {
     if (fault[key] !== undefined && typeof fault[key] !== 'string') throw new TypeError(`fault.${key} must be a string`);
   }
-  if (fault.service !== undefined && !SERVICES.has(String(fault.service))) throw new TypeError('fault.service must be sts, cloudwatch, ce, guardduty, ses or *');
+  if (fault.service !== undefined && !SERVICES.has(String(fault.service))) throw new TypeError(`fault.service must be ${[...SERVICES].join(', ')}`);
   for (const key of ['throttleRate', 'errorRate', 'timeoutRate'] as const) {
     const rate = fault[key];
     if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) throw new TypeError(`fault.${key} must be a number in [0, 1]`);

@@ -47,8 +47,14 @@ export function commonError(service: SimService, kind: CommonErrorKind, operatio
       return cloudWatchError(kind, operation);
     case 'ce':
       return costExplorerError(kind, operation);
+    case 'health':
+      // AWS Health models no throttling error: Coral's generic ThrottlingException (awsJson1_1).
+      return kind === 'throttle' ? new SimError('ThrottlingException', 'Rate exceeded', { namespace: 'com.amazon.coral.availability' }) : costExplorerError(kind, operation);
     case 'guardduty':
       return restJsonError(kind, operation, 'InternalServerErrorException');
+    case 'securityhub':
+      // Security Hub throttles with its modelled LimitExceededException, HTTP 429 (securityhub.json).
+      return kind === 'throttle' ? new SimError('LimitExceededException', 'Rate exceeded', { status: 429 }) : restJsonError(kind, operation, 'InternalException');
     case 'ses':
       return restJsonError(kind, operation, 'InternalServiceErrorException');
   }
@@ -134,9 +140,12 @@ export function validationError(service: SimService, message: string): SimError 
     case 'cloudwatch':
       return new SimError('ValidationException', message, { queryCode: 'ValidationError', namespace: 'com.amazonaws.cloudwatch' });
     case 'ce':
+    case 'health':
       return new SimError('ValidationException', message, { namespace: 'com.amazon.coral.validate' });
     case 'guardduty':
     case 'ses':
       return new SimError('BadRequestException', message);
+    case 'securityhub':
+      return new SimError('InvalidInputException', message);
   }
 }

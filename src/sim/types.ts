@@ -2,7 +2,7 @@
 import type { Logger } from '../log.js';
 
 /** The simulated AWS services, named by their SigV4 signing scope (CloudWatch's is `monitoring`). */
-export type SimService = 'sts' | 'cloudwatch' | 'ce' | 'guardduty' | 'ses';
+export type SimService = 'sts' | 'cloudwatch' | 'ce' | 'guardduty' | 'ses' | 'health' | 'securityhub';
 
 /**
  * One fault rule. It applies to calls that match `account` (12-digit id, default every account),
@@ -74,6 +74,13 @@ export interface SimAccountConfig {
    * volume); the other resources stay as generated. Default: the generated 3-6 per region.
    */
   ec2Instances?: number;
+  /**
+   * false: no Business/Enterprise support plan: every AWS Health call answers
+   * SubscriptionRequiredException. Default true.
+   */
+  healthSubscription?: boolean;
+  /** Regions where Security Hub is not enabled: its calls there answer InvalidAccessException (401). */
+  securityHubDisabledRegions?: string[];
 }
 
 /** The simulated SES of the platform's account. */

@@ -20,7 +20,7 @@ export { ALARM_HISTORY_DAYS, type AlarmHistory, type AlarmTransitionRecord } fro
 export type { LeaseRepository, Lease, TakeOptions } from './lease-repository.js';
 export type { UsageLedger, UsageRecord } from './usage-ledger.js';
 export type { TenantReads, OverviewInputs } from './tenant-reads.js';
-export type { AlarmSnapshot, RunRecord } from './state-repository.js';
+export type { AlarmSnapshot, ComplianceSnapshot, HealthSnapshot, RunRecord } from './state-repository.js';
 export type { TenantCache } from './cache/tenant-cache.js';
 export type { CapacityMeter, CapacityReport } from './capacity-meter.js';
 export { accountSecretContext, openAccountSecret, type Keyring } from './crypto/keyring.js';

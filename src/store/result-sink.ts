@@ -4,6 +4,7 @@
  * (nothing is buffered), so `flush` has nothing to wait for.
  */
 import { LRUCache } from 'lru-cache';
+import { assertNever } from '../domain/assert-never.js';
 import type { AlarmState } from '../domain/records.js';
 import { runStatusEssence } from '../domain/run-steps.js';
 import type { CollectionResult, ResultSink } from '../domain/sink.js';
@@ -71,6 +72,18 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
       case 'security':
         await tolerate(findings.write(tenantId, accountId, result.findings, signal));
         break;
+      case 'health':
+        await tolerate(state.putHealth(tenantId, accountId, result.events, result.collectedAt, signal));
+        break;
+      case 'compliance': {
+        const byRegion = new Map(result.standardRegions.map((region) => [region, result.standards.filter((s) => s.region === region)]));
+        await tolerate(state.putCompliance(tenantId, accountId, byRegion, result.collectedAt, signal));
+        if (result.findings.length > 0) await tolerate(findings.write(tenantId, accountId, result.findings, signal));
+        break;
+      }
+      default:
+        // A collector whose result is not written here would record runs and store nothing.
+        assertNever(result, 'collection result');
     }
   }
 

@@ -2,9 +2,10 @@
  * Collector state per account (pk = tenant): watermarks (`<account>#wm#<collector>`), the run
  * status of each collector (`<account>#run#<collector>`: steps, last success, errors) and the
  * latest CloudWatch alarm states per region (`<account>#alarms#<region>`), which the overview
- * shows as health.
+ * shows as health; the AWS Health events (`<account>#health`) and the Security Hub standards with
+ * their scores per region (`<account>#compliance#<region>`), each replaced by the run that read them.
  */
-import type { AlarmState } from '../domain/records.js';
+import type { AlarmState, ComplianceStandard, HealthEvent } from '../domain/records.js';
 import type { RunStatus } from '../domain/sink.js';
 import type { CollectorKind } from '../domain/tenant.js';
 import type { Db } from './db.js';
@@ -22,6 +23,21 @@ export interface AlarmSnapshot {
   truncated: boolean;
 }
 
+/** An account's AWS Health events as last read. */
+export interface HealthSnapshot {
+  accountId: string;
+  events: HealthEvent[];
+  collectedAt: string;
+}
+
+/** An account's Security Hub standards in one region as last read. */
+export interface ComplianceSnapshot {
+  accountId: string;
+  region: string;
+  standards: ComplianceStandard[];
+  collectedAt: string;
+}
+
 export interface StateRepository {
   getWatermark(tenantId: string, accountId: string, collector: CollectorKind): Promise<string | undefined>;
   setWatermark(tenantId: string, accountId: string, collector: CollectorKind, value: string): Promise<void>;
@@ -32,14 +48,28 @@ export interface StateRepository {
   putAlarms(tenantId: string, accountId: string, byRegion: Map<string, AlarmState[]>, signal?: AbortSignal): Promise<void>;
   /** The stored alarm states of one account and region; undefined when that region was never read. */
   getAlarms(tenantId: string, accountId: string, region: string, signal?: AbortSignal): Promise<AlarmState[] | undefined>;
-  /** Every run record and alarm snapshot of a tenant (one Query). */
-  snapshot(tenantId: string, signal?: AbortSignal): Promise<{ runs: RunRecord[]; alarms: AlarmSnapshot[] }>;
+  /** Replace the account's AWS Health events. */
+  putHealth(tenantId: string, accountId: string, events: HealthEvent[], collectedAt: string, signal?: AbortSignal): Promise<void>;
+  /** Replace the standards of the regions given (a region with none: Security Hub not enabled there). */
+  putCompliance(tenantId: string, accountId: string, byRegion: Map<string, ComplianceStandard[]>, collectedAt: string, signal?: AbortSignal): Promise<void>;
+  /** Every run record and snapshot of a tenant (one Query). */
+  snapshot(tenantId: string, signal?: AbortSignal): Promise<StateSnapshot>;
+}
+
+/** What `snapshot` returns. */
+export interface StateSnapshot {
+  runs: RunRecord[];
+  alarms: AlarmSnapshot[];
+  health: HealthSnapshot[];
+  compliance: ComplianceSnapshot[];
 }
 
 // One item holds at most ~400 KB; alarms beyond this many are dropped (ALARM ones kept first).
 // An alarm with its rule (threshold, dimensions, ARN) and a 300-character reason is up to ~700 bytes.
 const MAX_ALARMS = 500;
 const MAX_REASON = 300;
+// Failed controls' resources kept per item (each failed control keeps up to 20 from the adapter).
+const MAX_STORED_RESOURCES = 5;
 
 /** Create the state repository. */
 export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateRepository {
@@ -95,9 +125,31 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       return item?.kind === 'alarms' && Array.isArray(item.alarms) ? (item.alarms as AlarmState[]) : undefined;
     },
 
+    async putHealth(tenantId, accountId, events, collectedAt, signal) {
+      const item = { ...key(tenantId, accountId, 'health'), kind: 'health', accountId, events, collectedAt };
+      const memoKey = `state|${item.pk}|${item.sk}`;
+      if (memo.unchanged(memoKey, { ...item, collectedAt: '' })) return;
+      await db.put('state', { Item: item }, signal);
+      memo.remember(memoKey, { ...item, collectedAt: '' });
+    },
+
+    async putCompliance(tenantId, accountId, byRegion, collectedAt, signal) {
+      const requests = [];
+      for (const [region, list] of byRegion) {
+        const standards = list.map((st) => ({ ...st, failedControls: st.failedControls.map((c) => ({ ...c, resources: c.resources.slice(0, MAX_STORED_RESOURCES) })) }));
+        const item = { ...key(tenantId, accountId, `compliance#${region}`), kind: 'compliance', accountId, region, standards, collectedAt };
+        const memoKey = `state|${item.pk}|${item.sk}`;
+        if (!memo.unchanged(memoKey, { ...item, collectedAt: '' })) requests.push({ memoKey, item });
+      }
+      await db.batchWrite('state', requests.map(({ item }) => ({ put: item })), signal);
+      for (const { memoKey, item } of requests) memo.remember(memoKey, { ...item, collectedAt: '' });
+    },
+
     async snapshot(tenantId, signal) {
       const runs: RunRecord[] = [];
       const alarms: AlarmSnapshot[] = [];
+      const health: HealthSnapshot[] = [];
+      const compliance: ComplianceSnapshot[] = [];
       const items = db.queryAll('state', { KeyConditionExpression: 'pk = :t', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId) } }, signal);
       for await (const item of items) {
         // Run items written before run statuses had steps are skipped: the next run replaces them.
@@ -110,9 +162,13 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
             alarms: item.alarms as AlarmState[],
             truncated: item.truncated === true,
           });
+        } else if (item.kind === 'health') {
+          health.push({ accountId: item.accountId as string, events: item.events as HealthEvent[], collectedAt: item.collectedAt as string });
+        } else if (item.kind === 'compliance') {
+          compliance.push({ accountId: item.accountId as string, region: item.region as string, standards: item.standards as ComplianceStandard[], collectedAt: item.collectedAt as string });
         }
       }
-      return { runs, alarms };
+      return { runs, alarms, health, compliance };
     },
   };
 }

@@ -11,7 +11,7 @@ import type { FindingPage, FindingQuery, FindingRepository } from './finding-rep
 import type { SeriesDescriptor } from './metric-items.js';
 import type { MetricQuery, MetricsRepository } from './metrics-repository.js';
 import type { Recommendation, RecommendationRepository, RecommendationStatus } from './recommendation-repository.js';
-import type { AlarmSnapshot, RunRecord, StateRepository } from './state-repository.js';
+import type { AlarmSnapshot, ComplianceSnapshot, HealthSnapshot, RunRecord, StateRepository } from './state-repository.js';
 import type { TenantRepository } from './tenant-repository.js';
 
 /** What the overview page reads of the tenant's state (its figures are derived in src/insights). */
@@ -22,6 +22,10 @@ export interface OverviewInputs {
   alarms: AlarmSnapshot[];
   /** Last run of each collector per account. */
   runs: RunRecord[];
+  /** AWS Health events per account. */
+  health: HealthSnapshot[];
+  /** Security Hub standards per account and region. */
+  compliance: ComplianceSnapshot[];
 }
 
 export interface TenantReads {
@@ -70,6 +74,8 @@ export function createTenantReads(deps: TenantReadsDeps): TenantReads {
       // A removed account's leftovers are not shown.
       alarms: state.alarms.filter((s) => current.has(s.accountId)),
       runs: state.runs.filter((r) => current.has(r.accountId)),
+      health: state.health.filter((h) => current.has(h.accountId)),
+      compliance: state.compliance.filter((c) => current.has(c.accountId)),
     };
   }
 

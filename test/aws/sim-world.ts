@@ -6,6 +6,7 @@
 import type { Test } from 'tap';
 import type { AccountTarget } from '../../src/domain/gateway.js';
 import { silentLogger } from '../../src/log.js';
+import type { CollectionResult, ResultSink } from '../../src/domain/sink.js';
 import { createAwsGateway, type AwsAdapters, type AwsGatewayDeps } from '../../src/aws/index.js';
 import { accessKeyIdForAccount, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
@@ -56,3 +57,19 @@ export async function startWorld(t: Test, sim: SimulatorOptions = {}, gateway: P
 
 /** A fresh signal that is never aborted. */
 export const live = (): AbortSignal => new AbortController().signal;
+
+/** A result sink in memory: results kept in order, watermarks in a map, run statuses dropped. */
+export function memorySink(): ResultSink & { results: CollectionResult[] } {
+  const marks = new Map<string, string>();
+  const results: CollectionResult[] = [];
+  return {
+    results,
+    write: async (result) => void results.push(result),
+    getWatermark: async (tenant, account, kind) => marks.get(`${tenant}/${account}/${kind}`),
+    setWatermark: async (tenant, account, kind, value) => void marks.set(`${tenant}/${account}/${kind}`, value),
+    setAccountStatus: async () => undefined,
+    getRunStatus: async () => undefined,
+    putRunStatus: async () => undefined,
+    flush: async () => undefined,
+  };
+}

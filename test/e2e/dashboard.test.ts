@@ -138,6 +138,29 @@ async function run(chromiumPath: string): Promise<void> {
     await shot('05-overview');
   });
 
+  await t.test('AWS Health events and Security Hub scores on the overview; failed controls on the compliance page', async (t) => {
+    const card = page.locator(`[data-testid="account-card"][data-account="${AWS_ACCOUNT}"]`);
+    await eventually(
+      'the first AWS Health and Security Hub runs on the overview',
+      async () => {
+        if ((await card.getByTestId('health-event').count()) > 0 && (await card.getByTestId('compliance-score').count()) > 0) return true;
+        await page.getByTestId('refresh').click();
+        return false;
+      },
+      120_000,
+      3_000,
+    );
+    t.match(await card.getByTestId('compliance-score').first().innerText(), /\d+%.*controls passed/, 'a score per standard');
+    t.ok(await card.getByTestId('collector-health').isVisible(), 'the AWS Health collector is listed (labels from /api/meta)');
+    await nav('Compliance');
+    await page.getByTestId('compliance-standard').first().waitFor();
+    t.ok((await page.getByTestId('compliance-standard').count()) >= 2, 'each enabled standard');
+    await page.locator('[data-testid="compliance-standard"] summary').first().click();
+    const links = page.locator('[data-testid="failed-control"] a[href*="securityhub/home"]');
+    if ((await page.getByTestId('failed-control').count()) > 0) t.ok((await links.count()) > 0, 'failed controls link to the Security Hub console');
+    await shot('05b-compliance');
+  });
+
   await t.test('metrics chart per resource; the time range re-fetches with from/to', async (t) => {
     await nav('Metrics');
     await page.getByTestId('metric-panel').locator('canvas').first().waitFor();

@@ -6,9 +6,11 @@ t.test('/api/meta: demo or production, without signing in', async (t) => {
   const demo = await startWorld(t, { mode: 'demo' });
   const reply = await demo.request('GET', '/api/meta');
   t.equal(reply.status, 200);
-  t.same(reply.json, { mode: 'demo' });
+  t.match(reply.json, { mode: 'demo' });
+  const names = (reply.json as { collectors: { name: string; label: string }[] }).collectors.map((c) => c.name);
+  t.same(names, ['metrics', 'security', 'cost', 'health', 'compliance'], 'the collectors, from their descriptors, in display order');
   const production = await startWorld(t, { mode: 'production' });
-  t.same((await production.request('GET', '/api/meta')).json, { mode: 'production' });
+  t.match((await production.request('GET', '/api/meta')).json, { mode: 'production' });
 });
 
 t.test('/dev/outbox: JSON for programs, the readable page for a browser', async (t) => {

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { notifyingSink } from '../../src/service/notifying-sink.js';
 import { createRecommendationRefresher } from '../../src/service/recommendation-refresher.js';
 
-const result = (kind: CollectionResult['kind'], tenantId = 't-1'): CollectionResult =>
+const result = (kind: 'metrics' | 'cost' | 'security', tenantId = 't-1'): CollectionResult =>
   kind === 'security'
     ? { kind, tenantId, accountId: 'a-1', collectedAt: '', findings: [] }
     : kind === 'cost'

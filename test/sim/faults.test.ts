@@ -2,6 +2,8 @@ import t from 'tap';
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient, GetRightsizingRecommendationCommand } from '@aws-sdk/client-cost-explorer';
 import { GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { DescribeEventsCommand, HealthClient } from '@aws-sdk/client-health';
+import { GetEnabledStandardsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSimulator, type SimService, type Simulator } from '../../src/sim/index.js';
@@ -18,6 +20,8 @@ const CALLS: Record<SimService, Call> = {
   cloudwatch: (sim, account, o = {}) => new CloudWatchClient({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(new ListMetricsCommand({}), { abortSignal: o.abortSignal }),
   ce: (sim, account, o = {}) => new CostExplorerClient({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(new GetRightsizingRecommendationCommand({ Service: 'AmazonEC2' }), { abortSignal: o.abortSignal }),
   guardduty: (sim, account, o = {}) => new GuardDutyClient({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(new ListDetectorsCommand({}), { abortSignal: o.abortSignal }),
+  health: (sim, account, o = {}) => new HealthClient({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(new DescribeEventsCommand({}), { abortSignal: o.abortSignal }),
+  securityhub: (sim, account, o = {}) => new SecurityHubClient({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(new GetEnabledStandardsCommand({}), { abortSignal: o.abortSignal }),
   ses: (sim, account, o = {}) =>
     new SESv2Client({ ...clientConfig(sim, account, { maxAttempts: o.maxAttempts ?? 1 }), requestHandler: { requestTimeout: o.requestTimeout ?? 0, throwOnRequestTimeout: true } }).send(
       new SendEmailCommand({ FromEmailAddress: 'a@alerts.example.com', Destination: { ToAddresses: ['c@d.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }),
@@ -31,6 +35,8 @@ const EXPECTED: Record<SimService, Record<'throttle' | 'internal' | 'unavailable
   cloudwatch: { throttle: ['Throttling', 400], internal: ['InternalServiceFault', 500], unavailable: ['ServiceUnavailable', 503], reject: ['InvalidClientTokenId', 403] },
   ce: { throttle: ['LimitExceededException', 400], internal: ['InternalFailure', 500], unavailable: ['ServiceUnavailableException', 503], reject: ['UnrecognizedClientException', 400] },
   guardduty: { throttle: ['TooManyRequestsException', 429], internal: ['InternalServerErrorException', 500], unavailable: ['ServiceUnavailableException', 503], reject: ['UnrecognizedClientException', 403] },
+  health: { throttle: ['ThrottlingException', 400], internal: ['InternalFailure', 500], unavailable: ['ServiceUnavailableException', 503], reject: ['UnrecognizedClientException', 400] },
+  securityhub: { throttle: ['LimitExceededException', 429], internal: ['InternalException', 500], unavailable: ['ServiceUnavailableException', 503], reject: ['UnrecognizedClientException', 403] },
   ses: { throttle: ['TooManyRequestsException', 429], internal: ['InternalServiceErrorException', 500], unavailable: ['ServiceUnavailableException', 503], reject: ['UnrecognizedClientException', 403] },
 };
 

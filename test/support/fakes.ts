@@ -124,6 +124,16 @@ export class FakeGateway {
             ids.map((id) => ({ id, region, detectorId, type: 'Recon:EC2/PortProbeUnprotectedPort', title: 'Port probe', description: '', severity: 5, createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z', archived: false, count: 1 })),
           ),
       },
+      health: {
+        describeEvents: (t, _since, s) => call('health', t, s, () => []),
+        describeAffectedEntities: (t, _arns, _n, s) => call('health', t, s, () => new Map<string, string[]>()),
+      },
+      securityHub: {
+        getEnabledStandards: (t, _r, s) => call('securityhub', t, s, () => []),
+        describeStandardsControls: (t, _r, _arn, s) => call('securityhub', t, s, () => []),
+        getFindings: (t, _r, _since, s) => call('securityhub', t, s, () => []),
+        getFailedControls: (t, _r, s) => call('securityhub', t, s, () => []),
+      },
     };
   }
 

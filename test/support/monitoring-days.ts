@@ -23,8 +23,13 @@ import { createStore } from '../../src/store/index.js';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-/** How often each collector ticks (`COLLECTOR_TICK_MS`, the production defaults). */
-const TICKS: Record<CollectorKind, number> = { metrics: 5 * MIN, security: 15 * MIN, cost: HOUR };
+/**
+ * The collectors measured: the ones whose calls AWS bills or whose writes dominate (AWS Health and
+ * Security Hub read calls are free and write one item per account or region per run).
+ */
+type MeasuredKind = 'metrics' | 'security' | 'cost';
+/** How often each measured collector ticks (`COLLECTOR_TICK_MS`, the production defaults). */
+const TICKS: Record<MeasuredKind, number> = { metrics: 5 * MIN, security: 15 * MIN, cost: HOUR };
 /** us-east-1 on-demand, standard table class: $ per million request units. */
 export const DYNAMO_PRICES = { writePerMillion: 0.625, readPerMillion: 0.125 };
 /** The reference account: the first generated account (seed 7) with 3 regions; it is given 50 instances. */
@@ -114,7 +119,7 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
     };
     let live = incarnation();
 
-    const run = async (kind: CollectorKind) => {
+    const run = async (kind: MeasuredKind) => {
       if (!live.statuses.has(kind)) live.statuses.set(kind, await store.results.getRunStatus(tenantId, account.id, kind));
       const ctx: CollectContext = {
         tenantId,

@@ -1,15 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AccountOverview, CollectorName, CollectorStatus } from '../api/types.js';
+import type { AccountOverview, CollectorInfo, CollectorName, CollectorStatus } from '../api/types.js';
 import { BANDS, severityBadge, stateBadge } from '../lib/badges.js';
 import { formatDateTime, formatRelative, formatUsd } from '../lib/format.js';
 import { sharedStyles } from '../styles/shared-styles.js';
-
-const COLLECTORS: { name: CollectorName; label: string }[] = [
-  { name: 'metrics', label: 'Metrics' },
-  { name: 'security', label: 'Security' },
-  { name: 'cost', label: 'Cost' },
-];
 
 /**
  * One connected AWS account on the overview: alarm states, each collector's freshness and the
@@ -17,6 +11,8 @@ const COLLECTORS: { name: CollectorName; label: string }[] = [
  * findings by severity, month-to-date cost and forecast.
  *
  * @property data - the account's AccountOverview from GET /api/overview
+ * @property collectors - the collectors in display order with their labels (GET /api/meta); until
+ *   they arrive, the overview's own collector names are shown
  * @property now - the time freshness is measured against (ms; default: render time)
  */
 @customElement('ch-account-card')
@@ -48,6 +44,7 @@ export class ChAccountCard extends LitElement {
   ];
 
   @property({ attribute: false }) data!: AccountOverview;
+  @property({ attribute: false }) collectors: readonly CollectorInfo[] | undefined;
   @property({ type: Number }) now = 0;
 
   override render() {
@@ -80,9 +77,21 @@ export class ChAccountCard extends LitElement {
       <section aria-label="Data freshness">
         <h3>Collectors</h3>
         <ul>
-          ${COLLECTORS.map(({ name, label }) => this.#collector(label, this.data.collectors[name]))}
+          ${this.#collectorList().map(({ name, label }) => this.#collector(name, label, this.data.collectors[name]))}
         </ul>
       </section>
+      ${this.#healthEvents()}
+      ${this.data.compliance.length === 0
+        ? nothing
+        : html`<section aria-label="Compliance">
+            <h3>Compliance (Security Hub)</h3>
+            <ul>
+              ${this.data.compliance.map(
+                (st) => html`<li data-testid="compliance-score"><strong>${st.scorePct === null ? '–' : `${st.scorePct}%`}</strong> ${st.name} <span class="muted">(${st.region}, ${st.passedControls}/${st.totalControls} controls passed)</span></li>`,
+              )}
+            </ul>
+            <a href="/compliance">Failed controls</a>
+          </section>`}
       <section aria-label="Findings by severity">
         <h3>Security findings</h3>
         <div class="row">
@@ -100,7 +109,31 @@ export class ChAccountCard extends LitElement {
     </article>`;
   }
 
-  #collector(label: string, status: CollectorStatus | undefined) {
+  /** Current AWS Health events first (open issues marked), then the last week's closed ones. */
+  #healthEvents() {
+    const events = this.data.healthEvents;
+    if (events.length === 0) return nothing;
+    const label = { issue: 'Issue', scheduledChange: 'Scheduled change', accountNotification: 'Notification', investigation: 'Investigation' } as const;
+    return html`<section aria-label="AWS Health events">
+      <h3>AWS Health</h3>
+      <ul>
+        ${events.slice(0, 5).map(
+          (e) => html`<li data-testid="health-event" data-status=${e.status}>
+            ${stateBadge(e.status === 'open' && e.category === 'issue' ? 'open' : e.status, `${label[e.category]} · ${e.status}`)}
+            <a href=${e.consoleUrl} target="_blank" rel="noopener noreferrer">${e.service} ${e.eventTypeCode.replaceAll('_', ' ').toLowerCase()}</a>
+            <span class="muted">(${e.region}${e.affectedEntities.length > 0 ? ` · ${e.affectedEntities.length} resource${e.affectedEntities.length === 1 ? '' : 's'}` : ''})</span>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
+  #collectorList(): { name: CollectorName; label: string }[] {
+    if (this.collectors) return [...this.collectors];
+    return (Object.keys(this.data.collectors) as CollectorName[]).map((name) => ({ name, label: name }));
+  }
+
+  #collector(name: CollectorName, label: string, status: CollectorStatus | undefined) {
     if (status === undefined) return html`<li class="collector"><span>${label}</span>${stateBadge('unknown')}</li>`;
     const now = this.now || Date.now();
     const stale = status.lastDataAt !== undefined && status.nextRunAt !== undefined && Date.parse(status.nextRunAt) < now - 5 * 60_000;
@@ -116,7 +149,7 @@ export class ChAccountCard extends LitElement {
       attention.set(key, entry);
     }
     const failedSteps = (status.steps ?? []).some((s) => s.state === 'failed');
-    return html`<li class="collector" data-testid="collector-${label.toLowerCase()}">
+    return html`<li class="collector" data-testid="collector-${name}">
       <span>${label}</span>
       ${stateBadge(status.state)}
       <span class="when" title=${formatDateTime(status.lastDataAt)}>

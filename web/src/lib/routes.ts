@@ -24,6 +24,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/resource-metrics', load: () => import('../pages/metrics-page.js'), title: 'Metrics', auth: true, nav: true, render: (q) => html`<ch-metrics-page .metricFocus=${metricFocusOf(q)}></ch-metrics-page>` },
   { path: '/costs', load: () => import('../pages/costs-page.js'), title: 'Cost', auth: true, nav: true, render: () => html`<ch-costs-page></ch-costs-page>` },
   { path: '/findings', load: () => import('../pages/findings-page.js'), title: 'Security', auth: true, nav: true, render: (q) => html`<ch-findings-page severity=${q.get('severity') ?? ''}></ch-findings-page>` },
+  { path: '/compliance', load: () => import('../pages/compliance-page.js'), title: 'Compliance', auth: true, nav: true, render: () => html`<ch-compliance-page></ch-compliance-page>` },
   { path: '/recommendations', load: () => import('../pages/recommendations-page.js'), title: 'Recommendations', auth: true, nav: true, render: () => html`<ch-recommendations-page></ch-recommendations-page>` },
   { path: '/accounts', load: () => import('../pages/accounts-page.js'), title: 'Accounts', auth: true, nav: true, render: () => html`<ch-accounts-page></ch-accounts-page>` },
   { path: '/settings', load: () => import('../pages/settings-page.js'), title: 'Settings', auth: true, nav: true, render: () => html`<ch-settings-page></ch-settings-page>` },

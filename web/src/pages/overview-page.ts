@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
+import { metaApi } from '../api/meta-api.js';
 import { tenantApi } from '../api/tenant-api.js';
 import type { Overview, RecommendationView } from '../api/types.js';
 import { metricHref } from '../lib/metric-links.js';
@@ -56,6 +57,9 @@ export class ChOverviewPage extends LitElement {
     args: () => [] as const,
   });
 
+  // Labels and order of the collectors; a failed /api/meta leaves the overview's own names.
+  #meta = new Task(this, { task: (_args, { signal }) => metaApi.meta(signal).catch(() => undefined), args: () => [] as const });
+
   #poll = new PollController(this, OVERVIEW_REFRESH_MS, () => void this.#overview.run());
 
   override render() {
@@ -79,7 +83,7 @@ export class ChOverviewPage extends LitElement {
             <a class="button" href="/accounts">Connect an AWS account</a>
           </div>`
         : html`<section aria-label="Accounts" class="grid" data-testid="account-cards">
-            ${overview.accounts.map((account) => html`<ch-account-card .data=${account}></ch-account-card>`)}
+            ${overview.accounts.map((account) => html`<ch-account-card .data=${account} .collectors=${this.#meta.value?.collectors}></ch-account-card>`)}
           </section>`}
       ${this.#firing(overview)}
       ${this.#alarmHistory(overview)}
