@@ -56,6 +56,8 @@ const copyTenant = (t: TenantHealth): TenantHealth => ({
 
 export class HealthRegistry implements WorkerHealthView {
   readonly #tenants = new Map<string, TenantHealth>();
+  /** Tenants removed and not started again (bounded by the tenants this instance ever ran). */
+  readonly #removed = new Set<string>();
   readonly #now: () => number;
   readonly #lag: LagSettings;
   readonly #fleet: FleetHealth = { tenants: 0 };
@@ -149,7 +151,7 @@ export class HealthRegistry implements WorkerHealthView {
 
   /** The shard (re)started the tenant's actor. */
   tenantStarted(tenantId: string): void {
-    const entry = this.#tenant(tenantId);
+    const entry = this.#tenant(tenantId, true);
     entry.state = 'running';
     delete entry.parkedUntil;
   }
@@ -170,6 +172,7 @@ export class HealthRegistry implements WorkerHealthView {
   /** The tenant no longer runs here. */
   tenantRemoved(tenantId: string): void {
     this.#tenants.delete(tenantId);
+    this.#removed.add(tenantId);
   }
 
   /** The tenant's accounts as its actor now sees them. */
@@ -279,11 +282,17 @@ export class HealthRegistry implements WorkerHealthView {
 
   // ---- internals ------------------------------------------------------------------------
 
-  #tenant(tenantId: string): TenantHealth {
+  /**
+   * The tenant's entry, created on first use. A late transition of a removed tenant (a collector
+   * or breaker winding down after its lease moved to another instance) lands on a detached entry
+   * instead of bringing the tenant back as "running"; only `tenantStarted` brings it back.
+   */
+  #tenant(tenantId: string, start = false): TenantHealth {
+    if (start) this.#removed.delete(tenantId);
     let entry = this.#tenants.get(tenantId);
     if (!entry) {
       entry = { tenantId, state: 'running', restarts: 0, collectors: {}, accounts: {}, breakers: {} };
-      this.#tenants.set(tenantId, entry);
+      if (!this.#removed.has(tenantId)) this.#tenants.set(tenantId, entry);
     }
     return entry;
   }

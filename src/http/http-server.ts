@@ -29,6 +29,11 @@ export interface HttpServerOptions {
 /** Listen with `app`. */
 export async function startHttpServer(app: Koa<any, any>, options: HttpServerOptions): Promise<HttpServer> {
   const server = createServer(app.callback());
+  // Idle keep-alive connections live longer than a load balancer's (ALB: 60 s), so the balancer,
+  // not the server, closes them: otherwise a request sent on a socket the server is just closing
+  // fails with ECONNRESET (Node's default is 5 s). Headers must be allowed a little longer still.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -92,8 +92,11 @@ t.test('three instances split the tenants; a SIGKILLed one\'s tenants move; none
     const sizes = views.map((v) => v?.size ?? -1);
     const union = new Set(views.flatMap((v) => [...(v?.keys() ?? [])]));
     if (union.size === TENANTS && sizes.every((n) => n === TENANTS / 3)) break;
-    if (Date.now() > end) t.fail(`the instances did not converge on ${TENANTS / 3} tenants each: ${JSON.stringify(sizes)}`);
-    if (Date.now() > end) return;
+    if (Date.now() > end) {
+      const leases = await Promise.all(all.map(async (s) => (await json<HealthDetail>(`${s.url}/ops/health`))?.leases));
+      t.fail(`the instances did not converge on ${TENANTS / 3} tenants each: ${JSON.stringify(sizes)}; leases: ${JSON.stringify(leases)}`);
+      return;
+    }
     await sleep(1_000);
   }
   t.pass(`each instance runs ${TENANTS / 3} tenants`);

@@ -35,6 +35,11 @@ t.test('onboarding: per-tenant ExternalId, trust policy with the condition, leas
     'guardduty:GetFindings',
     'guardduty:ListDetectors',
     'guardduty:ListFindings',
+    'health:DescribeAffectedEntities',
+    'health:DescribeEvents',
+    'securityhub:DescribeStandardsControls',
+    'securityhub:GetEnabledStandards',
+    'securityhub:GetFindings',
   ]);
   t.notOk(statements[0].Action.some((action: string) => action.includes('*')), 'no wildcard actions');
   const again = await w.request('GET', '/api/accounts/onboarding', { cookie: a.cookie });

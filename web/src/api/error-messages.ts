@@ -35,6 +35,12 @@ export const MESSAGES: Readonly<Record<string, string>> = {
   EMAIL_TAKEN: 'That email address belongs to another account. Use a different address.',
   INVALID_TOKEN: 'This link is not valid: it was already used, has expired, or was copied incompletely. Ask for a new one.',
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+  // two-factor sign-in
+  INVALID_MFA_CODE: 'That code is not right. Enter the current 6-digit code from your authenticator app, or a recovery code.',
+  MFA_ALREADY_ENABLED: 'Two-factor sign-in is already on for your account.',
+  MFA_NOT_STARTED: 'Start setting up two-factor sign-in first, then enter the code your app shows.',
+  MFA_NOT_ENABLED: 'Two-factor sign-in is not on for your account. Turn it on first.',
+  MFA_ENROLMENT_REQUIRED: 'Your organization requires two-factor sign-in. Set it up in Settings to continue.',
   CSRF: 'The request was refused because it did not come from this page. Reload and try again.',
   FORBIDDEN: 'You are not allowed to do that.',
   LAST_OWNER: 'An organization needs an owner. Make someone else owner first.',
