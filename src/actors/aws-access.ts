@@ -38,6 +38,12 @@ export interface BreakerSettings {
   rollingCountBuckets: number;
   /** Deadline of one AWS call (after the SDK's own retries start). Default 30 s. */
   callTimeoutMs: number;
+  /**
+   * Counted failures in a row (throttled, transient) that open the breaker whatever the window
+   * says. Default 5: after hours of healthy calls the 30-minute window holds dozens of successes,
+   * so its percentage would take most of the window to cross 50 % when a service starts failing.
+   */
+  consecutiveFailures: number;
 }
 
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
@@ -47,6 +53,7 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   rollingCountTimeoutMs: 30 * 60_000,
   rollingCountBuckets: 10,
   callTimeoutMs: 30_000,
+  consecutiveFailures: 5,
 };
 
 /**
@@ -178,6 +185,19 @@ export class TenantAwsAccess {
     breaker.on('open', update);
     breaker.on('halfOpen', update);
     breaker.on('close', update);
+    // Failures in a row open it at once, even after a healthy history (the window alone is slow then).
+    // 'failure' is emitted only for errors the filter counts; 'success' also for filtered ones.
+    let inARow = 0;
+    breaker.on('success', () => {
+      inARow = 0;
+    });
+    breaker.on('failure', () => {
+      inARow += 1;
+      if (inARow >= s.consecutiveFailures && breaker!.closed) breaker!.open();
+    });
+    breaker.on('close', () => {
+      inARow = 0;
+    });
     this.#breakers.set(service, breaker);
     return breaker;
   }

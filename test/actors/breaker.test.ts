@@ -63,3 +63,27 @@ t.test('a failed trial call in half-open opens the breaker again', async (t) => 
   t.equal(h.fake.callsFor('333333333333', 'cloudwatch'), before + 1, 'exactly one trial call');
   t.equal(health.breakers.cloudwatch, 'open', 'it failed: open again');
 });
+
+t.test('after a long healthy history, failures in a row open the breaker at once (issue 17)', async (t) => {
+  const timers = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] });
+  t.teardown(() => timers.uninstall());
+  const h = harness({
+    intervalsMs: { metrics: MINUTE, security: 60 * MINUTE, cost: 60 * MINUTE },
+    // The production window: 30 minutes, 50 %.
+    breaker: { volumeThreshold: 4, errorThresholdPercentage: 50, resetTimeoutMs: 5 * MINUTE, rollingCountTimeoutMs: 30 * MINUTE, consecutiveFailures: 5 },
+  });
+  t.teardown(() => h.stop());
+  h.source.put(makeTenant('acme', { awsAccountIds: ['333333333333'] }));
+  await h.runtime.start();
+  await h.clock.advance(25 * MINUTE);
+  const healthyCalls = h.fake.callsFor('333333333333', 'cloudwatch');
+  t.ok(healthyCalls >= 20, `a healthy history fills the window (${healthyCalls} successful calls)`);
+  t.equal(h.runtime.registry.get('acme')!.breakers.cloudwatch, 'closed');
+
+  h.fake.behaviour.set('333333333333', 'transient');
+  for (let minute = 0; minute < 10 && h.runtime.registry.get('acme')!.breakers.cloudwatch !== 'open'; minute++) await h.clock.advance(MINUTE);
+  const failed = h.fake.callsFor('333333333333', 'cloudwatch') - healthyCalls;
+  t.equal(h.runtime.registry.get('acme')!.breakers.cloudwatch, 'open', 'the breaker opened although the window still holds mostly successes');
+  // At most the threshold plus the calls already in flight when it opened (per-service concurrency 4).
+  t.ok(failed >= 5 && failed <= 5 + 4, `it took ${failed} failed calls (${healthyCalls} successes in the window)`);
+});
