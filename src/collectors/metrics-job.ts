@@ -106,12 +106,15 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
         // GetMetricData bills per metric, not per point, so the headline's whole hour costs nothing
         // more, and the store can pack one complete item per region and hour.
         let complete = true;
-        // A changed account (e.g. a metric selection just saved: "changes apply at the next poll")
-        // fetches its metrics at the next run, not at the next hourly slot. Kept in memory, so a
-        // restart (empty memory) keeps the persisted schedule and costs no extra paid poll.
+        // A changed account fetches its metrics at the next run, not at the next hourly slot: a
+        // metric selection just saved ("changes apply at the next poll") changes the account's
+        // metrics but not its revision (no fresh try of the other collectors), so both are compared.
+        // Kept in memory, so a restart (empty memory) keeps the persisted schedule and costs no
+        // extra paid poll.
         const revisionKey = `metrics-revision:${run.account.id}:${region}`;
-        const seenRevision = ctx.memory.get(revisionKey) as number | undefined;
-        const changed = seenRevision !== undefined && seenRevision !== run.account.revision;
+        const seenRevision = ctx.memory.get(revisionKey) as string | undefined;
+        const revision = `${run.account.revision}:${JSON.stringify(run.account.metrics ?? null)}`;
+        const changed = seenRevision !== undefined && seenRevision !== revision;
         const otherDue = tiers['GetMetricData:other'].length > 0 && (changed || run.due('GetMetricData:other', every('GetMetricData:other') - slack, region));
         for (const tier of ['GetMetricData:headline', 'GetMetricData:other'] as const) {
           const wanted = tiers[tier];
@@ -131,7 +134,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
           else complete = false;
         }
         if (complete && tiers['GetMetricData:headline'].length + tiers['GetMetricData:other'].length > 0) completeRegions.push(region);
-        if (!changed || otherDue) ctx.memory.set(revisionKey, run.account.revision);
+        if (!changed || otherDue) ctx.memory.set(revisionKey, revision);
       }
 
       if (alarmRegions.length === 0 && series.length === 0) return;

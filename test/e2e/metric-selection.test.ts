@@ -127,10 +127,7 @@ async function run(chromiumPath: string): Promise<void> {
     }
     const custom = page.getByTestId('resource').filter({ hasText: 'Custom/Shop' }).first();
     t.pass('the custom metric is listed beside the built-ins after the next poll');
-    // KNOWN REGRESSION (2026-12-02 merge of packed metric storage, issue 15, with custom metrics,
-    // issue 18): the custom metric is listed but its panel draws no chart. Marked todo so it shows
-    // in every run until fixed; see the session's closing note.
-    await t.test('charted with its points', { todo: 'custom metric panel draws no chart since the packed-storage merge' }, async (t) => {
+    await t.test('charted with its points', async (t) => {
       // Panels load their points when scrolled into view.
       await custom.scrollIntoViewIfNeeded();
       const drawn = await custom.locator('canvas').first().waitFor({ timeout: 30_000 }).then(() => true, () => false);
