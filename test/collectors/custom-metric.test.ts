@@ -68,7 +68,7 @@ t.test('a custom metric saved in the selection is stored at the next poll and re
     };
     const [outcome] = await job(ctx);
     t.notOk(outcome?.error, `run at ${new Date(clock).toISOString()} did not fail`);
-    for (const step of outcome?.steps ?? []) t.notOk(step.error, `${step.name} did not fail`);
+    for (const step of outcome?.steps ?? []) t.notOk(step.error, `${step.step} did not fail`);
     status = mergeRunStatus(status, { tenantId, account, collector: 'metrics', outcome: outcome!, now: clock });
   };
 
