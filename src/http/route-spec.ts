@@ -230,14 +230,15 @@ export const CLIENT_CLOSED = 'CLIENT_CLOSED_REQUEST';
 /**
  * Middleware: one AbortController per request, aborted when the response is closed before it
  * finished (the client went away). `res` 'close' with `!writableFinished`, not `req` 'close',
- * which Node also emits after a body is read normally.
+ * which Node also emits after a body is read normally (koa reads it before the routes).
  */
 export const requestSignal: Koa.Middleware<AppState> = async (ctx, next) => {
   const controller = new AbortController();
   const gone = () => {
     if (!ctx.res.writableFinished) controller.abort(new AppError(CLIENT_CLOSED, 'the client closed the request', { status: 499, expose: true }));
   };
-  if (ctx.res.destroyed || ctx.req.destroyed) gone();
+  // Not `req.destroyed`: Node destroys a request once its body has been read.
+  if (ctx.res.destroyed || ctx.req.socket?.destroyed === true) gone();
   else ctx.res.once('close', gone);
   ctx.state.signal = controller.signal;
   try {
