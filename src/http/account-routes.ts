@@ -13,9 +13,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import type { PermissionReport } from './api-types.js';
-import { checkAccountSchema, connectAccountSchema, updateAccountSchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
-import { tenantOf } from './tenant-view.js';
+import { checkAccountSchema, connectAccountSchema, idParams, updateAccountSchema } from './schemas.js';
 import { accountView } from './views.js';
 
 /** Map a failed validation to what the tenant may read. */
@@ -34,7 +32,7 @@ function connectionError(error: unknown, signal: AbortSignal): unknown {
   return error;
 }
 
-const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const accountParams = idParams('account');
 /** At most this many checks of one account a minute: each makes a few dozen AWS calls. */
 const CHECKS_PER_MINUTE = 3;
 /** A check makes up to ~10 calls per region, each with the SDK's own retries. */
@@ -42,7 +40,7 @@ const CHECK_TIMEOUT_MS = 60_000;
 
 /** The tenant's stored account, or 404 (never another tenant's: the query is the session's tenant). */
 async function storedAccount(rc: RouteContext, tenantId: string, accountId: string) {
-  const tenant = ACCOUNT_ID.test(accountId) ? await rc.deps.store.tenants.get(tenantId) : undefined;
+  const tenant = await rc.deps.store.tenants.get(tenantId);
   const account = tenant?.accounts.find((a) => a.id === accountId);
   if (!tenant || !account) throw clientError(404, 'NOT_FOUND', 'no such account');
   return { tenant, account };
@@ -61,9 +59,8 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'accounts',
       auth: 'session',
       responses: { 200: 'AccountView[]', 401: 'Problem' },
-      async handler(ctx) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        ctx.body = tenant.accounts.map((account) => accountView(account, tenant.createdAt));
+      handler(_ctx, { tenant }) {
+        return tenant.accounts.map((account) => accountView(account, tenant.createdAt));
       },
     }),
     defineRoute({
@@ -73,10 +70,9 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'accounts',
       auth: 'session',
       responses: { 200: 'Onboarding', 401: 'Problem' },
-      async handler(ctx) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      handler(_ctx, { tenant }) {
         const cap = tenant.settings.monitoringCapUsd;
-        ctx.body = {
+        return {
           ...onboardingFor({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId }),
           monitoringFee: { ...feeGuide(), capUsd: typeof cap === 'number' && cap > 0 ? cap : null },
         };
@@ -89,10 +85,9 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'accounts',
       auth: 'session',
       responses: { 200: 'CloudFormation template (JSON)', 401: 'Problem' },
-      async handler(ctx) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      handler(ctx, { tenant }) {
         ctx.set('Content-Disposition', 'attachment; filename="cloud-health-role.json"');
-        ctx.body = cloudFormationTemplate({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId });
+        return cloudFormationTemplate({ externalId: tenant.externalId, platformAccountId: rc.deps.platformAccountId });
       },
     }),
     defineRoute({
@@ -110,10 +105,8 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
         503: 'Problem (AWS_UNAVAILABLE)',
         504: 'Problem (AWS_TIMEOUT)',
       },
-      async handler(ctx, { body }) {
-        const { tenantId } = sessionOf(ctx);
-        const tenant = await store.tenants.get(tenantId);
-        if (!tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+      async handler(_ctx, { body, tenant }) {
+        const tenantId = tenant.id;
         const credentials: ConnectionCredentials =
           'roleArn' in body
             ? { type: 'role', roleArn: body.roleArn, externalId: tenant.externalId }
@@ -137,8 +130,7 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
         });
         rc.deps.onTenantChanged(tenantId);
         rc.deps.log.info({ tenant: tenantId, account: account.id, method: credentials.type }, 'account connected');
-        ctx.status = 201;
-        ctx.body = accountView(account, new Date(rc.now()).toISOString());
+        return accountView(account, new Date(rc.now()).toISOString());
       },
     }),
     defineRoute({
@@ -147,6 +139,7 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Rename an account, change its regions, replace its role ARN or rotate its keys; validated live, applied at once',
       tag: 'accounts',
       auth: 'session',
+      params: accountParams,
       body: updateAccountSchema,
       responses: {
         200: 'AccountView',
@@ -157,9 +150,8 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
         503: 'Problem (AWS_UNAVAILABLE)',
         504: 'Problem (AWS_TIMEOUT)',
       },
-      async handler(ctx, { body, params }) {
-        const { tenantId } = sessionOf(ctx);
-        const { tenant, account } = await storedAccount(rc, tenantId, params.id ?? '');
+      async handler(_ctx, { body, params, session: { tenantId } }) {
+        const { tenant, account } = await storedAccount(rc, tenantId, params.id);
         const newCredentials: ConnectionCredentials | undefined = body.roleArn
           ? { type: 'role', roleArn: body.roleArn, externalId: tenant.externalId }
           : body.accessKeyId && body.secretAccessKey
@@ -189,7 +181,7 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
           { tenant: tenantId, account: account.id, changed: Object.keys(body).filter((k) => k !== 'secretAccessKey') },
           'account updated',
         );
-        ctx.body = accountView(updated, tenant.createdAt);
+        return accountView(updated, tenant.createdAt);
       },
     }),
     defineRoute({
@@ -198,25 +190,26 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Check the account\'s permissions: one cheap call per required action and region (Cost Explorer, billed, only with includePaid)',
       tag: 'accounts',
       auth: 'session',
+      params: accountParams,
       body: checkAccountSchema,
       responses: { 200: 'PermissionReport', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 429: 'Problem (RATE_LIMITED)', 504: 'Problem (AWS_TIMEOUT)' },
-      async handler(ctx, { body, params }) {
-        const { tenantId } = sessionOf(ctx);
-        const { account } = await storedAccount(rc, tenantId, params.id ?? '');
+      async handler(_ctx, { body, params, session: { tenantId } }) {
+        const { account } = await storedAccount(rc, tenantId, params.id);
         const key = `${tenantId}/${account.id}`;
         const recent = (recentChecks.get(key) ?? []).filter((at) => rc.now() - at < 60_000);
         if (recent.length >= CHECKS_PER_MINUTE) throw clientError(429, 'RATE_LIMITED', `at most ${CHECKS_PER_MINUTE} checks of an account a minute`);
         if (recentChecks.size > 10_000) recentChecks.clear();
         recentChecks.set(key, [...recent, rc.now()]);
         const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+        let report: PermissionReport;
         try {
-          const report: PermissionReport = await rc.deps.checkPermissions(account, { includePaid: body?.includePaid === true }, signal);
-          ctx.body = report;
+          report = await rc.deps.checkPermissions(account, { includePaid: body?.includePaid === true }, signal);
         } catch (error) {
           if (signal.aborted) throw clientError(504, 'AWS_TIMEOUT', 'AWS did not answer in time; try again');
           throw error;
         }
         rc.deps.log.info({ tenant: tenantId, account: account.id, includePaid: body?.includePaid === true }, 'permissions checked');
+        return report;
       },
     }),
     defineRoute({
@@ -225,16 +218,16 @@ export function accountRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Disconnect an account; its monitoring stops at once',
       tag: 'accounts',
       auth: 'session',
-      responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { params }) {
-        const { tenantId } = sessionOf(ctx);
-        const accountId = params.id ?? '';
-        if (!ACCOUNT_ID.test(accountId) || !(await store.tenants.removeAccount(tenantId, accountId))) {
+      params: accountParams,
+      responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(_ctx, { params, session: { tenantId } }) {
+        const accountId = params.id;
+        if (!(await store.tenants.removeAccount(tenantId, accountId))) {
           throw clientError(404, 'NOT_FOUND', 'no such account');
         }
         rc.deps.onTenantChanged(tenantId);
         rc.deps.log.info({ tenant: tenantId, account: accountId }, 'account disconnected');
-        ctx.status = 204;
+        return undefined;
       },
     }),
   ];

@@ -9,8 +9,7 @@ import { recordAudit } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { apiTokenCreateSchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
+import { apiTokenCreateSchema, idParams } from './schemas.js';
 
 const view = (record: ApiTokenRecord): ApiTokenView => ({
   id: record.id,
@@ -32,8 +31,8 @@ export function apiTokenRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       role: 'admin',
       responses: { 200: 'ApiTokenView[]', 401: 'Problem' },
-      async handler(ctx) {
-        ctx.body = (await store.apiTokens.list(sessionOf(ctx).tenantId)).map(view);
+      async handler(_ctx, { session }) {
+        return (await store.apiTokens.list(session.tenantId)).map(view);
       },
     }),
     defineRoute({
@@ -45,13 +44,11 @@ export function apiTokenRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       body: apiTokenCreateSchema,
       responses: { 201: 'NewApiToken', 400: 'Problem', 401: 'Problem' },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
+      async handler(ctx, { body, session }) {
         const { token, record } = await store.apiTokens.create({ tenantId: session.tenantId, userId: session.userId, name: body.name, scope: body.scope });
         await recordAudit(rc, session.tenantId, { action: 'token.created', actor: { kind: 'user', userId: session.userId }, target: record.id, ip: ctx.ip, detail: { scope: body.scope } });
         const reply: NewApiToken = { ...view(record), token };
-        ctx.status = 201;
-        ctx.body = reply;
+        return reply;
       },
     }),
     defineRoute({
@@ -61,12 +58,12 @@ export function apiTokenRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       role: 'admin',
-      responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { params }) {
-        const session = sessionOf(ctx);
-        if (!(await store.apiTokens.revoke(session.tenantId, params.id ?? ''))) throw clientError(404, 'NOT_FOUND', 'no such token');
-        await recordAudit(rc, session.tenantId, { action: 'token.revoked', actor: { kind: 'user', userId: session.userId }, target: params.id ?? '', ip: ctx.ip });
-        ctx.status = 204;
+      params: idParams('token'),
+      responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(ctx, { params, session }) {
+        if (!(await store.apiTokens.revoke(session.tenantId, params.id))) throw clientError(404, 'NOT_FOUND', 'no such token');
+        await recordAudit(rc, session.tenantId, { action: 'token.revoked', actor: { kind: 'user', userId: session.userId }, target: params.id, ip: ctx.ip });
+        return undefined;
       },
     }),
   ];

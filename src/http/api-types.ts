@@ -535,8 +535,14 @@ export interface CostsResponse {
   to: string;
   daily: { day: string; service: string; amountUsd: number; accountId: string }[];
   byService: { service: string; totalUsd: number }[];
+  /** Cost Explorer's forecasts summed as they come (their own period, usually today to the month's end). */
   forecast: { start: string; end: string; meanUsd: number; lowerUsd?: number; upperUsd?: number } | null;
   monthToDateUsd: number;
+  /**
+   * The month's expected total (actuals before each account's forecast plus the forecast) and
+   * its likely range; `remainingUsd` is what is still to come. Null without a forecast for this month.
+   */
+  monthForecast: { meanUsd: number; lowerUsd?: number; upperUsd?: number; remainingUsd: number } | null;
   /** Days flagged as spikes by the cost-spike rule. */
   spikes: { day: string; service: string; amountUsd: number; baselineUsd: number }[];
   /** Anomalies AWS Cost Anomaly Detection found in the range (already paid for: Cost Explorer bills them). */

@@ -38,6 +38,7 @@ import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
 import { loadSession, requireRole, requireSession } from './session-cookie.js';
 import { settingsRoutes } from './settings-routes.js';
+import { tenantOf } from './tenant-view.js';
 
 /** The API version shown in the OpenAPI document. */
 export const API_VERSION = '1.0.0';
@@ -91,7 +92,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     loginThrottle: new LoginThrottle(limiter, limits.login, now),
     secureCookies: https,
     background,
-    cached: (tenantId, key, load) => deps.store.cache.read(tenantId, key, load),
+    cached: (tenantId, key, load, signal) => deps.store.cache.read(tenantId, key, load, signal),
     insights: insightSources(deps.store, now),
   };
 
@@ -120,9 +121,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       tag: 'meta',
       auth: 'public',
       responses: { 200: 'OpenAPI 3.1 document' },
-      handler(ctx) {
+      handler() {
         document ??= buildOpenApi(routes, { publicUrl: publicUrl.origin, version: API_VERSION });
-        ctx.body = document;
+        return document;
       },
     }),
   );
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     operator: requireOperator(deps.operatorToken),
   }, (route) =>
     requireRole(deps.store.users, route, (tenantId) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true)),
+    (tenantId) => tenantOf(rc, tenantId),
   );
 
   app.use(metrics.middleware);

@@ -8,7 +8,6 @@ import type { AuditPage } from './api-types.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { auditQuerySchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
 
 /** Most entries one CSV export holds. */
 export const AUDIT_CSV_MAX_ROWS = 50_000;
@@ -27,8 +26,6 @@ function csvRow(entry: AuditEntry): string {
 /** The audit routes. */
 export function auditRoutes(rc: RouteContext): AnyRoute[] {
   const { store } = rc.deps;
-
-
   return [
     defineRoute({
       method: 'get',
@@ -39,11 +36,10 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       query: auditQuerySchema,
       responses: { 200: 'AuditPage', 400: 'Problem (INVALID_CURSOR)', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
-      async handler(ctx, { query }) {
-        const { tenantId } = sessionOf(ctx);
+      async handler(_ctx, { query, session: { tenantId } }) {
         const page = await store.audit.list(tenantId, { ...(query.before ? { before: query.before } : {}), limit: query.limit ?? 50 });
         const body: AuditPage = { items: page.items, ...(page.next ? { next: page.next } : {}) };
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -54,8 +50,7 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       role: 'admin',
       responses: { 200: 'text/csv', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
-      async handler(ctx) {
-        const { tenantId } = sessionOf(ctx);
+      async handler(ctx, { session: { tenantId } }) {
         const lines = ['at,action,actor_kind,actor_email,actor_user_id,target,ip,detail'];
         let before: string | undefined;
         do {
@@ -65,7 +60,7 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
         } while (before !== undefined && lines.length <= AUDIT_CSV_MAX_ROWS);
         ctx.type = 'text/csv; charset=utf-8';
         ctx.set('Content-Disposition', `attachment; filename="audit-${tenantId}.csv"`);
-        ctx.body = `${lines.join('\r\n')}\r\n`;
+        return `${lines.join('\r\n')}\r\n`;
       },
     }),
   ];

@@ -9,9 +9,9 @@ import { recordAudit } from './audit-trail.js';
 import type { MfaChallenge } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
-import { defineRoute, type AnyRoute } from './route-spec.js';
+import { defineRoute, reply, type AnyRoute } from './route-spec.js';
 import { loginSchema, resendSchema, signupSchema, verifySchema } from './schemas.js';
-import { clearedSessionCookie, DEVICE_COOKIE, readCookie, SESSION_COOKIE, sessionOf } from './session-cookie.js';
+import { clearedSessionCookie, DEVICE_COOKIE, readCookie, SESSION_COOKIE } from './session-cookie.js';
 import { currentMe, signInTenant, startSession, trustDevice } from './session-start.js';
 import { MFA_LOGIN_TTL_MS } from './mfa-routes.js';
 import { profileOf, updateProfile } from './user-profile.js';
@@ -60,8 +60,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
             if (!isCode(error, 'EMAIL_TAKEN')) throw error;
           }
         }
-        ctx.status = 201;
-        ctx.body = { status: 'verification_sent', email: body.email };
+        return { status: 'verification_sent' as const, email: body.email };
       },
     }),
     defineRoute({
@@ -72,7 +71,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'public',
       body: verifySchema,
       responses: { 200: 'VerifyResponse', 400: 'Problem (INVALID_TOKEN)', 409: 'Problem (EMAIL_TAKEN)' },
-      async handler(ctx, { body }) {
+      async handler(_ctx, { body }) {
         const record = await store.tokens.consume(body.token, 'verify_email');
         if (!record) throw invalidToken();
         const user = await store.users.get(record.tenantId, record.userId);
@@ -87,7 +86,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
           await updateProfile(store.users, user.tenantId, user.id, { pendingEmail: null });
         }
         rc.deps.log.info({ tenant: user.tenantId, user: user.id }, 'email verified');
-        ctx.body = { email: record.email, emailVerified: true };
+        return { email: record.email, emailVerified: true as const };
       },
     }),
     defineRoute({
@@ -105,8 +104,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
           const user = await store.users.findByEmail(body.email);
           if (user && !user.emailVerified) await sendVerification(rc, { tenantId: user.tenantId, userId: user.id, email: user.email });
         });
-        ctx.status = 202;
-        ctx.body = { status: 'accepted' };
+        return { status: 'accepted' as const };
       },
     }),
     defineRoute({
@@ -148,12 +146,11 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
           const mfaToken = await store.tokens.issue({ purpose: 'mfa_login', tenantId, userId: user.id, email: user.email, ttlMs: MFA_LOGIN_TTL_MS });
           const challenge: MfaChallenge = { status: 'mfa_required', mfaToken, expiresAt: new Date(rc.now() + MFA_LOGIN_TTL_MS).toISOString() };
           ctx.set('Cache-Control', 'no-store');
-          ctx.status = 202;
-          ctx.body = challenge;
-          return;
+          return reply(202, challenge);
         }
-        ctx.body = await startSession(rc, ctx, member, tenantId, { action: 'auth.login' });
+        const me = await startSession(rc, ctx, member, tenantId, { action: 'auth.login' });
         if (!attempt.device) await trustDevice(rc, ctx, user);
+        return me;
       },
     }),
     defineRoute({
@@ -167,7 +164,7 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
         if (token) await store.sessions.revoke(token);
         ctx.set('Set-Cookie', clearedSessionCookie({ secure: rc.secureCookies }));
-        ctx.status = 204;
+        return undefined;
       },
     }),
     defineRoute({
@@ -177,8 +174,8 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'auth',
       auth: 'session',
       responses: { 200: 'Me', 401: 'Problem (UNAUTHENTICATED)' },
-      async handler(ctx) {
-        ctx.body = await currentMe(rc, sessionOf(ctx));
+      handler(_ctx, { session }) {
+        return currentMe(rc, session);
       },
     }),
   ];

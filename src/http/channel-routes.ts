@@ -11,7 +11,7 @@ import { recordAudit } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { sessionOf } from './session-cookie.js';
+import { idParams } from './schemas.js';
 
 /** POST /api/channels (NewChannelRequest); the URL's rules by kind are checked below the edge (src/channels). */
 export const channelCreateSchema = z.strictObject({
@@ -22,6 +22,8 @@ export const channelCreateSchema = z.strictObject({
 
 /** "Send test" per tenant: a few a minute, so the button cannot be used to hammer a receiver. */
 export const CHANNEL_TEST_RATE = { limit: 5, windowMs: 60_000 };
+
+const channelParams = idParams('channel');
 
 const view = (record: ChannelRecord): ChannelView => ({
   id: record.id,
@@ -51,8 +53,8 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       role: 'admin',
       responses: { 200: 'ChannelView[]', 401: 'Problem', 503: 'Problem (UNAVAILABLE)' },
-      async handler(ctx) {
-        ctx.body = (await service().list(sessionOf(ctx).tenantId)).map(view);
+      async handler(_ctx, { session }) {
+        return (await service().list(session.tenantId)).map(view);
       },
     }),
     defineRoute({
@@ -70,13 +72,11 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
         409: 'Problem (CHANNEL_LIMIT)',
         503: 'Problem (UNAVAILABLE)',
       },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
+      async handler(ctx, { body, session }) {
         const { channel, signingSecret } = await service().add(session.tenantId, body);
         await recordAudit(rc, session.tenantId, { action: 'channel.added', actor: { kind: 'user', userId: session.userId }, target: channel.id, ip: ctx.ip, detail: { kind: channel.kind } });
         const reply: NewChannelView = { ...view(channel), ...(signingSecret ? { signingSecret } : {}) };
-        ctx.status = 201;
-        ctx.body = reply;
+        return reply;
       },
     }),
     defineRoute({
@@ -86,12 +86,12 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       role: 'admin',
-      responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 503: 'Problem (UNAVAILABLE)' },
-      async handler(ctx, { params }) {
-        const session = sessionOf(ctx);
-        if (!(await service().remove(session.tenantId, params.id ?? ''))) throw clientError(404, 'NOT_FOUND', 'no such channel');
-        await recordAudit(rc, session.tenantId, { action: 'channel.removed', actor: { kind: 'user', userId: session.userId }, target: params.id ?? '', ip: ctx.ip });
-        ctx.status = 204;
+      params: channelParams,
+      responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 503: 'Problem (UNAVAILABLE)' },
+      async handler(ctx, { params, session }) {
+        if (!(await service().remove(session.tenantId, params.id))) throw clientError(404, 'NOT_FOUND', 'no such channel');
+        await recordAudit(rc, session.tenantId, { action: 'channel.removed', actor: { kind: 'user', userId: session.userId }, target: params.id, ip: ctx.ip });
+        return undefined;
       },
     }),
     defineRoute({
@@ -101,16 +101,16 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       role: 'admin',
-      responses: { 200: 'ChannelTestView', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 429: 'Problem (RATE_LIMITED)', 503: 'Problem (UNAVAILABLE)' },
-      async handler(ctx, { params }) {
-        const session = sessionOf(ctx);
+      params: channelParams,
+      responses: { 200: 'ChannelTestView', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 429: 'Problem (RATE_LIMITED)', 503: 'Problem (UNAVAILABLE)' },
+      async handler(ctx, { params, session }) {
         const channels = service();
         await rc.limiter.consume(`channel-test:${session.tenantId}`, CHANNEL_TEST_RATE);
-        const result = await channels.sendTest(session.tenantId, params.id ?? '');
+        const result = await channels.sendTest(session.tenantId, params.id);
         if (!result) throw clientError(404, 'NOT_FOUND', 'no such channel');
-        await recordAudit(rc, session.tenantId, { action: 'channel.tested', actor: { kind: 'user', userId: session.userId }, target: params.id ?? '', ip: ctx.ip, detail: { delivered: String(result.delivered) } });
+        await recordAudit(rc, session.tenantId, { action: 'channel.tested', actor: { kind: 'user', userId: session.userId }, target: params.id, ip: ctx.ip, detail: { delivered: String(result.delivered) } });
         const reply: ChannelTestView = result.delivered ? { delivered: true, status: result.status } : { delivered: false, error: result.error };
-        ctx.body = reply;
+        return reply;
       },
     }),
   ];

@@ -7,14 +7,12 @@ import { detectCostSpikes, resolveThresholds } from '../rules/index.js';
 import type { SeriesDescriptor } from '../store/index.js';
 import type { CostsResponse, MetricSeriesView, MetricsResponse } from './api-types.js';
 import { findingRoutes } from './finding-routes.js';
-import { tenantOf } from './tenant-view.js';
 import { buildOverview } from './overview.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
-import { monthToDateUsd } from '../insights/index.js';
+import { monthForecast, monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
@@ -41,8 +39,8 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'data',
       auth: 'session',
       responses: { 200: 'Overview', 401: 'Problem' },
-      async handler(ctx) {
-        ctx.body = await buildOverview(rc, await tenantOf(rc, sessionOf(ctx).tenantId));
+      handler(_ctx, { tenant }) {
+        return buildOverview(rc, tenant);
       },
     }),
     defineRoute({
@@ -53,8 +51,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       query: metricsQuerySchema,
       responses: { 200: 'MetricsResponse', 400: 'Problem', 401: 'Problem', 404: 'Problem' },
-      async handler(ctx, { query }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      async handler(_ctx, { query, tenant, signal }) {
         const now = rc.now();
         const to = query.to ? Date.parse(query.to) : now;
         const from = query.from ? Date.parse(query.from) : to - DAY_MS;
@@ -63,7 +60,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         const catalogs = await Promise.all(
           accounts.map(async (account) => ({
             account,
-            series: await rc.cached(tenant.id, `metrics:catalog:${account.id}`, () => store.metrics.catalog(tenant.id, account.id)),
+            series: await rc.cached(tenant.id, `metrics:catalog:${account.id}`, (shared) => store.metrics.catalog(tenant.id, account.id, shared), signal),
           })),
         );
         const matches = (s: SeriesDescriptor) =>
@@ -79,20 +76,28 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           const namespace = query.namespace ?? catalogs[0]?.series.find(matches)?.metric.namespace;
           if (!namespace) throw clientError(404, 'NOT_FOUND', 'no such series; give namespace when it is not in the catalog');
           const key = `metrics:points:${JSON.stringify([query.accountId, namespace, query.metric, query.resourceId, from, to])}`;
-          const found = await rc.cached(tenant.id, key, () =>
-            store.metrics.query(tenant.id, {
-              accountId: query.accountId!,
-              namespace,
-              metricName: query.metric!,
-              resourceId: query.resourceId!,
-              from: new Date(from).toISOString(),
-              to: new Date(to).toISOString(),
-            }),
+          const found = await rc.cached(
+            tenant.id,
+            key,
+            (shared) =>
+              store.metrics.query(
+                tenant.id,
+                {
+                  accountId: query.accountId!,
+                  namespace,
+                  metricName: query.metric!,
+                  resourceId: query.resourceId!,
+                  from: new Date(from).toISOString(),
+                  to: new Date(to).toISOString(),
+                },
+                shared,
+              ),
+            signal,
           );
           series = found.filter((s) => !query.region || s.region === query.region).map((s) => seriesView(query.accountId!, s));
         }
         const body: MetricsResponse = { from: new Date(from).toISOString(), to: new Date(to).toISOString(), series };
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -103,8 +108,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       query: costsQuerySchema,
       responses: { 200: 'CostsResponse', 400: 'Problem', 401: 'Problem', 404: 'Problem' },
-      async handler(ctx, { query }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      async handler(_ctx, { query, tenant, signal }) {
         const now = rc.now();
         const to = query.to ?? dayOf(now + DAY_MS);
         const from = query.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 30 * DAY_MS);
@@ -113,10 +117,10 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         const current = new Set(tenant.accounts.map((a) => a.id));
         const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
         const [rows, recent, allForecasts, allAnomalies] = await Promise.all([
-          rc.cached(tenant.id, `costs:range:${from}:${to}`, () => store.costs.daily(tenant.id, { start: from, end: to })),
-          recentCosts(rc, tenant.id),
-          forecasts(rc, tenant.id),
-          rc.cached(tenant.id, 'costs:anomalies', () => store.costs.anomalies(tenant.id)),
+          rc.cached(tenant.id, `costs:range:${from}:${to}`, (shared) => store.costs.daily(tenant.id, { start: from, end: to }, shared), signal),
+          recentCosts(rc, tenant.id, signal),
+          forecasts(rc, tenant.id, signal),
+          rc.cached(tenant.id, 'costs:anomalies', (shared) => store.costs.anomalies(tenant.id, shared), signal),
         ]);
         const anomalies = allAnomalies
           .filter((a) => inAccount(a) && a.startDay >= from && a.startDay < to)
@@ -160,10 +164,14 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
                   ...(own.every((f) => f.upperUsd !== undefined) ? { upperUsd: usd(own.reduce((sum, f) => sum + (f.upperUsd ?? 0), 0)) } : {}),
                 },
           monthToDateUsd: usd(monthToDateUsd(recent.rows.filter(inAccount), now)),
+          monthForecast: monthForecast(
+            accountIds.map((accountId) => ({ dailyCosts: recent.rows.filter((row) => row.accountId === accountId), forecast: own.find((f) => f.accountId === accountId) })),
+            now,
+          ),
           spikes,
           anomalies,
         };
-        ctx.body = body;
+        return body;
       },
     }),
     ...findingRoutes(rc),

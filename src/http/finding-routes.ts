@@ -18,11 +18,10 @@ import type { FindingsPage, FindingView, SuppressionRuleView } from './api-types
 import { csvDocument } from './csv.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
-import { defineRoute, type AnyRoute } from './route-spec.js';
-import { findingsExportQuerySchema, findingsQuerySchema, suppressionRuleSchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
+import { defineRoute, reply, type AnyRoute } from './route-spec.js';
+import { findingsExportQuerySchema, findingsQuerySchema, idParams, suppressionRuleSchema } from './schemas.js';
 import { ownAccount, suppressionRules } from './tenant-data.js';
-import { tenantOf, type TenantView } from './tenant-view.js';
+import type { TenantView } from './tenant-view.js';
 import { findingView } from './views.js';
 
 type FindingsQuery = ReturnType<typeof findingsExportQuerySchema.parse>;
@@ -51,15 +50,15 @@ function searchedView(finding: SearchedFinding): FindingView {
   };
 }
 
-/** The findings of the tenant's current accounts matching `query`, sorted; `offset`/`limit` page them. */
-async function search(rc: RouteContext, tenant: TenantView, query: FindingsQuery, offset: number, limit: number) {
+/** The findings of the tenant's current accounts matching `query`, sorted; `offset`/`limit` page them. `signal` is the request's. */
+async function search(rc: RouteContext, tenant: TenantView, query: FindingsQuery, offset: number, limit: number, signal: AbortSignal) {
   if (query.accountId) ownAccount(tenant, query.accountId);
   const status = query.status ?? 'open';
   // Suppressed findings are open ones in the store: the rules decide at read time, so removing a rule brings them back at once.
   const stored = status === 'archived' ? 'archived' : status === 'all' ? 'all' : 'open';
   const [set, rules] = await Promise.all([
-    rc.cached(tenant.id, `findings:set:${stored}`, () => rc.deps.store.findings.all(tenant.id, stored)),
-    suppressionRules(rc, tenant.id),
+    rc.cached(tenant.id, `findings:set:${stored}`, (shared) => rc.deps.store.findings.all(tenant.id, stored, shared), signal),
+    suppressionRules(rc, tenant.id, signal),
   ]);
   // Findings of a disconnected account wait for their TTL in the store; they are not shown.
   const names = new Map(tenant.accounts.map((a) => [a.id, a.name]));
@@ -93,14 +92,13 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       query: findingsQuerySchema,
       responses: { 200: 'FindingsPage', 400: 'Problem (INVALID_CURSOR, VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem' },
-      async handler(ctx, { query }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      async handler(_ctx, { query, tenant, signal }) {
         const { cursor, limit: requested, ...filters } = query;
         const limit = requested ?? 50;
         const binding = queryBinding({ ...filters, limit });
         const offset = cursor ? Number(decodeCursor(cursor, { tenantId: tenant.id, binding, keyAttributes: ['pk', 'o'] }).o) : 0;
         if (!Number.isSafeInteger(offset) || offset < 0) throw clientError(400, 'INVALID_CURSOR', 'invalid cursor');
-        const result = await search(rc, tenant, filters, offset, limit);
+        const result = await search(rc, tenant, filters, offset, limit, signal);
         const next = offset + limit;
         const body: FindingsPage = {
           items: result.items.map(searchedView),
@@ -109,7 +107,7 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
           truncated: result.truncated,
           ...(next < result.total ? { nextCursor: encodeCursor({ pk: tenant.id, o: String(next) }, binding) } : {}),
         };
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -120,9 +118,8 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       query: findingsExportQuerySchema,
       responses: { 200: 'text/csv', 400: 'Problem', 401: 'Problem', 404: 'Problem' },
-      async handler(ctx, { query }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const result = await search(rc, tenant, query, 0, Number.MAX_SAFE_INTEGER);
+      async handler(ctx, { query, tenant, signal }) {
+        const result = await search(rc, tenant, query, 0, Number.MAX_SAFE_INTEGER, signal);
         const names = new Map(tenant.accounts.map((a) => [a.id, a.name]));
         const rows = result.items.map((f) => [
           f.severity,
@@ -143,7 +140,7 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
         ]);
         ctx.type = 'text/csv; charset=utf-8';
         ctx.set('Content-Disposition', `attachment; filename="findings-${new Date(rc.now()).toISOString().slice(0, 10)}.csv"`);
-        ctx.body = csvDocument(
+        return csvDocument(
           ['severity', 'band', 'status', 'title', 'type', 'resource_type', 'resource_id', 'account', 'aws_account_id', 'region', 'count', 'first_seen', 'last_seen', 'suppression_reason', 'finding_id'],
           rows,
         );
@@ -156,10 +153,9 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'data',
       auth: 'session',
       responses: { 200: 'SuppressionRuleView[]', 401: 'Problem' },
-      async handler(ctx) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      async handler(_ctx, { tenant, signal }) {
         const now = rc.now();
-        ctx.body = (await suppressionRules(rc, tenant.id)).map((rule) => suppressionView(rule, now));
+        return (await suppressionRules(rc, tenant.id, signal)).map((rule) => suppressionView(rule, now));
       },
     }),
     defineRoute({
@@ -170,9 +166,7 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       body: suppressionRuleSchema,
       responses: { 201: 'SuppressionRuleView', 200: 'SuppressionRuleView', 400: 'Problem', 401: 'Problem', 404: 'Problem', 409: 'Problem (TOO_MANY_RULES)' },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
-        const tenant = await tenantOf(rc, session.tenantId);
+      async handler(_ctx, { body, session, tenant }) {
         const now = rc.now();
         if (body.expiresAt !== undefined && !(Date.parse(body.expiresAt) > now)) {
           throw clientError(400, 'INVALID_EXPIRY', 'the expiry must be in the future');
@@ -186,8 +180,7 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
           ...(body.expiresAt ? { expiresAt: new Date(Date.parse(body.expiresAt)).toISOString() } : {}),
         });
         if (created) await store.cache.invalidate(tenant.id);
-        ctx.status = created ? 201 : 200;
-        ctx.body = suppressionView(rule, now);
+        return created ? reply(201, suppressionView(rule, now)) : suppressionView(rule, now);
       },
     }),
     defineRoute({
@@ -196,15 +189,14 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Remove a suppression rule: its findings are open (and can alert) again',
       tag: 'data',
       auth: 'session',
-      responses: { 204: 'Removed', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { params }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const id = params.id ?? '';
-        if (!/^[A-Za-z0-9_-]{1,64}$/.test(id) || !(await store.findings.suppressions.remove(tenant.id, id))) {
+      params: idParams('suppression rule'),
+      responses: { 204: 'Removed', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(_ctx, { params, tenant }) {
+        if (!(await store.findings.suppressions.remove(tenant.id, params.id))) {
           throw clientError(404, 'NOT_FOUND', 'no such suppression rule');
         }
         await store.cache.invalidate(tenant.id);
-        ctx.status = 204;
+        return undefined;
       },
     }),
   ];

@@ -13,9 +13,8 @@ import { recordAudit } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, roleOf, type AnyRoute } from './route-spec.js';
-import { memberInviteSchema, memberPatchSchema } from './schemas.js';
+import { idParams, memberInviteSchema, memberPatchSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
-import { sessionOf } from './session-cookie.js';
 import { homeOf } from './session-start.js';
 
 /** How long an invitation link works. */
@@ -23,14 +22,14 @@ export const INVITATION_TTL_MS = 7 * 86_400_000;
 
 const memberView = (user: UserRecord): MemberView => ({ id: user.id, email: user.email, role: roleOf(user.role), active: user.emailVerified, mfa: user.mfaEnabled === true, createdAt: user.createdAt });
 const lastOwner = () => clientError(409, 'LAST_OWNER', 'a tenant needs an owner: make someone else owner first');
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const memberParams = idParams('member');
 
 /** The member routes. */
 export function memberRoutes(rc: RouteContext): AnyRoute[] {
   const { store } = rc.deps;
 
   async function memberOf(tenantId: string, id: string): Promise<UserRecord> {
-    const user = ID.test(id) ? await store.users.get(tenantId, id) : undefined;
+    const user = await store.users.get(tenantId, id);
     if (!user) throw clientError(404, 'NOT_FOUND', 'no such member');
     return user;
   }
@@ -50,10 +49,9 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       responses: { 200: 'MemberView[]', 401: 'Problem' },
-      async handler(ctx) {
-        const { tenantId } = sessionOf(ctx);
+      async handler(_ctx, { session: { tenantId } }) {
         const users = await store.users.listByTenant(tenantId);
-        ctx.body = users.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.email.localeCompare(b.email)).map(memberView);
+        return users.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.email.localeCompare(b.email)).map(memberView);
       },
     }),
     defineRoute({
@@ -65,11 +63,8 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       role: 'owner',
       body: memberInviteSchema,
       responses: { 202: 'Invited', 400: 'Problem', 401: 'Problem', 429: 'Problem' },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
+      async handler(ctx, { body, session, tenant }) {
         await rc.limiter.consume(`invite:${session.tenantId}`, rc.limits.signupPerIp);
-        const tenant = await store.tenants.get(session.tenantId);
-        if (!tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
         // The password is never used: the invitee chooses one through the link.
         const placeholder = `${crypto.randomUUID()}${crypto.randomUUID()}`;
         const invited = await store.users.create({ tenantId: tenant.id, email: body.email, password: placeholder, role: body.role }).catch((error: unknown) => {
@@ -93,8 +88,7 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
           }
         }
         await recordAudit(rc, tenant.id, { action: 'member.invited', actor: { kind: 'user', userId: session.userId }, ip: ctx.ip, detail: { email: body.email, role: body.role } });
-        ctx.status = 202;
-        ctx.body = { status: 'invited', email: body.email };
+        return { status: 'invited' as const, email: body.email };
       },
     }),
     defineRoute({
@@ -104,15 +98,15 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       role: 'owner',
+      params: memberParams,
       body: memberPatchSchema,
       responses: { 200: 'MemberView', 400: 'Problem', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
-      async handler(ctx, { body, params }) {
-        const session = sessionOf(ctx);
-        const user = await memberOf(session.tenantId, params.id ?? '');
+      async handler(ctx, { body, params, session }) {
+        const user = await memberOf(session.tenantId, params.id);
         if (body.role !== 'owner' && (await isLastOwner(user))) throw lastOwner();
         const updated = await store.users.setRole(user.tenantId, user.id, body.role);
         await recordAudit(rc, session.tenantId, { action: 'member.role_changed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip, detail: { role: body.role } });
-        ctx.body = memberView(updated);
+        return memberView(updated);
       },
     }),
     defineRoute({
@@ -123,12 +117,12 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       // Leaving is anyone's; removing someone else needs owner (checked below).
       role: 'viewer',
-      responses: { 204: 'No content', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
-      async handler(ctx, { params }) {
-        const session = sessionOf(ctx);
+      params: memberParams,
+      responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
+      async handler(ctx, { params, session }) {
         const leaving = params.id === session.userId;
         // Members are no secret to anyone in the tenant (GET /api/members), so 404 comes first.
-        const user = await memberOf(session.tenantId, params.id ?? '');
+        const user = await memberOf(session.tenantId, params.id);
         if (!leaving && session.role !== 'owner') throw clientError(403, 'ROLE_REQUIRED', 'removing someone needs the owner role');
         if (await isLastOwner(user)) throw lastOwner();
         await store.users.remove(user.tenantId, user.id);
@@ -136,7 +130,7 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
         // each one); a user left with no organization at all is signed out everywhere.
         if ((await store.users.listMemberships(homeOf(user), user.id)).length === 0) await store.sessions.revokeAllForUser(homeOf(user), user.id);
         await recordAudit(rc, session.tenantId, { action: leaving ? 'member.left' : 'member.removed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip });
-        ctx.status = 204;
+        return undefined;
       },
     }),
   ];

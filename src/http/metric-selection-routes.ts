@@ -11,14 +11,14 @@ import type { MetricBrowserResponse, MetricSelectionView } from './api-types.js'
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { metricBrowserQuerySchema, metricSelectionSchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
+import { idParams, metricBrowserQuerySchema, metricSelectionSchema } from './schemas.js';
 import { ownAccount } from './tenant-data.js';
-import { tenantOf, type TenantAccount, type TenantView } from './tenant-view.js';
+import type { TenantAccount, TenantView } from './tenant-view.js';
 
 const DEFAULT_INTERVAL_MS = 15 * 60_000;
 const BROWSE_LIMIT = 500;
 const DISCOVERY_TIMEOUT_MS = 20_000;
+const accountParams = idParams('account');
 
 /** AWS failures are the tenant's account's state, not our bug: 502 with the classified kind, never AWS's text. */
 function awsProblem(error: unknown): never {
@@ -66,11 +66,11 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'The account\'s catalog services and metrics, which are on, its custom metrics and the monthly GetMetricData fee of each',
       tag: 'accounts',
       auth: 'session',
+      params: accountParams,
       responses: { 200: 'MetricSelectionView', 401: 'Problem', 404: 'Problem', 502: 'Problem (AWS_CALL_FAILED)', 503: 'Problem' },
-      async handler(ctx, { params }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const account = ownAccount(tenant, params.id ?? '');
-        ctx.body = await view(tenant, account, account.metrics);
+      async handler(_ctx, { params, tenant }) {
+        const account = ownAccount(tenant, params.id);
+        return view(tenant, account, account.metrics);
       },
     }),
     defineRoute({
@@ -79,12 +79,12 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'What a selection would cost a month, without saving it',
       tag: 'accounts',
       auth: 'session',
+      params: accountParams,
       body: metricSelectionSchema,
       responses: { 200: 'MetricSelectionView', 400: 'Problem', 401: 'Problem', 404: 'Problem', 502: 'Problem (AWS_CALL_FAILED)', 503: 'Problem' },
-      async handler(ctx, { body, params }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const account = ownAccount(tenant, params.id ?? '');
-        ctx.body = await view(tenant, account, checked(body, account));
+      async handler(_ctx, { body, params, tenant }) {
+        const account = ownAccount(tenant, params.id);
+        return view(tenant, account, checked(body, account));
       },
     }),
     defineRoute({
@@ -93,11 +93,11 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Save the selection; it applies at the next poll',
       tag: 'accounts',
       auth: 'session',
+      params: accountParams,
       body: metricSelectionSchema,
       responses: { 200: 'MetricSelectionView', 400: 'Problem', 401: 'Problem', 404: 'Problem', 502: 'Problem (AWS_CALL_FAILED)', 503: 'Problem' },
-      async handler(ctx, { body, params }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const account = ownAccount(tenant, params.id ?? '');
+      async handler(_ctx, { body, params, tenant }) {
+        const account = ownAccount(tenant, params.id);
         const selection = checked(body, account);
         try {
           await rc.deps.store.tenants.updateAccount(tenant.id, account.id, { metrics: selection });
@@ -106,7 +106,7 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
           throw error;
         }
         rc.deps.onTenantChanged(tenant.id);
-        ctx.body = await view(tenant, account, selection);
+        return view(tenant, account, selection);
       },
     }),
     defineRoute({
@@ -115,11 +115,11 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'What ListMetrics shows in one of the account\'s regions (free), to pick custom metrics from, with the fee one adds',
       tag: 'accounts',
       auth: 'session',
+      params: accountParams,
       query: metricBrowserQuerySchema,
       responses: { 200: 'MetricBrowserResponse', 400: 'Problem', 401: 'Problem', 404: 'Problem', 502: 'Problem (AWS_CALL_FAILED)', 503: 'Problem' },
-      async handler(ctx, { query, params }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const account = ownAccount(tenant, params.id ?? '');
+      async handler(_ctx, { query, params, tenant }) {
+        const account = ownAccount(tenant, params.id);
         if (!account.regions.includes(query.region)) throw clientError(400, 'REGION_NOT_MONITORED', `region ${query.region} is not one of the account's regions`);
         const found = await discovery()
           .browse(tenant.id, account.id, query.region, query.namespace, BROWSE_LIMIT + 1, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS))
@@ -131,7 +131,7 @@ export function metricSelectionRoutes(rc: RouteContext): AnyRoute[] {
           monthlyFeeUsdPerMetric: Math.round(monthlyFeeUsd(tierIntervalMs(intervalOf(tenant), false)) * 10_000) / 10_000,
           truncated: found.length > BROWSE_LIMIT,
         };
-        ctx.body = body;
+        return body;
       },
     }),
   ];

@@ -14,7 +14,7 @@ import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { mfaConfirmSchema, mfaDisableSchema, mfaLoginSchema, mfaRequirementSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
-import { DEVICE_COOKIE, readCookie, sessionOf } from './session-cookie.js';
+import { DEVICE_COOKIE, readCookie } from './session-cookie.js';
 import { startSession, trustDevice } from './session-start.js';
 
 /** How long the pending sign-in between password and code lives. */
@@ -46,13 +46,6 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
   async function statusOf(tenantId: string, userId: string): Promise<MfaStatus> {
     const [state, tenant] = await Promise.all([store.users.mfaState(tenantId, userId), store.tenants.get(tenantId)]);
     return { enabled: state.enabled, recoveryCodesLeft: state.recoveryCodesLeft, required: tenant?.settings.requireMfa === true };
-  }
-
-  async function signedInUser(ctx: Parameters<typeof sessionOf>[0]): Promise<UserRecord> {
-    const session = sessionOf(ctx);
-    const user = await store.users.get(session.tenantId, session.userId);
-    if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
-    return user;
   }
 
   return [
@@ -94,8 +87,9 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
         // The organization chosen at the password step, if the user still belongs to it.
         const member = await store.users.get(pending.tenantId, user.id);
         if (!member) throw invalidPending();
-        ctx.body = await startSession(rc, ctx, member, pending.tenantId, { action: 'auth.login', detail: { secondFactor: factor } });
+        const me = await startSession(rc, ctx, member, pending.tenantId, { action: 'auth.login', detail: { secondFactor: factor } });
         if (!readCookie(ctx.get('cookie'), DEVICE_COOKIE)) await trustDevice(rc, ctx, user);
+        return me;
       },
     }),
     defineRoute({
@@ -105,9 +99,8 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'auth',
       auth: 'session',
       responses: { 200: 'MfaStatus', 401: 'Problem' },
-      async handler(ctx) {
-        const session = sessionOf(ctx);
-        ctx.body = await statusOf(session.tenantId, session.userId);
+      handler(_ctx, { session }) {
+        return statusOf(session.tenantId, session.userId);
       },
     }),
     defineRoute({
@@ -118,14 +111,13 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       role: 'viewer',
       responses: { 200: 'MfaEnrolment', 401: 'Problem', 409: 'Problem (MFA_ALREADY_ENABLED)' },
-      async handler(ctx) {
-        const user = await signedInUser(ctx);
+      async handler(ctx, { user }) {
         if ((await store.users.mfaState(user.tenantId, user.id)).enabled) throw clientError(409, 'MFA_ALREADY_ENABLED', 'MFA is on already; disable it first to enrol another authenticator');
         const secret = newTotpSecret();
         await store.users.beginMfa(user.tenantId, user.id, secret);
         const body: MfaEnrolment = { secret, otpauthUri: totpUri(secret, user.email, ISSUER) };
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -137,8 +129,7 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
       role: 'viewer',
       body: mfaConfirmSchema,
       responses: { 200: 'MfaEnabled', 400: 'Problem (INVALID_MFA_CODE)', 401: 'Problem', 409: 'Problem (MFA_NOT_STARTED, MFA_ALREADY_ENABLED)', 429: 'Problem' },
-      async handler(ctx, { body }) {
-        const user = await signedInUser(ctx);
+      async handler(ctx, { body, session, user }) {
         await rc.limiter.consume(`mfa-code:${user.id}`, CODES_PER_USER);
         const state = await store.users.mfaState(user.tenantId, user.id);
         if (state.enabled) throw clientError(409, 'MFA_ALREADY_ENABLED', 'MFA is on already');
@@ -147,11 +138,11 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
         if (step === undefined) throw clientError(400, 'INVALID_MFA_CODE', 'the code is wrong; check the time on the device');
         const recoveryCodes = newRecoveryCodes();
         await store.users.enableMfa(user.tenantId, user.id, recoveryCodes, step);
-        await recordAudit(rc, sessionOf(ctx).tenantId, { action: 'auth.mfa_enabled', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip });
+        await recordAudit(rc, session.tenantId, { action: 'auth.mfa_enabled', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip });
         rc.background.run('mfa-enabled', () => sendSecurityNotice(rc, user.email, { kind: 'mfa_changed', enabled: true }));
         const reply: MfaEnabled = { status: 'mfa_enabled', recoveryCodes };
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = reply;
+        return reply;
       },
     }),
     defineRoute({
@@ -163,8 +154,7 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
       role: 'viewer',
       body: mfaDisableSchema,
       responses: { 204: 'No content', 400: 'Problem', 401: 'Problem', 403: 'Problem (WRONG_PASSWORD, INVALID_MFA_CODE)', 409: 'Problem (MFA_NOT_ENABLED)', 429: 'Problem' },
-      async handler(ctx, { body }) {
-        const user = await signedInUser(ctx);
+      async handler(ctx, { body, session, user }) {
         await rc.limiter.consume(`mfa-code:${user.id}`, CODES_PER_USER);
         if (!(await store.users.mfaState(user.tenantId, user.id)).enabled) throw clientError(409, 'MFA_NOT_ENABLED', 'MFA is off');
         const checked = await store.users.authenticate(user.email, body.password);
@@ -172,9 +162,9 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
         const factor = await checkSecondFactor(rc, user, body);
         if (!factor) throw clientError(403, 'INVALID_MFA_CODE', 'the code is wrong or was used already');
         await store.users.disableMfa(user.tenantId, user.id);
-        await recordAudit(rc, sessionOf(ctx).tenantId, { action: 'auth.mfa_disabled', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip, detail: { secondFactor: factor } });
+        await recordAudit(rc, session.tenantId, { action: 'auth.mfa_disabled', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip, detail: { secondFactor: factor } });
         rc.background.run('mfa-disabled', () => sendSecurityNotice(rc, user.email, { kind: 'mfa_changed', enabled: false }));
-        ctx.status = 204;
+        return undefined;
       },
     }),
     defineRoute({
@@ -186,15 +176,14 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
       role: 'owner',
       body: mfaRequirementSchema,
       responses: { 200: 'MfaStatus', 400: 'Problem', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 409: 'Problem (MFA_NOT_ENABLED)' },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
+      async handler(ctx, { body, session }) {
         // An owner without MFA would lock themselves out of everything but enrolment.
         if (body.required && !(await store.users.mfaState(session.tenantId, session.userId)).enabled) {
           throw clientError(409, 'MFA_NOT_ENABLED', 'turn MFA on for yourself before requiring it of everyone');
         }
         await store.tenants.updateSettings(session.tenantId, { requireMfa: body.required });
         await recordAudit(rc, session.tenantId, { action: 'tenant.mfa_requirement_changed', actor: { kind: 'user', userId: session.userId }, ip: ctx.ip, detail: { required: String(body.required) } });
-        ctx.body = await statusOf(session.tenantId, session.userId);
+        return statusOf(session.tenantId, session.userId);
       },
     }),
   ];

@@ -55,11 +55,14 @@ function queryParameters(schema: z.ZodType): object[] {
   }));
 }
 
-/** `/api/accounts/:id` -> `/api/accounts/{id}` and its path parameters. */
-function openApiPath(path: string): { path: string; parameters: object[] } {
+/** `/api/accounts/:id` -> `/api/accounts/{id}` and its path parameters, described by the route's `params` schema. */
+function openApiPath(route: AnyRoute): { path: string; parameters: object[] } {
+  const properties = route.params ? ((jsonSchemaOf(route.params, 'input') as { properties?: Record<string, object> }).properties ?? {}) : {};
   const parameters: object[] = [];
-  const converted = path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
-    parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
+  const converted = route.path.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
+    const schema = properties[name] ?? { type: 'string' };
+    const description = (schema as { description?: unknown }).description;
+    parameters.push({ name, in: 'path', required: true, ...(typeof description === 'string' ? { description } : {}), schema });
     return `{${name}}`;
   });
   return { path: converted, parameters };
@@ -69,7 +72,7 @@ function openApiPath(path: string): { path: string; parameters: object[] } {
 export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: string; version: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const { path, parameters } = openApiPath(route.path);
+    const { path, parameters } = openApiPath(route);
     // A route closed to viewers can answer 403 ROLE_REQUIRED, declared or not.
     const declared = route.auth === 'session' && requiredRole(route) !== 'viewer' && !(403 in route.responses) ? { ...route.responses, 403: 'Problem (ROLE_REQUIRED)' } : route.responses;
     const responses = Object.fromEntries(

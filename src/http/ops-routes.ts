@@ -12,8 +12,8 @@ import type { AppMetrics } from './prometheus.js';
 import { isLoopbackClient, operatorStanding } from './operator-auth.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
-import { defineRoute, type AnyRoute } from './route-spec.js';
-import { workersQuerySchema } from './schemas.js';
+import { defineRoute, redirect, reply, type AnyRoute } from './route-spec.js';
+import { idParams, workersQuerySchema } from './schemas.js';
 import { createTenantDirectory, type TenantNames } from './tenant-directory.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -112,12 +112,8 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       handler(ctx) {
         const lag = health.registry.lag();
         const current = status(lag);
-        ctx.status = current === 'down' ? 503 : 200;
-        if (operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') {
-          const body: HealthStatus = { status: current };
-          ctx.body = body;
-          return;
-        }
+        const answer = <T extends HealthStatus>(body: T) => (current === 'down' ? reply(503, body) : body);
+        if (operatorStanding(ctx, rc.deps.operatorToken) !== 'granted') return answer({ status: current });
         const fleet = health.registry.fleet();
         const detail: HealthDetail = {
           status: current,
@@ -130,7 +126,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
           lag: lagView(lag),
           ...(health.leases ? { leases: leasesView(health.leases()) } : {}),
         };
-        ctx.body = detail;
+        return answer(detail);
       },
     }),
     defineRoute({
@@ -141,7 +137,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       auth: 'operator',
       query: workersQuerySchema,
       responses: { 200: 'WorkersResponse', 400: 'Problem', 401: 'Problem', 403: 'Problem' },
-      async handler(ctx, { query }) {
+      async handler(_ctx, { query }) {
         const fleet = health.registry.fleet();
         const tenants = health.registry.list({ ...(query.tenant ? { tenantId: query.tenant } : {}), ...(query.state ? { state: query.state } : {}) });
         // Names are a convenience: if the listing fails, the workers still show, by id.
@@ -159,7 +155,7 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
           total: matched.length,
           workers: matched.slice(0, query.limit ?? 200),
         };
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -168,16 +164,15 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       summary: 'Stop and start a tenant afresh (its restart counters reset)',
       tag: 'operator',
       auth: 'operator',
-      responses: { 202: 'RestartAccepted', 401: 'Problem', 403: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { params }) {
-        const tenantId = params.id ?? '';
-        if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId) || !health.restartTenant(tenantId)) {
+      params: idParams('tenant'),
+      responses: { 202: 'RestartAccepted', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 403: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(ctx, { params: { id: tenantId } }) {
+        if (!health.restartTenant(tenantId)) {
           throw clientError(404, 'NOT_FOUND', 'no such tenant running on this instance');
         }
         rc.deps.log.info({ tenant: tenantId }, 'operator restarted a tenant');
         await recordAudit(rc, tenantId, { action: 'operator.tenant_restarted', actor: { kind: 'operator' }, target: tenantId, ip: ctx.ip });
-        ctx.status = 202;
-        ctx.body = { status: 'restarting', tenantId };
+        return { status: 'restarting' as const, tenantId };
       },
     }),
     defineRoute({
@@ -188,8 +183,8 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       auth: 'operator',
       responses: { 200: 'text/plain; version=0.0.4', 401: 'Problem', 403: 'Problem' },
       async handler(ctx) {
-        ctx.body = await metrics.registry.metrics();
         ctx.type = metrics.registry.contentType;
+        return metrics.registry.metrics();
       },
     }),
     defineRoute({
@@ -207,11 +202,8 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
           throw clientError(403, 'FORBIDDEN', 'the outbox answers local clients or the operator only');
         }
         // A person opening the link in a browser gets the readable page (web: /outbox), which reads this JSON.
-        if (ctx.accepts('json', 'html') === 'html') {
-          ctx.redirect('/outbox');
-          return;
-        }
-        ctx.body = outbox();
+        if (ctx.accepts('json', 'html') === 'html') return redirect('/outbox');
+        return outbox();
       },
     }),
     defineRoute({
@@ -221,9 +213,9 @@ export function opsRoutes(rc: RouteContext, metrics: AppMetrics): AnyRoute[] {
       tag: 'meta',
       auth: 'public',
       responses: { 200: 'Meta' },
-      handler(ctx) {
+      handler() {
         const body: Meta = { mode: rc.deps.mode, collectors: COLLECTOR_LIST.map((d) => ({ name: d.kind, label: d.label, summary: d.summary, alerts: d.alerts })) };
-        ctx.body = body;
+        return body;
       },
     }),
   ];

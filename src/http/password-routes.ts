@@ -10,7 +10,6 @@ import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { changePasswordSchema, resetRequestSchema, resetSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
-import { sessionOf } from './session-cookie.js';
 import { homeOf } from './session-start.js';
 
 /** How long a reset link works. */
@@ -40,8 +39,7 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
           const token = await store.tokens.issue({ purpose: 'reset_password', tenantId: user.tenantId, userId: user.id, email: user.email, ttlMs: RESET_TOKEN_TTL_MS });
           await sendSecurityNotice(rc, user.email, { kind: 'password_reset', token, expiresInMinutes: RESET_TOKEN_TTL_MS / 60_000 });
         });
-        ctx.status = 202;
-        ctx.body = { status: 'accepted' };
+        return { status: 'accepted' as const };
       },
     }),
     defineRoute({
@@ -68,7 +66,7 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
         await recordAudit(rc, user.tenantId, { action: 'auth.password_reset', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip, detail: { sessionsEnded: String(sessionsEnded) } });
         rc.background.run('password-changed', () => sendSecurityNotice(rc, user.email, { kind: 'password_changed' }));
         const body200: PasswordUpdated = { status: 'password_updated', sessionsEnded };
-        ctx.body = body200;
+        return body200;
       },
     }),
     defineRoute({
@@ -80,11 +78,8 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
       role: 'viewer',
       body: changePasswordSchema,
       responses: { 200: 'PasswordUpdated', 400: 'Problem', 401: 'Problem', 403: 'Problem (WRONG_PASSWORD)', 429: 'Problem' },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
+      async handler(_ctx, { body, session, user }) {
         await rc.limiter.consume(`password-change:${session.tenantId}:${session.userId}`, rc.limits.passwordChangePerUser);
-        const user = await store.users.get(session.tenantId, session.userId);
-        if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
         const checked = await store.users.authenticate(user.email, body.currentPassword);
         if (checked?.id !== user.id) throw clientError(403, 'WRONG_PASSWORD', 'the current password is wrong');
         await store.users.setPassword(user.tenantId, user.id, body.newPassword);
@@ -92,7 +87,7 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
         rc.deps.log.info({ tenant: user.tenantId, user: user.id, sessionsEnded }, 'password changed');
         rc.background.run('password-changed', () => sendSecurityNotice(rc, user.email, { kind: 'password_changed' }));
         const reply: PasswordUpdated = { status: 'password_updated', sessionsEnded };
-        ctx.body = reply;
+        return reply;
       },
     }),
   ];

@@ -122,7 +122,11 @@ export function errorHandler(log: Logger): Koa.Middleware {
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
-    } catch (thrown) {
+    } catch (caught) {
+      // A client that went away aborted the request's reads: whatever they threw (the SDK's
+      // AbortError), the answer is the abort's reason, a 499 nobody reads, not a logged 500.
+      const signal = (ctx.state as { signal?: AbortSignal }).signal;
+      const thrown: unknown = signal?.aborted ? signal.reason : caught;
       const error = (thrown ?? {}) as ErrorLike;
       const status = statusOf(error);
       // koa's convention: `expose` when set, otherwise only client errors are shown.

@@ -5,15 +5,12 @@
  */
 import { refreshRecommendations } from '../insights/index.js';
 import type { RecommendationsResponse, RecommendationView } from './api-types.js';
-import { tenantOf } from './tenant-view.js';
 import { clientError } from './problem.js';
 import { currentRecommendations, storedView } from './recommendations.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { recommendationPatchSchema, recommendationsQuerySchema } from './schemas.js';
-import { sessionOf } from './session-cookie.js';
+import { recommendationParamsSchema, recommendationPatchSchema, recommendationsQuerySchema } from './schemas.js';
 
-const RECOMMENDATION_ID = /^[a-z0-9-]{1,128}$/;
 const notFound = () => clientError(404, 'NOT_FOUND', 'no such recommendation');
 
 /** The recommendation routes. */
@@ -28,11 +25,10 @@ export function recommendationRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       query: recommendationsQuerySchema,
       responses: { 200: 'RecommendationsResponse', 401: 'Problem' },
-      async handler(ctx, { query }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
+      async handler(_ctx, { query, tenant }) {
         const items = await currentRecommendations(rc, tenant);
         const body: RecommendationsResponse = { items: query.status ? items.filter((r) => r.status === query.status) : items };
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -41,12 +37,10 @@ export function recommendationRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Mark a recommendation open, done or dismissed (a dismissed one stays dismissed when it recurs)',
       tag: 'data',
       auth: 'session',
+      params: recommendationParamsSchema,
       body: recommendationPatchSchema,
       responses: { 200: 'RecommendationView', 400: 'Problem', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { body, params }) {
-        const tenant = await tenantOf(rc, sessionOf(ctx).tenantId);
-        const id = params.id ?? '';
-        if (!RECOMMENDATION_ID.test(id)) throw notFound();
+      async handler(_ctx, { body, params: { id }, tenant }) {
         let updated = await store.setStatus(tenant.id, id, body.status);
         if (!updated) {
           // Not stored yet (the refresher persists after collection): a write, so this may store them.
@@ -58,7 +52,7 @@ export function recommendationRoutes(rc: RouteContext): AnyRoute[] {
         }
         const fresh = (await currentRecommendations(rc, tenant)).find((r) => r.id === id);
         const view: RecommendationView = fresh ?? storedView(updated);
-        ctx.body = view;
+        return view;
       },
     }),
   ];

@@ -293,6 +293,7 @@ export const CostsResponse = z.object({
   byService: z.array(z.object({ service: z.string(), totalUsd: z.number() })),
   forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
   monthToDateUsd: z.number(),
+  monthForecast: z.object({ meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional(), remainingUsd: z.number() }).nullable(),
   spikes: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), baselineUsd: z.number() })),
   anomalies: z.array(
     z.object({
@@ -446,7 +447,7 @@ export const SentEmail = z.object({
 });
 
 /** Every named response schema; a route's `responses` text names one of these (or `X[]`, `X | Y`). */
-export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.freeze({
+export const RESPONSE_SCHEMAS = Object.freeze({
   Problem,
   SignupResponse,
   VerifyResponse,
@@ -488,7 +489,11 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = Object.free
   SentEmail,
   MetricSelectionView,
   MetricBrowserResponse,
-});
+} satisfies Record<string, z.ZodType>);
+
+/** The body type of each named schema: what a handler returns for a response that names it. */
+export type ResponseTypes = { [K in keyof typeof RESPONSE_SCHEMAS]: z.output<(typeof RESPONSE_SCHEMAS)[K]> };
+
 
 // Compile-time: each schema's output is the api-types.ts type (both ways), so neither can drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -16,8 +16,12 @@ export interface RouteContext {
   /** True when the public URL is https: cookies get `Secure`. */
   secureCookies: boolean;
   background: BackgroundTasks;
-  /** A tenant read through the store's cache (`key` names the query and its parameters). */
-  cached<T>(tenantId: string, key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * A tenant read through the store's cache (`key` names the query and its parameters). Pass the
+   * request's `signal`: it stops this request waiting, and `load` gets a signal aborted only when
+   * every request sharing the load has gone (single flight), so pass that one to the store read.
+   */
+  cached<T>(tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Derived data (src/insights) over the store, through its cache. */
   insights: InsightSources;
 }

@@ -17,6 +17,11 @@ const regions = z.array(region).min(1).max(30);
 const accountName = z.string().trim().min(1).max(100);
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');
 
+/** Path parameters `{ id }` of a stored item of `kind` (tenant, account, member, session, token, channel, rule): an id's shape, else 400. */
+export const idParams = (kind: string) => z.strictObject({ id: id.describe(`the ${kind} id`) });
+/** Path parameters of a recommendation: its id is derived from the rule and the resource (lowercase, dashes). */
+export const recommendationParamsSchema = z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,128}$/, 'not a recommendation id').describe('the recommendation id') });
+
 /** POST /api/auth/signup (SignupRequest). */
 export const signupSchema = z.strictObject({
   email,

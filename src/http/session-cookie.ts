@@ -86,6 +86,8 @@ export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute,
     if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
     const user = await users.get(session.tenantId, session.userId);
     if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+    // Kept for the handler (route-spec.ts hands it over): the user is read once per request.
+    ctx.state.user = user;
     session.role = roleOf(user.role);
     if (mfaRequired && !session.apiToken && route.tag !== 'auth' && user.mfaEnabled !== true && (await mfaRequired(session.tenantId))) {
       throw clientError(403, 'MFA_ENROLMENT_REQUIRED', 'this organization requires two-factor sign-in: turn it on in Settings first');

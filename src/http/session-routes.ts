@@ -6,8 +6,8 @@ import type { SessionsEnded, SessionView } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
-import { organizationSwitchSchema } from './schemas.js';
-import { readCookie, SESSION_COOKIE, sessionOf } from './session-cookie.js';
+import { idParams, organizationSwitchSchema } from './schemas.js';
+import { readCookie, SESSION_COOKIE } from './session-cookie.js';
 import { homeOf, startSession } from './session-start.js';
 
 /** The session routes. */
@@ -21,8 +21,7 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'auth',
       auth: 'session',
       responses: { 200: 'SessionView[]', 401: 'Problem' },
-      async handler(ctx) {
-        const session = sessionOf(ctx);
+      async handler(_ctx, { session }) {
         const sessions = await store.sessions.listForUser(homeOf(session), session.userId);
         const views: SessionView[] = sessions.map((s) => ({
           id: s.id,
@@ -31,7 +30,7 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
           ...(s.userAgent ? { userAgent: s.userAgent } : {}),
           current: s.id === session.sessionId,
         }));
-        ctx.body = views;
+        return views;
       },
     }),
     defineRoute({
@@ -42,12 +41,11 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       role: 'viewer',
       responses: { 200: 'SessionsEnded', 401: 'Problem' },
-      async handler(ctx) {
-        const session = sessionOf(ctx);
+      async handler(_ctx, { session }) {
         const sessionsEnded = await store.sessions.revokeAllForUser(homeOf(session), session.userId, session.sessionId);
         rc.deps.log.info({ tenant: session.tenantId, user: session.userId, sessionsEnded }, 'signed out everywhere else');
         const body: SessionsEnded = { sessionsEnded };
-        ctx.body = body;
+        return body;
       },
     }),
     defineRoute({
@@ -57,12 +55,12 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'auth',
       auth: 'session',
       role: 'viewer',
-      responses: { 204: 'No content', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { params }) {
-        const session = sessionOf(ctx);
-        const ended = await store.sessions.revokeById(homeOf(session), session.userId, params.id ?? '');
+      params: idParams('session'),
+      responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
+      async handler(_ctx, { params, session }) {
+        const ended = await store.sessions.revokeById(homeOf(session), session.userId, params.id);
         if (!ended) throw clientError(404, 'NOT_FOUND', 'no such session');
-        ctx.status = 204;
+        return undefined;
       },
     }),
     defineRoute({
@@ -74,14 +72,13 @@ export function sessionRoutes(rc: RouteContext): AnyRoute[] {
       role: 'viewer',
       body: organizationSwitchSchema,
       responses: { 200: 'Me', 400: 'Problem', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { body }) {
-        const session = sessionOf(ctx);
+      async handler(ctx, { body, session }) {
         // Membership is checked in the target tenant's own partition: an id of a tenant the user
         // is not in answers like one that does not exist.
         const member = await store.users.get(body.tenantId, session.userId);
         if (!member) throw clientError(404, 'NOT_FOUND', 'no such organization');
         if (!readCookie(ctx.get('cookie'), SESSION_COOKIE)) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
-        ctx.body = await startSession(rc, ctx, member, body.tenantId, { action: 'auth.organization_switched', detail: { from: session.tenantId } });
+        return startSession(rc, ctx, member, body.tenantId, { action: 'auth.organization_switched', detail: { from: session.tenantId } });
       },
     }),
   ];

@@ -9,7 +9,6 @@ import type { RouteContext } from './route-context.js';
 import { defineRoute, roleAtLeast, type AnyRoute } from './route-spec.js';
 import { settingsUpdateSchema } from './schemas.js';
 import { sendSecurityNotice } from './security-mail.js';
-import { sessionOf } from './session-cookie.js';
 import { updateProfile } from './user-profile.js';
 import { sendVerification } from './verification-mail.js';
 import { settingsView } from './views.js';
@@ -18,6 +17,7 @@ import { settingsView } from './views.js';
 export function settingsRoutes(rc: RouteContext): AnyRoute[] {
   const { store } = rc.deps;
 
+  /** Read after a change: the request's user and tenant are from before it. */
   async function load(tenantId: string, userId: string): Promise<Settings> {
     const [user, tenant] = await Promise.all([store.users.get(tenantId, userId), store.tenants.get(tenantId)]);
     if (!user || !tenant) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
@@ -32,9 +32,8 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'settings',
       auth: 'session',
       responses: { 200: 'Settings', 401: 'Problem' },
-      async handler(ctx) {
-        const { tenantId, userId } = sessionOf(ctx);
-        ctx.body = await load(tenantId, userId);
+      handler(_ctx, { user, tenant }) {
+        return settingsView(user, tenant);
       },
     }),
     defineRoute({
@@ -47,13 +46,10 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
       role: 'viewer',
       body: settingsUpdateSchema,
       responses: { 200: 'Settings', 400: 'Problem', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 429: 'Problem' },
-      async handler(ctx, { body }) {
-        const { tenantId, userId, role } = sessionOf(ctx);
-        if ((body.monthlyBudgetUsd !== undefined || body.monitoringCapUsd !== undefined) && !roleAtLeast(role ?? 'viewer', 'admin')) {
+      async handler(_ctx, { body, session: { tenantId, userId, role }, user }) {
+        if ((body.monthlyBudgetUsd !== undefined || body.monitoringCapUsd !== undefined) && !roleAtLeast(role, 'admin')) {
           throw clientError(403, 'ROLE_REQUIRED', "the tenant's budget needs the admin role");
         }
-        const user = await store.users.get(tenantId, userId);
-        if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
         let pendingEmail: string | null | undefined;
         let addressTaken = false;
         if (body.email !== undefined && body.email !== user.email) {
@@ -88,7 +84,7 @@ export function settingsRoutes(rc: RouteContext): AnyRoute[] {
           if (addressTaken) rc.background.run('email-change-taken', () => sendSecurityNotice(rc, to, { kind: 'email_change_taken' }));
           else rc.background.run('email-change-verify', () => sendVerification(rc, { tenantId, userId, email: to }));
         }
-        ctx.body = await load(tenantId, userId);
+        return load(tenantId, userId);
       },
     }),
   ];

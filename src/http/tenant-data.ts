@@ -23,13 +23,13 @@ export function ownAccount(tenant: TenantView, accountId: string): TenantAccount
 }
 
 /** Cost rows of the derived figures' window (the month to date and the spike rule's history). */
-export function recentCosts(rc: Rc, tenantId: string): Promise<{ start: string; end: string; rows: CostRow[] }> {
-  return insights.recentCosts(rc.insights, tenantId);
+export function recentCosts(rc: Rc, tenantId: string, signal?: AbortSignal): Promise<{ start: string; end: string; rows: CostRow[] }> {
+  return insights.recentCosts(rc.insights, tenantId, signal);
 }
 
 /** The latest forecast of each account. */
-export function forecasts(rc: Rc, tenantId: string) {
-  return insights.forecasts(rc.insights, tenantId);
+export function forecasts(rc: Rc, tenantId: string, signal?: AbortSignal) {
+  return insights.forecasts(rc.insights, tenantId, signal);
 }
 
 /** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts. */
@@ -38,8 +38,8 @@ export function stateSnapshot(rc: Rc, tenantId: string): Promise<Pick<OverviewIn
 }
 
 /** The tenant's finding suppression rules through the cache. */
-export function suppressionRules(rc: Rc, tenantId: string): Promise<SuppressionRule[]> {
-  return insights.suppressionRules(rc.insights, tenantId);
+export function suppressionRules(rc: Rc, tenantId: string, signal?: AbortSignal): Promise<SuppressionRule[]> {
+  return insights.suppressionRules(rc.insights, tenantId, signal);
 }
 
 /** Open findings of the tenant that no active rule suppresses, optionally only some bands, up to 2,000. */

@@ -6,8 +6,11 @@
 import type { RuleThresholds } from '../rules/index.js';
 import type { CostRepository, FindingRepository, MetricsRepository, RecommendationRepository, SuppressionRules, TenantReads } from '../store/index.js';
 
-/** Read-through cache of one tenant's query results (the store's `TenantCache.read`). */
-export type CachedRead = <T>(tenantId: string, key: string, load: () => Promise<T>) => Promise<T>;
+/**
+ * Read-through cache of one tenant's query results (the store's `TenantCache.read`). `signal`
+ * stops the caller waiting; the shared load gets a signal aborted only when all its callers left.
+ */
+export type CachedRead = <T>(tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
 /** Every source a derived figure may read; each function picks what it needs. */
 export interface InsightSources {
@@ -34,9 +37,9 @@ export interface InsightTenant {
 /** What the cost reads need (the cost alerts have no more). */
 export type CostSources = { costs: Pick<CostRepository, 'daily' | 'forecasts'> } & Pick<InsightSources, 'now' | 'cached' | 'thresholds'>;
 
-/** `sources.cached` or a direct load. */
-export function cachedRead<T>(sources: Pick<InsightSources, 'cached'>, tenantId: string, key: string, load: () => Promise<T>): Promise<T> {
-  return sources.cached ? sources.cached(tenantId, key, load) : load();
+/** `sources.cached` or a direct load (which then gets the caller's `signal` itself). */
+export function cachedRead<T>(sources: Pick<InsightSources, 'cached'>, tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  return sources.cached ? sources.cached(tenantId, key, load, signal) : load(signal);
 }
 
 /** The store's parts `insightSources` reads (main passes the `Store` itself). */
@@ -51,7 +54,7 @@ export function insightSources(store: InsightStore, now: () => number = Date.now
     recommendations: store.recommendations,
     reads: store.reads,
     now,
-    cached: (tenantId, key, load) => store.cache.read(tenantId, key, load),
+    cached: (tenantId, key, load, signal) => store.cache.read(tenantId, key, load, signal),
     ...(thresholds ? { thresholds } : {}),
   };
 }

@@ -21,15 +21,45 @@ export function monthToDateUsd(rows: readonly CostAmount[], now: number): number
   return sum;
 }
 
+/** The month's expected total and its likely range, as the dashboard shows it. */
+export interface MonthForecast {
+  /** Actuals before each account's forecast starts plus the forecasts' means. */
+  meanUsd: number;
+  /** The same with the forecasts' lower and upper bounds (absent when a forecast has none). */
+  lowerUsd?: number;
+  upperUsd?: number;
+  /** What the forecasts still expect this month (the part of `meanUsd` not yet spent). */
+  remainingUsd: number;
+}
+
 /**
  * The month's expected total for the accounts given (each with its rows and latest forecast):
  * actuals before the forecast's start plus the forecast; null when no account has a forecast
- * covering the rest of this month (the rules' `projectSpend`).
+ * covering the rest of this month (the rules' `projectSpend`). Rounded like the API.
  */
-export function monthForecastUsd(accounts: readonly { dailyCosts: readonly DailyCost[]; forecast?: CostForecast | undefined }[], now: number): number | null {
-  const projection = projectSpend({
+export function monthForecast(accounts: readonly ForecastAccount[], now: number): MonthForecast | null {
+  const projection = project(accounts, now);
+  if (projection.accountsForecast === 0) return null;
+  return {
+    meanUsd: usd(projection.projectedUsd),
+    ...(projection.projectedLowerUsd !== undefined ? { lowerUsd: usd(projection.projectedLowerUsd) } : {}),
+    ...(projection.projectedUpperUsd !== undefined ? { upperUsd: usd(projection.projectedUpperUsd) } : {}),
+    remainingUsd: usd(projection.forecastUsd),
+  };
+}
+
+/** The mean of `monthForecast`, not rounded (the overview's and the digest's figure). */
+export function monthForecastUsd(accounts: readonly ForecastAccount[], now: number): number | null {
+  const projection = project(accounts, now);
+  return projection.accountsForecast > 0 ? projection.projectedUsd : null;
+}
+
+/** An account's cost rows and latest forecast. */
+type ForecastAccount = { dailyCosts: readonly DailyCost[]; forecast?: CostForecast | undefined };
+
+function project(accounts: readonly ForecastAccount[], now: number) {
+  return projectSpend({
     now: new Date(now),
     accounts: accounts.map((a, i) => ({ accountId: String(i), dailyCosts: a.dailyCosts, ...(a.forecast ? { forecast: a.forecast } : {}) })),
   });
-  return projection.accountsForecast > 0 ? projection.projectedUsd : null;
 }

@@ -8,19 +8,20 @@ import type { CostRow, OverviewInputs, StoredFinding } from '../store/index.js';
 import { cachedRead, type CostSources, type InsightSources } from './insight-sources.js';
 import { costWindow } from './windows.js';
 
-/** Cost rows of `costWindow` (the month to date and the spike rule's history). */
+/** Cost rows of `costWindow` (the month to date and the spike rule's history). `signal` (a request's) as `cachedRead` takes it. */
 export async function recentCosts(
   sources: CostSources,
   tenantId: string,
+  signal?: AbortSignal,
 ): Promise<{ start: string; end: string; rows: CostRow[] }> {
   const { start, end } = costWindow(sources.now(), sources.thresholds);
-  const rows = await cachedRead(sources, tenantId, `costs:recent:${start}:${end}`, () => sources.costs.daily(tenantId, { start, end }));
+  const rows = await cachedRead(sources, tenantId, `costs:recent:${start}:${end}`, (shared) => sources.costs.daily(tenantId, { start, end }, shared), signal);
   return { start, end, rows };
 }
 
 /** The latest forecast of each account. */
-export function forecasts(sources: Pick<CostSources, 'costs' | 'cached'>, tenantId: string) {
-  return cachedRead(sources, tenantId, 'costs:forecasts', () => sources.costs.forecasts(tenantId));
+export function forecasts(sources: Pick<CostSources, 'costs' | 'cached'>, tenantId: string, signal?: AbortSignal) {
+  return cachedRead(sources, tenantId, 'costs:forecasts', (shared) => sources.costs.forecasts(tenantId, shared), signal);
 }
 
 /** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts. */
@@ -33,8 +34,8 @@ export async function stateSnapshot(sources: Pick<InsightSources, 'reads'>, tena
 const MAX_FINDING_PAGES = 20;
 
 /** The tenant's finding suppression rules. */
-export function suppressionRules(sources: Pick<InsightSources, 'findings' | 'cached'>, tenantId: string): Promise<SuppressionRule[]> {
-  return cachedRead(sources, tenantId, 'findings:rules', () => sources.findings.suppressions.list(tenantId));
+export function suppressionRules(sources: Pick<InsightSources, 'findings' | 'cached'>, tenantId: string, signal?: AbortSignal): Promise<SuppressionRule[]> {
+  return cachedRead(sources, tenantId, 'findings:rules', (shared) => sources.findings.suppressions.list(tenantId, shared), signal);
 }
 
 /** Open findings of the tenant that no active rule suppresses, optionally only some bands, up to 2,000. */

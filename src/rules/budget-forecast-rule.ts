@@ -38,6 +38,9 @@ export interface SpendProjection {
   /** Sum of the forecasts for the rest of the month. */
   forecastUsd: number;
   projectedUsd: number;
+  /** `projectedUsd` with each forecast's lower (upper) bound instead of its mean; absent when a forecast used has none. */
+  projectedLowerUsd?: number;
+  projectedUpperUsd?: number;
   /** Accounts whose forecast covered the rest of this month; the others count actuals only. */
   accountsForecast: number;
   accounts: number;
@@ -58,6 +61,9 @@ export function projectSpend(input: Pick<BudgetInput, 'now' | 'accounts'>): Spen
   let actual = 0;
   let forecast = 0;
   let accountsForecast = 0;
+  // Undefined once a forecast used has no such bound: a range is shown only when every part has one.
+  let lower: number | undefined = 0;
+  let upper: number | undefined = 0;
   for (const account of input.accounts) {
     const f = account.forecast;
     const usable = f !== undefined && monthOf(f.start) === month && f.end <= monthEnd && Number.isFinite(f.meanUsd);
@@ -69,9 +75,12 @@ export function projectSpend(input: Pick<BudgetInput, 'now' | 'accounts'>): Spen
     if (usable) {
       forecast += f.meanUsd;
       accountsForecast += 1;
+      lower = lower !== undefined && f.lowerUsd !== undefined && Number.isFinite(f.lowerUsd) ? lower + f.lowerUsd : undefined;
+      upper = upper !== undefined && f.upperUsd !== undefined && Number.isFinite(f.upperUsd) ? upper + f.upperUsd : undefined;
     }
   }
-  return { month, actualToDateUsd: actual, forecastUsd: forecast, projectedUsd: actual + forecast, accountsForecast, accounts: input.accounts.length };
+  const bounds = accountsForecast > 0 ? { ...(lower !== undefined ? { projectedLowerUsd: actual + lower } : {}), ...(upper !== undefined ? { projectedUpperUsd: actual + upper } : {}) } : {};
+  return { month, actualToDateUsd: actual, forecastUsd: forecast, projectedUsd: actual + forecast, ...bounds, accountsForecast, accounts: input.accounts.length };
 }
 
 /** `projectSpend` against the tenant's budget; undefined when no budget is set. */

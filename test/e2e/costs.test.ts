@@ -1,7 +1,7 @@
 /**
  * Cost analysis in headless Chromium against the service in demo mode: 30/90/365-day views
- * whose label says the days the data covers, grouping by service or account, month over month,
- * and a CSV export of the view. Screenshots at 1280 and 390 px in test-artifacts/costs/.
+ * whose label says the days the data covers, the server's month forecast, grouping by service or
+ * account, month over month, and a CSV export of the view. Screenshots at 1280 and 390 px in test-artifacts/costs/.
  */
 import t from 'tap';
 import { mkdir } from 'node:fs/promises';
@@ -56,6 +56,19 @@ async function run(chromiumPath: string): Promise<void> {
       if (first > body.from) t.match(await page.getByTestId('cost-coverage').innerText(), new RegExp(`of the ${days} days asked for`), 'and says the history is shorter');
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'costs-365-1280.png'), fullPage: true });
+  });
+
+  await t.test('the month forecast shown is the one the server computed', async (t) => {
+    const answered = page.waitForResponse((r) => r.url().includes('/api/costs?'));
+    await page.goto(`${url}/costs`);
+    const body = (await (await answered).json()) as { monthForecast: { meanUsd: number; remainingUsd: number } | null };
+    await page.getByTestId('cost-by-service').waitFor();
+    const shown = await page.getByTestId('cost-forecast').innerText();
+    if (body.monthForecast === null) {
+      t.equal(shown, 'Not yet', 'no forecast for this month yet');
+    } else {
+      t.ok(Math.abs(Number(shown.replace(/[^0-9.-]/g, '')) - body.monthForecast.meanUsd) < 0.01, `${shown} is the server's ${body.monthForecast.meanUsd}`);
+    }
   });
 
   await t.test('group by account; month over month; CSV of the view', async (t) => {

@@ -98,6 +98,17 @@ t.test('overview, metrics, costs, findings and recommendations of a tenant', asy
     t.equal(body.byService[0].service, 'Amazon EC2');
     t.match(body.forecast, { meanUsd: 200, lowerUsd: 150, upperUsd: 260, start: today });
     t.ok(body.monthToDateUsd > 0);
+    // The month's figure is the server's (the dashboard no longer computes it): actuals of the
+    // month before the forecast's start plus the forecast, the range the same way, and the same
+    // number the overview shows.
+    const before = body.daily
+      .filter((r: { day: string }) => r.day.startsWith(today.slice(0, 7)) && r.day < today)
+      .reduce((sum: number, r: { amountUsd: number }) => sum + r.amountUsd, 0);
+    t.equal(body.monthForecast.remainingUsd, 200);
+    t.ok(Math.abs(body.monthForecast.meanUsd - (before + 200)) < 0.001, 'mean: actuals before the forecast plus the forecast');
+    t.ok(Math.abs(body.monthForecast.lowerUsd - (before + 150)) < 0.001 && Math.abs(body.monthForecast.upperUsd - (before + 260)) < 0.001, 'the likely range');
+    const overview = (await w.request('GET', '/api/overview', { cookie: a.cookie })).json;
+    t.equal(body.monthForecast.meanUsd, overview.accounts[0].cost.forecastMonthUsd, 'the overview shows the same figure');
     t.same(
       body.spikes.map((s: { day: string; service: string }) => [s.day, s.service]),
       [[dayOf(w.clock.now - DAY), 'Amazon EC2']],

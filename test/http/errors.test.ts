@@ -89,12 +89,17 @@ t.test('bad query parameters and ids are 4xx, never 5xx', async (t) => {
     t.ok(reply.status >= 400 && reply.status < 500, `${path} -> ${reply.status}`);
     t.type(reply.json?.code, 'string', `${path} has a code`);
   }
+  // A malformed id is the request's fault (400 VALIDATION_FAILED on `params.id`); a well-formed unknown one is 404.
   for (const path of ['/api/accounts/' + 'x'.repeat(300), '/api/accounts/a%23b', '/api/accounts/..%2F..']) {
     const reply = await w.request('DELETE', path, { cookie });
-    t.equal(reply.status, 404, `DELETE ${path}`);
+    t.equal(reply.status, 400, `DELETE ${path}`);
+    t.equal(reply.json?.code, 'VALIDATION_FAILED');
+    t.equal(reply.json?.errors?.[0]?.path, 'params.id');
   }
+  t.equal((await w.request('DELETE', '/api/accounts/a-unknown', { cookie })).status, 404, 'a well-formed unknown id is 404');
   const patch = await w.request('PATCH', '/api/recommendations/%00', { cookie, body: { status: 'done' } });
-  t.equal(patch.status, 404);
+  t.equal(patch.status, 400);
+  t.equal(patch.json?.code, 'VALIDATION_FAILED');
   const badStatus = await w.request('PATCH', '/api/recommendations/abc', { cookie, body: { status: 'deleted' } });
   t.equal(badStatus.status, 400);
 });

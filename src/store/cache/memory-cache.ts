@@ -42,19 +42,23 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
   const flights = new SingleFlight<string | undefined>();
 
   /** Load and keep the JSON under `cacheKey` (a key of the generation read before loading). */
-  const load = (cacheKey: string, loader: () => Promise<unknown>) =>
-    flights.run(cacheKey, async () => {
-      const value = await loader();
-      if (value === undefined) return undefined;
-      const json = JSON.stringify(value);
-      // One huge result (a month of every series) must not flush everyone else's entries.
-      if (json.length <= maxChars / 16) entries.set(cacheKey, { json, at: now() });
-      return json;
-    });
+  const load = (cacheKey: string, loader: (signal?: AbortSignal) => Promise<unknown>, signal?: AbortSignal) =>
+    flights.run(
+      cacheKey,
+      async (shared) => {
+        const value = await loader(shared);
+        if (value === undefined) return undefined;
+        const json = JSON.stringify(value);
+        // One huge result (a month of every series) must not flush everyone else's entries.
+        if (json.length <= maxChars / 16) entries.set(cacheKey, { json, at: now() });
+        return json;
+      },
+      signal,
+    );
 
   return {
     kind: 'memory',
-    async read<T>(tenantId: string, key: string, loader: () => Promise<T>): Promise<T> {
+    async read<T>(tenantId: string, key: string, loader: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
       // The generation is read before loading: a write during the load makes this entry unreachable.
       const cacheKey = `${tenantId}\u0000${generations.get(tenantId) ?? 0}\u0000${key}`;
       const hit = entries.get(cacheKey);
@@ -64,7 +68,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
         if (age >= refreshAfterMs && !flights.has(cacheKey)) load(cacheKey, loader).catch(() => {});
         return JSON.parse(hit.json) as T;
       }
-      const json = await load(cacheKey, loader);
+      const json = await load(cacheKey, loader, signal);
       return (json === undefined ? undefined : JSON.parse(json)) as T;
     },
     async invalidate(tenantId) {

@@ -120,15 +120,16 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
     breaker,
     /** Redis calls made, skipped (not ready or breaker open) and failed: what a dead Redis cost. */
     stats,
-    async read<T>(tenantId: string, key: string, load: () => Promise<T>): Promise<T> {
+    async read<T>(tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
       const field = `q:${key}`;
       const cached = await guarded(() => redis.hmget(hashKey(tenantId), 'gen', field));
       const gen = cached?.[0] ?? '0';
       const entry = parseEntry(cached?.[1]);
       // Merged per key and generation: a load that started before a write is not joined after it.
-      const reload = () =>
-        flights.run(`${tenantId}\u0000${gen}\u0000${key}`, async () => {
-          const value = await load();
+      // A background refresh passes no signal: it runs to the end whoever goes away.
+      const reload = (waiter?: AbortSignal) =>
+        flights.run(`${tenantId}\u0000${gen}\u0000${key}`, async (shared) => {
+          const value = await load(shared);
           if (value === undefined) return undefined;
           // Stored under the generation read before loading: a write during the load wins.
           if (cached) {
@@ -138,12 +139,12 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
             }
           }
           return JSON.stringify(value);
-        });
+        }, waiter);
       if (entry && entry.g === gen && entry.e > now()) {
         if (entry.e - now() <= ttlMs - refreshAfterMs) reload().catch(() => {});
         return entry.d as T;
       }
-      const json = await reload();
+      const json = await reload(signal);
       return (json === undefined ? undefined : JSON.parse(json)) as T;
     },
     async invalidate(tenantId) {

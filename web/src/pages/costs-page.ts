@@ -34,24 +34,6 @@ export function costRange(key: RangeKey, now = Date.now()): { from: string; to: 
 }
 
 /**
- * The month's expected total: Cost Explorer forecasts from its `start` (usually today) to the
- * month's end, so the actuals before `start` are added (as the overview does).
- */
-export function monthForecast(costs: CostsResponse): { meanUsd: number; lowerUsd?: number; upperUsd?: number; remainingUsd: number } | null {
-  const forecast = costs.forecast;
-  if (forecast === null || !Number.isFinite(forecast.meanUsd)) return null;
-  const month = forecast.start.slice(0, 7);
-  const fromStart = costs.daily.filter((row) => row.day.startsWith(month) && row.day >= forecast.start).reduce((sum, row) => sum + row.amountUsd, 0);
-  const before = Math.max(0, costs.monthToDateUsd - fromStart);
-  return {
-    meanUsd: before + forecast.meanUsd,
-    ...(forecast.lowerUsd === undefined ? {} : { lowerUsd: before + forecast.lowerUsd }),
-    ...(forecast.upperUsd === undefined ? {} : { upperUsd: before + forecast.upperUsd }),
-    remainingUsd: forecast.meanUsd,
-  };
-}
-
-/**
  * Cost: daily cost stacked by service with spikes marked, the month's forecast, and a table by
  * service. Cost Explorer data changes a few times a day, so it refreshes every 10 minutes.
  */
@@ -148,7 +130,8 @@ export class ChCostsPage extends LitElement {
     const groups = costGroups(costs.daily, this.groupBy, name);
     const groupTotal = groups.reduce((sum, g) => sum + g.totalUsd, 0);
     const months = monthOverMonth(costs.daily, isoDay(new Date()));
-    const forecast = monthForecast(costs);
+    // Computed once, on the server (src/insights): actuals before each forecast plus the forecast.
+    const forecast = costs.monthForecast;
     return html`<dl class="figures">
         <div class="card figure"><dt>Month to date</dt><dd data-testid="cost-mtd">${formatUsd(costs.monthToDateUsd)}</dd></div>
         <div class="card figure">
