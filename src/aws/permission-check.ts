@@ -1,19 +1,19 @@
 /**
  * The permission check of a connected account (`POST /api/accounts/:id/check`): one cheap call
  * per IAM action in the operation table and per region, through the same adapters and
- * classification the collectors use, so what it reports is what collection will meet.
+ * classification the collectors use, so what it reports is what collection will meet. Each call
+ * is the operation's `probe` in its collector's descriptor (src/collectors/operation-probe.ts).
  *
- * What it costs the tenant: CloudWatch and GuardDuty reads are free, except GetMetricData, billed
+ * What it costs the tenant: CloudWatch, GuardDuty, Health and Security Hub reads are free, except GetMetricData, billed
  * per metric: the check asks for one metric per region ($0.00001 each). Cost Explorer bills $0.01
  * per request, so its four checks run only when asked (`includePaid`); otherwise they are reported
  * as not checked, and the caller may show the last cost run's outcome instead.
  */
 import { AwsCallError, type AwsFailureKind } from '../domain/errors.js';
 import type { AccountTarget, AwsGateway } from '../domain/gateway.js';
-import type { MetricRef } from '../domain/records.js';
-import { NO_DETECTOR } from '../domain/run-steps.js';
+import { COLLECTOR_KINDS } from '../domain/tenant.js';
 import { COST_EXPLORER_USD_PER_REQUEST, GET_METRIC_DATA_USD_PER_METRIC } from './aws-prices.js';
-import { OPERATION_ACTIONS, type OperationAction } from './operation-actions.js';
+import { OPERATION_ACTIONS, SERVICE_NAMES, type Billing, type OperationAction } from './operation-actions.js';
 import { stepAdvice } from './step-remedy.js';
 
 /** How one action fared. */
@@ -78,13 +78,18 @@ const RESULT_OF: Record<AwsFailureKind, CheckResult> = {
   other: 'error',
 };
 
-const DAY_MS = 86_400_000;
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/**
+ * What one successful probe costs the tenant, by how its operation is billed: GetMetricData is
+ * billed per metric (a probe asks for one); the only per-request operations are Cost Explorer's.
+ */
+const PROBE_COST_USD: Record<Billing, number> = { free: 0, 'per-metric': GET_METRIC_DATA_USD_PER_METRIC, 'per-request': COST_EXPLORER_USD_PER_REQUEST };
 
-/** A metric to ask GetMetricData for when discovery found none (an empty answer still proves access). */
-const PROBE_METRIC: MetricRef = { namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensions: [], stat: 'Average' };
-
-/** Create the check over the adapters. */
+/**
+ * Create the check over the adapters. The probe list is the collectors' operation table
+ * (OPERATION_ACTIONS, from the descriptors): each operation is called once per region (a global
+ * one once) through its own probe, so it is checked against its own service, and a denied
+ * action shows on the collector that needs it only.
+ */
 export function createPermissionCheck(deps: {
   aws: AwsGateway;
   verifyIdentity: (target: AccountTarget, signal: AbortSignal) => Promise<void>;
@@ -93,37 +98,18 @@ export function createPermissionCheck(deps: {
   return async (target, options, signal) => {
     const now = deps.now();
     const items: CheckItem[] = [];
-    const entry = (operation: string) => OPERATION_ACTIONS.find((e) => e.operation === operation)!;
-    const item = (operation: string, region: string | undefined, result: CheckResult, extra: Partial<CheckItem> = {}): CheckItem => {
-      const e = entry(operation);
-      return { collector: e.collector, operation, action: e.action, ...(region ? { region } : {}), result, costUsd: 0, ...extra };
-    };
-    const failed = (operation: string, region: string | undefined, error: unknown): CheckItem => {
-      if (!(error instanceof AwsCallError)) throw error;
-      const advice = stepAdvice(entry(operation).collector, { operation, ...(region ? { region } : {}) }, {
-        kind: error.kind,
-        code: error.awsCode ?? error.code,
-        ...(error.action ? { action: error.action } : {}),
-        message: '',
-        at: '',
-      });
-      return item(operation, region, RESULT_OF[error.kind], {
-        code: error.awsCode ?? error.code,
-        ...(advice.remedy ? { remedy: advice.remedy } : {}),
-        ...(advice.consoleUrl ? { consoleUrl: advice.consoleUrl } : {}),
-      });
-    };
-    /** Run one check; its value, or undefined after recording the failure. */
-    const probe = async <T>(operation: string, region: string | undefined, fn: () => Promise<T>, costUsd = 0): Promise<T | undefined> => {
-      try {
-        const value = await fn();
-        items.push(item(operation, region, 'ok', costUsd ? { costUsd, note: `billed: $${costUsd}` } : {}));
-        return value;
-      } catch (error) {
-        signal.throwIfAborted();
-        items.push(failed(operation, region, error));
-        return undefined;
-      }
+    const item = (e: OperationAction, region: string | undefined, result: CheckResult, extra: Partial<CheckItem> = {}): CheckItem => ({
+      collector: e.collector,
+      operation: e.operation,
+      action: e.action,
+      ...(region ? { region } : {}),
+      result,
+      costUsd: 0,
+      ...extra,
+    });
+    const advised = (e: OperationAction, region: string | undefined, kind: AwsFailureKind, code: string, action?: string): Partial<CheckItem> => {
+      const advice = stepAdvice(e.collector, { operation: e.operation, ...(region ? { region } : {}) }, { kind, code, ...(action ? { action } : {}), message: '', at: '' });
+      return { code, ...(advice.remedy ? { remedy: advice.remedy } : {}), ...(advice.consoleUrl ? { consoleUrl: advice.consoleUrl } : {}) };
     };
 
     try {
@@ -131,59 +117,59 @@ export function createPermissionCheck(deps: {
     } catch (error) {
       signal.throwIfAborted();
       if (!(error instanceof AwsCallError)) throw error;
-      const refused = item('DescribeAlarms', undefined, 'identity_refused', {
+      const first = OPERATION_ACTIONS[0]!;
+      const refused = item(first, undefined, 'identity_refused', {
+        operation: 'AssumeRole',
+        action: 'sts:AssumeRole',
         code: error.awsCode ?? error.code,
         remedy: 'AWS refused the role or the keys: check the role\'s trust policy and ExternalId (or the keys), then update the account.',
       });
-      const rest = OPERATION_ACTIONS.map((e) => item(e.operation, undefined, 'not_checked', { note: 'the identity was refused' }));
-      return { checkedAt: new Date(now).toISOString(), identityOk: false, items: [{ ...refused, operation: 'AssumeRole', action: 'sts:AssumeRole' }, ...rest], costUsd: 0 };
+      const rest = OPERATION_ACTIONS.map((e) => item(e, undefined, 'not_checked', { note: 'the identity was refused' }));
+      return { checkedAt: new Date(now).toISOString(), identityOk: false, items: [refused, ...rest], costUsd: 0 };
     }
 
-    const { cloudwatch, guardDuty, costExplorer } = deps.aws;
-    for (const region of target.regions) {
-      await probe('DescribeAlarms', region, () => cloudwatch.describeAlarms(target, region, signal));
-      const metrics = await probe('ListMetrics', region, () => cloudwatch.listMetrics(target, region, signal));
-      const end = Math.floor(now / 300_000) * 300_000;
-      await probe(
-        'GetMetricData',
-        region,
-        () => cloudwatch.getMetricData(target, region, [metrics?.[0] ?? PROBE_METRIC], { start: new Date(end - 300_000), end: new Date(end), periodSec: 300 }, signal),
-        GET_METRIC_DATA_USD_PER_METRIC,
-      );
-      const detectors = await probe('ListDetectors', region, () => guardDuty.listDetectors(target, region, signal));
-      const detectorId = detectors?.[0];
-      if (detectors && !detectorId) {
-        items.pop();
-        items.push(item('ListDetectors', region, 'feature_not_enabled', { ...adviceOf('security', 'ListDetectors', region) }));
+    /** Probe the operations of one collector in one region (undefined: its global ones), in table order. */
+    const probeAll = async (operations: readonly OperationAction[], region: string | undefined) => {
+      const earlier = new Map<string, unknown>();
+      for (const e of operations) {
+        const price = PROBE_COST_USD[e.billing];
+        if (e.billing === 'per-request' && !options.includePaid) {
+          items.push(item(e, region, 'not_checked', { note: `not checked: ${SERVICE_NAMES[e.service]} bills $${price} per request` }));
+          continue;
+        }
+        const skipped = e.probe.skip?.(earlier);
+        if (skipped) {
+          items.push(item(e, region, skipped.result, skipped.note ? { note: skipped.note } : {}));
+          continue;
+        }
+        let value: unknown;
+        try {
+          value = await e.probe.run({ aws: deps.aws, target, region, now, signal, earlier });
+        } catch (error) {
+          signal.throwIfAborted();
+          if (!(error instanceof AwsCallError)) throw error;
+          items.push(item(e, region, RESULT_OF[error.kind], advised(e, region, error.kind, error.awsCode ?? error.code, error.action)));
+          continue;
+        }
+        earlier.set(e.operation, value);
+        const verdict = e.probe.judge?.(value);
+        if (verdict) {
+          items.push(item(e, region, verdict.result, { ...(verdict.note ? { note: verdict.note } : {}), ...(verdict.code ? advised(e, region, 'feature', verdict.code) : {}) }));
+          continue;
+        }
+        items.push(item(e, region, 'ok', price ? { costUsd: price, note: `billed: $${price}` } : {}));
       }
-      if (!detectorId) {
-        const why = detectors ? 'GuardDuty is not enabled in this region' : 'ListDetectors failed';
-        items.push(item('ListFindings', region, 'not_checked', { note: why }), item('GetFindings', region, 'not_checked', { note: why }));
-        continue;
-      }
-      const ids = await probe('ListFindings', region, () => guardDuty.listFindingIds(target, region, detectorId, new Date(now - DAY_MS), signal));
-      if (ids && ids.length > 0) await probe('GetFindings', region, () => guardDuty.getFindings(target, region, detectorId, ids.slice(0, 1), signal));
-      else items.push(item('GetFindings', region, 'not_checked', { note: ids ? 'no recent finding to read; the next collection will tell' : 'ListFindings failed' }));
-    }
+    };
 
-    const range = { start: day(now - DAY_MS), end: day(now) };
-    const ceChecks: [string, () => Promise<unknown>][] = [
-      ['GetCostAndUsage', () => costExplorer.getDailyCost(target, range, signal)],
-      ['GetCostForecast', () => costExplorer.getForecast(target, { start: day(now), end: day(now + DAY_MS) }, signal)],
-      ['GetAnomalies', () => costExplorer.getAnomalies(target, range, signal)],
-      ['GetRightsizingRecommendation', () => costExplorer.getRightsizing(target, signal)],
-    ];
-    for (const [operation, fn] of ceChecks) {
-      if (options.includePaid) await probe(operation, undefined, fn, COST_EXPLORER_USD_PER_REQUEST);
-      else items.push(item(operation, undefined, 'not_checked', { note: `not checked: Cost Explorer bills $${COST_EXPLORER_USD_PER_REQUEST} per request` }));
+    for (const d of COLLECTOR_KINDS) {
+      const operations = OPERATION_ACTIONS.filter((e) => e.collector === d);
+      const regional = operations.filter((e) => e.regional);
+      if (regional.length > 0) for (const region of target.regions) await probeAll(regional, region);
+      const global = operations.filter((e) => !e.regional);
+      if (global.length > 0) await probeAll(global, undefined);
     }
     // Failed requests are not billed (AWS-FACTS.md), and a failed probe records no cost.
     const costUsd = Math.round(items.reduce((sum, i) => sum + i.costUsd, 0) * 1e6) / 1e6;
     return { checkedAt: new Date(now).toISOString(), identityOk: true, items, costUsd };
   };
-}
-
-function adviceOf(collector: string, operation: string, region: string): Partial<CheckItem> {
-  const advice = stepAdvice(collector, { operation, region }, { kind: 'feature', code: NO_DETECTOR, message: '', at: '' });
-  return { code: NO_DETECTOR, ...(advice.remedy ? { remedy: advice.remedy } : {}), ...(advice.consoleUrl ? { consoleUrl: advice.consoleUrl } : {}) };
 }

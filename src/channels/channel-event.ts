@@ -4,7 +4,9 @@
  * message rendered from it. Built when the item fans out and stored with each delivery, so every
  * retry sends the same event (same `id`: receivers deduplicate on it).
  */
-import type { AlertPayload } from '../mail/alert-payload.js';
+import { assertNever } from '../domain/assert-never.js';
+import { channelContent, type AlertPayload } from '../mail/alert-payload.js';
+import { healthHeadline } from '../mail/health-alert-email.js';
 import { formatUsd } from '../mail/format.js';
 import { mailLinks } from '../mail/mail-links.js';
 
@@ -13,8 +15,12 @@ export const CHANNEL_EVENT_VERSION = 1 as const;
 
 /** One thing the alert is about. */
 export interface ChannelEventItem {
-  /** `finding` (GuardDuty), `cost` (spike or budget), `access` (an account's AWS access broke or recovered). */
-  type: 'finding' | 'cost' | 'access';
+  /**
+   * `finding` (GuardDuty), `cost` (spike or budget), `access` (an account's AWS access broke or
+   * recovered), `alarm` (a CloudWatch alarm entered ALARM or returned to OK), `health` (an AWS
+   * Health issue or scheduled maintenance affecting an account).
+   */
+  type: 'finding' | 'cost' | 'access' | 'alarm' | 'health';
   title: string;
   /** Findings: the GuardDuty band. */
   severity?: 'critical' | 'high' | 'medium' | 'low';
@@ -25,6 +31,10 @@ export interface ChannelEventItem {
   region?: string;
   /** Free detail, e.g. the resource or the amounts. */
   detail?: string;
+  /** When it happened or starts (ISO-8601): an alarm's transition, a Health event's start. */
+  at?: string;
+  /** The resources it concerns (AWS Health's affected entities). */
+  resources?: string[];
 }
 
 /** Version 1 of the event. */
@@ -35,7 +45,7 @@ export interface ChannelEvent {
   /** `test`: sent by "Send test" in Settings, not an alert. */
   type: 'alert' | 'test';
   /** What the alert is about. */
-  kind: 'findings' | 'costs' | 'access' | 'test';
+  kind: 'findings' | 'costs' | 'access' | 'alarms' | 'health' | 'test';
   /** ISO-8601. */
   createdAt: string;
   tenant: { id: string; name: string };
@@ -47,9 +57,14 @@ export interface ChannelEvent {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** The event of an alert payload (its owned part); undefined for a digest, which is email-only. */
-export function eventOf(payload: AlertPayload, meta: { id: string; tenantId: string; createdAt: string; publicUrl: string }): ChannelEvent | undefined {
-  if (payload.kind === 'digest') return undefined;
+/**
+ * The event of an alert payload (its owned part), cut to what channels receive
+ * (CHANNEL_RECIPIENT: every alert kind at its default level); undefined when nothing in it is for
+ * channels (a digest, which is email-only, or only Medium findings).
+ */
+export function eventOf(owned: AlertPayload, meta: { id: string; tenantId: string; createdAt: string; publicUrl: string }): ChannelEvent | undefined {
+  const payload = channelContent(owned);
+  if (!payload || payload.kind === 'digest') return undefined;
   const links = mailLinks(meta.publicUrl);
   const base = { version: CHANNEL_EVENT_VERSION, id: meta.id, type: 'alert' as const, createdAt: meta.createdAt, tenant: { id: meta.tenantId, name: payload.tenantName } };
   const settings = links.preferences;
@@ -101,6 +116,39 @@ export function eventOf(payload: AlertPayload, meta: { id: string; tenantId: str
         })),
         links: { dashboard: links.dashboard, details: links.accounts, settings },
       };
+    case 'alarms':
+      return {
+        ...base,
+        kind: 'alarms',
+        summary: `${plural(payload.changes.length, 'CloudWatch alarm change')}`,
+        items: payload.changes.map(({ item }) => ({
+          type: 'alarm' as const,
+          title: item.state === 'fired' ? `Alarm ${item.name} is in ALARM` : `Alarm ${item.name} is OK again`,
+          account: item.accountName ?? item.accountId,
+          region: item.region,
+          at: item.at,
+          ...(item.metricName ? { detail: `${item.namespace ?? ''} ${item.metricName}`.trim() } : {}),
+        })),
+        links: { dashboard: links.dashboard, details: links.dashboard, settings },
+      };
+    case 'health':
+      return {
+        ...base,
+        kind: 'health',
+        summary: `${plural(payload.events.length, 'AWS Health event')} affecting your accounts`,
+        items: payload.events.map(({ item }) => ({
+          type: 'health' as const,
+          title: healthHeadline(item),
+          account: item.accountName ?? item.accountId,
+          region: item.region,
+          detail: item.eventTypeCode,
+          ...(item.startTime ? { at: item.startTime } : {}),
+          resources: item.resources,
+        })),
+        links: { dashboard: links.dashboard, details: links.dashboard, settings },
+      };
+    default:
+      return assertNever(payload, 'alert kind');
   }
 }
 

@@ -45,7 +45,7 @@ export function slackRequest(event: ChannelEvent): { body: string; headers: Reco
   const lines = event.items.slice(0, MAX_ITEMS).map((item) => {
     const icon = item.severity ? `${SEVERITY_ICON[item.severity]} ` : '';
     const where = [item.account, item.region].filter(Boolean).join(' · ');
-    return `${icon}*${escapeMrkdwn(item.title)}*${where ? `\n${escapeMrkdwn(where)}` : ''}${item.detail ? `\n${escapeMrkdwn(item.detail)}` : ''}`;
+    return `${icon}*${escapeMrkdwn(item.title)}*${where ? `\n${escapeMrkdwn(where)}` : ''}${item.detail ? `\n${escapeMrkdwn(item.detail)}` : ''}${item.resources?.length ? `\nAffected: ${escapeMrkdwn(item.resources.slice(0, 5).join(', '))}${item.resources.length > 5 ? ' …' : ''}` : ''}`;
   });
   const more = event.items.length - MAX_ITEMS;
   const blocks: object[] = [

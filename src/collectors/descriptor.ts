@@ -3,13 +3,14 @@
  * with their IAM actions, the per-tenant concurrency per AWS service, its cadences and the
  * environment variable overriding them, what it stores and for how long, and whether it alerts.
  * Everything else that lists collectors is derived from `COLLECTORS` (see collectors.ts): the
- * kinds at run time, the operation table (onboarding policy, permission check, failure-scope
- * table), the config variables, the runtime's default intervals, the overview's collector list.
+ * kinds at run time, the operation table (onboarding policy, permission check and its probes,
+ * failure-scope table), the config variables, the runtime's default intervals, the overview's collector list.
  */
 import type { AwsService } from '../domain/gateway.js';
 import type { CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from './collect-context.js';
 import type { MetricsJobOptions } from './metrics-job.js';
+import type { OperationProbe } from './operation-probe.js';
 import type { FeePlans } from './monitoring-budget.js';
 import type { SecurityJobOptions } from './security-job.js';
 
@@ -32,6 +33,8 @@ export interface OperationSpec {
    * both with the same AccessDenied code, so the remedy names both.
    */
   optIn?: { what: string; consoleUrl: string };
+  /** How the account permission check calls it once (operation-probe.ts). */
+  probe: OperationProbe;
 }
 
 /** Options the runtime may pass to the jobs (tests shorten windows). */

@@ -281,6 +281,10 @@ export interface NotificationPreferences {
   alarms: boolean;
   /** Email when a CloudWatch alarm returns to OK. Default false. */
   alarmRecovered: boolean;
+  /** Email when an AWS Health issue affecting an account opens. Default true. */
+  healthIssues: boolean;
+  /** Email when AWS Health announces scheduled maintenance affecting an account. Default false. */
+  healthScheduled: boolean;
 }
 
 /** GET /api/settings; PUT takes a partial of it. Changing `email` sends a new verification. */

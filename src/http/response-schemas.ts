@@ -77,7 +77,7 @@ export const ChannelView = z.object({
 export const NewChannelView = ChannelView.extend({ signingSecret: z.string().optional() });
 export const ChannelTestView = z.object({ delivered: z.boolean(), status: z.number().int().optional(), error: z.string().optional() });
 
-export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() });
+export const NotificationPreferences = z.object({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean(), healthIssues: z.boolean(), healthScheduled: z.boolean() });
 export const Settings = z.object({
   email: z.string(),
   emailVerified: z.boolean(),

@@ -54,7 +54,7 @@ function isTimeZone(zone: string): boolean {
 export const settingsUpdateSchema = z.strictObject({
   email: email.optional(),
   notifications: z
-    .strictObject({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean() })
+    .strictObject({ critical: z.boolean(), warning: z.boolean(), costTips: z.boolean(), dailyDigest: z.boolean(), alarms: z.boolean(), alarmRecovered: z.boolean(), healthIssues: z.boolean(), healthScheduled: z.boolean() })
     .partial()
     .optional(),
   digestHour: z.number().int().min(0).max(23).optional(),

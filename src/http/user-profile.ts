@@ -10,8 +10,8 @@ export type { UserProfile };
 
 /** The notification flags. */
 export function notificationsOf(user: UserRecord): NotificationPreferences {
-  const { critical, warning, costTips, dailyDigest, alarms, alarmRecovered } = user.preferences;
-  return { critical, warning, costTips, dailyDigest, alarms, alarmRecovered };
+  const { critical, warning, costTips, dailyDigest, alarms, alarmRecovered, healthIssues, healthScheduled } = user.preferences;
+  return { critical, warning, costTips, dailyDigest, alarms, alarmRecovered, healthIssues, healthScheduled };
 }
 
 /** The profile of a user. */

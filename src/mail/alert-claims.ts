@@ -16,6 +16,12 @@ export const COST_MARKER_TTL_MS = 40 * 86_400_000;
 export const ACCESS_MARKER_TTL_MS = 180 * 86_400_000;
 /** How long an alarm transition's marker is kept: its key holds the transition time, so it is never seen again after that. */
 export const ALARM_MARKER_TTL_MS = 40 * 86_400_000;
+/**
+ * How long an AWS Health event's marker is kept: its key is the event (no time in it), and it is
+ * re-derived only while the stored answer lacks the event; scheduled maintenance is announced
+ * weeks ahead, so the marker outlives any event's announcement by far.
+ */
+export const HEALTH_MARKER_TTL_MS = 180 * 86_400_000;
 /** How long a digest's marker (`digest#<day>#<user>`) is kept. */
 export const DIGEST_MARKER_TTL_MS = 3 * 86_400_000;
 
@@ -34,6 +40,15 @@ async function eachLimited<T>(items: readonly T[], width: number, fn: (item: T) 
     while (next < items.length) await fn(items[next++] as T);
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/** Claim each keyed alert's marker for `owner`; the ones it owns, in their order. */
+async function claimKeyed<T extends { key: string }>(alerts: AlertMarkers, tenantId: string, owner: string, list: readonly T[], ttlMs: number): Promise<T[]> {
+  const owned = new Set<string>();
+  await eachLimited(list, 8, async (entry) => {
+    if (await alerts.claim(tenantId, entry.key, ttlMs, owner)) owned.add(entry.key);
+  });
+  return list.filter((entry) => owned.has(entry.key));
 }
 
 /**
@@ -55,28 +70,20 @@ export async function claimPayload(alerts: AlertMarkers, tenantId: string, itemI
       return findings.length > 0 ? { ...payload, findings } : undefined;
     }
     case 'costs': {
-      const owned = new Set<string>();
-      await eachLimited(payload.costs, 8, async (c) => {
-        if (await alerts.claim(tenantId, c.key, COST_MARKER_TTL_MS, owner)) owned.add(c.key);
-      });
-      const costs = payload.costs.filter((c) => owned.has(c.key));
+      const costs = await claimKeyed(alerts, tenantId, owner, payload.costs, COST_MARKER_TTL_MS);
       return costs.length > 0 ? { ...payload, costs } : undefined;
     }
     case 'access': {
-      const owned = new Set<string>();
-      await eachLimited(payload.changes, 8, async (c) => {
-        if (await alerts.claim(tenantId, c.key, ACCESS_MARKER_TTL_MS, owner)) owned.add(c.key);
-      });
-      const changes = payload.changes.filter((c) => owned.has(c.key));
+      const changes = await claimKeyed(alerts, tenantId, owner, payload.changes, ACCESS_MARKER_TTL_MS);
       return changes.length > 0 ? { ...payload, changes } : undefined;
     }
     case 'alarms': {
-      const owned = new Set<string>();
-      await eachLimited(payload.changes, 8, async (c) => {
-        if (await alerts.claim(tenantId, c.key, ALARM_MARKER_TTL_MS, owner)) owned.add(c.key);
-      });
-      const changes = payload.changes.filter((c) => owned.has(c.key));
+      const changes = await claimKeyed(alerts, tenantId, owner, payload.changes, ALARM_MARKER_TTL_MS);
       return changes.length > 0 ? { ...payload, changes } : undefined;
+    }
+    case 'health': {
+      const events = await claimKeyed(alerts, tenantId, owner, payload.events, HEALTH_MARKER_TTL_MS);
+      return events.length > 0 ? { ...payload, events } : undefined;
     }
     case 'digest':
       return (await alerts.claim(tenantId, payload.key, DIGEST_MARKER_TTL_MS, owner)) ? payload : undefined;

@@ -17,8 +17,8 @@
 import type { Finding } from '../domain/records.js';
 import type { SuppressionRule } from '../domain/suppression.js';
 import { severityBand } from '../domain/records.js';
-import type { AlarmState } from '../domain/records.js';
-import type { CollectionResult, CostResult, MetricsResult, RunStatus, SecurityResult } from '../domain/sink.js';
+import type { AlarmState, HealthEvent } from '../domain/records.js';
+import type { CollectionResult, CostResult, HealthResult, MetricsResult, RunStatus, SecurityResult } from '../domain/sink.js';
 import type { Logger } from '../log.js';
 import {
   accessChanges,
@@ -27,7 +27,9 @@ import {
   decideFindingAlerts,
   alarmTransitions,
   decideAlarmAlerts,
+  decideHealthAlerts,
   findCostEvents,
+  healthOpenings,
   findingAlertKey,
   groupAlerts,
   type AlertPreferences,
@@ -35,7 +37,7 @@ import {
   type RuleThresholds,
 } from '../rules/index.js';
 import type { AlarmHistory, CostRepository, TenantRecord, TenantRepository, UserRecord, UserRepository } from '../store/index.js';
-import type { AlertRecipient, PendingAccess, PendingAlarm, PendingCost, PendingFinding } from './alert-payload.js';
+import { CHANNEL_RECIPIENT, type AlertRecipient, type PendingAccess, type PendingAlarm, type PendingCost, type PendingFinding, type PendingHealth } from './alert-payload.js';
 import { loadCostRuleInput } from './cost-input.js';
 import { systemMailClock, type MailClock } from './mail-clock.js';
 import { AppError } from '../domain/errors.js';
@@ -64,6 +66,16 @@ export interface AlertDispatcherOptions {
   alarms?: Pick<AlarmHistory, 'lastStates' | 'record'>;
   /** The tenant's finding suppression rules (suppressed findings never alert). Default: none. */
   suppressions?: { list(tenantId: string): Promise<SuppressionRule[]> };
+  /**
+   * The accounts' stored AWS Health events: a health result's openings are decided against them
+   * before the result replaces them. Default: none (AWS Health events do not alert).
+   */
+  health?: { getHealth(tenantId: string, accountId: string): Promise<HealthEvent[] | undefined> };
+  /**
+   * The tenant's alert channels (Slack, webhooks). A tenant with one has every alert decided for
+   * its channels too (CHANNEL_RECIPIENT), even one no user wants by email. Default: none.
+   */
+  channels?: { list(tenantId: string): Promise<readonly unknown[]> };
 }
 
 /**
@@ -78,7 +90,7 @@ export interface AlertDispatcher {
    * when they could not be written (the caller then fails the write, so the watermark stays).
    */
   onResult(result: CollectionResult): Promise<void>;
-  /** The sink's recorder, before a result is stored: alarm transitions against the stored snapshot. */
+  /** The sink's recorder, before a result is stored: alarm transitions and AWS Health openings against the stored snapshot. */
   before(result: CollectionResult): Promise<void>;
   /** The sink's recorder, after a result is stored: `onResult`. */
   after(result: CollectionResult): Promise<void>;
@@ -106,6 +118,8 @@ export function recipientsOf(users: readonly UserRecord[]): AlertRecipient[] {
       costTips: u.preferences.costTips,
       alarms: u.preferences.alarms,
       alarmRecovered: u.preferences.alarmRecovered,
+      healthIssues: u.preferences.healthIssues,
+      healthScheduled: u.preferences.healthScheduled,
     }));
 }
 
@@ -153,6 +167,9 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     }
   };
   const BANDS = ['medium', 'high', 'critical'] as const;
+  /** Whom a tenant's alerts are decided for: its recipients, and its channels when it has one. */
+  const audienceOf = async (tenantId: string, recipients: readonly AlertRecipient[]): Promise<readonly AlertRecipient[]> =>
+    options.channels && (await options.channels.list(tenantId)).length > 0 ? [...recipients, CHANNEL_RECIPIENT] : recipients;
   let stopped: Promise<void> | undefined;
 
   const alertable = (f: Finding, now: number) =>
@@ -163,7 +180,7 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     const fresh = result.findings.filter((f) => alertable(f, now));
     if (fresh.length === 0) return;
     const recipients = recipientsOf(await users.listByTenant(result.tenantId));
-    const preferences = unionOf(recipients);
+    const preferences = unionOf(await audienceOf(result.tenantId, recipients));
     if (!preferences.critical && !preferences.warning) return;
     const sent = new Set<string>();
     for (const f of fresh) {
@@ -211,7 +228,7 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
 
   async function onCost(result: CostResult): Promise<void> {
     const recipients = recipientsOf(await users.listByTenant(result.tenantId));
-    const preferences = unionOf(recipients);
+    const preferences = unionOf(await audienceOf(result.tenantId, recipients));
     if (!preferences.costAlerts) return;
     const tenant = await tenants.get(result.tenantId);
     if (!tenant) return;
@@ -262,9 +279,10 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       })),
     );
     const recipients = recipientsOf(await users.listByTenant(result.tenantId));
+    const audience = await audienceOf(result.tenantId, recipients);
     const wanted = {
-      alarms: recipients.some((r) => r.alarms !== false),
-      alarmRecovered: recipients.some((r) => r.alarmRecovered === true),
+      alarms: audience.some((r) => r.alarms !== false),
+      alarmRecovered: audience.some((r) => r.alarmRecovered === true),
     };
     const sent = new Set(transitions.map((t) => t.key).filter((key) => handled.has(`${result.tenantId}|${key}`)));
     const alerts = decideAlarmAlerts(transitions, wanted, sent);
@@ -293,12 +311,51 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     log.info({ tenant: tenant.id, account: result.accountId, alarms: changes.map((c) => c.key) }, 'alarm alert queued');
   }
 
+  /**
+   * A health result's openings, before it replaces the stored events: the outbox item is written
+   * first, so a crash before the events are replaced finds the same openings again (same keys:
+   * the marker is claimed once), and a crash after finds them written. An account never read
+   * before records its events as the baseline and mails nothing.
+   */
+  async function onHealth(result: HealthResult): Promise<void> {
+    const stored = options.health;
+    if (!stored) return;
+    const openings = healthOpenings(result.accountId, await stored.getHealth(result.tenantId, result.accountId), result.events);
+    if (openings.every((o) => o.baseline)) return;
+    const recipients = recipientsOf(await users.listByTenant(result.tenantId));
+    const audience = await audienceOf(result.tenantId, recipients);
+    const wanted = { healthIssues: audience.some((r) => r.healthIssues !== false), healthScheduled: audience.some((r) => r.healthScheduled === true) };
+    const sent = new Set(openings.map((o) => o.key).filter((key) => handled.has(`${result.tenantId}|${key}`)));
+    const alerts = decideHealthAlerts(openings, wanted, sent);
+    if (alerts.length === 0) return;
+    const tenant = await tenants.get(result.tenantId);
+    if (!tenant) return;
+    const accountName = tenant.accounts.find((a) => a.id === result.accountId)?.name;
+    const events: PendingHealth[] = alerts.map(({ key, kind, event: e }) => ({
+      key,
+      item: {
+        kind,
+        service: e.service,
+        eventTypeCode: e.eventTypeCode,
+        region: e.region,
+        resources: e.affectedEntities,
+        accountId: result.accountId,
+        arn: e.arn,
+        ...(e.startTime ? { startTime: e.startTime } : {}),
+        ...(accountName ? { accountName } : {}),
+      },
+    }));
+    await delivery.submit(tenant.id, { kind: 'health', tenantName: tenant.name, recipients, events });
+    remember(tenant.id, events.map((e) => e.key));
+    log.info({ tenant: tenant.id, account: result.accountId, events: events.map((e) => e.key) }, 'AWS Health alert queued');
+  }
+
   async function onRunStatus(status: RunStatus, previous: RunStatus | undefined): Promise<void> {
     const changes = accessChanges(previous, status).filter((c) => !handled.has(`${status.tenantId}|${c.key}`));
     if (changes.length === 0) return;
     const owners = (await users.listByTenant(status.tenantId)).filter((u) => u.role === 'owner');
     const recipients = recipientsOf(owners);
-    if (recipients.length === 0) return;
+    if ((await audienceOf(status.tenantId, recipients)).length === 0) return;
     const tenant = await tenants.get(status.tenantId);
     const account = tenant?.accounts.find((a) => a.id === status.accountId);
     if (!tenant || !account) return;
@@ -339,11 +396,11 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
 
   const dispatcher: AlertDispatcher = {
     before(result) {
-      if (result.kind !== 'metrics') return Promise.resolve();
+      if (result.kind !== 'metrics' && result.kind !== 'health') return Promise.resolve();
       if (stopped) return Promise.reject(new AppError('ALERTS_STOPPED', 'the alert dispatcher is stopped'));
       return track(
-        onAlarms(result).catch((error: unknown) => {
-          log.warn({ tenant: result.tenantId, account: result.accountId, code: failureCode(error) }, 'alarm transitions could not be recorded; the alarm states are not stored');
+        (result.kind === 'metrics' ? onAlarms(result) : onHealth(result)).catch((error: unknown) => {
+          log.warn({ tenant: result.tenantId, account: result.accountId, kind: result.kind, code: failureCode(error) }, 'alerts of a result could not be recorded; the snapshot it replaces is kept');
           throw error;
         }),
       );

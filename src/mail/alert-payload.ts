@@ -10,6 +10,7 @@ import { renderAlarmAlertEmail, type AlarmAlertItem } from './alarm-alert-email.
 import { renderCostAlertEmail, type CostAlertItem } from './cost-alert-email.js';
 import { renderCriticalAlertEmail, type AlertFindingView } from './critical-alert-email.js';
 import { renderDailyDigestEmail, type DailyDigestData } from './daily-digest-email.js';
+import { renderHealthAlertEmail, type HealthAlertItem } from './health-alert-email.js';
 import type { MailContext, RenderedEmail } from './mail-layout.js';
 
 /** A verified address of the tenant and the emails its user asked for. */
@@ -26,6 +27,10 @@ export interface AlertRecipient {
   alarms?: boolean;
   /** A CloudWatch alarm returning to OK; absent: false. */
   alarmRecovered?: boolean;
+  /** An AWS Health issue affecting an account opened; absent in items written before Health alerted: true. */
+  healthIssues?: boolean;
+  /** Scheduled maintenance affecting an account (AWS Health); absent: false. */
+  healthScheduled?: boolean;
 }
 
 /** A finding in an alert: what the email shows, and what its marker is claimed with. */
@@ -55,11 +60,18 @@ export interface PendingAlarm {
   item: AlarmAlertItem;
 }
 
+/** An AWS Health event; `key` is the rules' `health:<account>:<event ARN>`. */
+export interface PendingHealth {
+  key: string;
+  item: HealthAlertItem;
+}
+
 export type AlertPayload =
   | { kind: 'findings'; tenantName: string; recipients: AlertRecipient[]; findings: PendingFinding[] }
   | { kind: 'access'; tenantName: string; recipients: AlertRecipient[]; changes: PendingAccess[] }
   | { kind: 'costs'; tenantName: string; recipients: AlertRecipient[]; costs: PendingCost[] }
   | { kind: 'alarms'; tenantName: string; recipients: AlertRecipient[]; changes: PendingAlarm[] }
+  | { kind: 'health'; tenantName: string; recipients: AlertRecipient[]; events: PendingHealth[] }
   | { kind: 'digest'; recipients: AlertRecipient[]; key: string; digest: DailyDigestData };
 
 /** What one recipient gets of a payload; several items' contents of one kind merge into one email. */
@@ -68,12 +80,13 @@ export type AlertContent =
   | { kind: 'access'; tenantName: string; changes: PendingAccess[] }
   | { kind: 'costs'; tenantName: string; costs: PendingCost[] }
   | { kind: 'alarms'; tenantName: string; changes: PendingAlarm[] }
+  | { kind: 'health'; tenantName: string; events: PendingHealth[] }
   | { kind: 'digest'; digest: DailyDigestData };
 
 /** Read a payload back from the outbox; throws `SyntaxError` on garbage. */
 export function parsePayload(json: string): AlertPayload {
   const payload = JSON.parse(json) as AlertPayload;
-  if (!payload || !['findings', 'costs', 'digest', 'access', 'alarms'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
+  if (!payload || !['findings', 'costs', 'digest', 'access', 'alarms', 'health'].includes(payload.kind) || !Array.isArray(payload.recipients)) {
     throw new SyntaxError('not an alert payload');
   }
   return payload;
@@ -103,9 +116,42 @@ export function contentFor(payload: AlertPayload, index: number): AlertContent |
       const changes = payload.changes.filter((c) => wantsAlarm(recipient, c.item.state));
       return changes.length > 0 ? { kind: 'alarms', tenantName: payload.tenantName, changes } : undefined;
     }
+    case 'health': {
+      const events = payload.events.filter((e) => wantsHealth(recipient, e.item.kind));
+      return events.length > 0 ? { kind: 'health', tenantName: payload.tenantName, events } : undefined;
+    }
     case 'digest':
       return { kind: 'digest', digest: payload.digest };
   }
+}
+
+/** Whether a recipient asked for this AWS Health alert (open issues by default, scheduled maintenance if asked). */
+export function wantsHealth(recipient: AlertRecipient, kind: HealthAlertItem['kind']): boolean {
+  return kind === 'issue' ? recipient.healthIssues !== false : recipient.healthScheduled === true;
+}
+
+/**
+ * What a tenant's alert channels (Slack, webhooks) receive, as if they were one recipient: every
+ * alert kind, each at its default level, whatever the users asked for by email: High and
+ * Critical findings, cost alerts, account access changes, alarms entering ALARM and returning to
+ * OK, AWS Health issues and scheduled maintenance. Not Medium findings (mailed only to who asks)
+ * and not the digest (email only).
+ */
+export const CHANNEL_RECIPIENT: Readonly<AlertRecipient> = Object.freeze({
+  userId: '#channels',
+  to: '#channels',
+  critical: true,
+  warning: false,
+  costTips: true,
+  alarms: true,
+  alarmRecovered: true,
+  healthIssues: true,
+  healthScheduled: true,
+});
+
+/** What the tenant's channels get of a payload (CHANNEL_RECIPIENT's share); undefined for nothing. */
+export function channelContent(payload: AlertPayload): AlertContent | undefined {
+  return contentFor({ ...payload, recipients: [CHANNEL_RECIPIENT] } as AlertPayload, 0);
 }
 
 /** Whether a recipient asked for this alarm transition (entering ALARM by default, recoveries if asked). */
@@ -142,6 +188,11 @@ export function mergeContents(contents: readonly AlertContent[]): AlertContent |
     for (const content of contents) if (content.kind === 'alarms') for (const c of content.changes) if (!changes.has(c.key)) changes.set(c.key, c);
     return { kind: 'alarms', tenantName: first.tenantName, changes: [...changes.values()].sort((a, b) => a.item.at.localeCompare(b.item.at)) };
   }
+  if (first.kind === 'health') {
+    const events = new Map<string, PendingHealth>();
+    for (const content of contents) if (content.kind === 'health') for (const e of content.events) if (!events.has(e.key)) events.set(e.key, e);
+    return { kind: 'health', tenantName: first.tenantName, events: [...events.values()].sort((a, b) => (a.item.startTime ?? '').localeCompare(b.item.startTime ?? '')) };
+  }
   const costs = new Map<string, PendingCost>();
   for (const content of contents) if (content.kind === 'costs') for (const c of content.costs) if (!costs.has(c.key)) costs.set(c.key, c);
   return { kind: 'costs', tenantName: first.tenantName, costs: [...costs.values()] };
@@ -158,6 +209,8 @@ export function renderContent(ctx: MailContext, content: AlertContent): Rendered
       return renderAccessAlertEmail(ctx, { tenantName: content.tenantName, items: content.changes.map((c) => c.item) });
     case 'alarms':
       return renderAlarmAlertEmail(ctx, { tenantName: content.tenantName, items: content.changes.map((c) => c.item) });
+    case 'health':
+      return renderHealthAlertEmail(ctx, { tenantName: content.tenantName, items: content.events.map((e) => e.item) });
     case 'digest':
       return renderDailyDigestEmail(ctx, content.digest);
   }

@@ -42,7 +42,7 @@ export interface MailerOptions {
 }
 
 export interface MailerDeps {
-  store: Pick<Store, 'users' | 'tenants' | 'costs' | 'findings' | 'recommendations' | 'alerts' | 'outbox'> & Partial<Pick<Store, 'alarmHistory'>>;
+  store: Pick<Store, 'users' | 'tenants' | 'costs' | 'findings' | 'recommendations' | 'alerts' | 'outbox'> & Partial<Pick<Store, 'alarmHistory' | 'healthEvents' | 'channels'>>;
   sender: Pick<MailSender, 'send'>;
   mail: MailContext;
   log: Logger;
@@ -113,6 +113,9 @@ export function createMailer(deps: MailerDeps): Mailer {
     costs: store.costs,
     suppressions: store.findings.suppressions,
     ...(store.alarmHistory ? { alarms: store.alarmHistory } : {}),
+    ...(store.healthEvents ? { health: store.healthEvents } : {}),
+    // Only where the channels are delivered: otherwise an alert decided for them would reach nobody.
+    ...(deps.channels && store.channels ? { channels: store.channels } : {}),
     delivery,
     log,
     clock,

@@ -47,6 +47,16 @@ export {
   type FindingAlertInput,
 } from './alert-decisions.js';
 export { groupAlerts, type AlertBatch } from './alert-batch.js';
+export {
+  decideHealthAlerts,
+  healthAlertKey,
+  healthAlertKind,
+  healthOpenings,
+  wantsHealthAlert,
+  type HealthAlertKind,
+  type HealthAlertPreferences,
+  type HealthOpening,
+} from './alert-health.js';
 export { accessChanges, accessProblems, type AccessChange, type AccessProblem } from './access-alerts.js';
 export {
   alarmEpisodes,

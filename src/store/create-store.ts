@@ -36,7 +36,7 @@ import { createMetricsRepository, type MetricsRepository } from './metrics-repos
 import { createRecommendationRepository, type RecommendationRepository } from './recommendation-repository.js';
 import { createResultSink } from './result-sink.js';
 import { createSessionRepository, type SessionRepository } from './session-repository.js';
-import { createStateRepository } from './state-repository.js';
+import { createStateRepository, type StateRepository } from './state-repository.js';
 import { TABLE_KINDS, tableNames } from './tables.js';
 import { createTenantReads, type TenantReads } from './tenant-reads.js';
 import { createTenantRepository, type TenantRepository } from './tenant-repository.js';
@@ -105,6 +105,8 @@ export interface Store {
   readonly channels: ChannelRepository;
   /** CloudWatch alarm transitions (the overview's alarm history) and the stored states they are decided against. */
   readonly alarmHistory: AlarmHistory;
+  /** The accounts' AWS Health events as last stored (what the AWS Health alerts are decided against). */
+  readonly healthEvents: Pick<StateRepository, 'getHealth'>;
   readonly leases: LeaseRepository;
   readonly usage: UsageLedger;
   /** The tenant API's reads, through the cache. */
@@ -269,6 +271,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       outbox: createAlertOutbox({ db, now }),
       channels: createChannelRepository({ db, now }),
       alarmHistory: createAlarmHistory({ db, state, now }),
+      healthEvents: { getHealth: (tenantId, accountId, signal) => state.getHealth(tenantId, accountId, signal) },
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),
       reads: createTenantReads({ cache, tenants, metrics, costs, findings, recommendations, state }),

@@ -48,6 +48,8 @@ export interface StateRepository {
   putAlarms(tenantId: string, accountId: string, byRegion: Map<string, AlarmState[]>, signal?: AbortSignal): Promise<void>;
   /** The stored alarm states of one account and region; undefined when that region was never read. */
   getAlarms(tenantId: string, accountId: string, region: string, signal?: AbortSignal): Promise<AlarmState[] | undefined>;
+  /** The account's AWS Health events as last stored; undefined when the account was never read (what new events are compared with). */
+  getHealth(tenantId: string, accountId: string, signal?: AbortSignal): Promise<HealthEvent[] | undefined>;
   /** Replace the account's AWS Health events. */
   putHealth(tenantId: string, accountId: string, events: HealthEvent[], collectedAt: string, signal?: AbortSignal): Promise<void>;
   /** Replace the standards of the regions given (a region with none: Security Hub not enabled there). */
@@ -123,6 +125,12 @@ export function createStateRepository(deps: { db: Db; memo: WriteMemo }): StateR
       // Consistent: the transitions are decided against exactly what the last write left.
       const item = await db.get('state', { Key: key(tenantId, accountId, `alarms#${region}`), ConsistentRead: true }, signal);
       return item?.kind === 'alarms' && Array.isArray(item.alarms) ? (item.alarms as AlarmState[]) : undefined;
+    },
+
+    async getHealth(tenantId, accountId, signal) {
+      // Consistent: the openings are decided against exactly what the last write left.
+      const item = await db.get('state', { Key: key(tenantId, accountId, 'health'), ConsistentRead: true }, signal);
+      return item?.kind === 'health' && Array.isArray(item.events) ? (item.events as HealthEvent[]) : undefined;
     },
 
     async putHealth(tenantId, accountId, events, collectedAt, signal) {

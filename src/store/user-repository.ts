@@ -30,6 +30,10 @@ export interface NotificationPreferences {
   alarms: boolean;
   /** A CloudWatch alarm returning to OK. */
   alarmRecovered: boolean;
+  /** An AWS Health issue affecting an account opens. */
+  healthIssues: boolean;
+  /** Scheduled maintenance affecting an account is announced (AWS Health). */
+  healthScheduled: boolean;
 }
 
 export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.freeze({
@@ -39,6 +43,8 @@ export const DEFAULT_PREFERENCES: Readonly<NotificationPreferences> = Object.fre
   dailyDigest: false,
   alarms: true,
   alarmRecovered: false,
+  healthIssues: true,
+  healthScheduled: false,
 });
 
 /** The user's settings beside the notification flags. */

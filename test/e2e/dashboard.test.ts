@@ -138,6 +138,38 @@ async function run(chromiumPath: string): Promise<void> {
     await shot('05-overview');
   });
 
+  await t.test('the overview lists alarm history; its chart link shows the alarm threshold as a line', async (t) => {
+    // The first region always holds a hot instance whose high-cpu alarm is in ALARM since today:
+    // the first metrics run records that firing (a baseline, not mailed) for the history.
+    const history = page.getByTestId('alarm-history');
+    await eventually(
+      'the alarm history on the overview',
+      async () => {
+        if ((await history.count()) > 0 && (await history.getByTestId('alarm-episode').filter({ hasText: 'high-cpu-' }).count()) > 0) return true;
+        await page.getByTestId('refresh').click();
+        return false;
+      },
+      120_000,
+      3_000,
+    );
+    const episode = history.getByTestId('alarm-episode').filter({ hasText: 'high-cpu-' }).first();
+    const name = (await episode.locator('strong').innerText()).trim();
+    t.match(await episode.innerText(), /Fired .*(still in ALARM for|lasted) /, `${name}: when it fired and how long it lasted`);
+    t.match(await episode.innerText(), /Production · [a-z]{2}-[a-z]+-\d/, 'the account and region');
+    await shot('05a-alarm-history');
+    await episode.getByRole('link', { name: 'View chart' }).click();
+    await page.waitForURL(/\/resource-metrics\?.*metric=CPUUtilization/);
+    // The chart of the alarm's instance draws the threshold (80 %) as a dashed line: its element says which.
+    const lined = page.locator(`ch-time-series-chart[data-thresholds*="${name} > 80=80"]`);
+    await lined.first().waitFor({ timeout: 60_000 });
+    t.equal(await lined.count(), 1, 'one chart carries the alarm\'s threshold line');
+    await lined.first().scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await shot('05c-threshold-line');
+    await nav('Overview');
+    await page.locator(`[data-testid="account-card"][data-account="${AWS_ACCOUNT}"]`).waitFor();
+  });
+
   await t.test('AWS Health events and Security Hub scores on the overview; failed controls on the compliance page', async (t) => {
     const card = page.locator(`[data-testid="account-card"][data-account="${AWS_ACCOUNT}"]`);
     await eventually(

@@ -10,7 +10,7 @@ t.test('defaults, then a partial update', async (t) => {
   t.same(initial.json, {
     email: 'set@example.com',
     emailVerified: true,
-    notifications: { critical: true, warning: false, costTips: true, dailyDigest: false, alarms: true, alarmRecovered: false },
+    notifications: { critical: true, warning: false, costTips: true, dailyDigest: false, alarms: true, alarmRecovered: false, healthIssues: true, healthScheduled: false },
     digestHour: 8,
     timezone: 'UTC',
     monthlyBudgetUsd: null,
@@ -24,7 +24,7 @@ t.test('defaults, then a partial update', async (t) => {
   t.same(put.json, {
     email: 'set@example.com',
     emailVerified: true,
-    notifications: { critical: true, warning: false, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false },
+    notifications: { critical: true, warning: false, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false, healthIssues: true, healthScheduled: false },
     digestHour: 7,
     timezone: 'Europe/Paris',
     monthlyBudgetUsd: 250,

@@ -34,7 +34,7 @@ t.test('users: email unique across tenants (case-insensitive), password checked,
   await store.users.setPassword(a.id, user.id, 'new password 456');
   t.ok(await store.users.authenticate('alice@new.example.com', 'new password 456'));
   const prefs = await store.users.updatePreferences(a.id, user.id, { dailyDigest: true });
-  t.same(prefs.preferences, { critical: true, warning: false, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false });
+  t.same(prefs.preferences, { critical: true, warning: false, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false, healthIssues: true, healthScheduled: false });
   t.same((await store.users.listByTenant(a.id)).map((u) => u.id), [user.id]);
   t.same((await store.users.listByTenant(b.id)).map((u) => u.id), [other.id], 'users are listed per tenant');
 });

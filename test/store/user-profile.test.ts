@@ -18,7 +18,7 @@ t.test('a legacy record reads with its profile; the next write moves it out of t
   );
   const legacy = await store.users.get('t-p', user.id);
   t.same(legacy?.profile, { digestHour: 6, timezone: 'Europe/Paris', pendingEmail: 'next@example.com' }, 'migrated on read');
-  t.same(legacy?.preferences, { critical: false, warning: true, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false }, 'no x: keys among the flags (alarm flags at their defaults)');
+  t.same(legacy?.preferences, { critical: false, warning: true, costTips: true, dailyDigest: true, alarms: true, alarmRecovered: false, healthIssues: true, healthScheduled: false }, 'no x: keys among the flags (alarm flags at their defaults)');
 
   const updated = await store.users.updateProfile('t-p', user.id, { pendingEmail: null, digestHour: 7 });
   t.same(updated.profile, { digestHour: 7, timezone: 'Europe/Paris' });

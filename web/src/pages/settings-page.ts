@@ -19,6 +19,8 @@ const PREFERENCES: { key: keyof NotificationPreferences; label: string; hint: st
   { key: 'costTips', label: 'Cost alerts', hint: 'Spikes in daily cost, and a forecast over your budget.' },
   { key: 'alarms', label: 'CloudWatch alarms', hint: 'An email when one of your alarms enters ALARM.' },
   { key: 'alarmRecovered', label: 'Alarms back to OK', hint: 'Also email when an alarm returns to OK.' },
+  { key: 'healthIssues', label: 'AWS Health issues', hint: 'An email when an AWS service issue affecting your accounts opens.' },
+  { key: 'healthScheduled', label: 'Scheduled maintenance', hint: 'Also email when AWS Health announces maintenance affecting your resources.' },
   { key: 'dailyDigest', label: 'Daily digest', hint: 'One summary email a day, at the hour below.' },
 ];
 
