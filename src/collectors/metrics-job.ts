@@ -19,7 +19,7 @@ import { isHeadline } from '../aws/metric-catalog.js';
 import { resourceIdOf } from '../aws/metric-queries.js';
 import { applySelection } from '../aws/metric-selection.js';
 import { cadenceOf, dueSlackMs } from './cadences.js';
-import { forEachAccount, type CollectorJob } from './collect-context.js';
+import { forEachAccount, laterOf, type CollectorJob } from './collect-context.js';
 import type { FeePlans } from './monitoring-budget.js';
 
 export interface MetricsJobOptions {
@@ -143,7 +143,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
           continue;
         }
         // The tiers' windows and schedule continue from the backfill until they have run themselves.
-        const lastOf = (tier: Tier) => latest(run.lastSuccess(tier, region), backfilledAt);
+        const lastOf = (tier: Tier) => laterOf(run.lastSuccess(tier, region), backfilledAt);
         const dueAfter = (tier: Tier, minAgeMs: number) => {
           const last = lastOf(tier);
           return ctx.force || last === undefined || ctx.now - last >= minAgeMs;
@@ -192,8 +192,3 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
   };
 }
 
-/** The later of two optional instants. */
-function latest(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  return b === undefined ? a : Math.max(a, b);
-}
