@@ -534,6 +534,12 @@ export interface CostsResponse {
   from: string;
   to: string;
   daily: { day: string; service: string; amountUsd: number; accountId: string }[];
+  /**
+   * Whole months starting in the range whose days the daily rows do not all cover, from the
+   * 12-month history fetched once on connect: each month's cost beyond its daily rows.
+   */
+  monthly: { month: string; service: string; amountUsd: number; accountId: string }[];
+  /** Totals per service over the range, daily and monthly rows together. */
   byService: { service: string; totalUsd: number }[];
   forecast: { start: string; end: string; meanUsd: number; lowerUsd?: number; upperUsd?: number } | null;
   monthToDateUsd: number;
