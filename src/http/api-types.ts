@@ -321,6 +321,8 @@ export interface Onboarding {
     headlineMetricUsd: number;
     otherMetricUsd: number;
     reference: { ec2Instances: number; regions: number; headlineMetrics: number; otherMetrics: number; dailyMetrics: number; feeUsd: number };
+    /** Once, on connect: the 24-hour metric backfill ($ per metric) and the Cost Explorer history. */
+    oneOff: { metricBackfillUsdPerMetric: number; costHistoryRequests: number; costHistoryUsd: number; referenceUsd: number };
     /** The tenant's cap, if set: the paid steps stretch to stay under it. */
     capUsd: number | null;
   };

@@ -101,6 +101,7 @@ export const Onboarding = z.object({
     headlineMetricUsd: z.number(),
     otherMetricUsd: z.number(),
     reference: z.object({ ec2Instances: z.number(), regions: z.number(), headlineMetrics: z.number(), otherMetrics: z.number(), dailyMetrics: z.number(), feeUsd: z.number() }),
+    oneOff: z.object({ metricBackfillUsdPerMetric: z.number(), costHistoryRequests: z.number(), costHistoryUsd: z.number(), referenceUsd: z.number() }),
     capUsd: z.number().nullable(),
   }),
 });
