@@ -17,7 +17,7 @@ import type { AwsCaller } from './aws-caller.js';
 import type { BillingLedger } from './billing-ledger.js';
 import { CATALOG_SERVICES, DEFAULT_METRIC_CATALOG, matchesEntry, type CatalogEntry } from './metric-catalog.js';
 import { chunk } from './chunk.js';
-import { BatchResults, isDue, longPeriodWindow, MAX_QUERIES_PER_CALL, toQueries } from './metric-queries.js';
+import { BatchResults, isDue, longPeriodWindow, metricsPerCall, toQueries } from './metric-queries.js';
 import { applySelection } from './metric-selection.js';
 import { paginate } from './paginate.js';
 
@@ -146,7 +146,8 @@ export function createCloudWatchGateway(deps: CloudWatchGatewayDeps): CloudWatch
         if (periodSec !== window.periodSec && !isDue(window, periodSec)) continue;
         const groupWindow = periodSec === window.periodSec ? window : longPeriodWindow(window.end, periodSec);
         // Batches run one after another: GetMetricData is limited to 50 TPS per account and region.
-        for (const batch of chunk(group, MAX_QUERIES_PER_CALL)) {
+        const perCall = metricsPerCall(groupWindow.end.getTime() - groupWindow.start.getTime(), periodSec);
+        for (const batch of chunk(group, perCall)) {
           const queries = toQueries(batch, periodSec);
           const results = new BatchResults(batch);
           await paginate(request, async (token) => {

@@ -13,7 +13,7 @@ import {
   type RightsizingRecommendation as SdkRecommendation,
 } from '@aws-sdk/client-cost-explorer';
 import type { AccountTarget, CostExplorerGateway } from '../domain/gateway.js';
-import type { CostAnomaly, CostForecast, DailyCost, RightsizingRecommendation } from '../domain/records.js';
+import type { CostAnomaly, CostForecast, DailyCost, MonthlyCost, RightsizingRecommendation } from '../domain/records.js';
 import type { AwsCaller } from './aws-caller.js';
 import type { BillingLedger } from './billing-ledger.js';
 import { COST_EXPLORER_REGION } from './client-factory.js';
@@ -91,32 +91,41 @@ export function createCostExplorerGateway(deps: CostExplorerGatewayDeps): CostEx
     return out;
   }
 
-  return {
-    async getDailyCost(target, range, signal) {
-      return paginate<DailyCost>({ service: 'ce', operation: 'GetCostAndUsage' }, async (token) => {
-        const out = await request(target, 'GetCostAndUsage', signal, (client, abortSignal) =>
-          client.send(
-            new GetCostAndUsageCommand({
-              TimePeriod: { Start: range.start, End: range.end },
-              Granularity: 'DAILY',
-              Metrics: ['UnblendedCost'],
-              GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }],
-              NextPageToken: token,
-            }),
-            { abortSignal },
-          ),
-        );
-        const items: DailyCost[] = [];
-        for (const day of out.ResultsByTime ?? []) {
-          const start = day.TimePeriod?.Start;
-          if (!start) continue;
-          for (const group of day.Groups ?? []) {
-            const service = group.Keys?.[0];
-            if (service) items.push({ day: start, service, amountUsd: amount(group.Metrics?.UnblendedCost?.Amount) });
-          }
+  /** Cost by service per DAILY or MONTHLY bucket over [start, end), every page (each billed). */
+  function costByService(target: AccountTarget, range: { start: string; end: string }, granularity: 'DAILY' | 'MONTHLY', signal: AbortSignal) {
+    return paginate<DailyCost>({ service: 'ce', operation: 'GetCostAndUsage' }, async (token) => {
+      const out = await request(target, 'GetCostAndUsage', signal, (client, abortSignal) =>
+        client.send(
+          new GetCostAndUsageCommand({
+            TimePeriod: { Start: range.start, End: range.end },
+            Granularity: granularity,
+            Metrics: ['UnblendedCost'],
+            GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }],
+            NextPageToken: token,
+          }),
+          { abortSignal },
+        ),
+      );
+      const items: DailyCost[] = [];
+      for (const bucket of out.ResultsByTime ?? []) {
+        const start = bucket.TimePeriod?.Start;
+        if (!start) continue;
+        for (const group of bucket.Groups ?? []) {
+          const service = group.Keys?.[0];
+          if (service) items.push({ day: start, service, amountUsd: amount(group.Metrics?.UnblendedCost?.Amount) });
         }
-        return { items, next: out.NextPageToken };
-      });
+      }
+      return { items, next: out.NextPageToken };
+    });
+  }
+
+  return {
+    getDailyCost: (target, range, signal) => costByService(target, range, 'DAILY', signal),
+
+    async getMonthlyCost(target, range, signal) {
+      // A MONTHLY bucket starts on the 1st, or on the range's start when it falls mid-month.
+      const rows = await costByService(target, range, 'MONTHLY', signal);
+      return rows.map((row): MonthlyCost => ({ month: row.day.slice(0, 7), service: row.service, amountUsd: row.amountUsd }));
     },
 
     async getForecast(target, range, signal) {

@@ -9,6 +9,20 @@ import { serviceOf } from './metric-catalog.js';
 /** GetMetricData's limit of metrics per call. */
 export const MAX_QUERIES_PER_CALL = 500;
 
+/** GetMetricData's limit of datapoints per call: more come back on a NextToken page, billed again. */
+export const MAX_DATAPOINTS_PER_CALL = 100_800;
+
+/**
+ * How many metrics one call may ask for over `windowMs` at `periodSec` without paging: at most
+ * 500, and few enough that every metric's points fit in 100,800 (24 h at 5 minutes is 288
+ * points a metric, so 350 metrics a call). Each page is billed per metric again, so a window
+ * that would page is split into more calls instead, which costs nothing more.
+ */
+export function metricsPerCall(windowMs: number, periodSec: number): number {
+  const points = Math.max(1, Math.ceil(windowMs / (periodSec * 1000)));
+  return Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / points)));
+}
+
 /** Dimensions that name the resource a metric is about, in order of preference. */
 const RESOURCE_DIMENSIONS = ['InstanceId', 'DBInstanceIdentifier', 'FunctionName', 'LoadBalancer', 'TargetGroup', 'QueueName', 'TableName'];
 

@@ -146,3 +146,9 @@ export async function forEachAccount(ctx: CollectContext, fn: (run: AccountRun) 
   }
   return outcomes;
 }
+
+/** The later of two optional instants (a step's last success, or the one-off step that stood in for it). */
+export function laterOf(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.max(a, b);
+}

@@ -5,6 +5,13 @@
  * requested, not per datapoint, so the headline metric of each resource is fetched every 15 min
  * and the others hourly over the whole window since their last fetch (twelve 5-minute points for
  * the price of one).
+ *
+ * Backfill: the first run for an account (a new connection, or a change of its regions, metric
+ * selection or credentials: a new account revision) fetches the past 24 hours of every selected
+ * metric once per region (step `GetMetricData:backfill`), so charts are not empty for hours. It
+ * bills one metric request per metric, like any poll (24 h at 5 minutes is 288 points a metric; the
+ * adapter splits the call so no page is needed), and its success is persisted in the run status,
+ * so a restart never repeats it; the tiers' schedule continues from it.
  */
 import type { MetricRef, MetricSeries, AlarmState } from '../domain/records.js';
 import type { AccountTarget } from '../domain/gateway.js';
@@ -12,7 +19,7 @@ import { isHeadline } from '../aws/metric-catalog.js';
 import { resourceIdOf } from '../aws/metric-queries.js';
 import { applySelection } from '../aws/metric-selection.js';
 import { cadenceOf, dueSlackMs } from './cadences.js';
-import { forEachAccount, type CollectorJob } from './collect-context.js';
+import { forEachAccount, laterOf, type CollectorJob } from './collect-context.js';
 import type { FeePlans } from './monitoring-budget.js';
 
 export interface MetricsJobOptions {
@@ -23,6 +30,12 @@ export interface MetricsJobOptions {
    * under GetMetricData's 100,800 datapoints per call, so a late poll never pages (pages are billed).
    */
   maxLookbackMs?: number;
+  /**
+   * How far back the one-off backfill of a new account (or revision) reaches. Default 24 h: at
+   * 5-minute points, 288 a metric, fetched in calls of at most 350 metrics (100,800 datapoints).
+   * 0 turns the backfill off.
+   */
+  backfillMs?: number;
   /** Where the job tells the budget how many metrics each account requests (shared with the cost job). */
   plans?: FeePlans;
 }
@@ -33,6 +46,9 @@ interface Discovery {
 }
 
 type Tier = 'GetMetricData:headline' | 'GetMetricData:other';
+
+/** The step of the one-off 24-hour backfill (its persisted success is what makes it once). */
+export const BACKFILL_STEP = 'GetMetricData:backfill';
 
 /**
  * Build the metrics job. Per region, DescribeAlarms, ListMetrics and the two GetMetricData tiers
@@ -46,6 +62,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
   const periodSec = options.periodSec ?? 300;
   const periodMs = periodSec * 1000;
   const maxLookbackMs = options.maxLookbackMs ?? 12 * 3_600_000;
+  const backfillMs = options.backfillMs ?? 24 * 3_600_000;
   const plans = options.plans;
 
   return (ctx) => {
@@ -112,20 +129,41 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
         // Kept in memory, so a restart (empty memory) keeps the persisted schedule and costs no
         // extra paid poll.
         const revisionKey = `metrics-revision:${run.account.id}:${region}`;
-        const seenRevision = ctx.memory.get(revisionKey) as string | undefined;
         const revision = `${run.account.revision}:${JSON.stringify(run.account.metrics ?? null)}`;
+        const wantedAll = [...tiers['GetMetricData:headline'], ...tiers['GetMetricData:other']];
+        const backfilledAt = run.lastSuccess(BACKFILL_STEP, region);
+        // Once per account revision and region: never yet for this revision (a new account, or
+        // one whose regions, selection or credentials changed). Not on a forced run otherwise.
+        if (backfillMs > 0 && backfilledAt === undefined && wantedAll.length > 0) {
+          const window = { start: new Date(end - backfillMs), end: new Date(end), periodSec };
+          const fetched = await run.step(BACKFILL_STEP, region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, wantedAll, window, signal)));
+          if (fetched) {
+            series.push(...fetched);
+            completeRegions.push(region);
+            ctx.memory.set(revisionKey, revision);
+          }
+          // A failed backfill is tried again at the next run; the tiers would fail alike meanwhile.
+          continue;
+        }
+        // The tiers' windows and schedule continue from the backfill until they have run themselves.
+        const lastOf = (tier: Tier) => laterOf(run.lastSuccess(tier, region), backfilledAt);
+        const dueAfter = (tier: Tier, minAgeMs: number) => {
+          const last = lastOf(tier);
+          return ctx.force || last === undefined || ctx.now - last >= minAgeMs;
+        };
+        const seenRevision = ctx.memory.get(revisionKey) as string | undefined;
         const changed = seenRevision !== undefined && seenRevision !== revision;
-        const otherDue = tiers['GetMetricData:other'].length > 0 && (changed || run.due('GetMetricData:other', every('GetMetricData:other') - slack, region));
+        const otherDue = tiers['GetMetricData:other'].length > 0 && (changed || dueAfter('GetMetricData:other', every('GetMetricData:other') - slack));
         for (const tier of ['GetMetricData:headline', 'GetMetricData:other'] as const) {
           const wanted = tiers[tier];
           if (wanted.length === 0) continue;
-          const due = tier === 'GetMetricData:other' ? otherDue : otherDue || run.due(tier, every(tier) - slack, region);
+          const due = tier === 'GetMetricData:other' ? otherDue : otherDue || dueAfter(tier, every(tier) - slack);
           if (!due) {
             complete = false;
             continue;
           }
           const windowOf: Tier = otherDue ? 'GetMetricData:other' : tier;
-          const last = run.lastSuccess(windowOf, region);
+          const last = lastOf(windowOf);
           // Everything since the last success, one period of overlap so a late datapoint is picked up (writes are idempotent).
           const lookback = Math.min(maxLookbackMs, Math.max(every(windowOf), last === undefined ? 0 : end - last) + periodMs);
           const window = { start: new Date(end - lookback), end: new Date(end), periodSec };
@@ -156,3 +194,4 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
     });
   };
 }
+

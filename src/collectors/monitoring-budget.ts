@@ -191,6 +191,27 @@ export interface FeeGuide {
   otherMetricUsd: number;
   /** The reference account's month (3 regions, 50 instances and the simulator's mix of other resources). */
   reference: typeof REFERENCE_ACCOUNT_SHAPE & { feeUsd: number };
+  /** Once, on connect: the backfills (not in the monthly figures, not stretched by a cap). */
+  oneOff: ConnectOneOff;
+}
+
+/** What connecting an account costs once: the 24-hour metric backfill and the Cost Explorer history. */
+export interface ConnectOneOff {
+  /** Per metric: one GetMetricData metric request for its past 24 hours. */
+  metricBackfillUsdPerMetric: number;
+  /** Cost Explorer requests of the history (12 months MONTHLY, 90 days DAILY; one page each). */
+  costHistoryRequests: number;
+  costHistoryUsd: number;
+  /** Both, for the reference account (its metrics backfilled once). */
+  referenceUsd: number;
+}
+
+/** The Cost Explorer requests of the history fetched on connect (`cost-job.ts`): one MONTHLY, one DAILY. */
+export const COST_HISTORY_REQUESTS = 2;
+
+/** The one-off fee of connecting an account with `metrics` metrics (a change of its regions or selection re-runs the metric part). */
+export function connectOneOffUsd(metrics: number): number {
+  return cents(metrics * GET_METRIC_DATA_USD_PER_METRIC + COST_HISTORY_REQUESTS * COST_EXPLORER_USD_PER_REQUEST);
 }
 
 /** The fee guide: unit prices at the default cadences and the reference account's total. */
@@ -201,5 +222,11 @@ export function feeGuide(): FeeGuide {
     headlineMetricUsd: cents(unit({ headlineMetrics: 1, otherMetrics: 0, dailyMetrics: 0 })),
     otherMetricUsd: cents(unit({ headlineMetrics: 0, otherMetrics: 1, dailyMetrics: 0 })),
     reference: { ...REFERENCE_ACCOUNT_SHAPE, feeUsd: projectMonthlyFee([REFERENCE_ACCOUNT_SHAPE]).totalUsd },
+    oneOff: {
+      metricBackfillUsdPerMetric: GET_METRIC_DATA_USD_PER_METRIC,
+      costHistoryRequests: COST_HISTORY_REQUESTS,
+      costHistoryUsd: cents(COST_HISTORY_REQUESTS * COST_EXPLORER_USD_PER_REQUEST),
+      referenceUsd: connectOneOffUsd(REFERENCE_ACCOUNT_SHAPE.headlineMetrics + REFERENCE_ACCOUNT_SHAPE.otherMetrics + REFERENCE_ACCOUNT_SHAPE.dailyMetrics),
+    },
   };
 }

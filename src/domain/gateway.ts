@@ -9,6 +9,7 @@ import type {
   CostAnomaly,
   CostForecast,
   DailyCost,
+  MonthlyCost,
   FailedControl,
   Finding,
   HealthEvent,
@@ -57,6 +58,8 @@ export interface CloudWatchGateway {
 
 export interface CostExplorerGateway {
   getDailyCost(target: AccountTarget, range: DayRange, signal: AbortSignal): Promise<DailyCost[]>;
+  /** Cost by service per calendar month over [start, end) (the month history of a new account). */
+  getMonthlyCost(target: AccountTarget, range: DayRange, signal: AbortSignal): Promise<MonthlyCost[]>;
   getForecast(target: AccountTarget, range: DayRange, signal: AbortSignal): Promise<CostForecast>;
   getAnomalies(target: AccountTarget, range: DayRange, signal: AbortSignal): Promise<CostAnomaly[]>;
   getRightsizing(target: AccountTarget, signal: AbortSignal): Promise<RightsizingRecommendation[]>;

@@ -55,6 +55,13 @@ export interface DailyCost {
   amountUsd: number;
 }
 
+/** One calendar month's unblended cost of one service (Cost Explorer MONTHLY). `month` is YYYY-MM. */
+export interface MonthlyCost {
+  month: string;
+  service: string;
+  amountUsd: number;
+}
+
 /** Cost Explorer's forecast for a period. */
 export interface CostForecast {
   start: string;

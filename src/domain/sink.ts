@@ -8,6 +8,7 @@ import type {
   CostAnomaly,
   CostForecast,
   DailyCost,
+  MonthlyCost,
   ComplianceStandard,
   Finding,
   HealthEvent,
@@ -46,6 +47,8 @@ export interface MetricsResult extends ResultBase {
 export interface CostResult extends ResultBase {
   kind: 'cost';
   daily?: DailyCost[];
+  /** Whole months' cost by service (the one-off history of a new account). */
+  monthly?: MonthlyCost[];
   forecast?: CostForecast;
   anomalies?: CostAnomaly[];
   rightsizing?: RightsizingRecommendation[];

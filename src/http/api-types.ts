@@ -325,6 +325,8 @@ export interface Onboarding {
     headlineMetricUsd: number;
     otherMetricUsd: number;
     reference: { ec2Instances: number; regions: number; headlineMetrics: number; otherMetrics: number; dailyMetrics: number; feeUsd: number };
+    /** Once, on connect: the 24-hour metric backfill ($ per metric) and the Cost Explorer history. */
+    oneOff: { metricBackfillUsdPerMetric: number; costHistoryRequests: number; costHistoryUsd: number; referenceUsd: number };
     /** The tenant's cap, if set: the paid steps stretch to stay under it. */
     capUsd: number | null;
   };
@@ -538,6 +540,12 @@ export interface CostsResponse {
   from: string;
   to: string;
   daily: { day: string; service: string; amountUsd: number; accountId: string }[];
+  /**
+   * Whole months starting in the range whose days the daily rows do not all cover, from the
+   * 12-month history fetched once on connect: each month's cost beyond its daily rows.
+   */
+  monthly: { month: string; service: string; amountUsd: number; accountId: string }[];
+  /** Totals per service over the range, daily and monthly rows together. */
   byService: { service: string; totalUsd: number }[];
   /** Cost Explorer's forecasts summed as they come (their own period, usually today to the month's end). */
   forecast: { start: string; end: string; meanUsd: number; lowerUsd?: number; upperUsd?: number } | null;

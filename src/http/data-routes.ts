@@ -12,7 +12,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
-import { monthForecast, monthToDateUsd } from '../insights/index.js';
+import { monthForecast, monthsBeyondDaily, monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
@@ -116,8 +116,9 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         // Rows of a disconnected account stay in the store until they expire; they are not shown.
         const current = new Set(tenant.accounts.map((a) => a.id));
         const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
-        const [rows, recent, allForecasts, allAnomalies] = await Promise.all([
+        const [rows, months, recent, allForecasts, allAnomalies] = await Promise.all([
           rc.cached(tenant.id, `costs:range:${from}:${to}`, (shared) => store.costs.daily(tenant.id, { start: from, end: to }, shared), signal),
+          rc.cached(tenant.id, `costs:months:${from}:${to}`, (shared) => store.costs.monthly(tenant.id, { start: from.slice(0, 7), end: nextMonth(to) }, shared), signal),
           recentCosts(rc, tenant.id, signal),
           forecasts(rc, tenant.id, signal),
           rc.cached(tenant.id, 'costs:anomalies', (shared) => store.costs.anomalies(tenant.id, shared), signal),
@@ -136,7 +137,8 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
             rootCauses: a.rootCauses ?? (a.service ? [{ service: a.service }] : []),
           }));
         const daily = rows.filter(inAccount).map((row) => ({ day: row.day, service: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
-        const byService = [...sumBy(daily, (row) => row.service, (row) => row.amountUsd)]
+        const monthly = monthsBeyondDaily(daily, months.filter(inAccount), { from, to }).map((row) => ({ ...row, amountUsd: usd(row.amountUsd) }));
+        const byService = [...sumBy([...daily, ...monthly], (row) => row.service, (row) => row.amountUsd)]
           .map(([service, total]) => ({ service, totalUsd: usd(total) }))
           .sort((a, b) => b.totalUsd - a.totalUsd || a.service.localeCompare(b.service));
         const own = allForecasts.filter(inAccount);
@@ -152,6 +154,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           from,
           to,
           daily,
+          monthly,
           byService,
           forecast:
             own.length === 0
@@ -176,4 +179,10 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
     }),
     ...findingRoutes(rc),
   ];
+}
+
+/** The month after the one `day` (YYYY-MM-DD) falls in, as YYYY-MM: the exclusive end of a month query. */
+function nextMonth(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  return new Date(Date.UTC(y!, m!, 1)).toISOString().slice(0, 7);
 }

@@ -101,6 +101,7 @@ export const Onboarding = z.object({
     headlineMetricUsd: z.number(),
     otherMetricUsd: z.number(),
     reference: z.object({ ec2Instances: z.number(), regions: z.number(), headlineMetrics: z.number(), otherMetrics: z.number(), dailyMetrics: z.number(), feeUsd: z.number() }),
+    oneOff: z.object({ metricBackfillUsdPerMetric: z.number(), costHistoryRequests: z.number(), costHistoryUsd: z.number(), referenceUsd: z.number() }),
     capUsd: z.number().nullable(),
   }),
 });
@@ -290,6 +291,7 @@ export const CostsResponse = z.object({
   from: day,
   to: day,
   daily: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), accountId: z.string() })),
+  monthly: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), service: z.string(), amountUsd: z.number(), accountId: z.string() })),
   byService: z.array(z.object({ service: z.string(), totalUsd: z.number() })),
   forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
   monthToDateUsd: z.number(),

@@ -1,10 +1,12 @@
 /**
  * Costs (pk = tenant): one item per day per account holding that day's cost of every service
- * (`day#<day>#<account>`), the latest forecast per account, anomalies and rightsizing. Cost
+ * (`day#<day>#<account>`), one per calendar month per account from the month history fetched
+ * once on connect (`month#<YYYY-MM>#<account>`, kept a year after the month ends), the latest
+ * forecast per account, anomalies and rightsizing. Cost
  * Explorer returns a whole day at once, so each day item is replaced whole: idempotent, and
  * unchanged days are skipped by the write memo.
  */
-import type { CostAnomaly, CostForecast, DailyCost, RightsizingRecommendation } from '../domain/records.js';
+import type { CostAnomaly, CostForecast, DailyCost, MonthlyCost, RightsizingRecommendation } from '../domain/records.js';
 import type { CostResult } from '../domain/sink.js';
 import { AppError } from '../domain/errors.js';
 import type { Db, Item, WriteRequest } from './db.js';
@@ -16,10 +18,17 @@ export interface CostRow extends DailyCost {
   accountId: string;
 }
 
+/** One month's cost of one service in one account (the stored month history). */
+export interface MonthlyCostRow extends MonthlyCost {
+  accountId: string;
+}
+
 export interface CostRepository {
   write(result: CostResult, signal?: AbortSignal): Promise<void>;
   /** Daily cost rows in [start, end) (YYYY-MM-DD), optionally of one account; ordered by day. */
   daily(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<CostRow[]>;
+  /** Stored month history in [start, end) (months as YYYY-MM), ordered by month. */
+  monthly(tenantId: string, range: { start: string; end: string }, signal?: AbortSignal): Promise<MonthlyCostRow[]>;
   /** Daily cost by service summed over accounts, in [start, end). */
   dailyByService(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<DailyCost[]>;
   /** The latest forecast of each account. */
@@ -29,6 +38,7 @@ export interface CostRepository {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-\d{2}$/;
 const MAX_DAYS = 400;
 
 function checkRange(range: { start: string; end: string }): void {
@@ -99,6 +109,20 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
         const totalUsd = Object.values(services).reduce((sum, amount) => sum + amount, 0);
         items.push({ pk: tenantId, sk: `day#${day}#${accountId}`, day, accountId, services, totalUsd, ttl: ttlAfter(Date.parse(day), RETENTION_DAYS.costs) });
       }
+      const months = new Map<string, Record<string, number>>();
+      for (const row of result.monthly ?? []) {
+        if (!MONTH.test(row.month) || !Number.isFinite(row.amountUsd)) continue;
+        const services = months.get(row.month) ?? {};
+        services[row.service] = (services[row.service] ?? 0) + row.amountUsd;
+        months.set(row.month, services);
+      }
+      for (const [month, services] of months) {
+        const totalUsd = Object.values(services).reduce((sum, amount) => sum + amount, 0);
+        // Kept as long as a day of it would be, counted from the month's end: the 365-day view reads it.
+        const [y, m] = month.split('-').map(Number);
+        const end = Date.UTC(y!, m!, 1);
+        items.push({ pk: tenantId, sk: `month#${month}#${accountId}`, month, accountId, services, totalUsd, ttl: ttlAfter(end, RETENTION_DAYS.costs) });
+      }
       const collectedMs = Date.parse(result.collectedAt) || now();
       if (result.forecast) {
         items.push({ pk: tenantId, sk: `forecast#${accountId}`, accountId, ...result.forecast, ttl: ttlAfter(collectedMs, RETENTION_DAYS.costs) });
@@ -130,6 +154,26 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
     },
 
     daily,
+
+    async monthly(tenantId, range, signal) {
+      if (!MONTH.test(range.start) || !MONTH.test(range.end)) throw new AppError('INVALID_RANGE', 'months must be YYYY-MM', { status: 400 });
+      const rows: MonthlyCostRow[] = [];
+      const query = db.queryAll(
+        'costs',
+        {
+          // `month#<end>` sorts before `month#<end>#<account>`: the end month is excluded.
+          KeyConditionExpression: 'pk = :t AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':lo': `month#${range.start}`, ':hi': `month#${range.end}` },
+        },
+        signal,
+      );
+      for await (const item of query) {
+        for (const [service, amountUsd] of Object.entries(item.services as Record<string, number>)) {
+          rows.push({ month: item.month as string, accountId: item.accountId as string, service, amountUsd });
+        }
+      }
+      return rows;
+    },
 
     async dailyByService(tenantId, range, signal) {
       const sums = new Map<string, DailyCost>();

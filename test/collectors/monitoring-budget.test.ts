@@ -65,3 +65,10 @@ t.test('a cost run asks for the days AWS may still revise, or the month', async 
   t.same(ranges.recent, { start: `2026-03-${String(10 - REVISED_DAYS).padStart(2, '0')}`, end: '2026-03-11' });
   t.same(ranges.daily, { start: '2026-02-08', end: '2026-03-11' }, 'month to date and 30 days back');
 });
+
+t.test('connecting costs once: 24 h of every metric (one request each) and two Cost Explorer history requests', async (t) => {
+  const guide = feeGuide();
+  t.equal(guide.oneOff.costHistoryUsd, 0.02);
+  // 542 metrics: the reference shape, which test/collectors/metrics-backfill.test.ts measures against the simulator.
+  t.equal(guide.oneOff.referenceUsd, 0.0254, '$0.0054 of GetMetricData + $0.02 of Cost Explorer');
+});

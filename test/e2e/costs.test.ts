@@ -46,14 +46,23 @@ async function run(chromiumPath: string): Promise<void> {
       };
       const answered = page.waitForResponse((r) => r.url().includes('/api/costs?') && spanOf(r.url()) === days);
       await page.getByTestId('cost-range').selectOption(key);
-      const body = (await (await answered).json()) as { from: string; to: string; daily: { day: string }[] };
+      const body = (await (await answered).json()) as { from: string; to: string; daily: { day: string }[]; monthly: { month: string }[] };
       t.equal(Math.round((Date.parse(body.to) - Date.parse(body.from)) / 86_400_000), days, `${days} days asked for`);
       await page.getByTestId('updating').waitFor({ state: 'detached' });
-      const first = [...body.daily.map((r) => r.day)].sort()[0]!;
+      // Months before the daily history come from the 12-month history fetched once on connect.
+      const first = [...body.monthly.map((r) => `${r.month}-01`), ...body.daily.map((r) => r.day)].sort()[0]!;
       const label = await page.getByTestId('cost-total-label').innerText();
       const expected = new Date(`${first}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
       t.match(label, new RegExp(`^Total ${expected} – `), `the label starts at the first day with data (${label})`);
-      if (first > body.from) t.match(await page.getByTestId('cost-coverage').innerText(), new RegExp(`of the ${days} days asked for`), 'and says the history is shorter');
+      if (body.monthly.length === 0 && first > body.from) t.match(await page.getByTestId('cost-coverage').innerText(), new RegExp(`of the ${days} days asked for`), 'and says the history is shorter');
+      if (days === 90) t.ok(new Set(body.daily.map((r) => r.day)).size >= 89, `the 90-day view is daily from the first day (${new Set(body.daily.map((r) => r.day)).size} days)`);
+      if (days === 365) {
+        const months = new Set(body.monthly.map((r) => r.month));
+        t.ok(months.size >= 8, `the 365-day view has backfilled months (${[...months].join(', ')})`);
+        await page.getByTestId('cost-history-note').waitFor();
+        const rows = await page.getByTestId('cost-mom').locator('tbody tr').count();
+        t.ok(rows >= 12, `month over month lists a year of months (${rows})`);
+      }
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'costs-365-1280.png'), fullPage: true });
   });
@@ -83,7 +92,7 @@ async function run(chromiumPath: string): Promise<void> {
     const csv = decodeURIComponent(href.replace(/^data:text\/csv;charset=utf-8,/, '')).trimEnd().split('\r\n');
     t.equal(csv[0], 'day,account,aws_account_id,service,amount_usd');
     t.ok(csv.length > 10, `rows exported (${csv.length - 1})`);
-    t.match(csv[1]!, /^\d{4}-\d{2}-\d{2},Ledger prod,369036903690,/);
+    t.match(csv[1]!, /^\d{4}-\d{2}(-\d{2})?,Ledger prod,369036903690,/, 'months of the history by month, days by day');
     await page.screenshot({ path: path.join(ARTIFACTS, 'costs-by-account-1280.png'), fullPage: true });
   });
 

@@ -165,18 +165,18 @@ t.test('a run whose forecast fails: the retry does not repeat the billed GetCost
   const calls = (operation: string) => world.sim.calls({ account: DENIED, operation }).filter((c) => c.status === 200).length;
 
   await run(now);
-  t.equal(calls('GetCostAndUsage'), 1, 'the daily costs were fetched (and billed)');
+  t.equal(calls('GetCostAndUsage'), 2, 'the cost history was fetched (and billed): 12 months and 90 days, the daily costs in it');
   t.ok((sink.writes[0] as CostResult).daily, 'and stored although the forecast failed');
   t.match(previous?.steps.find((s) => s.operation === 'GetCostForecast')?.error, { kind: 'transient' });
   const billedBefore = world.sim.billable(DENIED).costExplorerRequests;
 
   world.sim.clearFaults();
   await run(now + 5 * 60_000);
-  t.equal(calls('GetCostAndUsage'), 1, 'the retry five minutes later did not ask for the daily costs again');
+  t.equal(calls('GetCostAndUsage'), 2, 'the retry five minutes later did not ask for the history or the daily costs again');
   t.equal(calls('GetCostForecast'), 1, 'only the failed forecast');
   t.equal(world.sim.billable(DENIED).costExplorerRequests - billedBefore, 1, 'one more billed request');
   t.ok(previous?.lastSuccessAt, 'the run status is complete now');
 
   await run(now + 12 * 3_600_000);
-  t.equal(calls('GetCostAndUsage'), 2, 'the next scheduled run, 12 h later, fetches the recent days again');
+  t.equal(calls('GetCostAndUsage'), 3, 'the next scheduled run, 12 h later, fetches the recent days again');
 });

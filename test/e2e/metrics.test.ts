@@ -43,13 +43,24 @@ async function run(chromiumPath: string): Promise<void> {
     return body.series.length > 0;
   }, 120_000, 2_000);
 
+  await t.test('right after connecting, a chart has the past 24 hours (backfill)', async (t) => {
+    type View = { accountId: string; namespace: string; metric: string; resourceId: string; periodSec: number; points: { t: string }[] };
+    const catalog = (await (await context.request.get(`${url}/api/metrics`)).json()) as { series: View[] };
+    const cpu = catalog.series.find((s) => s.namespace === 'AWS/EC2' && s.metric === 'CPUUtilization') ?? catalog.series.find((s) => s.periodSec === 300)!;
+    const query = new URLSearchParams({ accountId: cpu.accountId, namespace: cpu.namespace, metric: cpu.metric, resourceId: cpu.resourceId });
+    const body = (await (await context.request.get(`${url}/api/metrics?${query}`)).json()) as { series: View[] };
+    const points = Math.max(...body.series.map((s) => s.points.length));
+    t.ok(points >= 250, `${cpu.metric} of ${cpu.resourceId} has ~288 five-minute points at the first collection (${points})`);
+  });
+
   await t.test('the default window fits the data; ticks are dated, even, local', async (t) => {
     await page.goto(`${url}/resource-metrics`);
     const chart = page.locator('ch-time-series-chart').first();
     await chart.waitFor();
     await eventually('the chart drew its axis', async () => ((await chart.getAttribute('data-ticks')) ?? '') !== '', 30_000, 250);
     const axisMin = Date.parse((await chart.getAttribute('data-axis-min')) ?? '');
-    t.ok(Date.now() - axisMin < 12 * 3_600_000, 'the axis starts near the data, not 24 hours back');
+    // The 24-hour backfill on connect: the chart has the past day at once, and the axis starts at it.
+    t.ok(Date.now() - axisMin > 20 * 3_600_000 && Date.now() - axisMin <= 25 * 3_600_000, `the axis starts at the backfilled data, about 24 hours back (${new Date(axisMin).toISOString()})`);
     const labels = ((await chart.getAttribute('data-ticks')) ?? '').split('|');
     t.ok(labels.length >= 2 && labels.length <= 6, `a handful of ticks (${labels.join(', ')})`);
     t.match(labels[0]!, /\d{1,2} \w{3}|\w{3} \d{1,2}/, 'the first tick is dated');

@@ -112,6 +112,7 @@ export class FakeGateway {
       },
       costExplorer: {
         getDailyCost: (t, range, s) => call('ce', t, s, () => [{ day: range.start, service: 'Amazon EC2', amountUsd: 10 }]),
+        getMonthlyCost: (t, range, s) => call('ce', t, s, () => [{ month: range.start.slice(0, 7), service: 'Amazon EC2', amountUsd: 300 }]),
         getForecast: (t, range, s) => call('ce', t, s, () => ({ start: range.start, end: range.end, meanUsd: 300 })),
         getAnomalies: (t, _range, s) => call('ce', t, s, () => []),
         getRightsizing: (t, s) => call('ce', t, s, () => []),

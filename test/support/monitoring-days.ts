@@ -7,18 +7,14 @@
  * `test/aws/monitoring-cost.test.ts` (which asserts) and `bench/monitoring-cost.bench.ts` (which
  * prints).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
-import type { Account, CollectorKind, TenantSettings } from '../../src/domain/tenant.js';
+import type { CollectorKind, TenantSettings } from '../../src/domain/tenant.js';
 import type { RunStatus } from '../../src/domain/sink.js';
 import { defaultJobs, createFeePlans, type CollectContext } from '../../src/collectors/index.js';
 import { mergeRunStatus } from '../../src/actors/run-status.js';
-import { createAwsGateway, estimateFeeUsd } from '../../src/aws/index.js';
+import { estimateFeeUsd } from '../../src/aws/index.js';
 import { isHeadline } from '../../src/aws/metric-catalog.js';
-import { startSimulator } from '../../src/sim/index.js';
-import { createStore } from '../../src/store/index.js';
+import { REFERENCE_ACCOUNT, REFERENCE_EC2, startReferenceWorld } from './connect-world.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -32,9 +28,7 @@ type MeasuredKind = 'metrics' | 'security' | 'cost';
 const TICKS: Record<MeasuredKind, number> = { metrics: 5 * MIN, security: 15 * MIN, cost: HOUR };
 /** us-east-1 on-demand, standard table class: $ per million request units. */
 export const DYNAMO_PRICES = { writePerMillion: 0.625, readPerMillion: 0.125 };
-/** The reference account: the first generated account (seed 7) with 3 regions; it is given 50 instances. */
-export const REFERENCE_ACCOUNT = '100000000004';
-export const REFERENCE_EC2 = 50;
+export { REFERENCE_ACCOUNT, REFERENCE_EC2 };
 
 export interface MonitoringDaysOptions {
   /** Tenant settings (e.g. a monitoring cap). Default none. */
@@ -74,43 +68,9 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
   const fail = options.onFailure ?? ((what: string) => { throw new Error(what); });
   let clock = Date.UTC(2026, 10, 2, 0, 0, 0);
   const now = () => clock;
-  const dir = await mkdtemp(join(tmpdir(), 'cloud-health-monitoring-days-'));
-  const sim = await startSimulator({ seed: 7, now, accounts: { [REFERENCE_ACCOUNT]: { ec2Instances: REFERENCE_EC2 } } });
-  const aws = createAwsGateway({
-    region: 'us-east-1',
-    endpoint: sim.endpoint,
-    platformCredentials: { accessKeyId: 'AKIAPLATFORMEXAMPLE1', secretAccessKey: 'platform-secret' },
-    openSecret: () => 'unused',
-    logger: silentLogger(),
-    now,
-  });
-  const store = await createStore({
-    log: silentLogger(),
-    mode: 'demo',
-    dynamo: { kind: 'embedded', path: join(dir, 'dynamodb') },
-    region: 'us-east-1',
-    tablePrefix: 'md-',
-    encryption: { defaultKeyFile: join(dir, 'encryption.key') },
-    scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 },
-    sweepIntervalMs: 0,
-    now,
-  });
+  const world = await startReferenceWorld(now, 'tenant-ref', 'md-');
+  const { sim, aws, store, tenantId, account } = world;
   try {
-    const tenantId = 'tenant-ref';
-    const account: Account = {
-      id: `conn-${REFERENCE_ACCOUNT}`,
-      tenantId,
-      awsAccountId: REFERENCE_ACCOUNT,
-      credentials: { type: 'role', roleArn: `arn:aws:iam::${REFERENCE_ACCOUNT}:role/CloudHealthMonitor`, externalId: `ext-${tenantId}` },
-      name: 'reference',
-      regions: [],
-      status: 'active',
-      revision: 1,
-    };
-    // The account's regions, as onboarding finds them (every simulated region has alarms).
-    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1']) {
-      if ((await aws.cloudwatch.describeAlarms(account, region, new AbortController().signal)).length > 0) account.regions.push(region);
-    }
     const settings = options.settings ?? {};
 
     const incarnation = () => {
@@ -219,9 +179,6 @@ export async function measureMonitoringDays(options: MonitoringDaysOptions = {})
       ),
     };
   } finally {
-    aws.close();
-    await store.close();
-    await sim.close();
-    await rm(dir, { recursive: true, force: true });
+    await world.close();
   }
 }

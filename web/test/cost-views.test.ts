@@ -31,3 +31,15 @@ t.test('coverage and CSV', async (t) => {
   t.equal(csv[1], "2026-10-31,a2,,'=S3,2", 'a formula-like name is defused');
   t.equal(csv[2], '2026-11-01,Prod,123456789012,EC2,10');
 });
+
+t.test('month history: whole months count as complete and are compared; CSV lists them by month', async (t) => {
+  const monthly = [
+    { month: '2026-09', service: 'EC2', amountUsd: 200, accountId: 'a1' },
+    { month: '2026-10', service: 'EC2', amountUsd: 250, accountId: 'a1' },
+  ];
+  const months = monthOverMonth(rows.filter((r) => r.day >= '2026-11-01'), '2026-12-02', monthly);
+  t.same(months.map((m) => [m.month, m.totalUsd, m.complete]), [['2026-09', 200, true], ['2026-10', 250, true], ['2026-11', 300, true], ['2026-12', 30, true]].map(([m, v, c]) => [m, v, m === '2026-12' ? false : c]));
+  t.equal(months[1]!.change, 0.25, 'October against September');
+  t.ok(Math.abs(months[2]!.change! - 0.2) < 1e-9, 'November against October');
+  t.match(costsCsv([], new Map(), monthly), /2026-09,a1,,EC2,200/);
+});

@@ -20,6 +20,22 @@ import type { ServiceDefinition, SimContext } from './service.js';
  */
 export const COST_PAGE_ROWS = 2_000;
 
+/**
+ * How far back GetCostAndUsage reaches: the 13 months before the current one. Cost Explorer keeps
+ * 13 months of history; with multi-year data enabled (a payer-account preference the simulator
+ * does not model) up to 38 months at MONTHLY and 14 at DAILY granularity. An earlier Start is a
+ * ValidationException. GetCostAndUsage API reference:
+ * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html
+ * (TimePeriod; the history limits: Cost Explorer user guide, "Exploring your data using Cost Explorer").
+ */
+export const HISTORY_MONTHS = 13;
+
+/** The first day (day number) GetCostAndUsage answers for at `now`. */
+export function oldestCostDay(now: number): number {
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - HISTORY_MONTHS, 1) / DAY_MS;
+}
+
 const COST_METRICS = new Set(['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount', 'UnblendedCost', 'UsageQuantity']);
 const FORECAST_METRICS = new Set(['AMORTIZED_COST', 'BLENDED_COST', 'NET_AMORTIZED_COST', 'NET_UNBLENDED_COST', 'UNBLENDED_COST']);
 const SERVICES = Object.values(SERVICE);
@@ -77,6 +93,9 @@ export const costExplorer: ServiceDefinition = {
     GetCostAndUsage(request, context) {
       const input = request.input as { TimePeriod?: unknown; Granularity?: string; Metrics?: string[]; GroupBy?: { Type?: string; Key?: string }[]; Filter?: unknown; NextPageToken?: string };
       const period = timePeriod(input.TimePeriod);
+      if (period.start < oldestCostDay(context.now())) {
+        throw validationError('ce', `Start date must be on or after ${dayString(oldestCostDay(context.now()))}: Cost Explorer holds the last ${HISTORY_MONTHS} months`);
+      }
       const granularity = input.Granularity ?? '';
       if (granularity === 'HOURLY') throw validationError('ce', 'Hourly granularity is not enabled for this account');
       if (granularity !== 'DAILY' && granularity !== 'MONTHLY') throw validationError('ce', `Granularity must be DAILY or MONTHLY, not ${granularity}`);

@@ -3,6 +3,11 @@ import type { CostsResponse } from '../api/types.js';
 
 export type CostGrouping = 'service' | 'account';
 
+/** The month history's rows as rows dated on the month's 1st (for totals per group and CSV). */
+export function monthRows(monthly: CostsResponse['monthly']): CostsResponse['daily'] {
+  return monthly.map((row) => ({ day: `${row.month}-01`, service: row.service, amountUsd: row.amountUsd, accountId: row.accountId }));
+}
+
 /** Totals per group, largest first. */
 export function costGroups(daily: CostsResponse['daily'], by: CostGrouping, name: (accountId: string) => string): { key: string; label: string; totalUsd: number }[] {
   const sums = new Map<string, number>();
@@ -27,8 +32,12 @@ export interface MonthTotal {
   change?: number;
 }
 
-/** Month totals in order, with month-over-month change between months the data covers completely (the current month: to date). */
-export function monthOverMonth(daily: CostsResponse['daily'], today: string): MonthTotal[] {
+/**
+ * Month totals in order, with month-over-month change between months the data covers completely
+ * (the current month: to date). A month with history rows (`monthly`: its cost beyond the daily
+ * rows) counts as complete.
+ */
+export function monthOverMonth(daily: CostsResponse['daily'], today: string, monthly: CostsResponse['monthly'] = []): MonthTotal[] {
   const byMonth = new Map<string, { total: number; days: Set<string> }>();
   for (const row of daily) {
     const month = row.day.slice(0, 7);
@@ -36,6 +45,12 @@ export function monthOverMonth(daily: CostsResponse['daily'], today: string): Mo
     entry.total += row.amountUsd;
     entry.days.add(row.day);
     byMonth.set(month, entry);
+  }
+  for (const row of monthly) {
+    const entry = byMonth.get(row.month) ?? { total: 0, days: new Set<string>() };
+    entry.total += row.amountUsd;
+    for (let d = 1; d <= daysIn(row.month); d++) entry.days.add(`${row.month}-${String(d).padStart(2, '0')}`);
+    byMonth.set(row.month, entry);
   }
   const months = [...byMonth.keys()].sort();
   const out: MonthTotal[] = [];
@@ -50,7 +65,9 @@ export function monthOverMonth(daily: CostsResponse['daily'], today: string): Mo
       const need = current ? entry.days.size : daysIn(previousMonth);
       const covered = Array.from({ length: need }, (_, d) => `${previousMonth}-${String(d + 1).padStart(2, '0')}`).every((day) => previous.days.has(day));
       const comparable = covered && (current || total.complete);
-      const baseline = current ? sumFirstDays(daily, previousMonth, need) : previous.total;
+      const historic = monthly.some((row) => row.month === previousMonth);
+      // A month known only as a whole cannot be cut to its first days: the current month is then not compared.
+      const baseline = current ? (historic ? 0 : sumFirstDays(daily, previousMonth, need)) : previous.total;
       if (comparable && baseline > 0) total.change = entry.total / baseline - 1;
     }
     out.push(total);
@@ -75,8 +92,11 @@ export function coverage(daily: CostsResponse['daily']): { first: string; last: 
   return { first: days[0]!, last: days.at(-1)!, days: days.length };
 }
 
-/** The daily rows as CSV (day, account, AWS account id, service, amount), formula-safe. */
-export function costsCsv(daily: CostsResponse['daily'], accounts: Map<string, { name: string; awsAccountId: string }>): string {
+/**
+ * The daily rows as CSV (day, account, AWS account id, service, amount), formula-safe; month
+ * history rows follow with their month (YYYY-MM) in the day column.
+ */
+export function costsCsv(daily: CostsResponse['daily'], accounts: Map<string, { name: string; awsAccountId: string }>, monthly: CostsResponse['monthly'] = []): string {
   const field = (value: string | number) => {
     if (typeof value === 'number') return String(value);
     const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
@@ -85,5 +105,6 @@ export function costsCsv(daily: CostsResponse['daily'], accounts: Map<string, { 
   const rows = [...daily]
     .sort((a, b) => a.day.localeCompare(b.day) || a.accountId.localeCompare(b.accountId) || a.service.localeCompare(b.service))
     .map((row) => [row.day, accounts.get(row.accountId)?.name ?? row.accountId, accounts.get(row.accountId)?.awsAccountId ?? '', row.service, row.amountUsd]);
-  return [['day', 'account', 'aws_account_id', 'service', 'amount_usd'], ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+  const months = monthly.map((row) => [row.month, accounts.get(row.accountId)?.name ?? row.accountId, accounts.get(row.accountId)?.awsAccountId ?? '', row.service, row.amountUsd]);
+  return [['day', 'account', 'aws_account_id', 'service', 'amount_usd'], ...months, ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
 }

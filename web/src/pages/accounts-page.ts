@@ -159,6 +159,8 @@ function monitoringFeeNote(fee: Onboarding['monitoringFee']) {
     ${formatUsd(fee.headlineMetricUsd)} a month per resource (its headline metric every 15 minutes) and ${formatUsd(fee.otherMetricUsd)} per other
     metric (hourly). For example, ${ref.regions} regions with ${ref.ec2Instances} instances and ${ref.headlineMetrics - ref.ec2Instances} other resources
     (${ref.headlineMetrics + ref.otherMetrics + ref.dailyMetrics} metrics) cost about <strong>${formatUsd(ref.feeUsd)}</strong> a month.
+    <span data-testid="fee-one-off">Connecting also costs once about ${formatUsd(fee.oneOff.referenceUsd)} for that example: the past 24 hours of every
+    metric (so charts start full) and ${fee.oneOff.costHistoryRequests} Cost Explorer requests (${formatUsd(fee.oneOff.costHistoryUsd)}) for 12 months and 90 days of cost history.</span>
     ${fee.capUsd === null ? html`You can set a monthly cap in Settings.` : html`Your cap of ${formatUsd(fee.capUsd)} a month applies: data is read less often to stay under it.`}
   </p>`;
 }

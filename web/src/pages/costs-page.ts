@@ -9,7 +9,7 @@ import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
-import { costGroups, costsCsv, coverage, monthOverMonth, type CostGrouping } from '../lib/cost-views.js';
+import { costGroups, costsCsv, coverage, monthOverMonth, monthRows, type CostGrouping } from '../lib/cost-views.js';
 import '../components/cost-chart.js';
 
 const RANGES = [
@@ -127,9 +127,12 @@ export class ChCostsPage extends LitElement {
     const periodDays = Math.round((Date.parse(`${costs.to}T00:00:00Z`) - Date.parse(`${costs.from}T00:00:00Z`)) / DAY_MS);
     const accounts = new Map((this.#accounts.value ?? []).map((a) => [a.id, a]));
     const name = (id: string) => (accounts.has(id) ? `${accounts.get(id)!.name} (${accounts.get(id)!.awsAccountId})` : id);
-    const groups = costGroups(costs.daily, this.groupBy, name);
+    // Months known from the history fetched on connect count in the totals, the groups and month over month.
+    const history = monthRows(costs.monthly);
+    const firstHistory = history[0]?.day;
+    const groups = costGroups([...history, ...costs.daily], this.groupBy, name);
     const groupTotal = groups.reduce((sum, g) => sum + g.totalUsd, 0);
-    const months = monthOverMonth(costs.daily, isoDay(new Date()));
+    const months = monthOverMonth(costs.daily, isoDay(new Date()), costs.monthly);
     // Computed once, on the server (src/insights): actuals before each forecast plus the forecast.
     const forecast = costs.monthForecast;
     return html`<dl class="figures">
@@ -144,9 +147,12 @@ export class ChCostsPage extends LitElement {
                 : nothing}</span>`}
         </div>
         <div class="card figure">
-          <dt data-testid="cost-total-label">Total ${formatDay(covered?.first ?? costs.from)} – ${formatDay(covered?.last ?? lastDay)}</dt>
+          <dt data-testid="cost-total-label">Total ${formatDay(firstHistory ?? covered?.first ?? costs.from)} – ${formatDay(covered?.last ?? lastDay)}</dt>
           <dd data-testid="cost-total">${formatUsd(total)}</dd>
-          ${covered !== undefined && covered.first > costs.from
+          ${firstHistory !== undefined && covered !== undefined
+            ? html`<span class="muted" data-testid="cost-history-note">Daily cost from ${formatDay(covered.first)}; the months before are Cost Explorer's monthly totals, read once when the account was connected.</span>`
+            : nothing}
+          ${firstHistory === undefined && covered !== undefined && covered.first > costs.from
             ? html`<span class="muted" data-testid="cost-coverage">Cost history here starts ${formatDay(covered.first)}: ${covered.days} of the ${periodDays} days asked for.</span>`
             : nothing}
         </div>
@@ -166,7 +172,7 @@ export class ChCostsPage extends LitElement {
         <div class="section-head">
           <h2 id="services-title">By ${this.groupBy}</h2>
           <a class="button secondary" data-testid="cost-csv" download=${`costs-${costs.from}-to-${lastDay}.csv`}
-            href=${`data:text/csv;charset=utf-8,${encodeURIComponent(costsCsv(costs.daily, accounts))}`}>Export CSV</a>
+            href=${`data:text/csv;charset=utf-8,${encodeURIComponent(costsCsv(costs.daily, accounts, costs.monthly))}`}>Export CSV</a>
         </div>
         <div class="table-wrap">
           <table data-testid="cost-by-service">
