@@ -1,16 +1,23 @@
 /**
- * API benchmark (issue 14, "The API holds its users"): the service in demo mode (embedded
- * DynamoDB, simulated AWS, BENCH_API_TENANTS tenants collecting at a 30 s metrics cadence, so
- * collector writes run during every measurement), and a bare Koa handler returning the same
- * bytes, in one process; a second process (autocannon, bench/load-driver.ts) drives
+ * API benchmark (issue 14, "The API holds its users"): the service in demo mode
+ * (BENCH_API_TENANTS tenants collecting at a 30 s metrics cadence, so collector writes run during
+ * every measurement), and a bare Koa handler returning the same bytes, in one process. DynamoDB
+ * (dynalite) and the AWS simulator run in a process of their own (bench/api-backends.ts), as a
+ * production deployment reaches DynamoDB and AWS over the network; BENCH_API_BACKENDS=in-process
+ * keeps them in the service's process as demo mode does. Measurement starts once the first
+ * sweep's backfill has settled. A further process (autocannon, bench/load-driver.ts) drives
  * BENCH_API_CONNECTIONS connections over loopback against the cached overview and findings of
  * one seeded tenant and against the bare handler, one after the other, in the same run.
  * Prints a table and a JSON line with requests/s, p50, p99, the ratio and the goals.
  *
  *   npm run bench   (or: tsc -p tsconfig.bench.json && node .bench-build/bench/api.bench.js)
  *   BENCH_API_TENANTS=20 BENCH_API_CONNECTIONS=50 BENCH_API_SECONDS=10
+ *   BENCH_API_CPU_PROFILE=dir   also writes a V8 CPU profile of each API measurement (not of the
+ *                               bare handler's) to dir, for Chrome DevTools or speedscope
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -18,6 +25,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import Koa from 'koa';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
@@ -27,6 +36,8 @@ import { startService, type Service } from '../src/service/start-service.js';
 const tenants = Number(process.env.BENCH_API_TENANTS ?? 20);
 const connections = Number(process.env.BENCH_API_CONNECTIONS ?? 50);
 const seconds = Number(process.env.BENCH_API_SECONDS ?? 10);
+const profileDir = process.env.BENCH_API_CPU_PROFILE;
+const backendsInProcess = process.env.BENCH_API_BACKENDS === 'in-process';
 const GOAL_RATIO = 0.5;
 const GOAL_P99_MS = 10;
 
@@ -42,6 +53,26 @@ interface Load {
 
 const run = promisify(execFile);
 const driver = fileURLToPath(new URL('./load-driver.js', import.meta.url));
+const backendsScript = fileURLToPath(new URL('./api-backends.js', import.meta.url));
+
+/** Start dynalite and the simulator in their own process; their endpoints. */
+async function startBackends(dir: string): Promise<{ child: ChildProcess; dynamodb: string; sim: string }> {
+  const child = spawn(process.execPath, [backendsScript, JSON.stringify({ tenants, dir: join(dir, 'dynamodb') })], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  return { child, ...(JSON.parse(line) as { dynamodb: string; sim: string }) };
+}
+
+/** Wait until the collectors' first sweep (backfill included) has settled: fewer than 20 writes a second over 3 s. */
+async function settled(service: Service): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  let last = writes(service);
+  for (let quiet = 0; quiet < 3 && Date.now() < deadline; ) {
+    await sleep(1_000);
+    const now = writes(service);
+    quiet = now - last < 20 ? quiet + 1 : 0;
+    last = now;
+  }
+}
 
 /** Drive `url` from a second process. */
 async function drive(url: string, headers: Record<string, string>): Promise<Load> {
@@ -63,19 +94,45 @@ async function measure(service: Service, url: string, headers: Record<string, st
   const before = writes(service);
   let queueMax = 0;
   const sampler = setInterval(() => (queueMax = Math.max(queueMax, service.store.collectorLoad().pending)), 100);
+  const inspector = profileDir ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   try {
     const load = await drive(url, headers);
     return { ...load, collectorWrites: writes(service) - before, collectorQueueMax: queueMax };
   } finally {
     clearInterval(sampler);
+    if (inspector && profileDir) {
+      const { profile } = await inspector.post('Profiler.stop');
+      await writeFile(join(profileDir, `api${new URL(url).pathname.replaceAll('/', '-')}.cpuprofile`), JSON.stringify(profile));
+      inspector.disconnect();
+    }
   }
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cloud-health-api-bench-'));
   const log = createLogger({ level: 'error' });
-  const config = loadConfig({ MODE: 'demo', PORT: '0', DATA_DIR: dir, DEMO_TENANTS: String(tenants), METRICS_INTERVAL: '30s', STARTUP_SPREAD: '10s', LOG_LEVEL: 'error' });
-  const service = await startService(config, log);
+  const backends = backendsInProcess ? undefined : await startBackends(dir);
+  const config = loadConfig({
+    MODE: 'demo',
+    PORT: '0',
+    DATA_DIR: dir,
+    DEMO_TENANTS: String(tenants),
+    METRICS_INTERVAL: '30s',
+    STARTUP_SPREAD: '10s',
+    LOG_LEVEL: 'error',
+    LEASES: 'off',
+    ...(backends ? { DYNAMODB_ENDPOINT: backends.dynamodb } : {}),
+  });
+  const service = await startService(
+    config,
+    log,
+    backends ? { simEndpoint: backends.sim, store: { credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } } } : {},
+  );
   const bare = new Koa();
   let bareBody = Buffer.alloc(0);
   bare.use((ctx) => {
@@ -103,6 +160,7 @@ async function main(): Promise<void> {
       if (Date.now() > deadline) throw new Error('the demo tenant never showed collected data');
       await sleep(1_000);
     }
+    await settled(service);
     const rows: { endpoint: string; bare: Load; api: Load & { collectorWrites: number; collectorQueueMax: number }; bytes: number }[] = [];
     for (const path of ['/api/overview', '/api/findings']) {
       const response = await fetch(`${service.url}${path}`, { headers });
@@ -125,15 +183,18 @@ async function main(): Promise<void> {
       };
     });
     const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padEnd(i === 0 ? 16 : 12)).join('');
-    console.log(`API at ${connections} connections, ${seconds} s each, ${tenants} demo tenants collecting (metrics every 30 s); ${cpus().length} CPUs, node ${process.version}`);
+    const where = backendsInProcess ? 'dynalite and simulator in the service process' : 'dynalite and simulator in another process';
+    console.log(`API at ${connections} connections, ${seconds} s each, ${tenants} demo tenants collecting (metrics every 30 s; ${where}); ${cpus().length} CPUs, node ${process.version}`);
     console.log(line(['endpoint', 'bare req/s', 'api req/s', 'ratio', 'goal', 'bare p99', 'api p50', 'api p99', 'goal', 'coll. writes']));
     for (const r of results) {
       console.log(line([r.endpoint, r.bare.requestsPerSec, r.api.requestsPerSec, r.ratio, `>=${GOAL_RATIO} ${r.goals.ratioMet ? 'met' : 'MISSED'}`, `${r.bare.p99Ms} ms`, `${r.api.p50Ms} ms`, `${r.api.p99Ms} ms`, `<${GOAL_P99_MS} ${r.goals.p99Met ? 'met' : 'MISSED'}`, r.collectorWritesDuring]));
     }
-    console.log(JSON.stringify({ bench: 'api', connections, seconds, tenants, cpus: cpus().length, node: process.version, results }));
+    console.log(JSON.stringify({ bench: 'api', backends: backendsInProcess ? 'in-process' : 'separate-process', connections, seconds, tenants, cpus: cpus().length, node: process.version, results }));
   } finally {
     bareServer.close();
     await service.stop();
+    backends?.child.kill('SIGTERM');
+    if (backends && backends.child.exitCode === null) await once(backends.child, 'exit');
     await rm(dir, { recursive: true, force: true });
   }
 }

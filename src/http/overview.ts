@@ -190,6 +190,7 @@ export async function buildOverview(rc: RouteContext, tenant: TenantView): Promi
 
 /** How far back the overview's alarm history looks. */
 const ALARM_HISTORY_WINDOW_MS = 7 * DAY_MS;
+const HOUR_MS = 3_600_000;
 
 /** The tenant's alarm firings of the last week from the stored transitions (tenant-scoped Query); empty when unreadable. */
 async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number): Promise<AlarmEpisodeView[]> {
@@ -197,7 +198,10 @@ async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number)
   if (!store) return [];
   try {
     // Transitions from before the window still open an episode that lasts into it: read a day more.
-    const transitions = await store.list(tenant.id, now - ALARM_HISTORY_WINDOW_MS - DAY_MS);
+    // From the start of an hour, so one cached read serves every request of that hour (a
+    // recorded transition drops it: the store's alarm history invalidates `state`).
+    const since = Math.floor((now - ALARM_HISTORY_WINDOW_MS - DAY_MS) / HOUR_MS) * HOUR_MS;
+    const transitions = await rc.cached(tenant.id, `alarms:history:${since}`, (shared) => store.list(tenant.id, since, shared));
     const names = new Map(tenant.accounts.map((a) => [a.id, a.name]));
     return alarmEpisodes(transitions, now)
       .filter((e) => names.has(e.accountId) && (e.endedAt === undefined || Date.parse(e.endedAt) >= now - ALARM_HISTORY_WINDOW_MS))

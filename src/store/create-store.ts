@@ -21,6 +21,7 @@ import { createRedisBus, localBus, type InvalidationBus } from './cache/invalida
 import { boundedSender } from './bounded-sender.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
+import type { DataKind } from './cache/data-kinds.js';
 import { CapacityMeter } from './capacity-meter.js';
 import { createChannelRepository, type ChannelRepository } from './channel-repository.js';
 import { createCostRepository, type CostRepository } from './cost-repository.js';
@@ -148,6 +149,17 @@ export function storeOptionsFromConfig(config: Config, log: Logger): StoreOption
   };
 }
 
+/** The alarm history whose recorded transitions drop the cached reads of `state` (the overview's history). */
+function withInvalidation(history: AlarmHistory, onChange: (tenantId: string, kinds: readonly DataKind[]) => Promise<void>): AlarmHistory {
+  return {
+    ...history,
+    async record(tenantId, transitions, signal) {
+      await history.record(tenantId, transitions, signal);
+      if (transitions.length > 0) await onChange(tenantId, ['state']);
+    },
+  };
+}
+
 /** Open the store; on failure everything opened so far is closed again. */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const log = options.log.child({ component: 'store' });
@@ -224,7 +236,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
 
     const now = options.now;
     const memo = createWriteMemo();
-    const onChange = (tenantId: string) => cache.invalidate(tenantId);
+    // Tenant and recommendation writes name no kinds: a tenant's accounts or settings shape every read.
+    const onChange = (tenantId: string, kinds?: readonly DataKind[]) => cache.invalidate(tenantId, kinds);
     const tenants = createTenantRepository({ db, keyring, onChange, now });
     const metrics = createMetricsRepository({ db, memo, ...(now ? { now } : {}) });
     const costs = createCostRepository({ db, memo, now });
@@ -234,7 +247,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
     const findings = createFindingRepository({ db, memo, now, onDataError });
     const state = createStateRepository({ db, memo });
-    const recommendations = createRecommendationRepository({ db, onChange, now });
+    const recommendations = createRecommendationRepository({ db, onChange: (tenantId) => onChange(tenantId, ['recommendations']), now });
     const identity = createIdentityCache({
       sessions: createSessionRepository({ db, now }),
       users: createUserRepository({ db, now, keyring, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),
@@ -270,7 +283,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       alerts: createAlertMarkers({ db, now }),
       outbox: createAlertOutbox({ db, now }),
       channels: createChannelRepository({ db, now }),
-      alarmHistory: createAlarmHistory({ db, state, now }),
+      alarmHistory: withInvalidation(createAlarmHistory({ db, state, now }), onChange),
       healthEvents: { getHealth: (tenantId, accountId, signal) => state.getHealth(tenantId, accountId, signal) },
       leases: createLeaseRepository({ db, now }),
       usage: createUsageLedger({ db, now }),

@@ -8,6 +8,7 @@ import { assertNever } from '../domain/assert-never.js';
 import type { AlarmState } from '../domain/records.js';
 import { runStatusEssence } from '../domain/run-steps.js';
 import type { CollectionResult, ResultSink } from '../domain/sink.js';
+import type { DataKind } from './cache/data-kinds.js';
 import type { CostRepository } from './cost-repository.js';
 import type { FindingRepository } from './finding-repository.js';
 import { ItemsRefusedError } from './items-refused-error.js';
@@ -21,7 +22,8 @@ export interface ResultSinkDeps {
   findings: FindingRepository;
   state: StateRepository;
   tenants: Pick<TenantRepository, 'setAccountStatus'>;
-  onChange: (tenantId: string) => Promise<void>;
+  /** Told after each write, with the data kinds it changed (the cache drops what depends on them). */
+  onChange: (tenantId: string, kinds: readonly DataKind[]) => Promise<void>;
   /** Told of items the store refused as invalid; the rest of the result was stored. */
   onRefused?: (error: ItemsRefusedError, result: CollectionResult) => void;
   /**
@@ -30,6 +32,25 @@ export interface ResultSinkDeps {
    */
   runStatusHeartbeatMs?: number;
   now?: () => number;
+}
+
+/** The data kinds a result's write changes: a metrics run leaves findings, costs and recommendations cached. */
+export function kindsWritten(result: CollectionResult): readonly DataKind[] {
+  switch (result.kind) {
+    case 'metrics':
+      // Series and catalog, and the alarm snapshot (state).
+      return ['metrics', 'state'];
+    case 'cost':
+      return ['costs'];
+    case 'security':
+      return ['findings'];
+    case 'health':
+      return ['state'];
+    case 'compliance':
+      return result.findings.length > 0 ? ['state', 'findings'] : ['state'];
+    default:
+      return assertNever(result, 'collection result');
+  }
 }
 
 /** Create the sink. */
@@ -52,7 +73,7 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
       }
     };
     await writeData(result, tolerate, signal);
-    await deps.onChange(result.tenantId);
+    await deps.onChange(result.tenantId, kindsWritten(result));
   }
 
   async function writeData(result: CollectionResult, tolerate: (step: Promise<void>) => Promise<void>, signal?: AbortSignal): Promise<void> {
@@ -101,7 +122,7 @@ export function createResultSink(deps: ResultSinkDeps): ResultSink {
       if (last && last.essence === essence && now() - last.at < heartbeatMs) return;
       await state.putRun(status, signal);
       written.set(key, { essence, at: now() });
-      await deps.onChange(status.tenantId);
+      await deps.onChange(status.tenantId, ['state']);
     },
     setAccountStatus: (tenantId, accountId, status, reason) => deps.tenants.setAccountStatus(tenantId, accountId, status, reason),
     flush: async () => {},

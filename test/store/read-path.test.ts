@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/log.js';
 import type { Store } from '../../src/store/index.js';
 import { createMemoryCache } from '../../src/store/cache/memory-cache.js';
 import { createRedisCache } from '../../src/store/cache/redis-cache.js';
-import { finding, openTestStore, redisSkip, securityResult, sharedStores, TEST_REDIS_URL } from './fixtures/store.js';
+import { costResult, finding, metricsResult, openTestStore, redisSkip, sampleSeries, securityResult, sharedStores, TEST_REDIS_URL } from './fixtures/store.js';
 
 const skipRedis = await redisSkip(t);
 const now = Date.now();
@@ -35,8 +35,9 @@ t.test('50 simultaneous misses of one tenant read the store once; a write of ano
   const pages = await Promise.all(Array.from({ length: 50 }, () => store.reads.findings('t-a', {})));
   t.ok(pages.every((p) => p.items.length === 1));
   t.equal(findingQueries(store), before + 1, 'one Query for 50 readers');
-  pages[0]?.items.pop();
-  t.equal(pages[1]?.items.length, 1, 'each reader got its own copy');
+  t.equal(pages[0], pages[1], 'the readers share one parsed value (no parse or copy per hit)');
+  t.throws(() => pages[0]?.items.pop(), TypeError, 'which no reader can change for the others');
+  t.equal(pages[1]?.items.length, 1);
 
   await store.results.write(securityResult('t-b', 'a-1', [finding('g2', 5, new Date(now).toISOString())]));
   await store.reads.findings('t-a', {});
@@ -45,6 +46,55 @@ t.test('50 simultaneous misses of one tenant read the store once; a write of ano
   const after = await Promise.all(Array.from({ length: 50 }, () => store.reads.findings('t-a', {})));
   t.ok(after.every((p) => p.items.length === 2), 'the tenant\'s own write is seen at once');
   t.equal(findingQueries(store), before + 2, 'and the 50 misses after it read once');
+});
+
+t.test('a metrics write leaves cached findings and costs; a findings write drops the findings reads the overview uses', async (t) => {
+  const { store } = await openTestStore(t);
+  const day = new Date(now).toISOString().slice(0, 10);
+  await store.results.write(securityResult('t-a', 'a-1', [finding('f1', 8, new Date(now).toISOString())]));
+  await store.results.write(costResult('t-a', 'a-1', { days: 3, endDay: day }));
+  const costQueries = () => store.capacity.snapshot().costs?.Query?.requests ?? 0;
+  const range = { start: new Date(now - 30 * 86_400_000).toISOString().slice(0, 10), end: new Date(now + 86_400_000).toISOString().slice(0, 10) };
+  // What GET /api/overview reads of findings (the counts by band), and GET /api/findings and /api/costs.
+  let openLoads = 0;
+  const openFindings = () => store.cache.read('t-a', 'findings:open:', async () => (openLoads += 1, (await store.findings.query('t-a', { status: 'open' })).items));
+  await openFindings();
+  await store.reads.findings('t-a', {});
+  await store.reads.costs('t-a', range);
+  const [findingsBefore, costsBefore] = [findingQueries(store), costQueries()];
+
+  await store.results.write(metricsResult('t-a', 'a-1', sampleSeries({ instances: 1, regions: ['us-east-1'], start: now - 3_600_000, end: now })));
+  await openFindings();
+  await store.reads.findings('t-a', {});
+  await store.reads.costs('t-a', range);
+  t.equal(openLoads, 1, "a metrics write leaves the overview's finding counts cached");
+  t.equal(findingQueries(store), findingsBefore, 'and the findings page');
+  t.equal(costQueries(), costsBefore, 'and the costs');
+
+  await store.results.write(securityResult('t-a', 'a-1', [finding('f2', 8, new Date(now).toISOString())]));
+  t.equal((await openFindings()).length, 2, "a findings write drops the overview's finding counts at once");
+  t.equal(openLoads, 2);
+  t.equal((await store.reads.findings('t-a', {})).items.length, 2, 'and the findings page');
+  t.equal(costQueries(), costsBefore, 'costs stay cached');
+});
+
+t.test('memory cache: a write drops the keys that depend on its kinds, and only those', async (t) => {
+  const cache = createMemoryCache();
+  const loads = new Map<string, number>();
+  const read = (tenant: string, key: string) => cache.read(tenant, key, async () => loads.set(`${tenant}/${key}`, (loads.get(`${tenant}/${key}`) ?? 0) + 1).get(`${tenant}/${key}`));
+  const keys = ['metrics:x', 'findings:open:', 'costs:recent', 'overview', 'recommendations:current', 'tenant', 'unlisted:key'];
+  for (const key of keys) await read('t', key);
+  await read('u', 'findings:open:');
+  await cache.invalidate('t', ['metrics']);
+  const after = async (key: string) => read('t', key);
+  t.same(await Promise.all(keys.map(after)), [2, 1, 1, 1, 1, 1, 2], 'metrics: its own keys and keys the table does not know');
+  await cache.invalidate('t', ['findings']);
+  t.same(await Promise.all(keys.map(after)), [2, 2, 1, 1, 2, 1, 3], 'findings: finding reads and the recommendations derived from them');
+  await cache.invalidate('t', ['state']);
+  t.same(await Promise.all(keys.map(after)), [2, 2, 1, 2, 3, 1, 4], 'state: the overview inputs');
+  await cache.invalidate('t');
+  t.same(await Promise.all(keys.map(after)), [3, 3, 2, 3, 4, 2, 5], 'no kinds named: everything of the tenant');
+  t.equal(await read('u', 'findings:open:'), 1, 'another tenant keeps its entries');
 });
 
 t.test('memory cache: an entry past refreshAfterMs is served while one background load replaces it', async (t) => {

@@ -1,11 +1,14 @@
 /**
  * The in-process cache used when no Redis is configured (one instance, e.g. demo mode): an LRU
- * with a TTL. Values are stored as JSON so callers get fresh copies, as they do from Redis.
+ * with a TTL. Values are kept parsed and deeply frozen: a hit costs no JSON.parse and no copy
+ * (a busy overview reads a dozen entries per request), and a caller that tried to change a
+ * shared value would throw instead of corrupting every later reader's copy.
  * Simultaneous misses of a key are merged into one load, and an entry older than
  * `refreshAfterMs` is served while one background load replaces it (stale-while-revalidate),
  * so a busy key never expires under its readers.
  */
 import { LRUCache } from 'lru-cache';
+import { DATA_KINDS, dependenciesOf, type DataKind } from './data-kinds.js';
 import { SingleFlight } from './single-flight.js';
 import type { TenantCache } from './tenant-cache.js';
 
@@ -23,8 +26,19 @@ export interface MemoryCacheOptions {
 }
 
 interface Entry {
-  json: string;
+  value: unknown;
+  /** Length of the value's JSON: what the size bound counts. */
+  size: number;
   at: number;
+}
+
+/** Freeze `value` and everything reachable from it; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** An LRU-backed `TenantCache`. */
@@ -36,22 +50,32 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
   const entries = new LRUCache<string, Entry>({
     max: options.maxEntries ?? 10_000,
     maxSize: maxChars,
-    sizeCalculation: (entry) => entry.json.length || 1,
+    sizeCalculation: (entry) => entry.size || 1,
   });
-  const generations = new Map<string, number>();
-  const flights = new SingleFlight<string | undefined>();
+  /** Per tenant, the generation of each data kind, bumped by the writes of that kind. */
+  const generations = new Map<string, Record<DataKind, number>>();
+  const flights = new SingleFlight<unknown>();
 
-  /** Load and keep the JSON under `cacheKey` (a key of the generation read before loading). */
+  const generationTag = (tenantId: string, key: string): string => {
+    const gens = generations.get(tenantId);
+    let tag = '';
+    for (const kind of dependenciesOf(key)) tag += `${gens?.[kind] ?? 0}.`;
+    return tag;
+  };
+
+  /** Load and keep the value under `cacheKey` (a key of the generations read before loading). */
   const load = (cacheKey: string, loader: (signal?: AbortSignal) => Promise<unknown>, signal?: AbortSignal) =>
     flights.run(
       cacheKey,
       async (shared) => {
         const value = await loader(shared);
         if (value === undefined) return undefined;
+        // The JSON round trip keeps what Redis would keep (no Dates, Maps or undefined fields).
         const json = JSON.stringify(value);
+        const parsed = deepFreeze(JSON.parse(json) as unknown);
         // One huge result (a month of every series) must not flush everyone else's entries.
-        if (json.length <= maxChars / 16) entries.set(cacheKey, { json, at: now() });
-        return json;
+        if (json.length <= maxChars / 16) entries.set(cacheKey, { value: parsed, size: json.length, at: now() });
+        return parsed;
       },
       signal,
     );
@@ -59,20 +83,24 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
   return {
     kind: 'memory',
     async read<T>(tenantId: string, key: string, loader: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-      // The generation is read before loading: a write during the load makes this entry unreachable.
-      const cacheKey = `${tenantId}\u0000${generations.get(tenantId) ?? 0}\u0000${key}`;
+      // The generations are read before loading: a write during the load makes this entry unreachable.
+      const cacheKey = `${tenantId}\u0000${generationTag(tenantId, key)}\u0000${key}`;
       const hit = entries.get(cacheKey);
       const age = hit ? now() - hit.at : Infinity;
       if (hit && age < ttlMs) {
         // Stale-while-revalidate: the readers keep the old value while one load replaces it.
         if (age >= refreshAfterMs && !flights.has(cacheKey)) load(cacheKey, loader).catch(() => {});
-        return JSON.parse(hit.json) as T;
+        return hit.value as T;
       }
-      const json = await load(cacheKey, loader, signal);
-      return (json === undefined ? undefined : JSON.parse(json)) as T;
+      return (await load(cacheKey, loader, signal)) as T;
     },
-    async invalidate(tenantId) {
-      generations.set(tenantId, (generations.get(tenantId) ?? 0) + 1);
+    async invalidate(tenantId, kinds = DATA_KINDS) {
+      let gens = generations.get(tenantId);
+      if (!gens) {
+        gens = Object.fromEntries(DATA_KINDS.map((kind) => [kind, 0])) as Record<DataKind, number>;
+        generations.set(tenantId, gens);
+      }
+      for (const kind of kinds) gens[kind] += 1;
     },
     async close() {
       entries.clear();

@@ -1,7 +1,9 @@
 /**
- * The shared cache when REDIS_URL is set: one hash per tenant holding a `gen` counter and the
- * entries, each tagged with the generation it was loaded under and an expiry. A read is one
- * HMGET; an invalidation bumps `gen` (and drops the old entries) in one script. Redis being
+ * The shared cache when REDIS_URL is set: one hash per tenant holding a generation counter per
+ * data kind (`gen:<kind>`, data-kinds.ts) and the entries, each tagged with the generations of
+ * the kinds it depends on and an expiry. A read is one HMGET; an invalidation bumps the
+ * generations of the kinds written in one script (an entry left behind is unreachable and is
+ * replaced by the next load of its key). Redis being
  * down never fails a read: the breaker skips Redis and reads go straight to DynamoDB.
  * Simultaneous misses of a key on this instance are merged into one load, and an entry past
  * `refreshAfterMs` is served while one background load replaces it (stale-while-revalidate).
@@ -9,6 +11,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import { createBreaker, type Breaker } from './breaker.js';
+import { DATA_KINDS, dependenciesOf } from './data-kinds.js';
 import { SingleFlight } from './single-flight.js';
 import type { TenantCache } from './tenant-cache.js';
 
@@ -48,15 +51,11 @@ function parseEntry(text: string | null | undefined): Entry | undefined {
   }
 }
 
-// Bump the generation, drop entries of older generations, keep the hash from living forever.
+// Bump the generations named (ARGV[2..]), keep the hash from living forever.
 const INVALIDATE = `
-local g = redis.call('HINCRBY', KEYS[1], 'gen', 1)
-local fields = redis.call('HKEYS', KEYS[1])
-for _, f in ipairs(fields) do
-  if f ~= 'gen' then redis.call('HDEL', KEYS[1], f) end
-end
+for i = 2, #ARGV do redis.call('HINCRBY', KEYS[1], 'gen:' .. ARGV[i], 1) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return g
+return 1
 `;
 
 /** A Redis-backed `TenantCache`. Connects in the background; until connected, reads go to DynamoDB. */
@@ -122,9 +121,10 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
     stats,
     async read<T>(tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
       const field = `q:${key}`;
-      const cached = await guarded(() => redis.hmget(hashKey(tenantId), 'gen', field));
-      const gen = cached?.[0] ?? '0';
-      const entry = parseEntry(cached?.[1]);
+      const kinds = dependenciesOf(key);
+      const cached = await guarded(() => redis.hmget(hashKey(tenantId), ...kinds.map((kind) => `gen:${kind}`), field));
+      const gen = cached ? cached.slice(0, kinds.length).map((g) => g ?? '0').join('.') : '0';
+      const entry = parseEntry(cached?.[kinds.length]);
       // Merged per key and generation: a load that started before a write is not joined after it.
       // A background refresh passes no signal: it runs to the end whoever goes away.
       const reload = (waiter?: AbortSignal) =>
@@ -147,8 +147,9 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
       const json = await reload(signal);
       return (json === undefined ? undefined : JSON.parse(json)) as T;
     },
-    async invalidate(tenantId) {
-      const done = await guarded(() => redis.eval(INVALIDATE, 1, hashKey(tenantId), String(ttlMs * 2)));
+    async invalidate(tenantId, kinds = DATA_KINDS) {
+      if (kinds.length === 0) return;
+      const done = await guarded(() => redis.eval(INVALIDATE, 1, hashKey(tenantId), String(ttlMs * 2), ...kinds));
       if (done === undefined && redis.status === 'ready') {
         log.warn({ tenant: tenantId }, 'could not invalidate cached reads; they expire within the cache TTL');
       }

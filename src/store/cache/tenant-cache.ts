@@ -1,8 +1,12 @@
 /**
  * The read cache in front of DynamoDB. Entries are scoped to a tenant and tagged with the
- * tenant's generation; a write for the tenant bumps the generation, so every cached read of that
- * tenant is stale at once, whichever instance wrote.
+ * tenant's generation of each data kind they read (data-kinds.ts); a write for the tenant bumps
+ * the generations of the kinds it changed, so every cached read of that tenant that depends on
+ * them is stale at once, whichever instance wrote, and the others stay.
  */
+import type { DataKind } from './data-kinds.js';
+
+export type { DataKind };
 
 /** Read-through cache of one tenant's query results (JSON-safe values only). */
 export interface TenantCache {
@@ -13,8 +17,11 @@ export interface TenantCache {
    * the load's own signal aborts only when every caller that joined it has (single-flight.ts).
    */
   read<T>(tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** Make every cached read of `tenantId` stale. Never throws: a cache outage must not fail a write. */
-  invalidate(tenantId: string): Promise<void>;
+  /**
+   * Make the cached reads of `tenantId` that depend on `kinds` stale (all of them when `kinds` is
+   * left out). Never throws: a cache outage must not fail a write.
+   */
+  invalidate(tenantId: string, kinds?: readonly DataKind[]): Promise<void>;
   /** Release connections. Idempotent. */
   close(): Promise<void>;
 }
