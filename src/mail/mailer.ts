@@ -16,11 +16,14 @@ import type { MailContext } from './mail-layout.js';
 import { createOutboxDelivery, type ChannelFanOut, type OutboxDelivery } from './outbox-delivery.js';
 import { createOutboxRecovery, type ChannelRecovery } from './outbox-recovery.js';
 import { createSendQueue, type SendQueue } from './send-queue.js';
+import type { SendRateGate } from '../store/index.js';
 
 /** Tuning; each has a default. */
 export interface MailerOptions {
-  /** SES emails per second for this instance. Default 1 (the sandbox). */
+  /** SES emails per second (the account's maximum send rate). Default 1 (the sandbox). */
   ratePerSecond?: number;
+  /** Slots of that rate shared with the other instances (the store's, with Redis). Default none: the rate holds per instance. */
+  sendRateGate?: SendRateGate;
   /** Outbox lock lifetime. Default 2 min. */
   lockMs?: number;
   /** A new alert waits this long for the rest of its run. Default 10 s. */
@@ -81,7 +84,13 @@ export function createMailer(deps: MailerDeps): Mailer {
   const options = deps.options ?? {};
   const clock = options.clock ?? systemMailClock;
   const log = deps.log.child({ component: 'mailer' });
-  const queue = createSendQueue({ sender: deps.sender, log, clock, ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}) });
+  const queue = createSendQueue({
+    sender: deps.sender,
+    log,
+    clock,
+    ...(options.ratePerSecond ? { ratePerSecond: options.ratePerSecond } : {}),
+    ...(options.sendRateGate ? { gate: options.sendRateGate } : {}),
+  });
   // Built right after the delivery, whose owner it shares; the delivery calls it only later.
   let channels: ReturnType<NonNullable<MailerDeps['channels']>> | undefined;
   const delivery = createOutboxDelivery({

@@ -3,11 +3,13 @@
  * rate (sandbox: 1 email/s; AWS-FACTS.md) and retries a throttled send after a backoff that slows
  * the whole queue, since a throttle means the account's rate, not one message, was exceeded.
  * Other failures are the caller's to handle (the outbox retries later). With several instances
- * each keeps its own rate: give each `rate / instances`.
+ * sharing a Redis, a `gate` (src/store/send-rate-gate.ts) hands out the account's slots to all of
+ * them; without one, each instance keeps the rate on its own.
  */
 import type { MailMessage, MailSender } from '../aws/index.js';
 import { AppError, AwsCallError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
+import type { SendRateGate } from '../store/index.js';
 import { systemMailClock, type CancelTimer, type MailClock } from './mail-clock.js';
 
 export interface SendQueueOptions {
@@ -25,6 +27,8 @@ export interface SendQueueOptions {
   throttleBackoff?: { minMs: number; maxMs: number };
   /** One send's time limit. Default 30 s. */
   sendTimeoutMs?: number;
+  /** Slots shared with the other instances (each send also takes one here). Default none: this instance's rate only. */
+  gate?: SendRateGate;
 }
 
 export interface SendOptions {
@@ -75,6 +79,9 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
   const inFlight = new Set<Promise<void>>();
   const aborts = new Set<AbortController>();
   let nextSlot = Number.NEGATIVE_INFINITY;
+  /** The gate: a slot taken and not yet used, and whether one is being asked for. */
+  let granted = !options.gate;
+  let asking = false;
   let cancelTimer: CancelTimer | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -90,6 +97,8 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
     while (!stopped && queue.length > 0 && inFlight.size < maxInFlight) {
       const now = clock.now();
       if (now < nextSlot) return arm(nextSlot - now);
+      if (!granted) return askGate();
+      if (options.gate) granted = false;
       const job = queue.shift() as Job;
       nextSlot = now + spacingMs;
       const running = run(job).finally(() => {
@@ -98,6 +107,27 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
       });
       inFlight.add(running);
     }
+  }
+
+  /** Ask the shared gate for a slot; pump again once it answers (now or after its wait). */
+  function askGate(): void {
+    if (asking || !options.gate) return;
+    asking = true;
+    options.gate.take().then(
+      (waitMs) => {
+        asking = false;
+        if (waitMs <= 0) granted = true;
+        else nextSlot = Math.max(nextSlot, clock.now() + waitMs);
+        pump();
+      },
+      (error: unknown) => {
+        // The gate keeps its own fallback; should it still fail, keep this instance's rate.
+        asking = false;
+        granted = true;
+        log.warn({ err: { name: (error as Error).name } }, 'the shared send rate could not be asked; keeping this instance rate');
+        pump();
+      },
+    );
   }
 
   async function run(job: Job): Promise<void> {

@@ -160,7 +160,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         return { hour: profile.digestHour, timezone: profile.timezone };
       },
       beforeDigest: (tenantId) => refresher.refreshNow(tenantId),
-      options: { ratePerSecond: config.sesSendRate, ...overrides.mailer },
+      options: { ratePerSecond: config.sesSendRate, ...(store.sendRateGate ? { sendRateGate: store.sendRateGate(config.sesSendRate) } : {}), ...overrides.mailer },
     });
     mailer.start();
     // Stopped after the runtime (no more results), before the sender and the store close.

@@ -22,6 +22,7 @@ import { boundedSender } from './bounded-sender.js';
 import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 import type { TenantCache } from './cache/tenant-cache.js';
 import type { DataKind } from './cache/data-kinds.js';
+import { createRedisSendRateGate, type SendRateGate } from './send-rate-gate.js';
 import { CapacityMeter } from './capacity-meter.js';
 import { createChannelRepository, type ChannelRepository } from './channel-repository.js';
 import { createCostRepository, type CostRepository } from './cost-repository.js';
@@ -120,6 +121,8 @@ export interface Store {
   readonly apiTokens: ApiTokenRepository;
   /** Rate-limit counts (login throttling): Redis when configured, else this process's memory. */
   readonly rateLimits: RateLimitStore;
+  /** With Redis: the SES send rate shared by every instance (send-rate-gate.ts); without, undefined (each instance keeps its own). */
+  readonly sendRateGate?: (ratePerSecond: number) => SendRateGate;
   /** Consumed capacity so far. */
   readonly capacity: CapacityMeter;
   /** The collectors' DynamoDB requests in flight and waiting (their backpressure). */
@@ -220,9 +223,11 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       : createMemoryCache({ ttlMs: options.cacheTtlMs });
     cleanups.push({ name: 'cache', run: () => cache.close() });
     // Login throttling and other limits: shared by every instance through Redis when there is one.
-    const rateLimits: RateLimitStore = options.redisUrl
-      ? createRedisRateLimitStore({ url: options.redisUrl, prefix: `${options.cachePrefix ?? 'cloud-health:'}rl:`, log })
-      : createMemoryRateLimitStore();
+    const sharedLimits = options.redisUrl ? createRedisRateLimitStore({ url: options.redisUrl, prefix: `${options.cachePrefix ?? 'cloud-health:'}rl:`, log }) : undefined;
+    const rateLimits: RateLimitStore = sharedLimits ?? createMemoryRateLimitStore();
+    const sendRateGate = sharedLimits
+      ? (ratePerSecond: number) => createRedisSendRateGate({ redis: sharedLimits.redis, prefix: `${options.cachePrefix ?? 'cloud-health:'}ses-rate`, ratePerSecond })
+      : undefined;
     cleanups.push({ name: 'rate limits', run: () => rateLimits.close() });
     // Revocations and user changes reach the other instances' session caches.
     const bus: InvalidationBus = options.redisUrl ? createRedisBus({ url: options.redisUrl, channel: `${options.cachePrefix ?? 'cloud-health:'}identity`, log }) : localBus();
@@ -293,6 +298,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       audit: createAuditRepository({ db, now }),
       apiTokens: createApiTokenRepository({ db, now }),
       rateLimits,
+      ...(sendRateGate ? { sendRateGate } : {}),
       capacity: meter,
       collectorLoad: () => collectorSender.load(),
       close: () => (closing ??= close()),

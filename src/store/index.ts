@@ -26,6 +26,7 @@ export type { CapacityMeter, CapacityReport } from './capacity-meter.js';
 export { accountSecretContext, openAccountSecret, type Keyring } from './crypto/keyring.js';
 export { ONE_TIME_TOKEN_TTL_MS } from './token-repository.js';
 export { DEFAULT_PREFERENCES, normalizeEmail } from './user-repository.js';
+export { createRedisSendRateGate, type SendRateGate } from './send-rate-gate.js';
 export { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore, type WindowCount, type RedisRateLimitOptions } from './rate-limit-store.js';
 export { AUDIT_RETENTION_DAYS, type AuditRepository, type AuditEntry, type AuditActor, type NewAuditEntry } from './audit-repository.js';
 export { API_TOKEN_PREFIX, type ApiTokenRepository, type ApiTokenRecord, type ApiTokenScope } from './api-token-repository.js';

@@ -87,7 +87,7 @@ export interface RedisRateLimitOptions {
  * A Redis store shared by every instance. While Redis cannot answer, hits are counted in this
  * process instead (limits then hold per instance) rather than failing logins.
  */
-export function createRedisRateLimitStore(options: RedisRateLimitOptions): RateLimitStore & { ready(): Promise<void> } {
+export function createRedisRateLimitStore(options: RedisRateLimitOptions): RateLimitStore & { ready(): Promise<void>; readonly redis: Redis } {
   const prefix = options.prefix ?? 'cloud-health:rl:';
   const log = options.log.child({ component: 'rate-limit' });
   const fallback = createMemoryRateLimitStore();
@@ -116,6 +116,8 @@ export function createRedisRateLimitStore(options: RedisRateLimitOptions): RateL
   const keyOf = (key: string) => `${prefix}${key}`;
   let closing: Promise<void> | undefined;
   return {
+    /** The connection, for other limits kept in the same Redis (the shared SES send rate). */
+    redis,
     /** Resolves once connected (tests wait for it; the service counts in memory until then). */
     ready: () => (redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()))),
     count: (key, windowMs, now) =>
