@@ -12,7 +12,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
-import { monthForecast, monthsBeyondDaily, monthToDateUsd } from '../insights/index.js';
+import { budgetStatuses, monthForecast, monthsBeyondDaily, monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
@@ -173,6 +173,15 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           ),
           spikes,
           anomalies,
+          budgets: budgetStatuses({
+            now,
+            tenantBudgetUsd: tenant.settings.monthlyBudgetUsd,
+            // The tenant's budget covers every account: not shown against one account's figures.
+            withTenant: !query.accountId,
+            accounts: tenant.accounts
+              .filter((a) => accountIds.includes(a.id))
+              .map((a) => ({ id: a.id, monthlyBudgetUsd: a.monthlyBudgetUsd, dailyCosts: recent.rows.filter((row) => row.accountId === a.id), forecast: own.find((f) => f.accountId === a.id) })),
+          }),
         };
         return body;
       },

@@ -115,6 +115,7 @@ export const AccountView = z.object({
   status: z.enum(['active', 'credentials_invalid']),
   statusReason: z.string().optional(),
   createdAt: time,
+  monthlyBudgetUsd: z.number().optional(),
 });
 
 const stepError = z.object({ kind: z.string(), code: z.string(), action: z.string().optional(), message: z.string(), at: time });
@@ -307,6 +308,16 @@ export const CostsResponse = z.object({
       impactUsd: z.number(),
       score: z.number().optional(),
       rootCauses: z.array(z.object({ service: z.string().optional(), region: z.string().optional(), linkedAccount: z.string().optional(), usageType: z.string().optional() })),
+    }),
+  ),
+  budgets: z.array(
+    z.object({
+      accountId: z.string().nullable(),
+      budgetUsd: z.number(),
+      actualToDateUsd: z.number(),
+      projectedUsd: z.number().nullable(),
+      crossedActual: z.union([z.literal(50), z.literal(80), z.literal(100)]).nullable(),
+      crossedForecast: z.union([z.literal(50), z.literal(80), z.literal(100)]).nullable(),
     }),
   ),
 });

@@ -53,6 +53,12 @@ export class ChCostsPage extends LitElement {
       .track { height: 0.5rem; background: var(--ch-surface-alt); border-radius: 4px; margin-top: 0.3rem; }
       .bar { height: 100%; background: var(--ch-primary); border-radius: 4px; min-width: 3px; }
       th[scope='row'] { font-weight: 500; overflow-wrap: anywhere; width: 100%; }
+      .budgets { list-style: none; padding: 0; margin: 0; }
+      .budgets li { margin-bottom: 0.75rem; }
+      .budget-head { display: flex; justify-content: space-between; gap: 0.5rem; flex-wrap: wrap; }
+      .budget-track { position: relative; height: 0.75rem; }
+      .budget-track .bar.over { background: var(--ch-danger, #c81e1e); }
+      .forecast-mark { position: absolute; top: -2px; bottom: -2px; width: 2px; margin-left: -1px; background: var(--ch-text, #1f2933); }
       .section-head { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
     `,
   ];
@@ -96,6 +102,33 @@ export class ChCostsPage extends LitElement {
         </div>
       </div>
       ${renderTask(this.#costs, (costs) => this.#content(costs), { what: 'costs' })}`;
+  }
+
+  /**
+   * This month against each budget (the tenant's and each account's): a bar of spend to date with
+   * the forecast's mark, and the thresholds crossed. Budgets are set in Settings.
+   */
+  #budgets(costs: CostsResponse, name: (id: string) => string) {
+    if (costs.budgets.length === 0) return nothing;
+    const pct = (part: number, whole: number) => Math.min(100, whole > 0 ? (part / whole) * 100 : 0);
+    return html`<section class="card" aria-labelledby="budgets-title">
+      <h2 id="budgets-title">Budgets this month</h2>
+      <ul class="budgets" data-testid="budgets">
+        ${costs.budgets.map((b) => {
+          const label = b.accountId === null ? 'All accounts' : name(b.accountId);
+          const crossed = [b.crossedActual === null ? '' : `${b.crossedActual}% spent`, b.crossedForecast === null ? '' : `forecast at ${b.crossedForecast}%`].filter(Boolean).join(', ');
+          return html`<li data-testid="budget-row" data-account=${b.accountId ?? ''}>
+            <div class="budget-head"><strong>${label}</strong>
+              <span class="num">${formatUsd(b.actualToDateUsd)} of ${formatUsd(b.budgetUsd)}${b.projectedUsd === null ? nothing : html` <span class="muted">(forecast ${formatUsd(b.projectedUsd)})</span>`}</span></div>
+            <div class="track budget-track" role="meter" aria-label=${`${label}: spend against budget`} aria-valuemin="0" aria-valuemax=${b.budgetUsd} aria-valuenow=${b.actualToDateUsd}>
+              <div class="bar ${b.actualToDateUsd >= b.budgetUsd ? 'over' : ''}" data-testid="budget-bar" style="width:${pct(b.actualToDateUsd, b.budgetUsd)}%"></div>
+              ${b.projectedUsd === null ? nothing : html`<div class="forecast-mark" data-testid="budget-forecast-mark" style="left:${pct(b.projectedUsd, b.budgetUsd)}%"></div>`}
+            </div>
+            ${crossed === '' ? nothing : html`<span class="muted" data-testid="budget-crossed">${crossed}</span>`}
+          </li>`;
+        })}
+      </ul>
+    </section>`;
   }
 
   /** AWS Cost Anomaly Detection's findings: each linked to its day in the chart. */
@@ -167,6 +200,7 @@ export class ChCostsPage extends LitElement {
                 ${costs.spikes.map((spike) => html`<li><strong>${formatDay(spike.day)}</strong>: ${spike.service} cost ${formatUsd(spike.amountUsd)}, usually ${formatUsd(spike.baselineUsd)}</li>`)}
               </ul>`}
       </section>
+      ${this.#budgets(costs, name)}
       ${this.#anomalies(costs, name)}
       <section aria-labelledby="services-title" ?hidden=${groups.length === 0}>
         <div class="section-head">
