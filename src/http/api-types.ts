@@ -552,6 +552,12 @@ export interface CostsResponse {
    * 12-month history fetched once on connect: each month's cost beyond its daily rows.
    */
   monthly: { month: string; service: string; amountUsd: number; accountId: string }[];
+  /**
+   * Daily cost per region and account (Cost Explorer's REGION; `unknown` for days stored before
+   * regions were collected), and the month history's cost per region beyond those days.
+   */
+  regions: { day: string; region: string; amountUsd: number; accountId: string }[];
+  monthlyRegions: { month: string; region: string; amountUsd: number; accountId: string }[];
   /** Totals per service over the range, daily and monthly rows together. */
   byService: { service: string; totalUsd: number }[];
   /** Cost Explorer's forecasts summed as they come (their own period, usually today to the month's end). */

@@ -116,9 +116,11 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         // Rows of a disconnected account stay in the store until they expire; they are not shown.
         const current = new Set(tenant.accounts.map((a) => a.id));
         const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
-        const [rows, months, recent, allForecasts, allAnomalies] = await Promise.all([
+        const [rows, months, regionRows, regionMonths, recent, allForecasts, allAnomalies] = await Promise.all([
           rc.cached(tenant.id, `costs:range:${from}:${to}`, (shared) => store.costs.daily(tenant.id, { start: from, end: to }, shared), signal),
           rc.cached(tenant.id, `costs:months:${from}:${to}`, (shared) => store.costs.monthly(tenant.id, { start: from.slice(0, 7), end: nextMonth(to) }, shared), signal),
+          rc.cached(tenant.id, `costs:regions:${from}:${to}`, (shared) => store.costs.dailyByRegion(tenant.id, { start: from, end: to }, shared), signal),
+          rc.cached(tenant.id, `costs:month-regions:${from}:${to}`, (shared) => store.costs.monthlyByRegion(tenant.id, { start: from.slice(0, 7), end: nextMonth(to) }, shared), signal),
           recentCosts(rc, tenant.id, signal),
           forecasts(rc, tenant.id, signal),
           rc.cached(tenant.id, 'costs:anomalies', (shared) => store.costs.anomalies(tenant.id, shared), signal),
@@ -138,6 +140,13 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           }));
         const daily = rows.filter(inAccount).map((row) => ({ day: row.day, service: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
         const monthly = monthsBeyondDaily(daily, months.filter(inAccount), { from, to }).map((row) => ({ ...row, amountUsd: usd(row.amountUsd) }));
+        // The region view: the same rule for month history beyond the daily rows, the region in the service's place.
+        const regions = regionRows.filter(inAccount).map((row) => ({ day: row.day, region: row.region, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
+        const monthlyRegions = monthsBeyondDaily(
+          regions.map((r) => ({ day: r.day, service: r.region, amountUsd: r.amountUsd, accountId: r.accountId })),
+          regionMonths.filter(inAccount).map((r) => ({ month: r.day.slice(0, 7), service: r.region, amountUsd: r.amountUsd, accountId: r.accountId })),
+          { from, to },
+        ).map((row) => ({ month: row.month, region: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
         const byService = [...sumBy([...daily, ...monthly], (row) => row.service, (row) => row.amountUsd)]
           .map(([service, total]) => ({ service, totalUsd: usd(total) }))
           .sort((a, b) => b.totalUsd - a.totalUsd || a.service.localeCompare(b.service));
@@ -155,6 +164,8 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           to,
           daily,
           monthly,
+          regions,
+          monthlyRegions,
           byService,
           forecast:
             own.length === 0

@@ -293,6 +293,8 @@ export const CostsResponse = z.object({
   to: day,
   daily: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), accountId: z.string() })),
   monthly: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), service: z.string(), amountUsd: z.number(), accountId: z.string() })),
+  regions: z.array(z.object({ day, region: z.string(), amountUsd: z.number(), accountId: z.string() })),
+  monthlyRegions: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), region: z.string(), amountUsd: z.number(), accountId: z.string() })),
   byService: z.array(z.object({ service: z.string(), totalUsd: z.number() })),
   forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
   monthToDateUsd: z.number(),

@@ -9,7 +9,7 @@ import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
-import { costGroups, costsCsv, coverage, monthOverMonth, monthRows, type CostGrouping } from '../lib/cost-views.js';
+import { costGroups, costsCsv, coverage, monthOverMonth, monthRows, regionRows, type CostGrouping } from '../lib/cost-views.js';
 import '../components/cost-chart.js';
 
 const RANGES = [
@@ -96,6 +96,7 @@ export class ChCostsPage extends LitElement {
             <select id="group" data-testid="cost-group" @change=${(event: Event) => (this.groupBy = (event.target as HTMLSelectElement).value as CostGrouping)}>
               <option value="service" ?selected=${this.groupBy === 'service'}>Service</option>
               <option value="account" ?selected=${this.groupBy === 'account'}>Account</option>
+              <option value="region" ?selected=${this.groupBy === 'region'}>Region</option>
             </select>
           </div>
           <button class="secondary" @click=${() => { this.tick++; this.#poll.reset(); }}>Refresh</button>
@@ -163,7 +164,7 @@ export class ChCostsPage extends LitElement {
     // Months known from the history fetched on connect count in the totals, the groups and month over month.
     const history = monthRows(costs.monthly);
     const firstHistory = history[0]?.day;
-    const groups = costGroups([...history, ...costs.daily], this.groupBy, name);
+    const groups = costGroups(this.groupBy === 'region' ? regionRows(costs) : [...history, ...costs.daily], this.groupBy, name);
     const groupTotal = groups.reduce((sum, g) => sum + g.totalUsd, 0);
     const months = monthOverMonth(costs.daily, isoDay(new Date()), costs.monthly);
     // Computed once, on the server (src/insights): actuals before each forecast plus the forecast.
@@ -210,7 +211,7 @@ export class ChCostsPage extends LitElement {
         </div>
         <div class="table-wrap">
           <table data-testid="cost-by-service">
-            <thead><tr><th scope="col">${this.groupBy === 'service' ? 'Service' : 'Account'}</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th></tr></thead>
+            <thead><tr><th scope="col">${this.groupBy === 'service' ? 'Service' : this.groupBy === 'region' ? 'Region' : 'Account'}</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th></tr></thead>
             <tbody>
               ${groups.map(
                 (row) => html`<tr data-testid="cost-group-row">
