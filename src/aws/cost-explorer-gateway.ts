@@ -91,7 +91,12 @@ export function createCostExplorerGateway(deps: CostExplorerGatewayDeps): CostEx
     return out;
   }
 
-  /** Cost by service per DAILY or MONTHLY bucket over [start, end), every page (each billed). */
+  /**
+   * Cost by service and region per DAILY or MONTHLY bucket over [start, end), every page (each
+   * billed). REGION is the second GroupBy ("up to two different groups", GetCostAndUsage API
+   * reference, GroupBy), so the region view costs no extra request; a page holds fewer buckets,
+   * so a long range may take one more page.
+   */
   function costByService(target: AccountTarget, range: { start: string; end: string }, granularity: 'DAILY' | 'MONTHLY', signal: AbortSignal) {
     return paginate<DailyCost>({ service: 'ce', operation: 'GetCostAndUsage' }, async (token) => {
       const out = await request(target, 'GetCostAndUsage', signal, (client, abortSignal) =>
@@ -100,7 +105,10 @@ export function createCostExplorerGateway(deps: CostExplorerGatewayDeps): CostEx
             TimePeriod: { Start: range.start, End: range.end },
             Granularity: granularity,
             Metrics: ['UnblendedCost'],
-            GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }],
+            GroupBy: [
+              { Type: 'DIMENSION', Key: 'SERVICE' },
+              { Type: 'DIMENSION', Key: 'REGION' },
+            ],
             NextPageToken: token,
           }),
           { abortSignal },
@@ -111,8 +119,9 @@ export function createCostExplorerGateway(deps: CostExplorerGatewayDeps): CostEx
         const start = bucket.TimePeriod?.Start;
         if (!start) continue;
         for (const group of bucket.Groups ?? []) {
-          const service = group.Keys?.[0];
-          if (service) items.push({ day: start, service, amountUsd: amount(group.Metrics?.UnblendedCost?.Amount) });
+          const [service, region] = group.Keys ?? [];
+          // Costs with no region (some global charges) come with an empty key: kept as `global`.
+          if (service) items.push({ day: start, service, region: region || 'global', amountUsd: amount(group.Metrics?.UnblendedCost?.Amount) });
         }
       }
       return { items, next: out.NextPageToken };
@@ -125,7 +134,7 @@ export function createCostExplorerGateway(deps: CostExplorerGatewayDeps): CostEx
     async getMonthlyCost(target, range, signal) {
       // A MONTHLY bucket starts on the 1st, or on the range's start when it falls mid-month.
       const rows = await costByService(target, range, 'MONTHLY', signal);
-      return rows.map((row): MonthlyCost => ({ month: row.day.slice(0, 7), service: row.service, amountUsd: row.amountUsd }));
+      return rows.map((row): MonthlyCost => ({ month: row.day.slice(0, 7), service: row.service, amountUsd: row.amountUsd, ...(row.region ? { region: row.region } : {}) }));
     },
 
     async getForecast(target, range, signal) {

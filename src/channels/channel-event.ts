@@ -98,7 +98,14 @@ export function eventOf(owned: AlertPayload, meta: { id: string; tenantId: strin
                 ...(item.accountName ? { account: item.accountName } : {}),
                 detail: `${formatUsd(item.amountUsd)} against a usual ${formatUsd(item.meanUsd)}`,
               }
-            : { type: 'cost' as const, title: `Forecast over budget for ${item.month}`, detail: `${formatUsd(item.projectedUsd)} projected, budget ${formatUsd(item.budgetUsd)}` },
+            : item.kind === 'threshold'
+              ? {
+                  type: 'cost' as const,
+                  title: item.basis === 'actual' ? `${item.threshold}% of the budget spent in ${item.month}` : `${item.month} forecast at ${item.threshold}% of the budget`,
+                  ...(item.accountName ? { account: item.accountName } : {}),
+                  detail: `${formatUsd(item.actualToDateUsd)} spent, ${formatUsd(item.projectedUsd)} expected, budget ${formatUsd(item.budgetUsd)}`,
+                }
+              : { type: 'cost' as const, title: `Forecast over budget for ${item.month}`, detail: `${formatUsd(item.projectedUsd)} projected, budget ${formatUsd(item.budgetUsd)}` },
         ),
         links: { dashboard: links.dashboard, details: links.costs, settings },
       };

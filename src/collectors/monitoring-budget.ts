@@ -199,15 +199,19 @@ export interface FeeGuide {
 export interface ConnectOneOff {
   /** Per metric: one GetMetricData metric request for its past 24 hours. */
   metricBackfillUsdPerMetric: number;
-  /** Cost Explorer requests of the history (12 months MONTHLY, 90 days DAILY; one page each). */
+  /** Cost Explorer requests of the history for the reference account (12 months MONTHLY, 90 days DAILY by service and region). */
   costHistoryRequests: number;
   costHistoryUsd: number;
   /** Both, for the reference account (its metrics backfilled once). */
   referenceUsd: number;
 }
 
-/** The Cost Explorer requests of the history fetched on connect (`cost-job.ts`): one MONTHLY, one DAILY. */
-export const COST_HISTORY_REQUESTS = 2;
+/**
+ * The Cost Explorer requests of the history fetched on connect (`cost-job.ts`) for the reference
+ * account: one MONTHLY page and two DAILY pages (90 days by service and region, measured by
+ * test/collectors/cost-history.test.ts). An account in one region needs two.
+ */
+export const COST_HISTORY_REQUESTS = 3;
 
 /** The one-off fee of connecting an account with `metrics` metrics (a change of its regions or selection re-runs the metric part). */
 export function connectOneOffUsd(metrics: number): number {

@@ -53,6 +53,8 @@ export interface DailyCost {
   day: string;
   service: string;
   amountUsd: number;
+  /** Cost Explorer's REGION of the cost (e.g. `us-east-1`, `global`); absent where not asked for. */
+  region?: string;
 }
 
 /** One calendar month's unblended cost of one service (Cost Explorer MONTHLY). `month` is YYYY-MM. */
@@ -60,6 +62,8 @@ export interface MonthlyCost {
   month: string;
   service: string;
   amountUsd: number;
+  /** As in DailyCost. */
+  region?: string;
 }
 
 /** Cost Explorer's forecast for a period. */

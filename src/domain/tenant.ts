@@ -42,6 +42,8 @@ export interface Account {
   metrics?: MetricSelection;
   /** When it was connected (ISO); absent only on records written before it was kept. */
   createdAt?: string;
+  /** The account's own monthly budget in USD (thresholds at 50/80/100 %); absent: none. */
+  monthlyBudgetUsd?: number;
 }
 
 /** A metric a tenant added from what ListMetrics shows for its account (e.g. its application's own). */

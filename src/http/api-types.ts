@@ -379,6 +379,13 @@ export interface AccountView {
   status: 'active' | 'credentials_invalid';
   statusReason?: string;
   createdAt: string;
+  /** The account's own monthly budget in USD; absent: none. */
+  monthlyBudgetUsd?: number;
+}
+
+/** PUT /api/accounts/:id/budget: the account's monthly budget; null removes it. */
+export interface AccountBudgetUpdate {
+  monthlyBudgetUsd: number | null;
 }
 
 // --- data -----------------------------------------------------------------------------
@@ -545,6 +552,12 @@ export interface CostsResponse {
    * 12-month history fetched once on connect: each month's cost beyond its daily rows.
    */
   monthly: { month: string; service: string; amountUsd: number; accountId: string }[];
+  /**
+   * Daily cost per region and account (Cost Explorer's REGION; `unknown` for days stored before
+   * regions were collected), and the month history's cost per region beyond those days.
+   */
+  regions: { day: string; region: string; amountUsd: number; accountId: string }[];
+  monthlyRegions: { month: string; region: string; amountUsd: number; accountId: string }[];
   /** Totals per service over the range, daily and monthly rows together. */
   byService: { service: string; totalUsd: number }[];
   /** Cost Explorer's forecasts summed as they come (their own period, usually today to the month's end). */
@@ -559,6 +572,21 @@ export interface CostsResponse {
   spikes: { day: string; service: string; amountUsd: number; baselineUsd: number }[];
   /** Anomalies AWS Cost Anomaly Detection found in the range (already paid for: Cost Explorer bills them). */
   anomalies: CostAnomalyView[];
+  /**
+   * This month's budgets: the tenant's (accountId null; not with an account filter) and each shown
+   * account's own, with spend to date, the forecast and the highest threshold (50/80/100 %) crossed.
+   */
+  budgets: BudgetStatusView[];
+}
+
+/** One budget's month so far (thresholds alert once a month each, on actual and on forecast). */
+export interface BudgetStatusView {
+  accountId: string | null;
+  budgetUsd: number;
+  actualToDateUsd: number;
+  projectedUsd: number | null;
+  crossedActual: 50 | 80 | 100 | null;
+  crossedForecast: 50 | 80 | 100 | null;
 }
 
 /** One anomaly from Cost Explorer's GetAnomalies, with its root causes. */

@@ -32,6 +32,7 @@ import { createAppMetrics, type AppMetrics } from './prometheus.js';
 import { DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
 import { recommendationRoutes } from './recommendation-routes.js';
 import { metricSelectionRoutes } from './metric-selection-routes.js';
+import { budgetRoutes } from './budget-routes.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, registerRoutes, type AnyRoute, type AppState } from './route-spec.js';
 import { securityHeaders } from './security-headers.js';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...dataRoutes(rc),
     ...recommendationRoutes(rc),
     ...metricSelectionRoutes(rc),
+    ...budgetRoutes(rc),
     ...opsRoutes(rc, metrics),
   ];
   let document: Record<string, unknown> | undefined;

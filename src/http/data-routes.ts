@@ -12,7 +12,7 @@ import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
 import { costsQuerySchema, metricsQuerySchema } from './schemas.js';
-import { monthForecast, monthsBeyondDaily, monthToDateUsd } from '../insights/index.js';
+import { budgetStatuses, monthForecast, monthsBeyondDaily, monthToDateUsd } from '../insights/index.js';
 import { DAY_MS, dayOf, forecasts, ownAccount, recentCosts, sumBy, usd } from './tenant-data.js';
 
 function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: string; v: number }[] }): MetricSeriesView {
@@ -116,9 +116,11 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
         // Rows of a disconnected account stay in the store until they expire; they are not shown.
         const current = new Set(tenant.accounts.map((a) => a.id));
         const inAccount = <T extends { accountId: string }>(row: T) => (query.accountId ? row.accountId === query.accountId : current.has(row.accountId));
-        const [rows, months, recent, allForecasts, allAnomalies] = await Promise.all([
+        const [rows, months, regionRows, regionMonths, recent, allForecasts, allAnomalies] = await Promise.all([
           rc.cached(tenant.id, `costs:range:${from}:${to}`, (shared) => store.costs.daily(tenant.id, { start: from, end: to }, shared), signal),
           rc.cached(tenant.id, `costs:months:${from}:${to}`, (shared) => store.costs.monthly(tenant.id, { start: from.slice(0, 7), end: nextMonth(to) }, shared), signal),
+          rc.cached(tenant.id, `costs:regions:${from}:${to}`, (shared) => store.costs.dailyByRegion(tenant.id, { start: from, end: to }, shared), signal),
+          rc.cached(tenant.id, `costs:month-regions:${from}:${to}`, (shared) => store.costs.monthlyByRegion(tenant.id, { start: from.slice(0, 7), end: nextMonth(to) }, shared), signal),
           recentCosts(rc, tenant.id, signal),
           forecasts(rc, tenant.id, signal),
           rc.cached(tenant.id, 'costs:anomalies', (shared) => store.costs.anomalies(tenant.id, shared), signal),
@@ -138,6 +140,13 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           }));
         const daily = rows.filter(inAccount).map((row) => ({ day: row.day, service: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
         const monthly = monthsBeyondDaily(daily, months.filter(inAccount), { from, to }).map((row) => ({ ...row, amountUsd: usd(row.amountUsd) }));
+        // The region view: the same rule for month history beyond the daily rows, the region in the service's place.
+        const regions = regionRows.filter(inAccount).map((row) => ({ day: row.day, region: row.region, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
+        const monthlyRegions = monthsBeyondDaily(
+          regions.map((r) => ({ day: r.day, service: r.region, amountUsd: r.amountUsd, accountId: r.accountId })),
+          regionMonths.filter(inAccount).map((r) => ({ month: r.day.slice(0, 7), service: r.region, amountUsd: r.amountUsd, accountId: r.accountId })),
+          { from, to },
+        ).map((row) => ({ month: row.month, region: row.service, amountUsd: usd(row.amountUsd), accountId: row.accountId }));
         const byService = [...sumBy([...daily, ...monthly], (row) => row.service, (row) => row.amountUsd)]
           .map(([service, total]) => ({ service, totalUsd: usd(total) }))
           .sort((a, b) => b.totalUsd - a.totalUsd || a.service.localeCompare(b.service));
@@ -155,6 +164,8 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           to,
           daily,
           monthly,
+          regions,
+          monthlyRegions,
           byService,
           forecast:
             own.length === 0
@@ -173,6 +184,15 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
           ),
           spikes,
           anomalies,
+          budgets: budgetStatuses({
+            now,
+            tenantBudgetUsd: tenant.settings.monthlyBudgetUsd,
+            // The tenant's budget covers every account: not shown against one account's figures.
+            withTenant: !query.accountId,
+            accounts: tenant.accounts
+              .filter((a) => accountIds.includes(a.id))
+              .map((a) => ({ id: a.id, monthlyBudgetUsd: a.monthlyBudgetUsd, dailyCosts: recent.rows.filter((row) => row.accountId === a.id), forecast: own.find((f) => f.accountId === a.id) })),
+          }),
         };
         return body;
       },

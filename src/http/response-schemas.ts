@@ -115,6 +115,7 @@ export const AccountView = z.object({
   status: z.enum(['active', 'credentials_invalid']),
   statusReason: z.string().optional(),
   createdAt: time,
+  monthlyBudgetUsd: z.number().optional(),
 });
 
 const stepError = z.object({ kind: z.string(), code: z.string(), action: z.string().optional(), message: z.string(), at: time });
@@ -292,6 +293,8 @@ export const CostsResponse = z.object({
   to: day,
   daily: z.array(z.object({ day, service: z.string(), amountUsd: z.number(), accountId: z.string() })),
   monthly: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), service: z.string(), amountUsd: z.number(), accountId: z.string() })),
+  regions: z.array(z.object({ day, region: z.string(), amountUsd: z.number(), accountId: z.string() })),
+  monthlyRegions: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), region: z.string(), amountUsd: z.number(), accountId: z.string() })),
   byService: z.array(z.object({ service: z.string(), totalUsd: z.number() })),
   forecast: z.object({ start: z.string(), end: z.string(), meanUsd: z.number(), lowerUsd: z.number().optional(), upperUsd: z.number().optional() }).nullable(),
   monthToDateUsd: z.number(),
@@ -307,6 +310,16 @@ export const CostsResponse = z.object({
       impactUsd: z.number(),
       score: z.number().optional(),
       rootCauses: z.array(z.object({ service: z.string().optional(), region: z.string().optional(), linkedAccount: z.string().optional(), usageType: z.string().optional() })),
+    }),
+  ),
+  budgets: z.array(
+    z.object({
+      accountId: z.string().nullable(),
+      budgetUsd: z.number(),
+      actualToDateUsd: z.number(),
+      projectedUsd: z.number().nullable(),
+      crossedActual: z.union([z.literal(50), z.literal(80), z.literal(100)]).nullable(),
+      crossedForecast: z.union([z.literal(50), z.literal(80), z.literal(100)]).nullable(),
     }),
   ),
 });

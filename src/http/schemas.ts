@@ -50,6 +50,11 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** PUT /api/accounts/:id/budget (AccountBudgetUpdate): a cent to a billion USD (DynamoDB numbers hold it exactly enough), or null to remove it. */
+export const accountBudgetSchema = z.strictObject({
+  monthlyBudgetUsd: z.number().min(0.01).max(1e9).nullable(),
+});
+
 /** PUT /api/settings (SettingsUpdate); `monthlyBudgetUsd: null` removes the budget. */
 export const settingsUpdateSchema = z.strictObject({
   email: email.optional(),

@@ -26,6 +26,7 @@ export function accountView(account: Omit<Account, 'credentials'> & { credential
     status: account.status,
     ...(account.statusReason ? { statusReason: account.statusReason } : {}),
     createdAt: account.createdAt ?? fallbackCreatedAt,
+    ...(account.monthlyBudgetUsd !== undefined && account.monthlyBudgetUsd > 0 ? { monthlyBudgetUsd: account.monthlyBudgetUsd } : {}),
   };
 }
 

@@ -7,3 +7,4 @@ export { findingCounts, forecasts, openFindings, recentCosts, stateSnapshot, sup
 export { costRuleInput, fullRuleInput } from './rule-input.js';
 export { CATEGORY_OF_RULE, categoryOf, PRIORITY_RANK, priorityOf, SEVERITY_OF_PRIORITY } from './recommendation-maps.js';
 export { currentRecommendations, refreshRecommendations, storedRecommendation, type CurrentRecommendation } from './recommendations.js';
+export { budgetStatuses, type BudgetAccount, type BudgetStatus } from './budget-status.js';

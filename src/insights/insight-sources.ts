@@ -30,7 +30,7 @@ export interface InsightSources {
 /** The tenant as derived figures need it (a stored tenant and the API's view both fit). */
 export interface InsightTenant {
   id: string;
-  accounts: readonly { id: string }[];
+  accounts: readonly { id: string; monthlyBudgetUsd?: number }[];
   settings: { monthlyBudgetUsd?: number };
 }
 

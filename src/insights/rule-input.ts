@@ -9,10 +9,11 @@ import { cachedRead, type CostSources, type InsightSources, type InsightTenant }
 import { forecasts, openFindings, recentCosts, stateSnapshot } from './tenant-inputs.js';
 import { DAY_MS, ec2Window } from './windows.js';
 
-/** The budget, when the tenant set a positive one. */
-function budgetOf(tenant: InsightTenant): { monthlyBudgetUsd?: number } {
+/** The tenant's budget and the accounts' own, those set to a positive figure. */
+function budgetOf(tenant: InsightTenant): { monthlyBudgetUsd?: number; accountBudgetsUsd?: Record<string, number> } {
   const budget = tenant.settings.monthlyBudgetUsd;
-  return budget !== undefined && budget > 0 ? { monthlyBudgetUsd: budget } : {};
+  const accounts = Object.fromEntries(tenant.accounts.filter((a) => a.monthlyBudgetUsd !== undefined && a.monthlyBudgetUsd > 0).map((a) => [a.id, a.monthlyBudgetUsd!]));
+  return { ...(budget !== undefined && budget > 0 ? { monthlyBudgetUsd: budget } : {}), ...(Object.keys(accounts).length > 0 ? { accountBudgetsUsd: accounts } : {}) };
 }
 
 /** The cost rules' input: each account's daily costs and latest forecast. Two reads. */

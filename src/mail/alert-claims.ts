@@ -5,6 +5,7 @@
  */
 import type { SeverityBand } from '../domain/records.js';
 import type { AlertMarkers } from '../store/index.js';
+import { BUDGET_THRESHOLDS, budgetThresholdKey } from '../rules/index.js';
 import type { AlertPayload } from './alert-payload.js';
 
 /** How long a cost alert's marker is kept: past the spike window and the month of a budget key. Default 40 days. */
@@ -71,6 +72,15 @@ export async function claimPayload(alerts: AlertMarkers, tenantId: string, itemI
     }
     case 'costs': {
       const costs = await claimKeyed(alerts, tenantId, owner, payload.costs, COST_MARKER_TTL_MS);
+      // Best effort, like a finding's lower bands: a threshold's lower ones of the same budget,
+      // month and basis are claimed with it, so a dip and a new rise never mail a lower one.
+      for (const { item } of costs) {
+        if (item.kind !== 'threshold') continue;
+        const scope = item.accountId === undefined ? ({ scope: 'tenant' } as const) : ({ scope: 'account', accountId: item.accountId } as const);
+        for (const threshold of BUDGET_THRESHOLDS.filter((t) => t < item.threshold)) {
+          await alerts.claim(tenantId, budgetThresholdKey({ ...scope, month: item.month, basis: item.basis, threshold }), COST_MARKER_TTL_MS, owner);
+        }
+      }
       return costs.length > 0 ? { ...payload, costs } : undefined;
     }
     case 'access': {

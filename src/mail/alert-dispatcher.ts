@@ -133,8 +133,19 @@ function unionOf(recipients: readonly AlertRecipient[]): AlertPreferences {
 }
 
 function costItem(event: CostEvent, tenant: TenantRecord): PendingCost['item'] {
-  if (event.kind === 'budget') {
-    return { kind: 'budget', month: event.month, projectedUsd: event.projectedUsd, budgetUsd: event.budgetUsd, actualToDateUsd: event.actualToDateUsd };
+  if (event.kind === 'threshold') {
+    const account = event.scope === 'account' ? tenant.accounts.find((a) => a.id === event.accountId) : undefined;
+    return {
+      kind: 'threshold',
+      month: event.month,
+      threshold: event.threshold,
+      basis: event.basis,
+      budgetUsd: event.budgetUsd,
+      actualToDateUsd: event.actualToDateUsd,
+      projectedUsd: event.projectedUsd,
+      ...(event.scope === 'account' ? { accountId: event.accountId } : {}),
+      ...(account ? { accountName: account.name } : {}),
+    };
   }
   const accountName = tenant.accounts.find((a) => a.id === event.accountId)?.name;
   return { kind: 'spike', service: event.service, day: event.day, amountUsd: event.amountUsd, meanUsd: event.meanUsd, ...(accountName ? { accountName } : {}) };

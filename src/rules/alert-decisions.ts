@@ -5,6 +5,7 @@
  */
 import { severityBand, type Finding, type SeverityBand } from '../domain/records.js';
 import { suppressionOf, type SuppressionRule } from '../domain/suppression.js';
+import { budgetThresholdKey } from './budget-threshold-rule.js';
 import type { CostEvent } from './cost-events.js';
 import { utcDay } from './utc-day.js';
 
@@ -33,7 +34,7 @@ export interface CostAlert {
   kind: 'cost';
   key: string;
   tenantId: string;
-  /** The day in the key: the spike's day, or the evaluation day for a budget overrun. */
+  /** The spike's day, or the evaluation day for a budget threshold. */
   day: string;
   event: CostEvent;
 }
@@ -50,12 +51,12 @@ export function findingAlertKey(accountId: string, findingId: string, band: Seve
 
 /**
  * The dedup key of a cost event. A spike's key holds its own day, so re-detecting it on later runs
- * stays one alert; a budget overrun lasts all month, so its key holds the evaluation day: at most
- * one reminder a day while the projection stays above the budget.
+ * stays one alert; a budget threshold's key holds the budget, month, threshold and basis
+ * (`budgetThresholdKey`), so each threshold alerts once a month.
  */
 export function costAlertKey(event: CostEvent, now: Date): { key: string; day: string } {
-  const day = event.kind === 'spike' ? event.day : utcDay(now);
-  return { key: `cost:${event.recommendationId}:${day}`, day };
+  if (event.kind === 'threshold') return { key: budgetThresholdKey(event), day: utcDay(now) };
+  return { key: `cost:${event.recommendationId}:${event.day}`, day: event.day };
 }
 
 /** Whether preferences ask for an alert at this band. Low never alerts. */

@@ -37,6 +37,8 @@ export interface RuleInput {
   accounts: readonly AccountRuleData[];
   /** The tenant's monthly budget in USD (TenantSettings.monthlyBudgetUsd). */
   monthlyBudgetUsd?: number;
+  /** Account id -> the account's own monthly budget in USD (Account.monthlyBudgetUsd). */
+  accountBudgetsUsd?: Readonly<Record<string, number>>;
   /** On-demand prices for instance savings; without them, savings come from the EC2 cost share. */
   prices?: InstancePriceTable;
 }

@@ -25,6 +25,17 @@ export {
   type BudgetInput,
   type BudgetProjection,
 } from './budget-forecast-rule.js';
+export {
+  actualToDate,
+  budgetThresholdKey,
+  BUDGET_THRESHOLDS,
+  detectBudgetCrossings,
+  lowerThresholdKeys,
+  type BudgetBasis,
+  type BudgetCrossing,
+  type BudgetThreshold,
+  type BudgetThresholdInput,
+} from './budget-threshold-rule.js';
 export { rightsizingRule, type RightsizingInput } from './rightsizing-rule.js';
 export { guardDutyFindingRule, type GuardDutyFindingInput } from './guardduty-finding-rule.js';
 export { guardDutyCoverageRule, type GuardDutyCoverageInput } from './guardduty-coverage-rule.js';

@@ -18,6 +18,20 @@ export interface CostRow extends DailyCost {
   accountId: string;
 }
 
+/**
+ * One day's (or, with `month`, one month's) cost in one region of one account. Items stored before
+ * costs had regions read as region `unknown` with the item's total.
+ */
+export interface RegionCostRow {
+  day: string;
+  accountId: string;
+  region: string;
+  amountUsd: number;
+}
+
+/** The region of costs stored before regions were asked for. */
+export const UNKNOWN_REGION = 'unknown';
+
 /** One month's cost of one service in one account (the stored month history). */
 export interface MonthlyCostRow extends MonthlyCost {
   accountId: string;
@@ -29,6 +43,10 @@ export interface CostRepository {
   daily(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<CostRow[]>;
   /** Stored month history in [start, end) (months as YYYY-MM), ordered by month. */
   monthly(tenantId: string, range: { start: string; end: string }, signal?: AbortSignal): Promise<MonthlyCostRow[]>;
+  /** Daily cost per region in [start, end) (YYYY-MM-DD); ordered by day. */
+  dailyByRegion(tenantId: string, range: { start: string; end: string }, signal?: AbortSignal): Promise<RegionCostRow[]>;
+  /** Stored month history per region in [start, end) (YYYY-MM); `day` is the month's 1st. */
+  monthlyByRegion(tenantId: string, range: { start: string; end: string }, signal?: AbortSignal): Promise<RegionCostRow[]>;
   /** Daily cost by service summed over accounts, in [start, end). */
   dailyByService(tenantId: string, range: { start: string; end: string; accountId?: string }, signal?: AbortSignal): Promise<DailyCost[]>;
   /** The latest forecast of each account. */
@@ -98,30 +116,20 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
       const tenantId = assertId('tenant', result.tenantId);
       const accountId = assertId('account', result.accountId);
       const items: Item[] = [];
-      const days = new Map<string, Record<string, number>>();
-      for (const row of result.daily ?? []) {
-        if (!DAY.test(row.day) || !Number.isFinite(row.amountUsd)) continue;
-        const services = days.get(row.day) ?? {};
-        services[row.service] = (services[row.service] ?? 0) + row.amountUsd;
-        days.set(row.day, services);
-      }
-      for (const [day, services] of days) {
+      // One item per day (per month) holds the per-service and the per-region sums: regions add
+      // attributes, never items (a day of ~10 services in 3 regions stays well under 1 KB).
+      const days = groupSums((result.daily ?? []).filter((row) => DAY.test(row.day)).map((row) => ({ ...row, at: row.day })));
+      for (const [day, { services, regions }] of days) {
         const totalUsd = Object.values(services).reduce((sum, amount) => sum + amount, 0);
-        items.push({ pk: tenantId, sk: `day#${day}#${accountId}`, day, accountId, services, totalUsd, ttl: ttlAfter(Date.parse(day), RETENTION_DAYS.costs) });
+        items.push({ pk: tenantId, sk: `day#${day}#${accountId}`, day, accountId, services, ...(regions ? { regions } : {}), totalUsd, ttl: ttlAfter(Date.parse(day), RETENTION_DAYS.costs) });
       }
-      const months = new Map<string, Record<string, number>>();
-      for (const row of result.monthly ?? []) {
-        if (!MONTH.test(row.month) || !Number.isFinite(row.amountUsd)) continue;
-        const services = months.get(row.month) ?? {};
-        services[row.service] = (services[row.service] ?? 0) + row.amountUsd;
-        months.set(row.month, services);
-      }
-      for (const [month, services] of months) {
+      const months = groupSums((result.monthly ?? []).filter((row) => MONTH.test(row.month)).map((row) => ({ ...row, at: row.month })));
+      for (const [month, { services, regions }] of months) {
         const totalUsd = Object.values(services).reduce((sum, amount) => sum + amount, 0);
         // Kept as long as a day of it would be, counted from the month's end: the 365-day view reads it.
         const [y, m] = month.split('-').map(Number);
         const end = Date.UTC(y!, m!, 1);
-        items.push({ pk: tenantId, sk: `month#${month}#${accountId}`, month, accountId, services, totalUsd, ttl: ttlAfter(end, RETENTION_DAYS.costs) });
+        items.push({ pk: tenantId, sk: `month#${month}#${accountId}`, month, accountId, services, ...(regions ? { regions } : {}), totalUsd, ttl: ttlAfter(end, RETENTION_DAYS.costs) });
       }
       const collectedMs = Date.parse(result.collectedAt) || now();
       if (result.forecast) {
@@ -154,6 +162,30 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
     },
 
     daily,
+
+    async dailyByRegion(tenantId, range, signal) {
+      checkRange(range);
+      const rows: RegionCostRow[] = [];
+      const query = db.queryAll(
+        'costs',
+        { KeyConditionExpression: 'pk = :t AND sk BETWEEN :lo AND :hi', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':lo': `day#${range.start}`, ':hi': `day#${range.end}` } },
+        signal,
+      );
+      for await (const item of query) rows.push(...regionRows(item, item.day as string));
+      return rows;
+    },
+
+    async monthlyByRegion(tenantId, range, signal) {
+      if (!MONTH.test(range.start) || !MONTH.test(range.end)) throw new AppError('INVALID_RANGE', 'months must be YYYY-MM', { status: 400 });
+      const rows: RegionCostRow[] = [];
+      const query = db.queryAll(
+        'costs',
+        { KeyConditionExpression: 'pk = :t AND sk BETWEEN :lo AND :hi', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ':lo': `month#${range.start}`, ':hi': `month#${range.end}` } },
+        signal,
+      );
+      for await (const item of query) rows.push(...regionRows(item, `${item.month as string}-01`));
+      return rows;
+    },
 
     async monthly(tenantId, range, signal) {
       if (!MONTH.test(range.start) || !MONTH.test(range.end)) throw new AppError('INVALID_RANGE', 'months must be YYYY-MM', { status: 400 });
@@ -200,4 +232,29 @@ export function createCostRepository(deps: { db: Db; memo: WriteMemo; now?: () =
       );
     },
   };
+}
+
+/** Per-service and (when any row has one) per-region sums of rows keyed by `at` (a day or a month); non-finite amounts skipped. */
+function groupSums(rows: readonly { at: string; service: string; region?: string; amountUsd: number }[]): Map<string, { services: Record<string, number>; regions?: Record<string, number> }> {
+  const out = new Map<string, { services: Record<string, number>; regions?: Record<string, number> }>();
+  for (const row of rows) {
+    if (!Number.isFinite(row.amountUsd)) continue;
+    const entry = out.get(row.at) ?? { services: {} };
+    entry.services[row.service] = (entry.services[row.service] ?? 0) + row.amountUsd;
+    if (row.region !== undefined) {
+      const regions = (entry.regions ??= {});
+      regions[row.region] = (regions[row.region] ?? 0) + row.amountUsd;
+    }
+    out.set(row.at, entry);
+  }
+  return out;
+}
+
+/** A stored day or month item as region rows; an item from before regions is one `unknown` row of its total. */
+function regionRows(item: Item, day: string): RegionCostRow[] {
+  const accountId = item.accountId as string;
+  const regions = item.regions as Record<string, number> | undefined;
+  if (regions) return Object.entries(regions).map(([region, amountUsd]) => ({ day, accountId, region, amountUsd }));
+  const total = typeof item.totalUsd === 'number' ? item.totalUsd : Object.values((item.services ?? {}) as Record<string, number>).reduce((sum, a) => sum + a, 0);
+  return total > 0 ? [{ day, accountId, region: UNKNOWN_REGION, amountUsd: total }] : [];
 }

@@ -6,7 +6,7 @@ export type { SessionRepository, Session } from './session-repository.js';
 export type { TokenRepository, OneTimeToken, TokenPurpose } from './token-repository.js';
 export type { MetricsRepository, MetricQuery } from './metrics-repository.js';
 export type { SeriesDescriptor } from './metric-items.js';
-export type { CostRepository, CostRow, MonthlyCostRow } from './cost-repository.js';
+export type { CostRepository, CostRow, MonthlyCostRow, RegionCostRow } from './cost-repository.js';
 export type { FindingRepository, FindingQuery, FindingPage, StoredFinding } from './finding-repository.js';
 export { FINDING_SET_LIMIT } from './finding-repository.js';
 export { FINDING_SORT_KEYS, searchFindings, type FindingSearch, type FindingSortKey, type FindingStatus, type SearchedFinding } from './finding-search.js';

@@ -37,6 +37,8 @@ export interface AccountPatch {
   credentials?: NewCredentials;
   /** The metric selection (replaces the stored one; validated by the API). */
   metrics?: MetricSelection;
+  /** The account's monthly budget in USD; null removes it (validated by the API). */
+  monthlyBudgetUsd?: number | null;
 }
 
 /** Tenants and accounts; also the fleet's `TenantSource`. */
@@ -91,8 +93,11 @@ function toRecord(item: Item): TenantRecord {
   };
 }
 
-function validateAccount(input: { awsAccountId?: string; regions?: string[]; name?: string }): void {
+function validateAccount(input: { awsAccountId?: string; regions?: string[]; name?: string; monthlyBudgetUsd?: number | null }): void {
   const bad = (detail: string) => new AppError('INVALID_ACCOUNT', detail, { status: 400 });
+  // DynamoDB numbers hold 38 digits and reject NaN and infinities; a cent up to a billion fits any budget.
+  const budget = input.monthlyBudgetUsd;
+  if (budget !== undefined && budget !== null && !(Number.isFinite(budget) && budget >= 0.01 && budget <= 1e9)) throw bad('monthlyBudgetUsd must be 0.01-1000000000');
   if (input.name !== undefined && (input.name.trim() === '' || input.name.length > 100)) throw bad('name must be 1-100 characters');
   if (input.awsAccountId !== undefined && !/^\d{12}$/.test(input.awsAccountId)) throw bad('awsAccountId must be 12 digits');
   if (input.regions !== undefined) {
@@ -231,6 +236,9 @@ export function createTenantRepository(deps: TenantRepositoryDeps): TenantReposi
         if (patch.name !== undefined) stored.name = patch.name.trim();
         // A new selection applies at the next poll through the tenant's revision; no fresh try needed.
         if (patch.metrics !== undefined) stored.metrics = patch.metrics;
+        // A budget is read by the cost alerts and the cost page only: no fresh collection either.
+        if (patch.monthlyBudgetUsd === null) delete stored.monthlyBudgetUsd;
+        else if (patch.monthlyBudgetUsd !== undefined) stored.monthlyBudgetUsd = patch.monthlyBudgetUsd;
         if (patch.regions !== undefined || patch.credentials !== undefined) {
           if (patch.regions) stored.regions = [...new Set(patch.regions)];
           if (patch.credentials) stored.credentials = sealCredentials(tenantId, accountId, item.externalId as string, patch.credentials);

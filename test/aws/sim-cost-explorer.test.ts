@@ -23,7 +23,8 @@ t.test('daily cost by service over a year: pages followed, mapped, and each page
   t.ok(services.has('Amazon Elastic Compute Cloud - Compute'), [...services].slice(0, 5).join(', '));
   t.ok(costs.every((c) => Number.isFinite(c.amountUsd) && c.amountUsd >= 0));
   t.ok(costs.some((c) => c.amountUsd > 0));
-  t.equal(new Set(costs.map((c) => `${c.day}|${c.service}`)).size, costs.length, 'no (day, service) twice across pages');
+  t.equal(new Set(costs.map((c) => `${c.day}|${c.service}|${c.region}`)).size, costs.length, 'no (day, service, region) twice across pages');
+  t.ok(costs.every((c) => typeof c.region === 'string' && c.region !== ''), 'every row has its region');
 
   t.equal(w.sim.billable(ACCOUNT).costExplorerRequests, pages.length, 'AWS bills every page');
   t.equal(w.aws.ledger.usage(target.tenantId).costExplorerRequests, pages.length, 'and the ledger counted every page');

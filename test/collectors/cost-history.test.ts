@@ -26,10 +26,16 @@ t.test('a new account: 12 months and 90 days of cost once; a restart or a change
     'the two history requests; the 90 days stand in for the month backfill',
   );
   const historyRequests = w.sim.calls({ account: REFERENCE_ACCOUNT, operation: 'GetCostAndUsage' }).filter((c) => c.billableUnits > 0).length;
-  t.equal(historyRequests, 2, 'one page each');
-  t.equal(billed(), 5, 'the first run: 2 history requests + forecast, anomalies, rightsizing');
+  // By service and region: the 12 months fit one page; 91 days of ~9 services in 3 regions are more
+  // groups than a page holds (the simulator's COST_PAGE_ROWS), so the daily history takes two.
+  const pages = (key: string) => first.steps.filter((s) => s.step === key).length;
+  t.equal(pages(HISTORY_STEPS[0]), 1, 'the monthly history is one step');
+  t.equal(historyRequests, 3, 'the monthly history one page, the daily history two');
+  t.equal(billed(), 6, 'the first run: 3 history pages + forecast, anomalies, rightsizing');
   const historyUsd = estimateFeeUsd({ costExplorerRequests: historyRequests, getMetricDataMetrics: 0 });
-  t.equal(historyUsd, 0.02, 'the history costs $0.02 an account');
+  t.equal(historyUsd, 0.03, 'the history costs $0.03 for the reference account');
+  const regions = await w.store.costs.dailyByRegion(w.tenantId, { start: '2026-08-04', end: '2026-11-03' });
+  t.same([...new Set(regions.map((r) => r.region))].sort(), [...w.account.regions].sort(), 'daily cost per region of the account');
 
   const months = await w.store.costs.monthly(w.tenantId, { start: '2025-01', end: '2026-12' });
   t.same([...new Set(months.map((m) => m.month))].sort(), ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'], 'the 12 whole months before this one');
@@ -43,7 +49,7 @@ t.test('a new account: 12 months and 90 days of cost once; a restart or a change
   w.restart();
   const afterRestart = await w.run('cost');
   t.notOk(afterRestart.steps.some((s) => s.operation === 'GetCostAndUsage'), 'no GetCostAndUsage after the restart');
-  t.equal(billed(), 5, 'the restart cost nothing');
+  t.equal(billed(), 6, 'the restart cost nothing');
 
   // A changed account (new credentials: a new revision) keeps its history: no second fetch.
   w.clock.now += HOUR;

@@ -66,9 +66,11 @@ t.test('a cost run asks for the days AWS may still revise, or the month', async 
   t.same(ranges.daily, { start: '2026-02-08', end: '2026-03-11' }, 'month to date and 30 days back');
 });
 
-t.test('connecting costs once: 24 h of every metric (one request each) and two Cost Explorer history requests', async (t) => {
+t.test('connecting costs once: 24 h of every metric (one request each) and three Cost Explorer history pages', async (t) => {
   const guide = feeGuide();
-  t.equal(guide.oneOff.costHistoryUsd, 0.02);
+  // The reference account's history by service and region, as test/collectors/cost-history.test.ts measures it.
+  t.equal(guide.oneOff.costHistoryRequests, 3);
+  t.equal(guide.oneOff.costHistoryUsd, 0.03);
   // 542 metrics: the reference shape, which test/collectors/metrics-backfill.test.ts measures against the simulator.
-  t.equal(guide.oneOff.referenceUsd, 0.0254, '$0.0054 of GetMetricData + $0.02 of Cost Explorer');
+  t.equal(guide.oneOff.referenceUsd, 0.0354, '$0.0054 of GetMetricData + $0.03 of Cost Explorer');
 });

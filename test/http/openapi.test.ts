@@ -107,6 +107,7 @@ t.test('live responses of every operation match the document', async (t) => {
     ['POST', '/api/auth/switch', { tenantId: 'nope' }],
     ['DELETE', '/api/auth/sessions/nope'],
     ['DELETE', '/api/auth/sessions'],
+    ['PUT', `/api/accounts/${accountId}/budget`, { monthlyBudgetUsd: 120 }],
     ['DELETE', `/api/accounts/${accountId}`],
     ['POST', '/api/auth/logout'],
     ['GET', '/api/me'],

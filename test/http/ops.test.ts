@@ -220,6 +220,7 @@ t.test('/api/openapi.json describes every route', async (t) => {
     ['get', '/api/accounts/onboarding/cloudformation.json'],
     ['patch', '/api/accounts/{id}'],
     ['post', '/api/accounts/{id}/check'],
+    ['put', '/api/accounts/{id}/budget'],
     ['get', '/api/accounts/{id}/metric-selection'],
     ['put', '/api/accounts/{id}/metric-selection'],
     ['post', '/api/accounts/{id}/metric-selection/preview'],

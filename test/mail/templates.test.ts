@@ -113,7 +113,7 @@ t.test('cost alert from the rules cost events', async (t) => {
   t.equal(email.subject, '[Cloud Health] 2 cost alerts');
   t.ok(email.html.includes(`Cost spike: &lt;script&gt;alert(1)&lt;/script&gt; on 2026-03-14`));
   t.ok(email.text.includes(`Cost spike: ${XSS} on 2026-03-14`));
-  t.match(email.text, 'Projected $');
+  t.match(email.text, '100% of the monthly budget spent in 2026-03', 'the budget threshold: $145 spent of $100');
   const single = renderCostAlertEmail(CTX, {
     tenantName: 'Acme',
     events: [{ kind: 'budget', month: '2026-03', projectedUsd: 1200, budgetUsd: 1000, actualToDateUsd: 600 }],

@@ -56,23 +56,23 @@ function events(): CostEvent[] {
   });
 }
 
-t.test('cost events: a spike and a budget overrun, off unless costAlerts is on', async (t) => {
+t.test('cost events: a spike and a budget threshold, off unless costAlerts is on', async (t) => {
   const found = events();
-  t.same(found.map((e) => e.kind), ['spike', 'budget']);
+  // March to date: 13 days at $5 and $80 on the 14th = $145, past 100 % of the $100 budget (no forecast).
+  t.same(found.map((e) => e.kind), ['spike', 'threshold']);
+  t.match(found[1], { scope: 'tenant', basis: 'actual', threshold: 100, month: '2026-03', actualToDateUsd: 145 });
   t.same(decideCostAlerts({ tenantId: 't1', preferences: CRITICAL_ONLY, events: found, now: NOW }), []);
   const alerts = decideCostAlerts({ tenantId: 't1', preferences: ALL, events: found, now: NOW });
-  t.same(alerts.map((a) => a.day), ['2026-03-14', '2026-03-15']);
-  t.ok(alerts.every((a) => a.key.endsWith(`:${a.day}`)), 'the day is in the key');
+  t.same(alerts.map((a) => a.key), ['cost:' + (found[0] as { recommendationId: string }).recommendationId + ':2026-03-14', 'budget:all:2026-03:100:actual']);
 });
 
-t.test('cost alerts: once per event per day', async (t) => {
+t.test('cost alerts: a spike once, a budget threshold once a month', async (t) => {
   const found = events();
   const today = decideCostAlerts({ tenantId: 't1', preferences: ALL, events: found, now: NOW });
   const sent = new Set(today.map((a) => a.key));
   t.same(decideCostAlerts({ tenantId: 't1', preferences: ALL, events: found, now: new Date('2026-03-15T22:00:00Z'), sent }), [], 'later the same day');
   const tomorrow = new Date('2026-03-16T09:00:00Z');
-  const next = decideCostAlerts({ tenantId: 't1', preferences: ALL, events: found, now: tomorrow, sent });
-  t.same(next.map((a) => a.event.kind), ['budget'], 'the spike of the 14th stays one alert; the overrun reminds daily');
+  t.same(decideCostAlerts({ tenantId: 't1', preferences: ALL, events: found, now: tomorrow, sent }), [], 'the spike of the 14th and the threshold of March stay one alert each');
   t.equal(costAlertKey(found[0]!, tomorrow).key, costAlertKey(found[0]!, NOW).key);
   t.same(decideCostAlerts({ tenantId: 't1', preferences: ALL, events: [...found, ...found], now: NOW }).length, 2, 'duplicates in one run');
 });

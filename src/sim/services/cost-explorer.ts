@@ -3,7 +3,7 @@
  * GetCostForecast here, GetAnomalies and GetRightsizingRecommendation in cost-insights.ts.
  * Every successful request is billable (one unit, every page).
  */
-import { DAY_MS, SERVICE, actualCost, amount, costModel, dayString, expectedCost } from '../world/costs.js';
+import { DAY_MS, SERVICE, actualCost, amount, costModel, dayString, expectedCost, regionShares } from '../world/costs.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import { SimError, validationError } from '../sim-error.js';
 import { invalidNextToken, timePeriod, type Period } from './cost-common.js';
@@ -16,7 +16,8 @@ import type { ServiceDefinition, SimContext } from './service.js';
  * previous call has more results than the maximum page size", GetCostAndUsage API reference), but
  * a month of daily cost grouped by SERVICE comes back in one page. The simulator's bound is its own
  * choice: 2,000 rows holds 31 days of up to ~64 services, so only long ranges or two-level
- * groupings (SERVICE x LINKED_ACCOUNT in an organisation) page.
+ * groupings (SERVICE x LINKED_ACCOUNT in an organisation, SERVICE x REGION over months) page.
+ * A row is one group (one combination of the GroupBy keys) of one time bucket.
  */
 export const COST_PAGE_ROWS = 2_000;
 
@@ -102,12 +103,17 @@ export const costExplorer: ServiceDefinition = {
       const metrics = input.Metrics ?? [];
       if (metrics.length === 0 || metrics.some((m) => !COST_METRICS.has(m))) throw validationError('ce', `Metrics must be some of ${[...COST_METRICS].join(', ')}`);
       const groupBy = input.GroupBy ?? [];
+      // "You can group Amazon Web Services costs using up to two different groups, either
+      // dimensions, tag keys, cost categories, or any two group by types." (GetCostAndUsage API
+      // reference, GroupBy: https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html)
       if (groupBy.length > 2) throw validationError('ce', 'GroupBy takes at most two group definitions');
       for (const group of groupBy) {
-        if (group.Type !== 'DIMENSION' || (group.Key !== 'SERVICE' && group.Key !== 'LINKED_ACCOUNT')) {
-          throw validationError('ce', `The simulator groups by DIMENSION SERVICE or LINKED_ACCOUNT only, not ${group.Type} ${group.Key}`);
+        if (group.Type !== 'DIMENSION' || (group.Key !== 'SERVICE' && group.Key !== 'LINKED_ACCOUNT' && group.Key !== 'REGION')) {
+          throw validationError('ce', `The simulator groups by DIMENSION SERVICE, LINKED_ACCOUNT or REGION only, not ${group.Type} ${group.Key}`);
         }
       }
+      if (new Set(groupBy.map((g) => g.Key)).size < groupBy.length) throw validationError('ce', 'GroupBy definitions must be different');
+      const byRegion = groupBy.some((g) => g.Key === 'REGION');
       const all = buckets(period, granularity);
       const requestPrint = fingerprint([input.TimePeriod, granularity, metrics, groupBy, input.Filter]);
       let offset = 0;
@@ -124,7 +130,13 @@ export const costExplorer: ServiceDefinition = {
       let next = offset;
       for (; next < all.length; next++) {
         const bucket = all[next]!;
-        const costs = services.map((service) => ({ service, cost: bucketCost(context, request.account, service, bucket) })).filter((c) => c.cost > 0);
+        // Split by region when asked: each service's cost over its regions (exact shares, deterministic).
+        const costs = services
+          .flatMap((service) => {
+            const cost = bucketCost(context, request.account, service, bucket);
+            return byRegion ? regionShares(context.seed, request.account, service).map((s) => ({ service, region: s.region, cost: cost * s.share })) : [{ service, region: '', cost }];
+          })
+          .filter((c) => c.cost > 0);
         const bucketRows = groupBy.length === 0 ? 1 : Math.max(1, costs.length);
         if (results.length > 0 && rows + bucketRows > COST_PAGE_ROWS) break;
         rows += bucketRows;
@@ -139,7 +151,7 @@ export const costExplorer: ServiceDefinition = {
         } else {
           result.Total = {};
           result.Groups = costs.map((c) => ({
-            Keys: groupBy.map((g) => (g.Key === 'SERVICE' ? c.service : request.account)),
+            Keys: groupBy.map((g) => (g.Key === 'SERVICE' ? c.service : g.Key === 'REGION' ? c.region : request.account)),
             Metrics: metricValues(metrics, c.cost),
           }));
         }

@@ -109,3 +109,30 @@ export function parseDay(text: unknown): number | undefined {
 export function amount(value: number): string {
   return value.toFixed(10);
 }
+
+/**
+ * How a service's daily cost splits over the account's regions (fractions summing to 1), fixed
+ * per account: EC2 and RDS by what runs where, load balancers evenly, GuardDuty over regions with
+ * a detector, the rest by seeded weights. Cost Explorer itself is billed in us-east-1 (its one
+ * endpoint). The simulator's own model: AWS reports the REGION dimension per usage record.
+ */
+export function regionShares(seed: number, account: string, service: string): { region: string; share: number }[] {
+  const key = `${seed}/${account}/${service}`;
+  const cached = shareCache.get(key);
+  if (cached) return cached;
+  const regions = inventoryFor(seed, account).regions;
+  let weights: number[];
+  if (service === SERVICE.ec2 || service === SERVICE.ec2Other) weights = regions.map((r) => r.ec2.reduce((sum, i) => sum + (EC2_HOURLY[i.type] ?? 0.1), 0));
+  else if (service === SERVICE.rds) weights = regions.map((r) => r.rds.reduce((sum, db) => sum + (RDS_HOURLY[db.instanceClass] ?? 0.1), 0));
+  else if (service === SERVICE.elb) weights = regions.map(() => 1);
+  else if (service === SERVICE.guardduty) weights = regions.map((r) => (r.detectorId ? 1 : 0));
+  else if (service === SERVICE.costExplorer) weights = regions.map((r) => (r.region === 'us-east-1' ? 1 : 0));
+  else weights = regions.map((r) => between(0.2, 1, seed, account, 'cost-region', service, r.region));
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  const shares = total > 0 ? regions.map((r, i) => ({ region: r.region, share: weights[i]! / total })).filter((s) => s.share > 0) : [{ region: regions[0]?.region ?? 'us-east-1', share: 1 }];
+  if (shareCache.size >= 50_000) shareCache.delete(shareCache.keys().next().value ?? '');
+  shareCache.set(key, shares);
+  return shares;
+}
+
+const shareCache = new Map<string, { region: string; share: number }[]>();

@@ -1,6 +1,7 @@
 /** The tenant API: every call is scoped by the server to the session's tenant. */
 import { request, withQuery } from './http.js';
 import type {
+  AccountBudgetUpdate,
   AccountView,
   ConnectAccountRequest,
   CostsResponse,
@@ -69,6 +70,7 @@ export const tenantApi = {
   updateAccount: (id: string, body: UpdateAccountRequest) => request<AccountView>(`/api/accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   checkAccount: (id: string, body: { includePaid?: boolean } = {}) =>
     request<PermissionReport>(`/api/accounts/${encodeURIComponent(id)}/check`, { method: 'POST', body }),
+  setAccountBudget: (id: string, body: AccountBudgetUpdate) => request<AccountView>(`/api/accounts/${encodeURIComponent(id)}/budget`, { method: 'PUT', body }),
   deleteAccount: (id: string) => request<void>(`/api/accounts/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   settings: (signal?: AbortSignal) => request<Settings>('/api/settings', { signal }),
   updateSettings: (body: SettingsUpdate) => request<Settings>('/api/settings', { method: 'PUT', body }),

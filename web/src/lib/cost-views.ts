@@ -1,22 +1,33 @@
 /** Views of a costs response: totals by service or account, month over month, CSV. Pure. */
 import type { CostsResponse } from '../api/types.js';
 
-export type CostGrouping = 'service' | 'account';
+export type CostGrouping = 'service' | 'account' | 'region';
 
 /** The month history's rows as rows dated on the month's 1st (for totals per group and CSV). */
 export function monthRows(monthly: CostsResponse['monthly']): CostsResponse['daily'] {
   return monthly.map((row) => ({ day: `${row.month}-01`, service: row.service, amountUsd: row.amountUsd, accountId: row.accountId }));
 }
 
-/** Totals per group, largest first. */
+/**
+ * The rows to group by region: daily rows per region and the month history's (dated on the 1st),
+ * the region in the service's place, so `costGroups(rows, 'service', …)` totals them per region.
+ */
+export function regionRows(costs: Pick<CostsResponse, 'regions' | 'monthlyRegions'>): CostsResponse['daily'] {
+  return [
+    ...costs.monthlyRegions.map((row) => ({ day: `${row.month}-01`, service: row.region, amountUsd: row.amountUsd, accountId: row.accountId })),
+    ...costs.regions.map((row) => ({ day: row.day, service: row.region, amountUsd: row.amountUsd, accountId: row.accountId })),
+  ];
+}
+
+/** Totals per group, largest first (for `region`, pass `regionRows`: their `service` is the region). */
 export function costGroups(daily: CostsResponse['daily'], by: CostGrouping, name: (accountId: string) => string): { key: string; label: string; totalUsd: number }[] {
   const sums = new Map<string, number>();
   for (const row of daily) {
-    const key = by === 'service' ? row.service : row.accountId;
+    const key = by === 'account' ? row.accountId : row.service;
     sums.set(key, (sums.get(key) ?? 0) + row.amountUsd);
   }
   return [...sums]
-    .map(([key, totalUsd]) => ({ key, label: by === 'service' ? key : name(key), totalUsd }))
+    .map(([key, totalUsd]) => ({ key, label: by === 'account' ? name(key) : by === 'region' && key === 'unknown' ? 'Unknown (collected before regions)' : key, totalUsd }))
     .sort((a, b) => b.totalUsd - a.totalUsd || a.label.localeCompare(b.label));
 }
 

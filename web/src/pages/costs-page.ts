@@ -9,7 +9,7 @@ import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
-import { costGroups, costsCsv, coverage, monthOverMonth, monthRows, type CostGrouping } from '../lib/cost-views.js';
+import { costGroups, costsCsv, coverage, monthOverMonth, monthRows, regionRows, type CostGrouping } from '../lib/cost-views.js';
 import '../components/cost-chart.js';
 
 const RANGES = [
@@ -53,6 +53,12 @@ export class ChCostsPage extends LitElement {
       .track { height: 0.5rem; background: var(--ch-surface-alt); border-radius: 4px; margin-top: 0.3rem; }
       .bar { height: 100%; background: var(--ch-primary); border-radius: 4px; min-width: 3px; }
       th[scope='row'] { font-weight: 500; overflow-wrap: anywhere; width: 100%; }
+      .budgets { list-style: none; padding: 0; margin: 0; }
+      .budgets li { margin-bottom: 0.75rem; }
+      .budget-head { display: flex; justify-content: space-between; gap: 0.5rem; flex-wrap: wrap; }
+      .budget-track { position: relative; height: 0.75rem; }
+      .budget-track .bar.over { background: var(--ch-danger, #c81e1e); }
+      .forecast-mark { position: absolute; top: -2px; bottom: -2px; width: 2px; margin-left: -1px; background: var(--ch-text, #1f2933); }
       .section-head { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
     `,
   ];
@@ -90,12 +96,40 @@ export class ChCostsPage extends LitElement {
             <select id="group" data-testid="cost-group" @change=${(event: Event) => (this.groupBy = (event.target as HTMLSelectElement).value as CostGrouping)}>
               <option value="service" ?selected=${this.groupBy === 'service'}>Service</option>
               <option value="account" ?selected=${this.groupBy === 'account'}>Account</option>
+              <option value="region" ?selected=${this.groupBy === 'region'}>Region</option>
             </select>
           </div>
           <button class="secondary" @click=${() => { this.tick++; this.#poll.reset(); }}>Refresh</button>
         </div>
       </div>
       ${renderTask(this.#costs, (costs) => this.#content(costs), { what: 'costs' })}`;
+  }
+
+  /**
+   * This month against each budget (the tenant's and each account's): a bar of spend to date with
+   * the forecast's mark, and the thresholds crossed. Budgets are set in Settings.
+   */
+  #budgets(costs: CostsResponse, name: (id: string) => string) {
+    if (costs.budgets.length === 0) return nothing;
+    const pct = (part: number, whole: number) => Math.min(100, whole > 0 ? (part / whole) * 100 : 0);
+    return html`<section class="card" aria-labelledby="budgets-title">
+      <h2 id="budgets-title">Budgets this month</h2>
+      <ul class="budgets" data-testid="budgets">
+        ${costs.budgets.map((b) => {
+          const label = b.accountId === null ? 'All accounts' : name(b.accountId);
+          const crossed = [b.crossedActual === null ? '' : `${b.crossedActual}% spent`, b.crossedForecast === null ? '' : `forecast at ${b.crossedForecast}%`].filter(Boolean).join(', ');
+          return html`<li data-testid="budget-row" data-account=${b.accountId ?? ''}>
+            <div class="budget-head"><strong>${label}</strong>
+              <span class="num">${formatUsd(b.actualToDateUsd)} of ${formatUsd(b.budgetUsd)}${b.projectedUsd === null ? nothing : html` <span class="muted">(forecast ${formatUsd(b.projectedUsd)})</span>`}</span></div>
+            <div class="track budget-track" role="meter" aria-label=${`${label}: spend against budget`} aria-valuemin="0" aria-valuemax=${b.budgetUsd} aria-valuenow=${b.actualToDateUsd}>
+              <div class="bar ${b.actualToDateUsd >= b.budgetUsd ? 'over' : ''}" data-testid="budget-bar" style="width:${pct(b.actualToDateUsd, b.budgetUsd)}%"></div>
+              ${b.projectedUsd === null ? nothing : html`<div class="forecast-mark" data-testid="budget-forecast-mark" style="left:${pct(b.projectedUsd, b.budgetUsd)}%"></div>`}
+            </div>
+            ${crossed === '' ? nothing : html`<span class="muted" data-testid="budget-crossed">${crossed}</span>`}
+          </li>`;
+        })}
+      </ul>
+    </section>`;
   }
 
   /** AWS Cost Anomaly Detection's findings: each linked to its day in the chart. */
@@ -130,7 +164,7 @@ export class ChCostsPage extends LitElement {
     // Months known from the history fetched on connect count in the totals, the groups and month over month.
     const history = monthRows(costs.monthly);
     const firstHistory = history[0]?.day;
-    const groups = costGroups([...history, ...costs.daily], this.groupBy, name);
+    const groups = costGroups(this.groupBy === 'region' ? regionRows(costs) : [...history, ...costs.daily], this.groupBy, name);
     const groupTotal = groups.reduce((sum, g) => sum + g.totalUsd, 0);
     const months = monthOverMonth(costs.daily, isoDay(new Date()), costs.monthly);
     // Computed once, on the server (src/insights): actuals before each forecast plus the forecast.
@@ -167,6 +201,7 @@ export class ChCostsPage extends LitElement {
                 ${costs.spikes.map((spike) => html`<li><strong>${formatDay(spike.day)}</strong>: ${spike.service} cost ${formatUsd(spike.amountUsd)}, usually ${formatUsd(spike.baselineUsd)}</li>`)}
               </ul>`}
       </section>
+      ${this.#budgets(costs, name)}
       ${this.#anomalies(costs, name)}
       <section aria-labelledby="services-title" ?hidden=${groups.length === 0}>
         <div class="section-head">
@@ -176,7 +211,7 @@ export class ChCostsPage extends LitElement {
         </div>
         <div class="table-wrap">
           <table data-testid="cost-by-service">
-            <thead><tr><th scope="col">${this.groupBy === 'service' ? 'Service' : 'Account'}</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th></tr></thead>
+            <thead><tr><th scope="col">${this.groupBy === 'service' ? 'Service' : this.groupBy === 'region' ? 'Region' : 'Account'}</th><th scope="col" class="num">Total</th><th scope="col" class="num">Share</th></tr></thead>
             <tbody>
               ${groups.map(
                 (row) => html`<tr data-testid="cost-group-row">

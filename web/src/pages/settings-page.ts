@@ -8,6 +8,7 @@ import { session } from '../lib/session.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
+import '../components/account-budgets.js';
 import '../components/account-security.js';
 import '../components/alert-channels.js';
 import '../components/mfa-settings.js';
@@ -16,7 +17,7 @@ import '../components/problem-alert.js';
 const PREFERENCES: { key: keyof NotificationPreferences; label: string; hint: string }[] = [
   { key: 'critical', label: 'Critical and high findings', hint: 'An email as soon as GuardDuty reports one.' },
   { key: 'warning', label: 'Medium findings too', hint: 'Also email for medium-severity findings.' },
-  { key: 'costTips', label: 'Cost alerts', hint: 'Spikes in daily cost, and a forecast over your budget.' },
+  { key: 'costTips', label: 'Cost alerts', hint: 'Spikes in daily cost, and spend or its forecast reaching 50, 80 and 100 % of a budget.' },
   { key: 'alarms', label: 'CloudWatch alarms', hint: 'An email when one of your alarms enters ALARM.' },
   { key: 'alarmRecovered', label: 'Alarms back to OK', hint: 'Also email when an alarm returns to OK.' },
   { key: 'healthIssues', label: 'AWS Health issues', hint: 'An email when an AWS service issue affecting your accounts opens.' },
@@ -63,6 +64,7 @@ export class ChSettingsPage extends LitElement {
     }
     return html`<div class="page-head"><h1>Settings</h1></div>
       ${renderTask(this.#settings, (settings) => this.#form(settings), { what: 'your settings' })}
+      ${session.me?.role === 'owner' || session.me?.role === 'admin' ? html`<ch-account-budgets></ch-account-budgets>` : nothing}
       <ch-mfa-settings></ch-mfa-settings>
       <ch-account-security></ch-account-security>
       <ch-alert-channels></ch-alert-channels>`;
@@ -104,7 +106,7 @@ export class ChSettingsPage extends LitElement {
       <div class="field">
         <label for="budget">Monthly budget (USD)</label>
         <input id="budget" name="monthlyBudgetUsd" type="number" inputmode="decimal" min="1" step="any" .value=${settings.monthlyBudgetUsd === null ? '' : String(settings.monthlyBudgetUsd)} aria-describedby="budget-hint budget-error" data-testid="budget" />
-        <p class="hint" id="budget-hint">We warn you when the month's forecast goes over it. Leave empty for no budget.</p>
+        <p class="hint" id="budget-hint">For all accounts together: we email you when the month's spend, or its forecast, reaches 50, 80 and 100 % of it (each once a month). Leave empty for no budget.</p>
         ${fields['monthlyBudgetUsd'] === undefined ? nothing : html`<p class="field-error" id="budget-error">${fields['monthlyBudgetUsd']}</p>`}
       </div>
       <div class="field">
