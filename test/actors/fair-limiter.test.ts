@@ -145,3 +145,31 @@ t.test('a hung call that ignores its signal costs its deadline, then frees its s
   shared.close();
   scheduler.close();
 });
+
+t.test('many lanes blocked on service shares are all served, each call once, within the shares', async (t) => {
+  // A release wakes only as many blocked lanes as it frees slots: no lane may be stranded.
+  const limiter = new FairLimiter({ capacity: 8, perTenantService: { cloudwatch: 2, guardduty: 2 }, suspectShare: 0.25 });
+  const signal = new AbortController().signal;
+  const inflight = new Map<string, number>();
+  const peak = new Map<string, number>();
+  let served = 0;
+  const call = (tenant: string, service: string, spins: number) =>
+    limiter.run(tenant, service, signal, async () => {
+      inflight.set(service, (inflight.get(service) ?? 0) + 1);
+      peak.set(service, Math.max(peak.get(service) ?? 0, inflight.get(service)!));
+      await settle(spins);
+      inflight.set(service, inflight.get(service)! - 1);
+      served++;
+    }, classify);
+  const calls: Promise<void>[] = [];
+  for (let i = 0; i < 600; i++) {
+    calls.push(call(`t${i}`, 'cloudwatch', 1 + (i % 3)));
+    calls.push(call(`t${i}`, 'guardduty', 1 + (i % 2)));
+    if (i % 5 === 0) calls.push(call(`t${i}`, 'cloudwatch', 2));
+  }
+  await Promise.all(calls);
+  t.equal(served, calls.length, 'every call ran once');
+  t.ok((peak.get('cloudwatch') ?? 0) <= 8 && (peak.get('guardduty') ?? 0) <= 8, 'never above the cap');
+  t.equal(limiter.inflight, 0);
+  t.equal(limiter.pending, 0, 'nothing left waiting');
+});
