@@ -16,12 +16,18 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'PATCH /api/accounts/:id': 'account.updated',
   'DELETE /api/accounts/:id': 'account.removed',
   'POST /api/accounts/:id/check': 'account.checked',
+  'PUT /api/accounts/:id/budget': 'account.budget_changed',
+  'PUT /api/accounts/:id/metric-selection': 'account.metrics_selected',
+  'POST /api/findings/suppressions': 'finding.suppression_added',
+  'DELETE /api/findings/suppressions/:id': 'finding.suppression_removed',
   'PUT /api/settings': 'settings.changed',
   'PATCH /api/recommendations/:id': 'recommendation.updated',
   'POST /api/auth/password': 'auth.password_changed',
   'DELETE /api/auth/sessions': 'auth.signed_out_everywhere',
   'DELETE /api/auth/sessions/:id': 'auth.session_ended',
   'POST /api/auth/mfa/enrol': 'auth.mfa_enrolment_started',
+  // changes nothing: a dry run of a metric selection's cost
+  'POST /api/accounts/:id/metric-selection/preview': null,
   // recorded by their handlers, with what only they know
   'POST /api/members': null,
   'POST /api/tokens': null,

@@ -1,6 +1,6 @@
 /** Cost views: grouping, month over month (partial months not compared as whole), coverage, CSV. */
 import t from 'tap';
-import { costGroups, costsCsv, coverage, monthOverMonth } from '../src/lib/cost-views.js';
+import { costGroups, costsCsv, coverage, monthOverMonth, regionLabel } from '../src/lib/cost-views.js';
 
 const rows: { day: string; service: string; amountUsd: number; accountId: string }[] = [];
 for (let d = 1; d <= 30; d += 1) rows.push({ day: `2026-11-${String(d).padStart(2, '0')}`, service: 'EC2', amountUsd: 10, accountId: 'a1' });
@@ -10,6 +10,17 @@ rows.push({ day: '2026-10-31', service: '=S3', amountUsd: 2, accountId: 'a2' });
 t.test('groups by service or account, largest first', async (t) => {
   t.same(costGroups(rows, 'service', (id) => id).map((g) => [g.label, g.totalUsd]), [['EC2', 330], ['=S3', 2]]);
   t.same(costGroups(rows, 'account', (id) => `name-${id}`).map((g) => g.label), ['name-a1', 'name-a2']);
+});
+
+t.test('regions: codes as AWS writes them, the two keys without a region in words', async (t) => {
+  t.equal(regionLabel('eu-west-1'), 'eu-west-1');
+  t.equal(regionLabel('global'), 'Global (no region)');
+  t.equal(regionLabel('unknown'), 'Unknown (collected before regions)');
+  const byRegion = [
+    { day: '2026-12-01', service: 'global', amountUsd: 1, accountId: 'a1' },
+    { day: '2026-12-01', service: 'us-east-1', amountUsd: 5, accountId: 'a1' },
+  ];
+  t.same(costGroups(byRegion, 'region', (id) => id).map((g) => [g.key, g.label]), [['us-east-1', 'us-east-1'], ['global', 'Global (no region)']]);
 });
 
 t.test('month over month: a partial previous month is not compared; this month is compared to date', async (t) => {

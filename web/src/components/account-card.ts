@@ -161,7 +161,7 @@ export class ChAccountCard extends LitElement {
         ? nothing
         : html`<div class="steps">
             ${[...attention.values()].map(
-              (a) => html`<span class="step ${a.state}" data-testid="step-${a.state}">${a.state === 'failed' ? '⚠ ' : 'ⓘ '}${a.regions.length > 1 ? `${a.regions.join(', ')}: ` : ''}${a.text}${a.url ? html` <a href=${a.url} target="_blank" rel="noopener noreferrer">AWS console</a>` : nothing}</span>`,
+              (a) => html`<span class="step ${a.state}" data-testid="step-${a.state}">${a.state === 'failed' ? '⚠ ' : html`<strong>Setup:</strong> `}${a.regions.length > 1 ? `${a.regions.join(', ')}: ` : ''}${a.text}${a.url ? html` <a href=${a.url} target="_blank" rel="noopener noreferrer">AWS console</a>` : nothing}</span>`,
             )}
           </div>`}
     </li>`;

@@ -19,6 +19,16 @@ export function regionRows(costs: Pick<CostsResponse, 'regions' | 'monthlyRegion
   ];
 }
 
+/**
+ * A region key as people read it: Cost Explorer's charges with no region (`global`, e.g. Route 53
+ * or support) and days stored before regions were collected (`unknown`) in words; codes as AWS writes them.
+ */
+export function regionLabel(region: string): string {
+  if (region === 'global') return 'Global (no region)';
+  if (region === 'unknown') return 'Unknown (collected before regions)';
+  return region;
+}
+
 /** Totals per group, largest first (for `region`, pass `regionRows`: their `service` is the region). */
 export function costGroups(daily: CostsResponse['daily'], by: CostGrouping, name: (accountId: string) => string): { key: string; label: string; totalUsd: number }[] {
   const sums = new Map<string, number>();
@@ -27,7 +37,7 @@ export function costGroups(daily: CostsResponse['daily'], by: CostGrouping, name
     sums.set(key, (sums.get(key) ?? 0) + row.amountUsd);
   }
   return [...sums]
-    .map(([key, totalUsd]) => ({ key, label: by === 'account' ? name(key) : by === 'region' && key === 'unknown' ? 'Unknown (collected before regions)' : key, totalUsd }))
+    .map(([key, totalUsd]) => ({ key, label: by === 'account' ? name(key) : by === 'region' ? regionLabel(key) : key, totalUsd }))
     .sort((a, b) => b.totalUsd - a.totalUsd || a.label.localeCompare(b.label));
 }
 

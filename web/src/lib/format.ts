@@ -5,6 +5,7 @@ const usdPrecise = new Intl.NumberFormat(undefined, { style: 'currency', currenc
 const integer = new Intl.NumberFormat();
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 /** $1,234.56; amounts under a dollar keep up to four decimals ($0.0123). */
@@ -27,6 +28,12 @@ export function formatDateTime(iso: string | undefined): string {
 export function formatDay(isoDay: string): string {
   const date = new Date(isoDay.length === 10 ? `${isoDay}T00:00:00Z` : isoDay);
   return Number.isNaN(date.getTime()) ? isoDay : day.format(date);
+}
+
+/** "December 2026" for a YYYY-MM month (a calendar month, as billing counts it: UTC). */
+export function formatMonth(isoMonth: string): string {
+  const date = new Date(`${isoMonth.slice(0, 7)}-01T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? isoMonth : month.format(date);
 }
 
 /** "5 minutes ago", "in 2 hours"; `now` is injectable for tests. */

@@ -3,10 +3,13 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { auditApi } from '../api/audit-api.js';
 import type { AuditEntryView, AuditPage } from '../api/types.js';
+import { tenantApi } from '../api/tenant-api.js';
+import { accountLabeller } from '../lib/account-names.js';
 import { formatDateTime } from '../lib/format.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
+import { stackedTableStyles } from '../styles/stacked-table-styles.js';
 
 /** What an action means, for people. */
 const LABELS: Record<string, string> = {
@@ -20,6 +23,10 @@ const LABELS: Record<string, string> = {
   'account.updated': 'Updated an AWS account',
   'account.removed': 'Removed an AWS account',
   'account.checked': 'Checked an AWS account',
+  'account.budget_changed': "Changed an AWS account's budget",
+  'account.metrics_selected': "Changed an AWS account's metrics",
+  'finding.suppression_added': 'Added a finding suppression rule',
+  'finding.suppression_removed': 'Removed a finding suppression rule',
   'settings.changed': 'Changed settings',
   'recommendation.updated': 'Updated a recommendation',
   'operator.tenant_restarted': 'The operator restarted monitoring',
@@ -34,10 +41,15 @@ export class ChAuditPage extends LitElement {
   static override styles = [
     sharedStyles,
     pageStyles,
+    stackedTableStyles,
     css`
-      table { width: 100%; border-collapse: collapse; }
-      td, th { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--border, #e4e7eb); vertical-align: top; }
-      .muted { color: var(--muted, #616e7c); font-size: 0.9em; }
+      td, th { padding: 0.35rem 0.5rem; }
+      .when { white-space: nowrap; }
+      .who, .what { overflow-wrap: anywhere; }
+      .muted { font-size: 0.9em; }
+      @media (max-width: 760px) {
+        .when { font-weight: 600; }
+      }
     `,
   ];
 
@@ -50,6 +62,9 @@ export class ChAuditPage extends LitElement {
     args: () => [this.cursor] as const,
   });
 
+  // Only to name the accounts entries point at; a failure leaves their ids.
+  #accounts = new Task(this, { task: (_args, { signal }) => tenantApi.accounts(signal).catch(() => undefined), args: () => [] as const });
+
   override render() {
     return html`<div class="page-head">
         <h1>Audit trail</h1>
@@ -60,16 +75,17 @@ export class ChAuditPage extends LitElement {
 
   #table(page: AuditPage) {
     const entries = [...this.earlier, ...page.items];
+    const accountName = accountLabeller(this.#accounts.value);
     if (entries.length === 0) return html`<p>Nothing recorded yet.</p>`;
-    return html`<table data-testid="audit-table">
-        <thead><tr><th>When</th><th>Who</th><th>What</th><th>From</th></tr></thead>
+    return html`<table class="stacked" data-testid="audit-table">
+        <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">From</th></tr></thead>
         <tbody>
           ${entries.map(
             (e) => html`<tr data-testid="audit-row" data-action=${e.action}>
-              <td>${formatDateTime(e.at)}</td>
-              <td>${e.actor.kind === 'operator' ? 'Operator' : (e.actor.email ?? e.actor.userId ?? '—')}</td>
-              <td>${LABELS[e.action] ?? e.action}${e.target ? html` <span class="muted">${e.target}</span>` : nothing}${e.detail?.['fields'] ? html` <span class="muted">(${e.detail['fields']})</span>` : nothing}</td>
-              <td class="muted">${e.ip ?? ''}</td>
+              <td class="when">${formatDateTime(e.at)}</td>
+              <td class="who" data-label="Who">${e.actor.kind === 'operator' ? 'Operator' : (e.actor.email ?? e.actor.userId ?? '—')}</td>
+              <td class="what" data-label="What">${LABELS[e.action] ?? (e.action === 'request' ? 'Made a change' : e.action)}${e.target ? html` <span class="muted">${e.action.startsWith('account.') ? accountName(e.target) : e.target}</span>` : nothing}${e.detail?.['fields'] ? html` <span class="muted">(${e.detail['fields']})</span>` : nothing}</td>
+              <td class="muted" data-label="From">${e.ip ?? ''}</td>
             </tr>`,
           )}
         </tbody>

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { tenantApi } from '../api/tenant-api.js';
 import type { AccountView, CostsResponse } from '../api/types.js';
-import { formatDay, formatUsd, isoDay } from '../lib/format.js';
+import { formatDay, formatMonth, formatUsd, isoDay } from '../lib/format.js';
 import { accountFilter } from '../lib/account-names.js';
 import { PollController } from '../lib/poll-controller.js';
 import { renderTask } from '../lib/task-view.js';
@@ -23,7 +23,6 @@ type RangeKey = (typeof RANGES)[number]['key'];
 const DAY_MS = 86_400_000;
 const share = new Intl.NumberFormat(undefined, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const change = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
-const monthName = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** [from, to) in days, as GET /api/costs takes them (to excluded: tomorrow includes today). */
 export function costRange(key: RangeKey, now = Date.now()): { from: string; to: string } {
@@ -59,6 +58,7 @@ export class ChCostsPage extends LitElement {
       .budget-track { position: relative; height: 0.75rem; }
       .budget-track .bar.over { background: var(--ch-danger, #c81e1e); }
       .forecast-mark { position: absolute; top: -2px; bottom: -2px; width: 2px; margin-left: -1px; background: var(--ch-text, #1f2933); }
+      .nowrap { white-space: nowrap; }
       .section-head { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
     `,
   ];
@@ -117,7 +117,7 @@ export class ChCostsPage extends LitElement {
       <ul class="budgets" data-testid="budgets">
         ${costs.budgets.map((b) => {
           const label = b.accountId === null ? 'All accounts' : name(b.accountId);
-          const crossed = [b.crossedActual === null ? '' : `${b.crossedActual}% spent`, b.crossedForecast === null ? '' : `forecast at ${b.crossedForecast}%`].filter(Boolean).join(', ');
+          const crossed = [b.crossedActual === null ? '' : `${b.crossedActual} % of the budget spent`, b.crossedForecast === null ? '' : `forecast past ${b.crossedForecast} % of the budget`].filter(Boolean).join('; ');
           return html`<li data-testid="budget-row" data-account=${b.accountId ?? ''}>
             <div class="budget-head"><strong>${label}</strong>
               <span class="num">${formatUsd(b.actualToDateUsd)} of ${formatUsd(b.budgetUsd)}${b.projectedUsd === null ? nothing : html` <span class="muted">(forecast ${formatUsd(b.projectedUsd)})</span>`}</span></div>
@@ -147,7 +147,7 @@ export class ChCostsPage extends LitElement {
             ${(this.#accounts.value ?? []).length > 1 ? html`<span class="muted">— ${name(anomaly.accountId)}</span>` : nothing}
             ${anomaly.rootCauses.length === 0
               ? nothing
-              : html`<div class="muted" data-testid="anomaly-causes">Root cause${anomaly.rootCauses.length === 1 ? '' : 's'}: ${anomaly.rootCauses.map(causeText).join('; ')}</div>`}
+              : html`<div class="muted" data-testid="anomaly-causes">Root cause${anomaly.rootCauses.length === 1 ? '' : 's'}: ${anomaly.rootCauses.map((cause, i) => html`${i === 0 ? '' : '; '}${causeText(cause)}`)}</div>`}
           </li>`,
         )}
       </ul>
@@ -232,7 +232,7 @@ export class ChCostsPage extends LitElement {
             <tbody>
               ${months.map(
                 (m) => html`<tr>
-                  <th scope="row">${monthName.format(new Date(`${m.month}-01T00:00:00Z`))}${m.month === isoDay(new Date()).slice(0, 7) ? html` <span class="muted">(to date)</span>` : m.complete ? nothing : html` <span class="muted">(${m.days} days of data)</span>`}</th>
+                  <th scope="row">${formatMonth(m.month)}${m.month === isoDay(new Date()).slice(0, 7) ? html` <span class="muted">(to date)</span>` : m.complete ? nothing : html` <span class="muted">(${m.days} days of data)</span>`}</th>
                   <td class="num">${formatUsd(m.totalUsd)}</td>
                   <td class="num">${m.change === undefined ? '—' : change.format(m.change)}</td>
                 </tr>`,
@@ -245,9 +245,10 @@ export class ChCostsPage extends LitElement {
   }
 }
 
-/** Root causes as AWS names them: service, region, usage type (and the account in an organisation). */
-function causeText(cause: CostsResponse['anomalies'][number]['rootCauses'][number]): string {
-  return [cause.service, cause.region, cause.usageType, cause.linkedAccount ? `account ${cause.linkedAccount}` : undefined].filter(Boolean).join(' · ');
+/** Root causes as AWS names them: service, region, usage type (and the account in an organisation); a region code is not broken at its hyphens. */
+function causeText(cause: CostsResponse['anomalies'][number]['rootCauses'][number]) {
+  const parts = [cause.service, cause.region === undefined ? undefined : html`<span class="nowrap">${cause.region}</span>`, cause.usageType, cause.linkedAccount ? `account ${cause.linkedAccount}` : undefined];
+  return parts.filter((part) => part !== undefined && part !== '').map((part, i) => html`${i === 0 ? '' : ' · '}${part}`);
 }
 
 declare global {

@@ -6,7 +6,7 @@ import { tenantApi } from '../api/tenant-api.js';
 import type { Overview, RecommendationView } from '../api/types.js';
 import { metricHref } from '../lib/metric-links.js';
 import { resourceRefLabel } from '../lib/resource-label.js';
-import { formatDateTime, formatInteger, formatUsd, titleCase } from '../lib/format.js';
+import { formatDateTime, formatInteger, formatMonth, formatUsd, titleCase } from '../lib/format.js';
 
 /** `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
 function formatDuration(ms: number): string {
@@ -99,7 +99,7 @@ export class ChOverviewPage extends LitElement {
         </section>
         <section class="card" aria-labelledby="fee-title" data-testid="monitoring-cost">
           <h2 id="fee-title">What monitoring costs you</h2>
-          <p class="muted">AWS bills your account for the API calls Cloud Health makes (${overview.monitoringCost.month}).</p>
+          <p class="muted">AWS bills your account for the API calls Cloud Health makes (${formatMonth(overview.monitoringCost.month)}).</p>
           <dl class="fee">
             <div><dt>This month so far</dt><dd>${formatUsd(overview.monitoringCost.estimatedFeeUsd)}</dd></div>
             <div><dt>Projected per month</dt><dd data-testid="projected-fee">${formatUsd(overview.monitoringCost.projectedFeeUsd)}</dd></div>

@@ -45,6 +45,9 @@ export class ChSettingsPage extends LitElement {
     pageStyles,
     css`
       form { max-width: 40rem; }
+      /* The sections from other elements: the form's width, a card's gap apart (account-security spaces its own cards). */
+      ch-account-budgets, ch-mfa-settings, ch-account-security, ch-alert-channels { display: block; max-width: 40rem; }
+      ch-account-budgets, ch-mfa-settings, ch-alert-channels { margin-top: 1rem; }
       .two { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); }
       .pref { margin-bottom: 0.5rem; }
       .pref .hint { margin: 0 0 0 1.6rem; }

@@ -4,10 +4,12 @@ import { Task } from '@lit/task';
 import { authApi } from '../api/auth-api.js';
 import { membersApi } from '../api/members-api.js';
 import type { MemberView } from '../api/types.js';
+import { titleCase } from '../lib/format.js';
 import { session } from '../lib/session.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { pageStyles } from '../styles/page-styles.js';
+import { stackedTableStyles } from '../styles/stacked-table-styles.js';
 import '../components/api-tokens.js';
 import '../components/problem-alert.js';
 
@@ -28,10 +30,11 @@ export class ChTeamPage extends LitElement {
   static override styles = [
     sharedStyles,
     pageStyles,
+    stackedTableStyles,
     css`
-      table { width: 100%; border-collapse: collapse; }
-      td, th { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--border, #e4e7eb); }
-      .card { margin-top: 1rem; }
+      td, th { padding: 0.35rem 0.5rem; vertical-align: middle; }
+      .email { overflow-wrap: anywhere; }
+      .card, ch-api-tokens { display: block; margin-top: 1rem; }
     `,
   ];
 
@@ -66,19 +69,19 @@ export class ChTeamPage extends LitElement {
 
   #table(members: MemberView[]) {
     const me = session.me?.user.id;
-    return html`<table data-testid="members">
-      <thead><tr><th>Email</th><th>Role</th><th>Status</th><th>MFA</th><th></th></tr></thead>
+    return html`<table class="stacked" data-testid="members">
+      <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Two-factor</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
         ${members.map(
           (m) => html`<tr data-testid="member-row" data-email=${m.email}>
-            <td>${m.email}${m.id === me ? html` <strong>(you)</strong>` : nothing}</td>
-            <td>
+            <td class="email">${m.email}${m.id === me ? html` <strong>(you)</strong>` : nothing}</td>
+            <td data-label="Role">
               <select aria-label="Role of ${m.email}" @change=${(event: Event) => this.#setRole(m, (event.target as HTMLSelectElement).value as MemberView['role'])}>
-                ${ROLES.map((r) => html`<option value=${r.value} ?selected=${r.value === m.role}>${r.value}</option>`)}
+                ${ROLES.map((r) => html`<option value=${r.value} ?selected=${r.value === m.role}>${titleCase(r.value)}</option>`)}
               </select>
             </td>
-            <td>${m.active ? 'Active' : 'Invited'}</td>
-            <td data-testid="member-mfa">${m.mfa ? 'MFA' : html`<span class="muted">—</span>`}</td>
+            <td data-label="Status">${m.active ? 'Active' : 'Invited'}</td>
+            <td data-label="Two-factor" data-testid="member-mfa">${m.mfa ? 'MFA' : html`<span class="muted">Off</span>`}</td>
             <td><button type="button" class="secondary" @click=${() => this.#remove(m)}>${m.id === me ? 'Leave' : 'Remove'}</button></td>
           </tr>`,
         )}
