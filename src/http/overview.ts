@@ -52,6 +52,19 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
   };
 }
 
+/**
+ * A version of what `collectorStatus` reads from the runtime (state, next run, errors): it
+ * changes when the overview's live parts do, so a rendered overview is rebuilt then. Keep the
+ * two together.
+ */
+export function liveVersionOf(health: TenantHealth | undefined): string {
+  if (!health) return '';
+  return JSON.stringify(COLLECTOR_KINDS.map((kind) => {
+    const c = health.collectors[kind];
+    return c ? [c.state, c.nextRunAt, c.lastError, c.accountErrors] : null;
+  }));
+}
+
 const MAX_EVENTS_SHOWN = 20;
 
 /** AWS Health events as the overview shows them, each linked to the AWS Health Dashboard. */
