@@ -80,6 +80,8 @@ t.test('rendered overview and findings', async (t) => {
     const before = await get('/api/overview', a.cookie);
     const nextRunAt = w.clock.now + 123_000;
     w.registry.collectorScheduled(a.tenantId, 'cost', nextRunAt);
+    // Live states are read at most every 250 ms (overview.ts, liveVersions); no store write, no other change.
+    w.clock.now += 300;
     const after = await get('/api/overview', a.cookie);
     t.equal(after.json.accounts[0].collectors.cost.nextRunAt, new Date(nextRunAt).toISOString());
     t.not(after.headers.get('etag'), before.headers.get('etag'));
