@@ -31,6 +31,7 @@ import { errorHandler, finalizeStatus } from './problem.js';
 import { createAppMetrics, type AppMetrics } from './prometheus.js';
 import { DEFAULT_AUTH_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
 import { recommendationRoutes } from './recommendation-routes.js';
+import { createRenderedResponses } from './rendered-responses.js';
 import { metricSelectionRoutes } from './metric-selection-routes.js';
 import { budgetRoutes } from './budget-routes.js';
 import type { RouteContext } from './route-context.js';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   }, (route) =>
     requireRole(deps.store.users, route, (tenantId) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true)),
     (tenantId) => tenantOf(rc, tenantId),
+    createRenderedResponses({ generation: (tenantId, kinds) => deps.store.cache.generation(tenantId, kinds), now }),
   );
 
   app.use(metrics.middleware);

@@ -60,10 +60,12 @@ export async function recordAudit(rc: RouteContext, tenantId: string, entry: New
 /** Record successful state-changing requests of signed-in users (mount before the router). */
 export function auditMiddleware(rc: RouteContext): Koa.Middleware<AppState> {
   return async (ctx, next) => {
+    // A read is never audited: no await, no hop after it.
+    if (!UNSAFE.has(ctx.method)) return next();
     await next();
     const session = ctx.state.session;
     const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-    if (!session || !UNSAFE.has(ctx.method) || ctx.status >= 400 || typeof route !== 'string') return;
+    if (!session || ctx.status >= 400 || typeof route !== 'string') return;
     const key = `${ctx.method} ${route}`;
     const action = key in ACTIONS ? (ACTIONS[key] ?? null) : 'request';
     if (action === null) return;

@@ -37,7 +37,7 @@ export function csrfGuard(options: CsrfOptions): Koa.Middleware {
     if (origin === allowed) return true;
     return options.allowLoopback && LOOPBACK.has(new URL(origin).hostname);
   };
-  return async (ctx, next) => {
+  return (ctx, next) => {
     if (SAFE_METHODS.has(ctx.method)) return next();
     const origin = ctx.get('origin');
     const referer = ctx.get('referer');

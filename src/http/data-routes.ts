@@ -4,10 +4,10 @@
  * cursor is bound to the tenant and the filters it was issued for (the store checks it).
  */
 import { detectCostSpikes, resolveThresholds } from '../rules/index.js';
-import type { SeriesDescriptor } from '../store/index.js';
+import { DATA_KINDS, type SeriesDescriptor } from '../store/index.js';
 import type { CostsResponse, MetricSeriesView, MetricsResponse } from './api-types.js';
 import { findingRoutes } from './finding-routes.js';
-import { buildOverview } from './overview.js';
+import { buildOverview, liveVersions } from './overview.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
@@ -31,6 +31,7 @@ function seriesView(accountId: string, s: SeriesDescriptor & { points?: { t: str
 /** The data routes. */
 export function dataRoutes(rc: RouteContext): AnyRoute[] {
   const { store } = rc.deps;
+  const liveVersion = liveVersions(rc.deps.health.registry, rc.now);
   return [
     defineRoute({
       method: 'get',
@@ -39,6 +40,8 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'data',
       auth: 'session',
       responses: { 200: 'Overview', 401: 'Problem' },
+      // Built from every kind (the billing ledger and recommendations read them all); the collectors' states are live.
+      rendered: { kinds: DATA_KINDS, live: (tenant) => liveVersion(tenant.id) },
       handler(_ctx, { tenant }) {
         return buildOverview(rc, tenant);
       },

@@ -41,12 +41,23 @@ export function hostGuard(options: HostGuardOptions): Koa.Middleware {
     if (hostname) allowed.add(hostname);
   }
   if (options.allowLoopback) for (const name of LOOPBACK_NAMES) allowed.add(name);
-  return async (ctx, next) => {
+  // Verdicts of Host values seen, so a request does not parse a URL; bounded, since any client
+  // can send any Host (emptied when full: a flood of names costs parsing, never memory).
+  const verdicts = new Map<string, boolean>();
+  const accepts = (host: string): boolean => {
+    let verdict = verdicts.get(host);
+    if (verdict === undefined) {
+      const hostname = hostNameOf(host);
+      verdict = hostname !== undefined && allowed.has(hostname);
+      if (verdicts.size >= 256) verdicts.clear();
+      verdicts.set(host, verdict);
+    }
+    return verdict;
+  };
+  return (ctx, next) => {
     // Use the socket's Host, never X-Forwarded-Host: `ctx.host` would take the latter behind a proxy.
-    const hostname = hostNameOf(ctx.req.headers.host ?? '');
     // Liveness answers anyone (status only): a load balancer probes by address, not by name.
-    const probe = ctx.path === '/ops/health' && (ctx.method === 'GET' || ctx.method === 'HEAD');
-    if (!probe && (hostname === undefined || !allowed.has(hostname))) {
+    if (!accepts(ctx.req.headers.host ?? '') && !(ctx.path === '/ops/health' && (ctx.method === 'GET' || ctx.method === 'HEAD'))) {
       throw clientError(421, 'UNKNOWN_HOST', 'this server does not answer for that host name');
     }
     return next();

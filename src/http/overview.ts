@@ -3,7 +3,8 @@
  * findings by band and cost; the top open recommendations; and what the monitoring itself
  * costs the tenant this month.
  */
-import type { CollectorHealth, TenantHealth } from '../domain/worker-health.js';
+import { LRUCache } from 'lru-cache';
+import type { CollectorHealth, ErrorInfo, TenantHealth, WorkerHealthView } from '../domain/worker-health.js';
 import { estimateFeeUsd, stepAdvice } from '../aws/index.js';
 import { COLLECTOR_KINDS, meterShapeOf, monitoringPlan } from '../collectors/index.js';
 import type { HealthEvent } from '../domain/records.js';
@@ -49,6 +50,44 @@ export function collectorStatus(kind: CollectorName, health: CollectorHealth | u
       ? { lastError: { kind: lastError.kind, code: lastError.code, ...(lastError.action ? { action: lastError.action } : {}), message: lastError.message, at: iso(lastError.at) ?? '' } }
       : {}),
     steps,
+  };
+}
+
+const errorVersion = (e: ErrorInfo | undefined): string => (e ? `${e.at}\u0001${e.kind}\u0001${e.code}\u0001${e.action ?? ''}\u0001${e.message}` : '');
+
+/**
+ * A version of what `collectorStatus` reads from the runtime (state, next run, errors): it
+ * changes when the overview's live parts do, so a rendered overview is rebuilt then. Keep the
+ * two together. Per collector, not the whole tenant's snapshot: it runs on every request.
+ */
+export function liveVersionOf(registry: Pick<WorkerHealthView, 'collector'>, tenantId: string): string {
+  let version = '';
+  for (const kind of COLLECTOR_KINDS) {
+    const c = registry.collector(tenantId, kind);
+    if (c) {
+      version += `${c.state}\u0002${c.nextRunAt}\u0002${errorVersion(c.lastError)}`;
+      if (c.accountErrors) for (const [account, error] of Object.entries(c.accountErrors)) version += `\u0002${account}\u0002${errorVersion(error)}`;
+    }
+    version += '\u0003';
+  }
+  return version;
+}
+
+/**
+ * `liveVersionOf` read at most once per `maxAgeMs` (default 250 ms, by `now`) per tenant: the
+ * registry answers with copies, and copying five collectors on every request of a busy
+ * dashboard cost more than the rest of a cached answer. So a collector's new state shows in the
+ * rendered overview at most that late.
+ */
+export function liveVersions(registry: Pick<WorkerHealthView, 'collector'>, now: () => number, maxAgeMs = 250): (tenantId: string) => string {
+  const seen = new LRUCache<string, { at: number; version: string }>({ max: 10_000 });
+  return (tenantId) => {
+    const t = now();
+    const hit = seen.get(tenantId);
+    if (hit && t >= hit.at && t - hit.at < maxAgeMs) return hit.version;
+    const version = liveVersionOf(registry, tenantId);
+    seen.set(tenantId, { at: t, version });
+    return version;
   };
 }
 

@@ -11,8 +11,9 @@ import type Koa from 'koa';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '../domain/errors.js';
-import type { UserRecord } from '../store/index.js';
+import type { DataKind, UserRecord } from '../store/index.js';
 import { ValidationError } from './problem.js';
+import type { RenderedResponses } from './rendered-responses.js';
 import type { ResponseTypes } from './response-schemas.js';
 import type { TenantView } from './tenant-view.js';
 
@@ -172,6 +173,17 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown, R extends Resp
   params?: z.ZodType<P>;
   /** Status -> description (the response schema's name when there is a JSON body). */
   responses: R;
+  /**
+   * For hot `session` GETs whose 200 body depends only on the tenant, the query, the data kinds
+   * named here and the clock: the serialized body is kept per tenant and query and served with
+   * a strong ETag until a write of one of `kinds` or a change of `live` (rendered-responses.ts).
+   * The handler must return a plain body and must not touch `ctx` (it builds for every waiter).
+   */
+  rendered?: {
+    kinds: readonly DataKind[];
+    /** A version of what the body shows that changes without a store write (default none). */
+    live?: (tenant: TenantView) => string;
+  };
   handler(ctx: AppContext, input: HandlerInput<A, B, Q, P>): Promise<HandlerResult<R>> | HandlerResult<R>;
 }
 
@@ -275,9 +287,11 @@ export function registerRoutes(
   guards: Record<RouteAuth, Koa.Middleware<AppState>>,
   roleGuard: (route: AnyRoute) => Koa.Middleware<AppState>,
   loadTenant: SessionLoader,
+  rendered?: RenderedResponses,
 ): void {
   for (const route of routes) {
     checkParams(route);
+    if (route.rendered && (route.auth !== 'session' || route.method !== 'get')) throw new Error(`route ${route.method.toUpperCase()} ${route.path}: only session GETs can be rendered`);
     const guard = route.auth === 'session' ? [guards.session, roleGuard(route)] : [guards[route.auth]];
     router[route.method](route.path, requestSignal, ...guard, async (ctx) => {
       const params = route.params ? parseInput(route.params, ctx.params, 'params') : undefined;
@@ -288,7 +302,24 @@ export function registerRoutes(
       if (route.auth === 'session') {
         const { session, user } = ctx.state;
         if (!session?.role || !user) throw new AppError('UNAUTHENTICATED', 'sign in first', { status: 401, expose: true });
-        Object.assign(input, { session: session as SignedInSession, user, tenant: await loadTenant(session.tenantId) });
+        const tenant = await loadTenant(session.tenantId);
+        Object.assign(input, { session: session as SignedInSession, user, tenant });
+        if (route.rendered && rendered) {
+          const { kinds, live } = route.rendered;
+          await rendered.send(ctx as AppContext, {
+            tenantId: tenant.id,
+            key: `${route.path}\u0000${JSON.stringify([params ?? null, query ?? null])}`,
+            kinds,
+            live: live?.(tenant) ?? '',
+            build: async (shared) => {
+              const result: unknown = await route.handler(ctx as AppContext, { ...input, signal: shared } as never);
+              if (result instanceof Reply || result instanceof Redirect) throw new Error(`route GET ${route.path} is rendered: its handler must return a plain body`);
+              return result;
+            },
+            signal,
+          });
+          return;
+        }
       }
       send(ctx as AppContext, route, await route.handler(ctx as AppContext, input as never));
     });

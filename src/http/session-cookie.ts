@@ -62,7 +62,7 @@ export function loadSession(sessions: SessionRepository, apiTokens?: Pick<ApiTok
 }
 
 /** Require a session: 401 `UNAUTHENTICATED` without one. */
-export const requireSession: Koa.Middleware<AppState> = async (ctx, next) => {
+export const requireSession: Koa.Middleware<AppState> = (ctx, next) => {
   if (!ctx.state.session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
   return next();
 };

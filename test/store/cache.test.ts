@@ -67,6 +67,31 @@ t.test('memory cache: a write during a load makes that load unreachable', async 
   t.equal(await cache.read('t-a', 'k', async () => 'new'), 'new', 'the old value was not served after the write');
 });
 
+/** A generation tag changes with a write of one of its kinds, for its tenant only. */
+async function checkGeneration(t: Test, store: Store): Promise<void> {
+  const findingsTag = () => store.cache.generation('t-a', ['findings', 'tenant']);
+  const before = await findingsTag();
+  t.type(before, 'string');
+  const otherTenant = await store.cache.generation('t-b', ['findings', 'tenant']);
+  await store.results.write(securityResult('t-a', 'a-1', [newFinding('gen-1')]));
+  const after = await findingsTag();
+  t.not(after, before, 'a findings write changes the findings generation');
+  t.equal(await store.cache.generation('t-b', ['findings', 'tenant']), otherTenant, "another tenant's is untouched");
+  await store.cache.invalidate('t-a', ['metrics']);
+  t.equal(await findingsTag(), after, 'a metrics write leaves it');
+}
+
+t.test('memory cache: generations of data kinds', async (t) => {
+  const { store } = await openTestStore(t);
+  await checkGeneration(t, store);
+});
+
+t.test('Redis: generations of data kinds, shared', { skip: skipRedis }, async (t) => {
+  const { store } = await openTestStore(t, { redisUrl: TEST_REDIS_URL, cachePrefix: `cloud-health-test:${randomBytes(4).toString('hex')}:` });
+  t.ok(await waitForCacheHits(store), 'connected to Redis');
+  await checkGeneration(t, store);
+});
+
 t.test('Redis: read-through, invalidated on write (shared Redis, unique prefix)', { skip: skipRedis }, async (t) => {
   const { store } = await openTestStore(t, { redisUrl: TEST_REDIS_URL, cachePrefix: `cloud-health-test:${randomBytes(4).toString('hex')}:` });
   t.equal(store.cache.kind, 'redis');

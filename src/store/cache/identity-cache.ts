@@ -28,6 +28,9 @@ interface Entry<T> {
   at: number;
 }
 
+/** A cached session with its expiry parsed once (a hit is on every request). */
+type SessionEntry = Entry<Session> & { expiresMs: number };
+
 const userKey = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;
 
 /** The cached repositories (same interfaces as the ones wrapped). */
@@ -36,7 +39,7 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
   const ttlMs = options.ttlMs ?? 5_000;
   const now = options.now ?? Date.now;
   const max = options.maxEntries ?? 50_000;
-  const sessions = new LRUCache<string, Entry<Session>>({ max });
+  const sessions = new LRUCache<string, SessionEntry>({ max });
   const users = new LRUCache<string, Entry<UserRecord>>({ max });
   /** Token hashes cached per user id, so ending a user's sessions drops them all. */
   const hashesOfUser = new Map<string, Set<string>>();
@@ -88,13 +91,13 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
       if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
       const hash = hashToken(token);
       const hit = sessions.get(hash);
-      if (fresh(hit)) return Date.parse(hit.value.expiresAt) > now() ? { ...hit.value } : undefined;
+      if (fresh(hit)) return hit.expiresMs > now() ? { ...hit.value } : undefined;
       const started = epoch;
       // Keyed by epoch too: a read that starts after a revocation never joins one from before it.
       const session = await sessionFlights.run(`${started}:${hash}`, () => inner.get(token));
       // Unknown tokens are not cached: random guesses must not fill the cache.
       if (session && epoch === started) {
-        sessions.set(hash, { value: session, at: now() });
+        sessions.set(hash, { value: session, at: now(), expiresMs: Date.parse(session.expiresAt) });
         const set = hashesOfUser.get(session.userId) ?? new Set<string>();
         set.add(hash);
         hashesOfUser.set(session.userId, set);

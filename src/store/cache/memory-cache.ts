@@ -56,12 +56,13 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
   const generations = new Map<string, Record<DataKind, number>>();
   const flights = new SingleFlight<unknown>();
 
-  const generationTag = (tenantId: string, key: string): string => {
+  const tagOf = (tenantId: string, kinds: readonly DataKind[]): string => {
     const gens = generations.get(tenantId);
     let tag = '';
-    for (const kind of dependenciesOf(key)) tag += `${gens?.[kind] ?? 0}.`;
+    for (const kind of kinds) tag += `${gens?.[kind] ?? 0}.`;
     return tag;
   };
+  const generationTag = (tenantId: string, key: string): string => tagOf(tenantId, dependenciesOf(key));
 
   /** Load and keep the value under `cacheKey` (a key of the generations read before loading). */
   const load = (cacheKey: string, loader: (signal?: AbortSignal) => Promise<unknown>, signal?: AbortSignal) =>
@@ -101,6 +102,9 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
         generations.set(tenantId, gens);
       }
       for (const kind of kinds) gens[kind] += 1;
+    },
+    async generation(tenantId, kinds) {
+      return tagOf(tenantId, kinds);
     },
     async close() {
       entries.clear();

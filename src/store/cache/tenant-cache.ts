@@ -22,6 +22,12 @@ export interface TenantCache {
    * left out). Never throws: a cache outage must not fail a write.
    */
   invalidate(tenantId: string, kinds?: readonly DataKind[]): Promise<void>;
+  /**
+   * A tag of `tenantId`'s current generations of `kinds`: it changes whenever a write of one of
+   * them does (`invalidate`), so it can key what was built from those kinds (a rendered response).
+   * Undefined when it cannot be known (Redis unreachable, no cache): cache nothing then.
+   */
+  generation(tenantId: string, kinds: readonly DataKind[]): Promise<string | undefined>;
   /** Release connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -32,6 +38,7 @@ export function noCache(): TenantCache {
     kind: 'memory',
     read: (_tenantId, _key, load, signal) => load(signal),
     invalidate: async () => {},
+    generation: async () => undefined,
     close: async () => {},
   };
 }

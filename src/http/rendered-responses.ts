@@ -1,0 +1,141 @@
+/**
+ * Rendered responses of the hot GETs (the overview, the findings page): the serialized body of
+ * one tenant's answer kept as a Buffer with a strong ETag, so a hit costs a lookup and a socket
+ * write instead of rebuilding and stringifying tens of KB per request.
+ *
+ * Correct by construction of the key and version, never by expiry alone:
+ * - the key holds the tenant id, the route and its parsed query (and nothing a handler could
+ *   take from the user: a rendered route's body may depend on the tenant and query only);
+ * - the version holds the tenant's generations of the data kinds the body is built from (a
+ *   write of one of them changes it, on any instance, see TenantCache.generation) and the
+ *   route's live parts (collector states, which change without a store write);
+ * - what depends on the clock alone (`generatedAt`, month-to-date, a suppression rule's
+ *   expiry) is at most `maxAgeMs` old, or `maxAgeMs + staleMs` while one rebuild runs.
+ * Entries live in this process only: the live parts are this instance's view of its collectors.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { SingleFlight, type DataKind } from '../store/index.js';
+import type Koa from 'koa';
+
+/** Options of `createRenderedResponses`; each default is stated here. */
+export interface RenderedResponsesOptions {
+  /** The tenant's generations of `kinds` (the store's `cache.generation`); undefined: cache nothing. */
+  generation(tenantId: string, kinds: readonly DataKind[]): Promise<string | undefined>;
+  /** Clock (default Date.now). */
+  now?: () => number;
+  /** Age under which an entry is served as is (default 1,000 ms). */
+  maxAgeMs?: number;
+  /** Further age during which an entry is served while one rebuild replaces it (default 4,000 ms). */
+  staleMs?: number;
+  /** Most bytes kept over all entries (default 32 MiB); a body over a sixteenth of it is not kept. */
+  maxBytes?: number;
+}
+
+/** What one request asks of the cache. */
+export interface RenderRequest {
+  tenantId: string;
+  /** The route and its parsed query, e.g. `/api/findings\0{"severity":["high"]}`. */
+  key: string;
+  /** The data kinds the body is built from. */
+  kinds: readonly DataKind[];
+  /** A version of the body's live parts (empty when it has none). */
+  live: string;
+  /** Build the body; `signal` aborts only when every request waiting for it has gone. */
+  build(signal: AbortSignal): Promise<unknown>;
+  /** The request's signal: stops this request waiting. */
+  signal?: AbortSignal;
+}
+
+interface Rendered {
+  version: string;
+  at: number;
+  body: Buffer;
+  etag: string;
+}
+
+/** The cache of rendered responses; `send` answers a request from it (or builds, keeps and answers). */
+export interface RenderedResponses {
+  send(ctx: Koa.Context, request: RenderRequest): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function render(value: unknown, version: string, at: number): Rendered {
+  const body = Buffer.from(JSON.stringify(value));
+  return { version, at, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+}
+
+/**
+ * True when `header` (If-None-Match) names `etag`, by the weak comparison RFC 9110 §13.1.2 asks
+ * for. Not koa's `ctx.fresh`: it follows cache rules and ignores the condition when the request
+ * says `Cache-Control: no-cache`, which fetch() adds to every request carrying If-None-Match.
+ */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  for (const part of header.split(',')) {
+    const tag = part.trim();
+    if ((tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true;
+  }
+  return false;
+}
+
+/** Answer with `entry`: 304 when the client holds its ETag, else the bytes. */
+function reply(ctx: Koa.Context, entry: Rendered): void {
+  ctx.set('ETag', entry.etag);
+  if (matchesEtag(ctx.req.headers['if-none-match'], entry.etag)) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.status = 200;
+  ctx.set('Content-Type', JSON_TYPE);
+  ctx.body = entry.body;
+}
+
+/** Create the cache. */
+export function createRenderedResponses(options: RenderedResponsesOptions): RenderedResponses {
+  const now = options.now ?? Date.now;
+  const maxAgeMs = options.maxAgeMs ?? 1_000;
+  const staleMs = options.staleMs ?? 4_000;
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+  const entries = new LRUCache<string, Rendered>({ maxSize: maxBytes, sizeCalculation: (entry) => entry.body.length || 1 });
+  const flights = new SingleFlight<Rendered>();
+
+  /** Build under `version` (read before building: a write meanwhile makes the result unreachable) and keep it. */
+  const rebuild = (entryKey: string, version: string, build: RenderRequest['build'], signal?: AbortSignal) =>
+    flights.run(
+      `${entryKey}\u0000${version}`,
+      async (shared) => {
+        const entry = render(await build(shared), version, now());
+        if (entry.body.length <= maxBytes / 16) entries.set(entryKey, entry);
+        return entry;
+      },
+      signal,
+    );
+
+  return {
+    async send(ctx, request) {
+      const generation = await options.generation(request.tenantId, request.kinds);
+      if (generation === undefined) {
+        // Freshness cannot be known: build for this request alone.
+        reply(ctx, render(await request.build(request.signal ?? new AbortController().signal), '', now()));
+        return;
+      }
+      const version = `${generation}\u0000${request.live}`;
+      const entryKey = `${request.tenantId}\u0000${request.key}`;
+      const hit = entries.get(entryKey);
+      if (hit && hit.version === version) {
+        // A clock set back makes the entry's age unknown: rebuild.
+        const age = now() - hit.at;
+        if (age >= 0 && age < maxAgeMs) return reply(ctx, hit);
+        if (age >= 0 && age < maxAgeMs + staleMs) {
+          // Only the clock moved: answer at once while one rebuild runs (errors: the next request rebuilds).
+          if (!flights.has(`${entryKey}\u0000${version}`)) rebuild(entryKey, version, request.build).catch(() => {});
+          return reply(ctx, hit);
+        }
+      }
+      reply(ctx, await rebuild(entryKey, version, request.build, request.signal));
+    },
+  };
+}
