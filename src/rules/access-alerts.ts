@@ -20,6 +20,13 @@ export interface AccessProblem {
   regions: string[];
   /** When it began. */
   since: string;
+  /**
+   * What names the episode in the alert's key, from stored data only: for a permission, the last
+   * success of its steps before it (or the account revision when they never succeeded). Not the
+   * time it was first seen: two instances that both run a tenant while its lease moves see it
+   * first at different times and would each send it.
+   */
+  episode: string;
 }
 
 /** A transition to tell the account's owners about. */
@@ -38,6 +45,7 @@ export function accessProblems(status: RunStatus | undefined): AccessProblem[] {
     const error = step.error;
     if (!error || (error.kind !== 'identity' && error.kind !== 'permission')) continue;
     const since = error.since ?? error.at;
+    const after = step.lastSuccessAt;
     // An identity episode is the account revision it was refused at: every collector that meets
     // it names it the same, and an update (a new revision) starts a new one.
     const id = error.kind === 'identity' ? `identity:r${status.accountRevision}` : `permission:${error.action ?? step.operation}`;
@@ -45,6 +53,7 @@ export function accessProblems(status: RunStatus | undefined): AccessProblem[] {
     if (known) {
       if (step.region && !known.regions.includes(step.region)) known.regions.push(step.region);
       if (since < known.since) known.since = since;
+      if (known.kind === 'permission' && after !== undefined && (known.episode.startsWith('r') || after > known.episode)) known.episode = after;
       continue;
     }
     problems.set(id, {
@@ -55,14 +64,15 @@ export function accessProblems(status: RunStatus | undefined): AccessProblem[] {
       ...(error.kind === 'permission' && error.action ? { action: error.action } : {}),
       regions: step.region ? [step.region] : [],
       since,
+      episode: error.kind === 'permission' && after !== undefined ? after : `r${status.accountRevision}`,
     });
   }
   return [...problems.values()];
 }
 
 function keyOf(problem: AccessProblem): string {
-  // A permission episode is keyed on when it began; an identity one on its revision already.
-  return problem.kind === 'identity' ? `access:${problem.accountId}:${problem.id}` : `access:${problem.accountId}:${problem.id}:${problem.since}`;
+  // A permission episode is keyed on the last success before it; an identity one on its revision already.
+  return problem.kind === 'identity' ? `access:${problem.accountId}:${problem.id}` : `access:${problem.accountId}:${problem.id}:${problem.episode}`;
 }
 
 /**

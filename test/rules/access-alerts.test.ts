@@ -15,18 +15,18 @@ const denied = (step: string, runAt: string, since: string, action = `ce:${step}
   error: { kind: 'permission', code: 'AccessDeniedException', action, message: 'x', at: runAt, since },
 });
 
-t.test('a missing permission is one problem per action, keyed on when it began', async (t) => {
+t.test('a missing permission is one problem per action, keyed on the last success before it (else the revision)', async (t) => {
   const s = status(1, at(10), [
     ok('GetCostAndUsage', at(10)),
     denied('GetRightsizingRecommendation', at(10), at(0)),
     { ...denied('ListFindings@us-east-1', at(10), at(5), 'guardduty:ListFindings'), region: 'us-east-1' },
-    { ...denied('ListFindings@eu-west-1', at(10), at(3), 'guardduty:ListFindings'), region: 'eu-west-1' },
+    { ...denied('ListFindings@eu-west-1', at(10), at(3), 'guardduty:ListFindings'), region: 'eu-west-1', lastSuccessAt: at(1) },
   ]);
   const problems = accessProblems(s);
   t.equal(problems.length, 2);
   t.match(problems.find((p) => p.action === 'guardduty:ListFindings'), { regions: ['us-east-1', 'eu-west-1'], since: at(3) });
   const changes = accessChanges(undefined, s);
-  t.same(changes.map((c) => c.key).sort(), ['access:a-1:permission:ce:GetRightsizingRecommendation:' + at(0), 'access:a-1:permission:guardduty:ListFindings:' + at(3)].sort());
+  t.same(changes.map((c) => c.key).sort(), ['access:a-1:permission:ce:GetRightsizingRecommendation:r1', 'access:a-1:permission:guardduty:ListFindings:' + at(1)].sort());
   t.ok(changes.every((c) => c.state === 'broken'));
 });
 
@@ -38,8 +38,18 @@ t.test('the same problem seen again has the same key; it recovers only when its 
   t.same(accessChanges(again, skipped).filter((c) => c.state === 'recovered'), [], 'not attempted this run: no news');
   const fixed = status(1, at(30), [ok('GetRightsizingRecommendation', at(30))]);
   const recovered = accessChanges(again, fixed);
-  t.same(recovered.map((c) => [c.key, c.state]), [[`access:a-1:permission:ce:GetRightsizingRecommendation:${at(0)}:recovered`, 'recovered']]);
+  t.same(recovered.map((c) => [c.key, c.state]), [['access:a-1:permission:ce:GetRightsizingRecommendation:r1:recovered', 'recovered']]);
   t.same(accessChanges(fixed, status(1, at(45), [ok('GetRightsizingRecommendation', at(45))])), [], 'nothing after the recovery');
+  // Denied again after working: a new episode, named by the success before it.
+  const deniedAgain = status(1, at(60), [{ ...denied('GetRightsizingRecommendation', at(60), at(60)), lastSuccessAt: at(45) }]);
+  t.same(accessChanges(fixed, deniedAgain).map((c) => c.key), [`access:a-1:permission:ce:GetRightsizingRecommendation:${at(45)}`], 'a new episode has a new key');
+});
+
+t.test('two instances that both see a denial first, at different times, name it alike (one email)', async (t) => {
+  // While a tenant's lease moves, two instances may both run its collector with no stored status.
+  const onA = status(1, at(10), [denied('GetRightsizingRecommendation', at(10), at(10))]);
+  const onB = status(1, at(11), [denied('GetRightsizingRecommendation', at(11), at(11))]);
+  t.same(accessChanges(undefined, onA).map((c) => c.key), accessChanges(undefined, onB).map((c) => c.key));
 });
 
 t.test('a refused identity is keyed on the account revision; an update that works recovers it', async (t) => {
