@@ -39,7 +39,7 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
       summary: 'Health, collectors, findings, cost per account; top recommendations; monitoring cost',
       tag: 'data',
       auth: 'session',
-      responses: { 200: 'Overview', 401: 'Problem' },
+      responses: { 200: 'Overview', 304: 'Not modified (If-None-Match matched the ETag)', 401: 'Problem' },
       // Built from every kind (the billing ledger and recommendations read them all); the collectors' states are live.
       rendered: { kinds: DATA_KINDS, live: (tenant) => liveVersion(tenant.id) },
       handler(_ctx, { tenant }) {

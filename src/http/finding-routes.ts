@@ -91,7 +91,7 @@ export function findingRoutes(rc: RouteContext): AnyRoute[] {
       tag: 'data',
       auth: 'session',
       query: findingsQuerySchema,
-      responses: { 200: 'FindingsPage', 400: 'Problem (INVALID_CURSOR, VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem' },
+      responses: { 200: 'FindingsPage', 304: 'Not modified (If-None-Match matched the ETag)', 400: 'Problem (INVALID_CURSOR, VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem' },
       // The findings, their suppression rules (`findings`) and the tenant's accounts (`tenant`); rules expire with the clock.
       rendered: { kinds: ['findings', 'tenant'] },
       async handler(_ctx, { query, tenant, signal }) {

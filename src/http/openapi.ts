@@ -80,7 +80,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { publicUrl: str
         const code = Number(status);
         const named = responseSchemaOf(description);
         const content =
-          code === 204
+          code === 204 || code === 304
             ? undefined
             : description.startsWith('text/') && code < 400
               ? { [description.split(';')[0]!.trim()]: { schema: { type: 'string' } } }
