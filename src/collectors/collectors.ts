@@ -2,6 +2,7 @@
  * The registry of collectors, keyed by kind: a kind added to `CollectorKind` (src/domain) does
  * not compile until it has a descriptor here. Every other list of collectors derives from it.
  */
+import { DEFAULT_ONE_OFF_SLOTS, OneOffSlots } from './one-off-slots.js';
 import type { AwsService } from '../domain/gateway.js';
 import { COLLECTOR_KINDS, type CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from './collect-context.js';
@@ -56,6 +57,6 @@ export function serviceConcurrency(): Record<AwsService, number> {
  * register (`plans`, a new one by default), so a tenant's monitoring cap stretches them together.
  */
 export function defaultJobs(options: JobOptions = {}): Record<CollectorKind, CollectorJob> {
-  const shared: JobOptions = { ...options, plans: options.plans ?? createFeePlans() };
+  const shared: JobOptions = { ...options, plans: options.plans ?? createFeePlans(), oneOff: options.oneOff ?? new OneOffSlots(DEFAULT_ONE_OFF_SLOTS) };
   return Object.fromEntries(COLLECTOR_LIST.map((d) => [d.kind, d.job(shared)])) as Record<CollectorKind, CollectorJob>;
 }

@@ -14,7 +14,7 @@ export const COST_COLLECTOR: CollectorDescriptor<'cost'> = {
   kind: 'cost',
   label: 'Cost',
   summary: 'daily cost by service, the month\'s forecast, anomalies and EC2 rightsizing',
-  job: (options) => createCostJob({ plans: options.plans }),
+  job: (options) => createCostJob({ plans: options.plans, ...(options.oneOff ? { oneOff: options.oneOff } : {}) }),
   // Cost Explorer bills every request and publishes no rate: one call at a time per tenant.
   services: { ce: { concurrency: 1 } },
   operations: [

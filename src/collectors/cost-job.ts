@@ -22,8 +22,9 @@
 import type { AccountTarget } from '../domain/gateway.js';
 import type { DailyCost, MonthlyCost } from '../domain/records.js';
 import { cadenceOf, dueSlackMs, type StepKey } from './cadences.js';
-import { forEachAccount, laterOf, type CollectorJob } from './collect-context.js';
+import { forEachAccount, laterOf, type AccountRun, type CollectorJob } from './collect-context.js';
 import type { FeePlans } from './monitoring-budget.js';
+import type { OneOffSlots } from './one-off-slots.js';
 
 const DAY_MS = 86_400_000;
 
@@ -73,6 +74,8 @@ export function costRanges(now: number): {
 export interface CostJobOptions {
   /** The budget register shared with the metrics job; without it no cap applies. */
   plans?: FeePlans;
+  /** Process-wide slots for the history (`one-off-slots.ts`); none: the history never waits for one. */
+  oneOff?: OneOffSlots;
 }
 
 /**
@@ -94,6 +97,16 @@ export function createCostJob(options: CostJobOptions = {}): CollectorJob {
     const stretch = plans ? plans.stretch(ctx.tenantId, accountIds, ctx.settings.monitoringCapUsd) : 1;
     const every = (key: StepKey<'cost'>) => cadenceOf('cost', key, stretch, ctx.intervalMs) - slack;
     return forEachAccount(ctx, async (run) => {
+      // The history's slot is held until the run has stored what it fetched.
+      let releaseSlot: (() => void) | undefined;
+      try {
+        await collectAccount(run, () => (releaseSlot = options.oneOff ? options.oneOff.tryAcquire() : () => {}) !== undefined);
+      } finally {
+        releaseSlot?.();
+      }
+    });
+
+    async function collectAccount(run: AccountRun, takeSlot: () => boolean): Promise<void> {
       const target: AccountTarget = run.account;
       const ranges = costRanges(ctx.now);
       const ce = ctx.aws.costExplorer;
@@ -109,7 +122,8 @@ export function createCostJob(options: CostJobOptions = {}): CollectorJob {
       const historyDone =
         ctx.memory.has(doneKey) || HISTORY_STEPS.every((key) => run.lastSuccess(key) !== undefined) || (await ctx.sink.getWatermark(ctx.tenantId, run.account.id, 'cost')) !== undefined;
       if (historyDone) ctx.memory.set(doneKey, true);
-      else if (!waiting) {
+      // Only with a free one-off slot; without one, the regular steps run and the history waits.
+      else if (!waiting && takeSlot()) {
         if (run.lastSuccess(HISTORY_STEPS[0]) === undefined) monthly = await run.step(HISTORY_STEPS[0], undefined, () => ctx.call('ce', (signal) => ce.getMonthlyCost(target, ranges.historyMonthly, signal)));
         if (run.lastSuccess(HISTORY_STEPS[1]) === undefined) history = await run.step(HISTORY_STEPS[1], undefined, () => ctx.call('ce', (signal) => ce.getDailyCost(target, ranges.historyDaily, signal)));
         historyCompleted = HISTORY_STEPS.every((key) => run.lastSuccess(key) !== undefined || run.steps.some((s) => s.step === key && s.error === undefined));
@@ -146,7 +160,7 @@ export function createCostJob(options: CostJobOptions = {}): CollectorJob {
         await ctx.sink.setWatermark(ctx.tenantId, run.account.id, 'cost', `history:${new Date(ctx.now).toISOString()}`);
         ctx.memory.set(doneKey, true);
       }
-    });
+    }
   };
 }
 

@@ -6,6 +6,7 @@
  * kinds at run time, the operation table (onboarding policy, permission check and its probes,
  * failure-scope table), the config variables, the runtime's default intervals, the overview's collector list.
  */
+import type { OneOffSlots } from './one-off-slots.js';
 import type { AwsService } from '../domain/gateway.js';
 import type { CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from './collect-context.js';
@@ -43,6 +44,8 @@ export interface JobOptions {
   security?: SecurityJobOptions;
   /** The budget register the paid collectors (metrics, cost) share, so a cap stretches them together. */
   plans?: FeePlans;
+  /** Slots for the one-off fetches of a new account (metric backfill, cost history), shared by the collectors. */
+  oneOff?: OneOffSlots;
 }
 
 /** Everything about one collector. */

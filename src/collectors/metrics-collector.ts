@@ -19,7 +19,7 @@ export const METRICS_COLLECTOR: CollectorDescriptor<'metrics'> = {
   kind: 'metrics',
   label: 'Metrics',
   summary: 'CloudWatch alarm states and the discovered resources\' metrics',
-  job: (options) => createMetricsJob({ plans: options.plans, ...options.metrics }),
+  job: (options) => createMetricsJob({ plans: options.plans, ...(options.oneOff ? { oneOff: options.oneOff } : {}), ...options.metrics }),
   // GetMetricData allows 50 TPS per account and region (AWS-FACTS.md "Rate limits").
   services: { cloudwatch: { concurrency: 4 } },
   operations: [

@@ -19,8 +19,9 @@ import { isHeadline } from '../aws/metric-catalog.js';
 import { resourceIdOf } from '../aws/metric-queries.js';
 import { applySelection } from '../aws/metric-selection.js';
 import { cadenceOf, dueSlackMs } from './cadences.js';
-import { forEachAccount, laterOf, type CollectorJob } from './collect-context.js';
+import { forEachAccount, laterOf, type AccountRun, type CollectorJob } from './collect-context.js';
 import type { FeePlans } from './monitoring-budget.js';
+import type { OneOffSlots } from './one-off-slots.js';
 
 export interface MetricsJobOptions {
   /** Datapoint period. Default 300 s (basic monitoring's resolution for EC2). */
@@ -38,6 +39,8 @@ export interface MetricsJobOptions {
   backfillMs?: number;
   /** Where the job tells the budget how many metrics each account requests (shared with the cost job). */
   plans?: FeePlans;
+  /** Process-wide slots for the backfill (`one-off-slots.ts`); none: the backfill never waits for one. */
+  oneOff?: OneOffSlots;
 }
 
 interface Discovery {
@@ -69,6 +72,17 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
     const slack = dueSlackMs(ctx.intervalMs);
     const accountIds = ctx.accounts.map((a) => a.id);
     return forEachAccount(ctx, async (run) => {
+      // A backfill's slot is held until the run has stored what it fetched.
+      let releaseSlot: (() => void) | undefined;
+      try {
+        await collectAccount(run, (release) => (releaseSlot = release));
+      } finally {
+        releaseSlot?.();
+      }
+    });
+
+    async function collectAccount(run: AccountRun, holdSlot: (release: () => void) => void): Promise<void> {
+      let holding = false;
       const target: AccountTarget = run.account;
       const end = Math.floor(ctx.now / periodMs) * periodMs;
       const alarms: AlarmState[] = [];
@@ -134,7 +148,17 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
         const backfilledAt = run.lastSuccess(BACKFILL_STEP, region);
         // Once per account revision and region: never yet for this revision (a new account, or
         // one whose regions, selection or credentials changed). Not on a forced run otherwise.
-        if (backfillMs > 0 && backfilledAt === undefined && wantedAll.length > 0) {
+        // Only with a free one-off slot (one per run, held until it stores); without one, the
+        // regular tiers run and the backfill waits for a later run.
+        const wantsBackfill = backfillMs > 0 && backfilledAt === undefined && wantedAll.length > 0;
+        if (wantsBackfill && !holding) {
+          const release = options.oneOff ? options.oneOff.tryAcquire() : () => {};
+          if (release) {
+            holding = true;
+            holdSlot(release);
+          }
+        }
+        if (wantsBackfill && holding) {
           const window = { start: new Date(end - backfillMs), end: new Date(end), periodSec };
           const fetched = await run.step(BACKFILL_STEP, region, () => ctx.call('cloudwatch', (signal) => cw.getMetricData(target, region, wantedAll, window, signal)));
           if (fetched) {
@@ -191,7 +215,7 @@ export function createMetricsJob(options: MetricsJobOptions = {}): CollectorJob 
         ctx.signal,
       );
       run.stored = true;
-    });
+    }
   };
 }
 

@@ -10,6 +10,7 @@ import { metricsPerCall } from '../../src/aws/metric-queries.js';
 import { REFERENCE_ACCOUNT_SHAPE } from '../../src/collectors/index.js';
 import { REFERENCE_ACCOUNT } from '../support/monitoring-days.js';
 import { connectWorld } from '../support/connect-world.js';
+import { OneOffSlots } from '../../src/collectors/one-off-slots.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -74,4 +75,28 @@ t.test('a new account: the past 24 hours once, then the tiers continue from it; 
   t.equal(changed.steps.filter((s) => s.step.startsWith(`${BACKFILL_STEP}@`)).length, 1, 'the new revision is backfilled in its one region');
   t.ok(w.sim.billable(REFERENCE_ACCOUNT).getMetricDataMetrics > before, 'and billed as such');
   t.comment(`METRICS_BACKFILL ${JSON.stringify({ account: REFERENCE_ACCOUNT, regions: 3, metrics, calls: backfillCalls.length, getMetricDataMetrics: billed, usd })}`);
+});
+
+t.test('one-off fetches take a free process-wide slot or wait for a later run (many accounts connecting at once)', async (t) => {
+  const slots = new OneOffSlots(1);
+  const w = await connectWorld(undefined, { oneOff: slots });
+  t.teardown(() => w.close());
+  // Another account's backfill holds the only slot.
+  const other = slots.tryAcquire()!;
+  const waited = await w.run('metrics', { force: true });
+  t.notOk(waited.steps.some((s) => s.step.startsWith(`${BACKFILL_STEP}@`)), 'no backfill without a slot');
+  t.ok(waited.steps.some((s) => s.step.startsWith('GetMetricData:headline')), 'the regular tiers run instead');
+  const cost = await w.run('cost', { force: true });
+  t.notOk(cost.steps.some((s) => s.step.startsWith('GetCostAndUsage:history')), 'no cost history without a slot');
+  t.ok(cost.steps.some((s) => s.step === 'GetCostAndUsage:month'), 'the month is fetched instead');
+  t.equal(slots.inUse, 1, 'a run without a slot took none');
+
+  other();
+  w.clock.now += 5 * MIN;
+  const later = await w.run('metrics');
+  t.equal(later.steps.filter((s) => s.step.startsWith(`${BACKFILL_STEP}@`) && s.error === undefined).length, w.account.regions.length, 'the backfill runs once a slot is free');
+  w.clock.now += HOUR;
+  const costLater = await w.run('cost');
+  t.equal(costLater.steps.filter((s) => s.step.startsWith('GetCostAndUsage:history') && s.error === undefined).length, 2, 'and the cost history');
+  t.equal(slots.inUse, 0, 'each run gave its slot back once it had stored');
 });

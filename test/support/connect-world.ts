@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/log.js';
 import type { Account, CollectorKind, TenantSettings } from '../../src/domain/tenant.js';
 import type { AccountOutcome } from '../../src/collectors/index.js';
 import type { RunStatus } from '../../src/domain/sink.js';
-import { defaultJobs, createFeePlans, type CollectContext } from '../../src/collectors/index.js';
+import { defaultJobs, createFeePlans, type CollectContext, type JobOptions } from '../../src/collectors/index.js';
 import { mergeRunStatus } from '../../src/actors/run-status.js';
 import { createAwsGateway, type AwsAdapters } from '../../src/aws/index.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -99,13 +99,13 @@ export async function startReferenceWorld(now: () => number, tenantId: string, t
 }
 
 /** Start the world on the reference account; `start` is the clock's first value (UTC ms). */
-export async function connectWorld(start = Date.UTC(2026, 10, 2, 9, 0, 0)): Promise<ConnectWorld> {
+export async function connectWorld(start = Date.UTC(2026, 10, 2, 9, 0, 0), jobOptions: Omit<JobOptions, 'plans'> = {}): Promise<ConnectWorld> {
   const clock = { now: start };
   const world = await startReferenceWorld(() => clock.now, 'tenant-connect', 'cw-');
   const { sim, aws, store, tenantId, account } = world;
   const ticks: Record<CollectorKind, number> = { metrics: 5 * 60_000, security: 15 * 60_000, cost: 3_600_000, health: 30 * 60_000, compliance: 3_600_000 };
   const incarnation = () => ({
-    jobs: defaultJobs({ plans: createFeePlans() }),
+    jobs: defaultJobs({ ...jobOptions, plans: createFeePlans() }),
     memory: new Map<CollectorKind, Map<string, unknown>>(),
     statuses: new Map<CollectorKind, RunStatus | undefined>(),
   });
