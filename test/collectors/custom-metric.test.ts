@@ -4,59 +4,20 @@
  * CloudWatch adapter against the simulator, storing into the real store on dynalite.
  */
 import t from 'tap';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
-import type { Account } from '../../src/domain/tenant.js';
 import type { RunStatus } from '../../src/domain/sink.js';
 import type { CollectContext } from '../../src/collectors/index.js';
 import { createMetricsJob } from '../../src/collectors/metrics-job.js';
 import { mergeRunStatus } from '../../src/actors/run-status.js';
-import { createAwsGateway } from '../../src/aws/index.js';
-import { startSimulator } from '../../src/sim/index.js';
-import { createStore } from '../../src/store/index.js';
+import { startReferenceWorld } from '../support/connect-world.js';
 
 const live = () => new AbortController().signal;
 
 t.test('a custom metric saved in the selection is stored at the next poll and read back', async (t) => {
   let clock = Date.UTC(2026, 10, 2, 10, 0, 7);
-  const now = () => clock;
-  const dir = await mkdtemp(join(tmpdir(), 'cloud-health-custom-metric-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const sim = await startSimulator({ seed: 7, now });
-  t.teardown(() => sim.close());
-  const aws = createAwsGateway({
-    region: 'us-east-1',
-    endpoint: sim.endpoint,
-    platformCredentials: { accessKeyId: 'AKIAPLATFORMEXAMPLE1', secretAccessKey: 'platform-secret' },
-    openSecret: () => 'unused',
-    logger: silentLogger(),
-    now,
-  });
-  const store = await createStore({
-    log: silentLogger(),
-    mode: 'demo',
-    dynamo: { kind: 'embedded', path: join(dir, 'dynamodb') },
-    region: 'us-east-1',
-    tablePrefix: 'cm-',
-    encryption: { defaultKeyFile: join(dir, 'encryption.key') },
-    scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 },
-    sweepIntervalMs: 0,
-    now,
-  });
-  t.teardown(() => store.close());
-  const tenantId = 'tenant-custom';
-  const account: Account = {
-    id: 'conn-custom',
-    tenantId,
-    awsAccountId: '123456789012',
-    credentials: { type: 'role', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', externalId: `ext-${tenantId}` },
-    name: 'custom',
-    regions: ['us-east-1'],
-    status: 'active',
-    revision: 1,
-  };
+  const world = await startReferenceWorld(() => clock, 'tenant-custom', 'cm-');
+  t.teardown(() => world.close());
+  const { aws, store, tenantId, account } = world;
   const job = createMetricsJob();
   const memory = new Map<string, unknown>();
   let status: RunStatus | undefined;
