@@ -201,25 +201,20 @@ export class FairLimiter {
     // woken lane that still cannot go is blocked again, or re-queued by its own next release).
     const blocked = this.#blockedByService.get(service);
     if (blocked) {
-      const free = this.#serviceShare() - (this.#serviceInflight.get(service) ?? 0);
-      for (let woken = 0; woken < Math.max(1, free); ) {
-        const other = blocked.shift();
-        if (!other) break;
-        if (other.blockedOn !== service) continue; // woken already, or blocked on another service since
+      // A lane woken already, or blocked on another service since, is skipped.
+      this.#wake(blocked, this.#serviceShare() - (this.#serviceInflight.get(service) ?? 0), (other) => {
+        if (other.blockedOn !== service) return false;
         other.blockedOn = undefined;
-        if (this.#enqueue(other)) woken++;
-      }
+        return true;
+      });
       if (blocked.size === 0) this.#blockedByService.delete(service);
     }
     if (wasSuspect) {
-      const free = this.#suspectCap - this.#suspectInflight;
-      for (let woken = 0; woken < Math.max(1, free); ) {
-        const other = this.#blockedSuspect.shift();
-        if (!other) break;
-        if (!other.blockedSuspect) continue;
+      this.#wake(this.#blockedSuspect, this.#suspectCap - this.#suspectInflight, (other) => {
+        if (!other.blockedSuspect) return false;
         other.blockedSuspect = false;
-        if (this.#enqueue(other)) woken++;
-      }
+        return true;
+      });
     }
     this.#enqueue(lane);
     this.#dropIfIdle(lane);
@@ -230,6 +225,15 @@ export class FairLimiter {
     const n = (this.#serviceDemand.get(service) ?? 0) + delta;
     if (n <= 0) this.#serviceDemand.delete(service);
     else this.#serviceDemand.set(service, n);
+  }
+
+  /** Re-queue up to `free` (at least one) lanes of `queue` that `unblock` says were still waiting there. */
+  #wake(queue: LaneQueue, free: number, unblock: (lane: Lane) => boolean): void {
+    for (let woken = 0; woken < Math.max(1, free); ) {
+      const lane = queue.shift();
+      if (!lane) break;
+      if (unblock(lane) && this.#enqueue(lane)) woken++;
+    }
   }
 
   /** Put a lane with waiters at the back of the ready queue; false when it is there already or has none. */
