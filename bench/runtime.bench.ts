@@ -32,14 +32,13 @@
  *   BENCH_TENANTS=1000,10000 BENCH_LATENCY_MS=10 BENCH_SWEEP_S=120 BENCH_IDLE_MS=10000
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import pLimit from 'p-limit';
+import { writeFileSync } from 'node:fs';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
-import { mergeRunStatus } from '../src/actors/run-status.js';
-import { COLLECTOR_KINDS, defaultJobs, type CollectContext } from '../src/collectors/index.js';
-import type { RunStatus } from '../src/domain/sink.js';
+import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
 import { silentLogger } from '../src/log.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
+import { collectorWork, cpuMsSince, liveHeap } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
@@ -53,17 +52,9 @@ const KINDS = COLLECTOR_KINDS;
 /** The issue's goals. */
 const GOALS = { spawnMsAt10k: 1_000, heapKbPerTenant: 20, cpuPerCallRatio: 2, idleCpuPercent: 1 };
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
-const heap = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
-const cpuMs = (since: NodeJS.CpuUsage) => {
-  const d = process.cpuUsage(since);
-  return (d.user + d.system) / 1000;
-};
+const heap = liveHeap;
+liveHeap(); // fails at once without --expose-gc
+const cpuMs = cpuMsSince;
 
 async function until(check: () => boolean, what: string, timeoutMs = 900_000, pollMs = 20): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -132,53 +123,15 @@ interface Sweep {
 }
 const perCallUs = (s: Sweep) => (s.cpuMs * 1000) / Math.max(1, s.calls);
 
-/** The same collector work without the runtime: the jobs through one p-limit, statuses merged. */
+/** The same collector work without the runtime (bench/collector-work.ts), every collector of every tenant at once. */
 function bareLoop(list: Tenant[], fake: FakeGateway, sink: MemorySink) {
-  const jobs = defaultJobs();
-  const limit = pLimit(cap);
-  const statuses = new Map<string, RunStatus>();
-  const memories = new Map<string, Map<string, unknown>>();
-  const log = silentLogger();
-  const signal = new AbortController().signal;
+  const work = collectorWork({ gateway: fake.gateway, sink, cap, intervalMs: sweepMs });
   return async (): Promise<Sweep> => {
     const calls0 = totalCalls(fake);
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     let runs = 0;
-    await Promise.all(
-      list.flatMap((tenant) =>
-        KINDS.map(async (kind) => {
-          const key = `${tenant.id}/${kind}`;
-          let memory = memories.get(key);
-          if (!memory) memories.set(key, (memory = new Map()));
-          const ctx: CollectContext = {
-            tenantId: tenant.id,
-            kind,
-            accounts: tenant.accounts,
-            settings: tenant.settings,
-            now: Date.now(),
-            intervalMs: sweepMs,
-            force: false,
-            signal,
-            aws: fake.gateway,
-            call: (_service, fn) => limit(() => fn(signal)),
-            sink,
-            previous: (accountId) => statuses.get(`${key}/${accountId}`),
-            memory,
-            log,
-          };
-          const outcomes = await jobs[kind](ctx);
-          for (const outcome of outcomes) {
-            const account = tenant.accounts.find((a) => a.id === outcome.accountId)!;
-            const previous = statuses.get(`${key}/${account.id}`);
-            const status = mergeRunStatus(previous, { tenantId: tenant.id, account, collector: kind, outcome, now: ctx.now });
-            await sink.putRunStatus(status);
-            statuses.set(`${key}/${account.id}`, status);
-          }
-          runs++;
-        }),
-      ),
-    );
+    await Promise.all(list.flatMap((tenant) => KINDS.map((kind) => work.run(tenant, kind).then(() => void runs++))));
     return { runs, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), wallMs: performance.now() - wall0 };
   };
 }
@@ -284,6 +237,9 @@ const goals = {
   cpuPerCallSteady: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: largest.sweeps[1]!.netRatio, verdict: mark(largest.sweeps[1]!.netRatio <= GOALS.cpuPerCallRatio) },
   idleCpu: { goalPercent: GOALS.idleCpuPercent, measuredPercent: largest.idleCpuPercent, verdict: mark(largest.idleCpuPercent < GOALS.idleCpuPercent) },
 };
+const result = { bench: 'runtime', at: Date.now(), node: process.version, latencyMs, cap, sweepMs, rows, goals };
+// For the BullMQ competitor, which runs next in `npm run bench` and prints the two side by side.
+writeFileSync('.bench-build/runtime-result.json', JSON.stringify(result));
 process.stdout.write(
   [
     `runtime benchmark: node ${process.version}, ${KINDS.length} collectors a tenant, fake latency ${latencyMs} ms, global cap ${cap}, sweeps ${sweepMs / 1000} s apart (scheduled path), idle window ${idleMs / 1000} s`,
@@ -291,7 +247,7 @@ process.stdout.write(
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...lines.map(fmt),
     `goals (largest size ${largest.tenants}): spawn 10k < 1 s: ${typeof goals.spawnUnder1sAt10k === 'string' ? goals.spawnUnder1sAt10k : `${goals.spawnUnder1sAt10k.measuredMs} ms, ${goals.spawnUnder1sAt10k.verdict}`}; heap < 20 KB/tenant after sweeps: ${goals.heapPerTenantAfterSweeps.measuredKb} KB, ${goals.heapPerTenantAfterSweeps.verdict}; CPU/call <= 2x bare (steady, net of idle): ${goals.cpuPerCallSteady.measuredRatio}x, ${goals.cpuPerCallSteady.verdict}; idle CPU < 1 %: ${goals.idleCpu.measuredPercent} %, ${goals.idleCpu.verdict}`,
-    JSON.stringify({ bench: 'runtime', node: process.version, latencyMs, cap, sweepMs, rows, goals }),
+    JSON.stringify(result),
     '',
   ].join('\n'),
 );

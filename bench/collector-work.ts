@@ -1,0 +1,77 @@
+/**
+ * The collector work every side of the runtime benchmarks does, without the runtime: a collector
+ * job on the fake gateway and sink, its AWS calls through one p-limit with the global cap, and its
+ * run statuses merged and stored as the collector actor does. No actors, breakers, deadlines or
+ * shares. The bare loop (bench/runtime.bench.ts) and the BullMQ competitor (bench/bullmq.bench.ts)
+ * both call it, so they do the same work per run.
+ */
+import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
+import { mergeRunStatus } from '../src/actors/run-status.js';
+import { defaultJobs, type CollectContext } from '../src/collectors/index.js';
+import type { ResultSink, RunStatus } from '../src/domain/sink.js';
+import type { AwsGateway } from '../src/domain/gateway.js';
+import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
+import { silentLogger } from '../src/log.js';
+
+export interface CollectorWork {
+  /** One run of `kind` for `tenant` (its memory and statuses kept between runs). */
+  run(tenant: Tenant, kind: CollectorKind): Promise<void>;
+}
+
+export function collectorWork(options: { gateway: AwsGateway; sink: ResultSink; cap: number; intervalMs: number }): CollectorWork {
+  const jobs = defaultJobs();
+  const limit = pLimit(options.cap);
+  const statuses = new Map<string, RunStatus>();
+  const memories = new Map<string, Map<string, unknown>>();
+  const log = silentLogger();
+  // One signal for every run (never aborted), as a loop without deadlines would have.
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
+  return {
+    async run(tenant, kind) {
+      const key = `${tenant.id}/${kind}`;
+      let memory = memories.get(key);
+      if (!memory) memories.set(key, (memory = new Map()));
+      const ctx: CollectContext = {
+        tenantId: tenant.id,
+        kind,
+        accounts: tenant.accounts,
+        settings: tenant.settings,
+        now: Date.now(),
+        intervalMs: options.intervalMs,
+        force: false,
+        signal,
+        aws: options.gateway,
+        call: (_service, fn) => limit(() => fn(signal)),
+        sink: options.sink,
+        previous: (accountId) => statuses.get(`${key}/${accountId}`),
+        memory,
+        log,
+      };
+      const outcomes = await jobs[kind](ctx);
+      for (const outcome of outcomes) {
+        const account = tenant.accounts.find((a) => a.id === outcome.accountId)!;
+        const previous = statuses.get(`${key}/${account.id}`);
+        const status = mergeRunStatus(previous, { tenantId: tenant.id, account, collector: kind, outcome, now: ctx.now });
+        await options.sink.putRunStatus(status, previous);
+        statuses.set(`${key}/${account.id}`, status);
+      }
+    },
+  };
+}
+
+/** Live heap after two forced collections (the benchmarks run with --expose-gc). */
+export function liveHeap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Process CPU (user + system) in ms since `since`. */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
