@@ -2,7 +2,8 @@
  * Soak benchmark (issue 17): the demo service in this process — embedded store on disk, simulated
  * AWS, N demo tenants at the demo cadences — for D minutes. Each minute it forces a full GC and
  * samples live heap, RSS and the store directory's size, with the collector runs and emails of
- * that minute; at the end it prints the least-squares slope of each over the last half of the run
+ * that minute (and the runs that failed, process CPU, event-loop delay p99, collectors overdue
+ * and the machine's load, to tell a leak from a backlog); at the end it prints the least-squares slope of each over the last half of the run
  * (MB per minute), as a table and a JSON line. A store that leaks shows a steady positive slope.
  *
  *   npm run soak -- --tenants 100 --minutes 30 [--keep]   (defaults: 100 tenants, 30 minutes)
@@ -10,12 +11,14 @@
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config.js';
 import { createLogger, routeProcessWarnings } from '../src/log.js';
 import { startService } from '../src/service/start-service.js';
+import { cpuMsSince } from './collector-work.js';
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -72,7 +75,9 @@ routeProcessWarnings(serviceLog);
 // takes many minutes on a loaded 2-core machine, and login hashing is not what a soak measures.
 const service = await startService(config, serviceLog, { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
 const storeDir = join(dataDir, 'dynamodb');
-const runs = () => Object.values(service.runtime.registry.counters().collectorRuns).reduce((a, b) => a + b, 0);
+const sum = (record: Record<string, number | undefined>) => Object.values(record).reduce<number>((a, b) => a + (b ?? 0), 0);
+const runs = () => sum(service.runtime.registry.counters().collectorRuns);
+const failures = () => sum(service.runtime.registry.counters().collectorFailures);
 
 interface Sample {
   minute: number;
@@ -80,14 +85,43 @@ interface Sample {
   rssMb: number;
   storeMb: number;
   runs: number;
+  /** Runs that failed (any kind: AWS refusals, deadlines, bugs) in the minute. */
+  failed: number;
   emails: number;
+  /** Process CPU in the minute, % of one core. */
+  cpuPercent: number;
+  /** Event-loop delay p99 over the minute, ms. */
+  loopP99Ms: number;
+  /** Collectors past their due slot at the sample, and the oldest's lateness in s. */
+  overdue: number;
+  oldestOverdueS: number;
+  /** The machine's 1-minute load average (the soak shares it). */
+  load: number;
 }
 const samples: Sample[] = [];
 const started = Date.now();
 let lastRuns = runs();
 let lastEmails = service.sim?.outbox().length ?? 0;
+let lastFailures = failures();
+let lastCpu = process.cpuUsage();
+const loop = monitorEventLoopDelay({ resolution: 20 });
+loop.enable();
 process.stdout.write(`started in ${Date.now() - startBegan} ms; soak: ${tenants} demo tenants for ${minutes} min (${config.intervalsMs.metrics / 1000} s metrics, ${config.intervalsMs.security / 1000} s security, ${config.intervalsMs.cost / 1000} s cost), data in ${dataDir}\n`);
-process.stdout.write('minute  heap MB   RSS MB  store MB   runs  emails\n');
+const columns: [string, (s: Sample) => number][] = [
+  ['minute', (s) => s.minute],
+  ['heap MB', (s) => s.heapMb],
+  ['RSS MB', (s) => s.rssMb],
+  ['store MB', (s) => s.storeMb],
+  ['runs', (s) => s.runs],
+  ['failed', (s) => s.failed],
+  ['emails', (s) => s.emails],
+  ['CPU %', (s) => s.cpuPercent],
+  ['loop p99 ms', (s) => s.loopP99Ms],
+  ['overdue', (s) => s.overdue],
+  ['oldest s', (s) => s.oldestOverdueS],
+  ['load', (s) => s.load],
+];
+process.stdout.write(`${columns.map(([name]) => name.padStart(9)).join(' ')}\n`);
 for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
   await sleep(started + i * sampleMs - Date.now());
   gc();
@@ -95,20 +129,29 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
   const memory = process.memoryUsage();
   const nowRuns = runs();
   const nowEmails = service.sim?.outbox().length ?? 0;
+  const nowFailures = failures();
+  const lag = service.runtime.registry.lag();
   const sample: Sample = {
     minute: round((i * sampleMs) / 60_000, 2),
     heapMb: round(memory.heapUsed / MB),
     rssMb: round(memory.rss / MB),
     storeMb: round((await sizeOf(storeDir)) / MB),
     runs: nowRuns - lastRuns,
+    failed: nowFailures - lastFailures,
     emails: nowEmails - lastEmails,
+    cpuPercent: round((cpuMsSince(lastCpu) / sampleMs) * 100),
+    loopP99Ms: round(loop.percentile(99) / 1e6),
+    overdue: lag.overdue,
+    oldestOverdueS: round(lag.oldestOverdueMs / 1000),
+    load: round(loadavg()[0]!),
   };
   lastRuns = nowRuns;
   lastEmails = nowEmails;
+  lastFailures = nowFailures;
+  lastCpu = process.cpuUsage();
+  loop.reset();
   samples.push(sample);
-  process.stdout.write(
-    `${String(sample.minute).padStart(6)} ${String(sample.heapMb).padStart(8)} ${String(sample.rssMb).padStart(8)} ${String(sample.storeMb).padStart(9)} ${String(sample.runs).padStart(6)} ${String(sample.emails).padStart(7)}\n`,
-  );
+  process.stdout.write(`${columns.map(([, value]) => String(value(sample)).padStart(9)).join(' ')}\n`);
 }
 
 const stopBegan = Date.now();
