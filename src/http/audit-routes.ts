@@ -36,8 +36,8 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       query: auditQuerySchema,
       responses: { 200: 'AuditPage', 400: 'Problem (INVALID_CURSOR)', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
-      async handler(_ctx, { query, session: { tenantId } }) {
-        const page = await store.audit.list(tenantId, { ...(query.before ? { before: query.before } : {}), limit: query.limit ?? 50 });
+      async handler(_ctx, { query, session: { tenantId }, signal }) {
+        const page = await store.audit.list(tenantId, { ...(query.before ? { before: query.before } : {}), limit: query.limit ?? 50 }, signal);
         const body: AuditPage = { items: page.items, ...(page.next ? { next: page.next } : {}) };
         return body;
       },
@@ -50,11 +50,11 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       role: 'admin',
       responses: { 200: 'text/csv', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
-      async handler(ctx, { session: { tenantId } }) {
+      async handler(ctx, { session: { tenantId }, signal }) {
         const lines = ['at,action,actor_kind,actor_email,actor_user_id,target,ip,detail'];
         let before: string | undefined;
         do {
-          const page = await store.audit.list(tenantId, { limit: 1000, ...(before ? { before } : {}) });
+          const page = await store.audit.list(tenantId, { limit: 1000, ...(before ? { before } : {}) }, signal);
           for (const entry of page.items) lines.push(csvRow(entry));
           before = page.next;
         } while (before !== undefined && lines.length <= AUDIT_CSV_MAX_ROWS);

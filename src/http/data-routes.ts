@@ -42,8 +42,8 @@ export function dataRoutes(rc: RouteContext): AnyRoute[] {
       responses: { 200: 'Overview', 304: 'Not modified (If-None-Match matched the ETag)', 401: 'Problem' },
       // Built from every kind (the billing ledger and recommendations read them all); the collectors' states are live.
       rendered: { kinds: DATA_KINDS, live: (tenant) => liveVersion(tenant.id) },
-      handler(_ctx, { tenant }) {
-        return buildOverview(rc, tenant);
+      handler(_ctx, { tenant, signal }) {
+        return buildOverview(rc, tenant, signal);
       },
     }),
     defineRoute({

@@ -128,13 +128,13 @@ export function complianceViews(snapshots: readonly ComplianceSnapshot[]): Compl
 }
 
 /** What monitoring costs the tenant this month, projected to the month's end at the current pace. */
-export async function monitoringCost(rc: RouteContext, tenant: TenantView): Promise<MonitoringCost> {
+export async function monitoringCost(rc: RouteContext, tenant: TenantView, signal?: AbortSignal): Promise<MonitoringCost> {
   const tenantId = tenant.id;
   const now = rc.now();
   // The plan: the tiers of every account's series, as its last full metrics run found them.
   const shapes = await Promise.all(
     tenant.accounts.map(async (account) =>
-      meterShapeOf(account.id, await rc.cached(tenantId, `metrics:catalog:${account.id}`, () => rc.deps.store.metrics.catalog(tenantId, account.id))),
+      meterShapeOf(account.id, await rc.cached(tenantId, `metrics:catalog:${account.id}`, (shared) => rc.deps.store.metrics.catalog(tenantId, account.id, shared), signal)),
     ),
   );
   const plan = monitoringPlan(shapes, tenant.settings.monitoringCapUsd);
@@ -161,23 +161,24 @@ export async function monitoringCost(rc: RouteContext, tenant: TenantView): Prom
   };
 }
 
-/** Build the overview of a tenant. */
-export async function buildOverview(rc: RouteContext, tenant: TenantView): Promise<Overview> {
+/** Build the overview of a tenant. `signal`: the request's, passed to the store reads. */
+export async function buildOverview(rc: RouteContext, tenant: TenantView, signal?: AbortSignal): Promise<Overview> {
   const now = rc.now();
   const health: TenantHealth | undefined = rc.deps.health.registry.get(tenant.id);
   const [snapshot, counts, costs, allForecasts, recommendations, cost] = await Promise.all([
-    stateSnapshot(rc, tenant.id),
-    findingCounts(rc, tenant.id),
-    recentCosts(rc, tenant.id),
-    forecasts(rc, tenant.id),
-    // The overview still answers when the recommendations cannot be computed.
-    currentRecommendations(rc, tenant).catch((error: unknown) => {
+    stateSnapshot(rc, tenant.id, signal),
+    findingCounts(rc, tenant.id, signal),
+    recentCosts(rc, tenant.id, signal),
+    forecasts(rc, tenant.id, signal),
+    // The overview still answers when the recommendations cannot be computed (not when the request left).
+    currentRecommendations(rc, tenant, signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
       rc.deps.log.warn({ err: error, tenant: tenant.id }, 'recommendations unavailable for the overview');
       return [];
     }),
-    monitoringCost(rc, tenant),
+    monitoringCost(rc, tenant, signal),
   ]);
-  const alarmHistory = await alarmHistoryOf(rc, tenant, now);
+  const alarmHistory = await alarmHistoryOf(rc, tenant, now, signal);
   const accounts = tenant.accounts.map((account): AccountOverview => {
     const alarms = snapshot.alarms.filter((s) => s.accountId === account.id).flatMap((s) => s.alarms);
     const byState = { OK: 0, ALARM: 0, INSUFFICIENT_DATA: 0 };
@@ -232,7 +233,7 @@ const ALARM_HISTORY_WINDOW_MS = 7 * DAY_MS;
 const HOUR_MS = 3_600_000;
 
 /** The tenant's alarm firings of the last week from the stored transitions (tenant-scoped Query); empty when unreadable. */
-async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number): Promise<AlarmEpisodeView[]> {
+async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number, signal?: AbortSignal): Promise<AlarmEpisodeView[]> {
   const store = rc.deps.store.alarmHistory;
   if (!store) return [];
   try {
@@ -240,12 +241,13 @@ async function alarmHistoryOf(rc: RouteContext, tenant: TenantView, now: number)
     // From the start of an hour, so one cached read serves every request of that hour (a
     // recorded transition drops it: the store's alarm history invalidates `state`).
     const since = Math.floor((now - ALARM_HISTORY_WINDOW_MS - DAY_MS) / HOUR_MS) * HOUR_MS;
-    const transitions = await rc.cached(tenant.id, `alarms:history:${since}`, (shared) => store.list(tenant.id, since, shared));
+    const transitions = await rc.cached(tenant.id, `alarms:history:${since}`, (shared) => store.list(tenant.id, since, shared), signal);
     const names = new Map(tenant.accounts.map((a) => [a.id, a.name]));
     return alarmEpisodes(transitions, now)
       .filter((e) => names.has(e.accountId) && (e.endedAt === undefined || Date.parse(e.endedAt) >= now - ALARM_HISTORY_WINDOW_MS))
       .map((e) => ({ ...e, accountName: names.get(e.accountId)! }));
   } catch (error) {
+    if (signal?.aborted) throw error;
     rc.deps.log.warn({ err: error, tenant: tenant.id }, 'alarm history unavailable for the overview');
     return [];
   }

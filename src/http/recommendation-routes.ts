@@ -25,8 +25,8 @@ export function recommendationRoutes(rc: RouteContext): AnyRoute[] {
       auth: 'session',
       query: recommendationsQuerySchema,
       responses: { 200: 'RecommendationsResponse', 401: 'Problem' },
-      async handler(_ctx, { query, tenant }) {
-        const items = await currentRecommendations(rc, tenant);
+      async handler(_ctx, { query, tenant, signal }) {
+        const items = await currentRecommendations(rc, tenant, signal);
         const body: RecommendationsResponse = { items: query.status ? items.filter((r) => r.status === query.status) : items };
         return body;
       },

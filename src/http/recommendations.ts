@@ -8,9 +8,9 @@ import type { RecommendationView } from './api-types.js';
 import type { RouteContext } from './route-context.js';
 import type { TenantView } from './tenant-view.js';
 
-/** The tenant's current recommendations with their statuses, highest impact first. Never writes. */
-export function currentRecommendations(rc: Pick<RouteContext, 'insights'>, tenant: TenantView): Promise<RecommendationView[]> {
-  return current(rc.insights, tenant);
+/** The tenant's current recommendations with their statuses, highest impact first. Never writes. `signal`: the request's. */
+export function currentRecommendations(rc: Pick<RouteContext, 'insights'>, tenant: TenantView, signal?: AbortSignal): Promise<RecommendationView[]> {
+  return current(rc.insights, tenant, signal);
 }
 
 /** A stored recommendation the rules no longer produce, as well as the store remembers it. */

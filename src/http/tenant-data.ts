@@ -33,8 +33,8 @@ export function forecasts(rc: Rc, tenantId: string, signal?: AbortSignal) {
 }
 
 /** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts. */
-export function stateSnapshot(rc: Rc, tenantId: string): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
-  return insights.stateSnapshot(rc.insights, tenantId);
+export function stateSnapshot(rc: Rc, tenantId: string, signal?: AbortSignal): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
+  return insights.stateSnapshot(rc.insights, tenantId, signal);
 }
 
 /** The tenant's finding suppression rules through the cache. */
@@ -48,8 +48,8 @@ export function openFindings(rc: Rc, tenantId: string, severity?: SeverityBand[]
 }
 
 /** Open findings counted by account and band. */
-export function findingCounts(rc: Rc, tenantId: string): Promise<Map<string, Record<SeverityBand, number>>> {
-  return insights.findingCounts(rc.insights, tenantId);
+export function findingCounts(rc: Rc, tenantId: string, signal?: AbortSignal): Promise<Map<string, Record<SeverityBand, number>>> {
+  return insights.findingCounts(rc.insights, tenantId, signal);
 }
 
 /** Sum of `rows` per key. */

@@ -72,18 +72,24 @@ export function storedRecommendation(stored: StoredRecommendation): CurrentRecom
 }
 
 /** The rules' recommendations for the tenant now, highest impact first. */
-async function evaluate(sources: InsightSources, tenant: InsightTenant): Promise<Recommendation[]> {
-  return evaluateRules(await fullRuleInput(sources, tenant), sources.thresholds);
+async function evaluate(sources: InsightSources, tenant: InsightTenant, signal?: AbortSignal): Promise<Recommendation[]> {
+  return evaluateRules(await fullRuleInput(sources, tenant, signal), sources.thresholds);
 }
 
 /** The tenant's current recommendations with their statuses, highest impact first. Reads only. */
-export function currentRecommendations(sources: InsightSources, tenant: InsightTenant): Promise<CurrentRecommendation[]> {
-  return cachedRead(sources, tenant.id, 'recommendations:current', async () => {
-    const [computed, stored] = await Promise.all([evaluate(sources, tenant), sources.recommendations.list(tenant.id, { includeInactive: true })]);
-    const byId = new Map(stored.map((r) => [r.id, r]));
-    const nowIso = new Date(sources.now()).toISOString();
-    return computed.map((rec) => view(rec, byId.get(rec.id), nowIso));
-  });
+export function currentRecommendations(sources: InsightSources, tenant: InsightTenant, signal?: AbortSignal): Promise<CurrentRecommendation[]> {
+  return cachedRead(
+    sources,
+    tenant.id,
+    'recommendations:current',
+    async (shared) => {
+      const [computed, stored] = await Promise.all([evaluate(sources, tenant, shared), sources.recommendations.list(tenant.id, { includeInactive: true }, shared)]);
+      const byId = new Map(stored.map((r) => [r.id, r]));
+      const nowIso = new Date(sources.now()).toISOString();
+      return computed.map((rec) => view(rec, byId.get(rec.id), nowIso));
+    },
+    signal,
+  );
 }
 
 /**

@@ -17,9 +17,9 @@ function budgetOf(tenant: InsightTenant): { monthlyBudgetUsd?: number; accountBu
 }
 
 /** The cost rules' input: each account's daily costs and latest forecast. Two reads. */
-export async function costRuleInput(sources: CostSources, tenant: InsightTenant): Promise<RuleInput> {
+export async function costRuleInput(sources: CostSources, tenant: InsightTenant, signal?: AbortSignal): Promise<RuleInput> {
   const now = sources.now();
-  const [costs, allForecasts] = await Promise.all([recentCosts(sources, tenant.id), forecasts(sources, tenant.id)]);
+  const [costs, allForecasts] = await Promise.all([recentCosts(sources, tenant.id, signal), forecasts(sources, tenant.id, signal)]);
   const accounts = tenant.accounts.map((account): AccountRuleData => {
     const forecast = allForecasts.find((f) => f.accountId === account.id);
     return {
@@ -32,28 +32,36 @@ export async function costRuleInput(sources: CostSources, tenant: InsightTenant)
 }
 
 /** Every rule's input: costs, forecasts, rightsizing, EC2 and service series, findings, detector coverage. */
-export async function fullRuleInput(sources: InsightSources, tenant: InsightTenant): Promise<RuleInput> {
+export async function fullRuleInput(sources: InsightSources, tenant: InsightTenant, signal?: AbortSignal): Promise<RuleInput> {
   const now = sources.now();
   const tenantId = tenant.id;
   const ec2 = ec2Window(now, sources.thresholds);
   const [costInput, rightsizing, snapshot, findings] = await Promise.all([
-    costRuleInput(sources, tenant),
-    cachedRead(sources, tenantId, 'costs:rightsizing', () => sources.costs.rightsizing(tenantId)),
-    stateSnapshot(sources, tenantId),
-    openFindings(sources, tenantId, ['high', 'critical']),
+    costRuleInput(sources, tenant, signal),
+    cachedRead(sources, tenantId, 'costs:rightsizing', (shared) => sources.costs.rightsizing(tenantId, shared), signal),
+    stateSnapshot(sources, tenantId, signal),
+    openFindings(sources, tenantId, ['high', 'critical'], signal),
   ]);
   const accounts = await Promise.all(
     costInput.accounts.map(async (costs): Promise<AccountRuleData> => {
       const accountId = costs.accountId;
-      const series = await cachedRead(sources, tenantId, `metrics:ec2cpu:${accountId}:${ec2.hourKey}`, () =>
-        sources.metrics.query(tenantId, { accountId, namespace: 'AWS/EC2', metricName: 'CPUUtilization', from: ec2.from, to: ec2.to }),
+      const series = await cachedRead(
+        sources,
+        tenantId,
+        `metrics:ec2cpu:${accountId}:${ec2.hourKey}`,
+        (shared) => sources.metrics.query(tenantId, { accountId, namespace: 'AWS/EC2', metricName: 'CPUUtilization', from: ec2.from, to: ec2.to }, shared),
+        signal,
       );
       // The service rules' series (SQS age, DynamoDB throttling, Lambda errors), each over the days its rule needs.
       const ruleSeries = await Promise.all(
         RULE_SERIES.map((r) => {
           const since = new Date(now - r.days * DAY_MS).toISOString();
-          return cachedRead(sources, tenantId, `metrics:rule:${accountId}:${r.namespace}:${r.metricName}:${ec2.to.slice(0, 15)}`, () =>
-            sources.metrics.query(tenantId, { accountId, namespace: r.namespace, metricName: r.metricName, from: since, to: ec2.to }),
+          return cachedRead(
+            sources,
+            tenantId,
+            `metrics:rule:${accountId}:${r.namespace}:${r.metricName}:${ec2.to.slice(0, 15)}`,
+            (shared) => sources.metrics.query(tenantId, { accountId, namespace: r.namespace, metricName: r.metricName, from: since, to: ec2.to }, shared),
+            signal,
           );
         }),
       );

@@ -25,8 +25,8 @@ export function forecasts(sources: Pick<CostSources, 'costs' | 'cached'>, tenant
 }
 
 /** Run records and snapshots (alarms, AWS Health, Security Hub) of the tenant's current accounts. */
-export async function stateSnapshot(sources: Pick<InsightSources, 'reads'>, tenantId: string): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
-  const inputs = await sources.reads.overview(tenantId);
+export async function stateSnapshot(sources: Pick<InsightSources, 'reads'>, tenantId: string, signal?: AbortSignal): Promise<Pick<OverviewInputs, 'runs' | 'alarms' | 'health' | 'compliance'>> {
+  const inputs = await sources.reads.overview(tenantId, signal);
   return { runs: inputs?.runs ?? [], alarms: inputs?.alarms ?? [], health: inputs?.health ?? [], compliance: inputs?.compliance ?? [] };
 }
 
@@ -39,31 +39,31 @@ export function suppressionRules(sources: Pick<InsightSources, 'findings' | 'cac
 }
 
 /** Open findings of the tenant that no active rule suppresses, optionally only some bands, up to 2,000. */
-export async function openFindings(sources: Pick<InsightSources, 'findings' | 'cached' | 'now'>, tenantId: string, severity?: SeverityBand[]): Promise<StoredFinding[]> {
-  const [open, rules] = await Promise.all([openFindingsStored(sources, tenantId, severity), suppressionRules(sources, tenantId)]);
+export async function openFindings(sources: Pick<InsightSources, 'findings' | 'cached' | 'now'>, tenantId: string, severity?: SeverityBand[], signal?: AbortSignal): Promise<StoredFinding[]> {
+  const [open, rules] = await Promise.all([openFindingsStored(sources, tenantId, severity, signal), suppressionRules(sources, tenantId, signal)]);
   if (rules.length === 0) return open;
   const now = sources.now();
   return open.filter((finding) => !suppressionOf(rules, finding.accountId, finding, now));
 }
 
-function openFindingsStored(sources: Pick<InsightSources, 'findings' | 'cached'>, tenantId: string, severity?: SeverityBand[]): Promise<StoredFinding[]> {
-  return cachedRead(sources, tenantId, `findings:open:${(severity ?? []).join(',')}`, async () => {
+function openFindingsStored(sources: Pick<InsightSources, 'findings' | 'cached'>, tenantId: string, severity?: SeverityBand[], signal?: AbortSignal): Promise<StoredFinding[]> {
+  return cachedRead(sources, tenantId, `findings:open:${(severity ?? []).join(',')}`, async (shared) => {
     const items: StoredFinding[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_FINDING_PAGES; page += 1) {
-      const result = await sources.findings.query(tenantId, { status: 'open', limit: 100, ...(severity ? { severity } : {}), ...(cursor ? { cursor } : {}) });
+      const result = await sources.findings.query(tenantId, { status: 'open', limit: 100, ...(severity ? { severity } : {}), ...(cursor ? { cursor } : {}) }, shared);
       items.push(...result.items);
       cursor = result.cursor;
       if (!cursor) break;
     }
     return items;
-  });
+  }, signal);
 }
 
 /** Open, unsuppressed findings counted by account and band. */
-export async function findingCounts(sources: Pick<InsightSources, 'findings' | 'cached' | 'now'>, tenantId: string): Promise<Map<string, Record<SeverityBand, number>>> {
+export async function findingCounts(sources: Pick<InsightSources, 'findings' | 'cached' | 'now'>, tenantId: string, signal?: AbortSignal): Promise<Map<string, Record<SeverityBand, number>>> {
   const counts = new Map<string, Record<SeverityBand, number>>();
-  for (const finding of await openFindings(sources, tenantId)) {
+  for (const finding of await openFindings(sources, tenantId, undefined, signal)) {
     const entry = counts.get(finding.accountId) ?? { low: 0, medium: 0, high: 0, critical: 0 };
     entry[finding.band] += 1;
     counts.set(finding.accountId, entry);

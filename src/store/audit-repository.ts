@@ -36,7 +36,7 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
 export interface AuditRepository {
   record(tenantId: string, entry: NewAuditEntry): Promise<AuditEntry>;
   /** Newest first; `before` is the `id` of the last entry of the previous page. */
-  list(tenantId: string, options?: { before?: string; limit?: number }): Promise<{ items: AuditEntry[]; next?: string }>;
+  list(tenantId: string, options?: { before?: string; limit?: number }, signal?: AbortSignal): Promise<{ items: AuditEntry[]; next?: string }>;
 }
 
 export interface AuditRepositoryDeps {
@@ -90,7 +90,7 @@ export function createAuditRepository(deps: AuditRepositoryDeps): AuditRepositor
       await db.put('audit', { Item: item });
       return toEntry(item);
     },
-    async list(tenantId, options = {}) {
+    async list(tenantId, options = {}, signal) {
       const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000);
       if (options.before !== undefined && !ENTRY_ID.test(options.before)) throw new AppError('INVALID_CURSOR', 'not an audit entry id', { status: 400, expose: true });
       const page = await db.query('audit', {
@@ -98,7 +98,7 @@ export function createAuditRepository(deps: AuditRepositoryDeps): AuditRepositor
         ExpressionAttributeValues: { ':t': assertId('tenant', tenantId), ...(options.before ? { ':before': options.before } : {}) },
         ScanIndexForward: false,
         Limit: limit,
-      });
+      }, signal);
       const items = (page.Items ?? []).map(toEntry);
       const last = items.at(-1);
       return { items, ...(page.LastEvaluatedKey && last ? { next: last.id } : {}) };

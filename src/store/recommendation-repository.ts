@@ -47,7 +47,7 @@ export interface RecommendationRepository {
    */
   sync(tenantId: string, recommendations: RecommendationInput[], scope?: { accountId?: string; rule?: string }): Promise<void>;
   /** Active recommendations (all when `includeInactive`), optionally of one status. */
-  list(tenantId: string, filter?: { status?: RecommendationStatus; includeInactive?: boolean }): Promise<Recommendation[]>;
+  list(tenantId: string, filter?: { status?: RecommendationStatus; includeInactive?: boolean }, signal?: AbortSignal): Promise<Recommendation[]>;
   /** Set the user's decision; undefined when there is no such recommendation. */
   setStatus(tenantId: string, id: string, status: RecommendationStatus): Promise<Recommendation | undefined>;
 }
@@ -73,9 +73,9 @@ export function createRecommendationRepository(deps: { db: Db; onChange: (tenant
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
-  async function all(tenantId: string): Promise<Item[]> {
+  async function all(tenantId: string, signal?: AbortSignal): Promise<Item[]> {
     const items: Item[] = [];
-    const query = db.queryAll('recommendations', { KeyConditionExpression: 'pk = :t', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId) } });
+    const query = db.queryAll('recommendations', { KeyConditionExpression: 'pk = :t', ExpressionAttributeValues: { ':t': assertId('tenant', tenantId) } }, signal);
     for await (const item of query) items.push(item);
     return items;
   }
@@ -131,9 +131,9 @@ export function createRecommendationRepository(deps: { db: Db; onChange: (tenant
       if (changed) await deps.onChange(tenantId);
     },
 
-    async list(tenantId, filter = {}) {
+    async list(tenantId, filter = {}, signal) {
       const nowSec = Math.floor(now() / 1000);
-      return (await all(tenantId))
+      return (await all(tenantId, signal))
         .filter((item) => (item.ttl as number) > nowSec)
         .filter((item) => filter.includeInactive || item.active === true)
         .filter((item) => !filter.status || item.status === filter.status)

@@ -38,7 +38,7 @@ export interface TenantReads {
   ): Promise<{ daily: DailyCost[]; forecasts: Awaited<ReturnType<CostRepository['forecasts']>> }>;
   findings(tenantId: string, query: FindingQuery): Promise<FindingPage>;
   recommendations(tenantId: string, filter?: { status?: RecommendationStatus }): Promise<Recommendation[]>;
-  overview(tenantId: string): Promise<OverviewInputs | undefined>;
+  overview(tenantId: string, signal?: AbortSignal): Promise<OverviewInputs | undefined>;
 }
 
 export interface TenantReadsDeps {
@@ -56,10 +56,10 @@ export function createTenantReads(deps: TenantReadsDeps): TenantReads {
   const { cache } = deps;
   const key = (name: string, args: unknown) => `${name}:${JSON.stringify(args)}`;
 
-  async function overview(tenantId: string): Promise<OverviewInputs | undefined> {
+  async function overview(tenantId: string, signal?: AbortSignal): Promise<OverviewInputs | undefined> {
     const tenant = await deps.tenants.get(tenantId);
     if (!tenant) return undefined;
-    const state = await deps.state.snapshot(tenantId);
+    const state = await deps.state.snapshot(tenantId, signal);
     const current = new Set(tenant.accounts.map((a) => a.id));
     return {
       tenant: { id: tenant.id, name: tenant.name, revision: tenant.revision },
@@ -90,6 +90,6 @@ export function createTenantReads(deps: TenantReadsDeps): TenantReads {
     findings: (tenantId, query) => cache.read(tenantId, key('findings', query), () => deps.findings.query(tenantId, query)),
     recommendations: (tenantId, filter = {}) =>
       cache.read(tenantId, key('recommendations', filter), () => deps.recommendations.list(tenantId, filter)),
-    overview: (tenantId) => cache.read(tenantId, 'overview', () => overview(tenantId)),
+    overview: (tenantId, signal) => cache.read(tenantId, 'overview', (shared) => overview(tenantId, shared), signal),
   };
 }

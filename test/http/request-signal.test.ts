@@ -1,6 +1,6 @@
 /**
  * A request's abort signal reaches its store reads: a client that disconnects while GET
- * /api/costs waits on the store aborts the read (no work for nobody), while a read shared with
+ * /api/costs, /api/overview or /api/recommendations waits on the store aborts the read (no work for nobody), while a read shared with
  * another request that still waits goes on and answers that request.
  */
 import { request as httpRequest, type ClientRequest } from 'node:http';
@@ -87,18 +87,21 @@ function get(url: string, path: string, cookie: string): { req: ClientRequest; d
 
 const aborted = (signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
-t.test('a client that disconnects aborts the store read it was waiting for', { timeout: 30_000 }, async (t) => {
-  let stalled!: ReturnType<typeof stalledCosts>;
-  const w = await startWorld(t, { app: (store) => ((stalled = stalledCosts(store)), { store: stalled.store }) });
-  const a = await signIn(w, 'gone@example.com');
-  const client = get(w.url, '/api/costs', a.cookie);
-  await stalled.firstRead();
-  t.equal(stalled.reads[0]!.aborted, false, 'the read is under way');
-  client.req.destroy();
-  await Promise.all(stalled.reads.map(aborted));
-  t.pass(`each of the request's ${stalled.reads.length} daily reads was aborted`);
-  t.ok(stalled.reads.every((signal) => signal.aborted));
-});
+// The overview and the recommendations reach the daily costs through src/insights (the rules' input).
+for (const path of ['/api/costs', '/api/overview', '/api/recommendations']) {
+  t.test(`a client that disconnects from ${path} aborts the store read it was waiting for`, { timeout: 30_000 }, async (t) => {
+    let stalled!: ReturnType<typeof stalledCosts>;
+    const w = await startWorld(t, { app: (store) => ((stalled = stalledCosts(store)), { store: stalled.store }) });
+    const a = await signIn(w, 'gone@example.com');
+    const client = get(w.url, path, a.cookie);
+    await stalled.firstRead();
+    t.equal(stalled.reads[0]!.aborted, false, 'the read is under way');
+    client.req.destroy();
+    await Promise.all(stalled.reads.map(aborted));
+    t.pass(`each of the request's ${stalled.reads.length} daily reads was aborted`);
+    t.ok(stalled.reads.every((signal) => signal.aborted));
+  });
+}
 
 t.test('a read shared with a request that still waits is not aborted by one that leaves', { timeout: 30_000 }, async (t) => {
   let stalled!: ReturnType<typeof stalledCosts>;
