@@ -54,3 +54,27 @@ t.test('a token is never more than its creator', async (t) => {
   t.equal(reply.status, 403, 'its creator was demoted to viewer, so is the token');
   t.equal(reply.json.code, 'ROLE_REQUIRED');
 });
+
+t.test('what a token does is audited under the token, not only its creator', async (t) => {
+  const w = await startWorld(t);
+  const owner = await signIn(w, 'audited-scripts@example.com');
+  const created = await w.request('POST', '/api/tokens', { cookie: owner.cookie, body: { name: 'terraform', scope: 'admin' } });
+  t.equal(created.status, 201);
+  const bearer = { origin: null, headers: { authorization: `Bearer ${created.json.token}` } };
+  const connect = await w.request('POST', '/api/accounts', { ...bearer, body: { name: 'X', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', regions: ['us-east-1'] } });
+  t.equal(connect.status, 201);
+  const channel = await w.request('POST', '/api/channels', { ...bearer, body: { kind: 'slack', name: 'ops slack', url: 'https://hooks.slack.com/services/T000/B000/abcdefghijklmnopWXYZ' } });
+  t.equal(channel.status, 201, channel.text);
+
+  const items = (await w.request('GET', '/api/audit', { cookie: owner.cookie })).json.items as { action: string; actor: Record<string, string> }[];
+  const byAction = Object.fromEntries(items.map((e) => [e.action, e]));
+  const viaToken = { kind: 'user', userId: owner.userId, email: owner.email, tokenId: created.json.id, tokenName: 'terraform' };
+  t.same(byAction['account.connected']?.actor, viaToken, 'a change made by the middleware names the token');
+  t.same(byAction['channel.added']?.actor, viaToken, 'a change a handler records names the token');
+  t.same(byAction['token.created']?.actor, { kind: 'user', userId: owner.userId, email: owner.email }, 'a change by the person names no token');
+
+  const csv = (await w.request('GET', '/api/audit.csv', { cookie: owner.cookie })).text.trimEnd().split('\r\n');
+  t.equal(csv[0], 'at,action,actor_kind,actor_email,actor_user_id,target,ip,detail,actor_token_id,actor_token_name', 'the token columns come last, so existing columns keep their places');
+  const row = csv.find((line) => line.includes('"account.connected"'));
+  t.match(row, new RegExp(`"${created.json.id}","terraform"$`), 'the CSV row names the token');
+});
