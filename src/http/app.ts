@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     secureCookies: https,
     background,
     cached: (tenantId, key, load, signal) => deps.store.cache.read(tenantId, key, load, signal),
+    signInFailed: (address) => metrics.signInFailed(address),
     insights: insightSources(deps.store, now),
   };
 

@@ -70,6 +70,23 @@ export async function recordAudit(rc: RouteContext, tenantId: string, entry: New
   }
 }
 
+/**
+ * Record an event of a person's sign-in identity (a failed sign-in, a password reset) in the trail
+ * of every organization they belong to now: each of those the identity can act in, and not the
+ * one they signed up in once they have left it (its admins no longer have a say over them).
+ */
+export async function recordForIdentity(
+  rc: RouteContext,
+  identity: { id: string; tenantId: string; homeTenantId?: string | undefined },
+  entry: NewAuditEntry,
+): Promise<void> {
+  const memberships = await rc.deps.store.users.listMemberships(identity.homeTenantId ?? identity.tenantId, identity.id).catch((error: unknown) => {
+    rc.deps.log.warn({ err: error, user: identity.id, action: entry.action }, 'memberships not read for the audit trail');
+    return [];
+  });
+  await Promise.all(memberships.map((m) => recordAudit(rc, m.tenantId, entry)));
+}
+
 /** Record successful state-changing requests of signed-in users (mount before the router). */
 export function auditMiddleware(rc: RouteContext): Koa.Middleware<AppState> {
   return async (ctx, next) => {
