@@ -22,6 +22,7 @@ export class ChMfaSettings extends LitElement {
     css`
       .secret { font-family: monospace; word-break: break-all; }
       ol.codes { columns: 2; font-family: monospace; }
+      .uri { overflow-wrap: anywhere; }
       .qr { display: block; width: 12rem; height: 12rem; background: #fff; }
     `,
   ];
@@ -66,7 +67,7 @@ export class ChMfaSettings extends LitElement {
     return html`${required}
       <p>Add this account to your authenticator app: open the link on the phone, or scan it as a QR code, or type the key.</p>
       ${this.#qr(this.enrolment.otpauthUri)}
-      <p><a href=${this.enrolment.otpauthUri} data-testid="otpauth-uri">${this.enrolment.otpauthUri}</a></p>
+      <p class="uri"><a href=${this.enrolment.otpauthUri} data-testid="otpauth-uri">${this.enrolment.otpauthUri}</a></p>
       <p>Key: <span class="secret" data-testid="mfa-secret">${this.enrolment.secret}</span> <ch-copy-button .text=${this.enrolment.secret} label="Copy the key"></ch-copy-button></p>
       <form @submit=${this.#confirm} data-testid="mfa-confirm-form">
         <div class="field"><label for="mfa-code">The app's code</label><input id="mfa-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required data-testid="mfa-confirm-code" /></div>
