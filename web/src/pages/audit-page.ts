@@ -38,6 +38,7 @@ const LABELS: Record<string, string> = {
   'auth.mfa_recovery_code_used': 'Used a recovery code',
   'tenant.mfa_requirement_changed': 'Changed the two-factor requirement',
   'member.invited': 'Invited someone',
+  'member.joined': 'Accepted the invitation',
   'member.role_changed': "Changed a member's role",
   'member.removed': 'Removed a member',
   'member.left': 'Left the organization',
