@@ -40,6 +40,7 @@ import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
 import { loadSession, requireRole, requireSession } from './session-cookie.js';
 import { settingsRoutes } from './settings-routes.js';
+import { tenantRoutes } from './tenant-routes.js';
 import { tenantOf } from './tenant-view.js';
 
 /** The API version shown in the OpenAPI document. */
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...mfaRoutes(rc),
     ...auditRoutes(rc),
     ...memberRoutes(rc),
+    ...tenantRoutes(rc),
     ...apiTokenRoutes(rc),
     ...channelRoutes(rc),
     ...sessionRoutes(rc),

@@ -44,6 +44,8 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'POST /api/auth/mfa/disable': null,
   'PUT /api/auth/mfa/required': null,
   'POST /api/auth/switch': null,
+  // the tenant and its trail's readers are gone; logged for the operator instead
+  'POST /api/tenant/delete': null,
 });
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
