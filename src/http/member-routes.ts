@@ -126,6 +126,9 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
         if (!leaving && session.role !== 'owner') throw clientError(403, 'ROLE_REQUIRED', 'removing someone needs the owner role');
         if (await isLastOwner(user)) throw lastOwner();
         await store.users.remove(user.tenantId, user.id);
+        // Their API tokens here go too: a token acts as its creator, so one left behind would come
+        // back to life if the person were invited again.
+        for (const token of await store.apiTokens.list(session.tenantId)) if (token.userId === user.id) await store.apiTokens.revoke(session.tenantId, token.id);
         // Their sessions in this organization fail from the next request (membership is read at
         // each one); a user left with no organization at all is signed out everywhere.
         if ((await store.users.listMemberships(homeOf(user), user.id)).length === 0) await store.sessions.revokeAllForUser(homeOf(user), user.id);
