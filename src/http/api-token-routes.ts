@@ -5,7 +5,7 @@
  */
 import type { ApiTokenRecord } from '../store/index.js';
 import type { ApiTokenView, NewApiToken } from './api-types.js';
-import { recordAudit } from './audit-trail.js';
+import { actorOf, recordAudit } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
@@ -44,9 +44,9 @@ export function apiTokenRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       body: apiTokenCreateSchema,
       responses: { 201: 'NewApiToken', 400: 'Problem', 401: 'Problem' },
-      async handler(ctx, { body, session }) {
+      async handler(ctx, { body, session, user }) {
         const { token, record } = await store.apiTokens.create({ tenantId: session.tenantId, userId: session.userId, name: body.name, scope: body.scope });
-        await recordAudit(rc, session.tenantId, { action: 'token.created', actor: { kind: 'user', userId: session.userId }, target: record.id, ip: ctx.ip, detail: { scope: body.scope } });
+        await recordAudit(rc, session.tenantId, { action: 'token.created', actor: actorOf(session, user), target: record.id, ip: ctx.ip, detail: { scope: body.scope } });
         const reply: NewApiToken = { ...view(record), token };
         return reply;
       },
@@ -60,9 +60,9 @@ export function apiTokenRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       params: idParams('token'),
       responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)' },
-      async handler(ctx, { params, session }) {
+      async handler(ctx, { params, session, user }) {
         if (!(await store.apiTokens.revoke(session.tenantId, params.id))) throw clientError(404, 'NOT_FOUND', 'no such token');
-        await recordAudit(rc, session.tenantId, { action: 'token.revoked', actor: { kind: 'user', userId: session.userId }, target: params.id, ip: ctx.ip });
+        await recordAudit(rc, session.tenantId, { action: 'token.revoked', actor: actorOf(session, user), target: params.id, ip: ctx.ip });
         return undefined;
       },
     }),

@@ -181,7 +181,8 @@ export interface AuditEntryView {
   at: string;
   /** e.g. auth.login, auth.login_failed, account.connected, settings.changed, operator.tenant_restarted. */
   action: string;
-  actor: { kind: 'user' | 'operator' | 'system'; userId?: string; email?: string };
+  /** `tokenId` and `tokenName` name the API token a script acted with (absent for a person's own request). */
+  actor: { kind: 'user' | 'operator' | 'system'; userId?: string; email?: string; tokenId?: string; tokenName?: string };
   target?: string;
   ip?: string;
   detail?: Record<string, string>;

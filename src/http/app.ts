@@ -40,6 +40,7 @@ import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
 import { loadSession, requireRole, requireSession } from './session-cookie.js';
 import { settingsRoutes } from './settings-routes.js';
+import { tenantRoutes } from './tenant-routes.js';
 import { tenantOf } from './tenant-view.js';
 
 /** The API version shown in the OpenAPI document. */
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     secureCookies: https,
     background,
     cached: (tenantId, key, load, signal) => deps.store.cache.read(tenantId, key, load, signal),
+    signInFailed: (address) => metrics.signInFailed(address),
     insights: insightSources(deps.store, now),
   };
 
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ...mfaRoutes(rc),
     ...auditRoutes(rc),
     ...memberRoutes(rc),
+    ...tenantRoutes(rc),
     ...apiTokenRoutes(rc),
     ...channelRoutes(rc),
     ...sessionRoutes(rc),

@@ -20,7 +20,8 @@ export function csvCell(value: string): string {
 
 function csvRow(entry: AuditEntry): string {
   const detail = entry.detail ? Object.entries(entry.detail).map(([k, v]) => `${k}=${v}`).join('; ') : '';
-  return [entry.at, entry.action, entry.actor.kind, entry.actor.email ?? '', entry.actor.userId ?? '', entry.target ?? '', entry.ip ?? '', detail].map(csvCell).join(',');
+  const { actor } = entry;
+  return [entry.at, entry.action, actor.kind, actor.email ?? '', actor.userId ?? '', entry.target ?? '', entry.ip ?? '', detail, actor.tokenId ?? '', actor.tokenName ?? ''].map(csvCell).join(',');
 }
 
 /** The audit routes. */
@@ -51,7 +52,8 @@ export function auditRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       responses: { 200: 'text/csv', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)' },
       async handler(ctx, { session: { tenantId }, signal }) {
-        const lines = ['at,action,actor_kind,actor_email,actor_user_id,target,ip,detail'];
+        // The token columns were added last, so a reader of the earlier columns by position still works.
+        const lines = ['at,action,actor_kind,actor_email,actor_user_id,target,ip,detail,actor_token_id,actor_token_name'];
         let before: string | undefined;
         do {
           const page = await store.audit.list(tenantId, { limit: 1000, ...(before ? { before } : {}) }, signal);

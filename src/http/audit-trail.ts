@@ -6,9 +6,9 @@
  * themselves (sign-in) are not in the table.
  */
 import type Koa from 'koa';
-import type { NewAuditEntry } from '../store/index.js';
+import type { AuditActor, NewAuditEntry } from '../store/index.js';
 import type { RouteContext } from './route-context.js';
-import type { AppState } from './route-spec.js';
+import type { AppState, SessionState } from './route-spec.js';
 
 /** `METHOD route` -> the action name; anything unsafe not listed is recorded as `request`. */
 const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
@@ -44,9 +44,24 @@ const ACTIONS: Readonly<Record<string, string | null>> = Object.freeze({
   'POST /api/auth/mfa/disable': null,
   'PUT /api/auth/mfa/required': null,
   'POST /api/auth/switch': null,
+  // the tenant and its trail's readers are gone; logged for the operator instead
+  'POST /api/tenant/delete': null,
 });
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Who acts in a request: the signed-in user, and the API token when the request carried one, so
+ * the trail tells a script's changes from its creator's own (and which token to revoke).
+ */
+export function actorOf(session: Pick<SessionState, 'userId' | 'apiToken'>, user?: { email: string }): AuditActor {
+  return {
+    kind: 'user',
+    userId: session.userId,
+    ...(user ? { email: user.email } : {}),
+    ...(session.apiToken ? { tokenId: session.apiToken.id, tokenName: session.apiToken.name } : {}),
+  };
+}
 
 /** Record one entry for `tenantId`; never throws. */
 export async function recordAudit(rc: RouteContext, tenantId: string, entry: NewAuditEntry): Promise<void> {
@@ -55,6 +70,23 @@ export async function recordAudit(rc: RouteContext, tenantId: string, entry: New
   } catch (error) {
     rc.deps.log.warn({ err: error, tenant: tenantId, action: entry.action }, 'audit entry not written');
   }
+}
+
+/**
+ * Record an event of a person's sign-in identity (a failed sign-in, a password reset) in the trail
+ * of every organization they belong to now: each of those the identity can act in, and not the
+ * one they signed up in once they have left it (its admins no longer have a say over them).
+ */
+export async function recordForIdentity(
+  rc: RouteContext,
+  identity: { id: string; tenantId: string; homeTenantId?: string | undefined },
+  entry: NewAuditEntry,
+): Promise<void> {
+  const memberships = await rc.deps.store.users.listMemberships(identity.homeTenantId ?? identity.tenantId, identity.id).catch((error: unknown) => {
+    rc.deps.log.warn({ err: error, user: identity.id, action: entry.action }, 'memberships not read for the audit trail');
+    return [];
+  });
+  await Promise.all(memberships.map((m) => recordAudit(rc, m.tenantId, entry)));
 }
 
 /** Record successful state-changing requests of signed-in users (mount before the router). */
@@ -75,10 +107,10 @@ export function auditMiddleware(rc: RouteContext): Koa.Middleware<AppState> {
     const target = params.id ?? created;
     // Which settings changed, never their values (an email address is personal data).
     const fields = action === 'settings.changed' && body && typeof body === 'object' ? Object.keys(body).sort().join(',') : undefined;
-    const user = await rc.deps.store.users.get(session.tenantId, session.userId).catch(() => undefined);
+    // The user the role check read for this request (route-spec.ts): no second read.
     await recordAudit(rc, session.tenantId, {
       action,
-      actor: { kind: 'user', userId: session.userId, ...(user ? { email: user.email } : {}) },
+      actor: actorOf(session, ctx.state.user),
       ...(target !== undefined ? { target } : {}),
       ip: ctx.ip,
       ...(fields ? { detail: { fields } } : action === 'request' ? { detail: { route: key } } : {}),

@@ -5,7 +5,7 @@
  * after one scrypt either way. Only a correct password learns that the email is unverified.
  */
 import { AppError } from '../domain/errors.js';
-import { recordAudit } from './audit-trail.js';
+import { recordForIdentity } from './audit-trail.js';
 import type { MfaChallenge } from './api-types.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
@@ -124,10 +124,14 @@ export function authRoutes(rc: RouteContext): AnyRoute[] {
         const user = await store.users.authenticate(body.email, body.password);
         if (!user) {
           const { failures, notify } = await rc.loginThrottle.failed(attempt);
-          rc.deps.log.info({ failures, trustedDevice: attempt.device !== undefined }, 'sign-in failed');
-          // In the trail of the tenant the address belongs to (an unknown address has none).
           const target = await store.users.findByEmail(body.email);
-          if (target) await recordAudit(rc, target.tenantId, { action: 'auth.login_failed', actor: { kind: 'user', email: body.email }, ip: ctx.ip, detail: { failures: String(failures) } });
+          rc.signInFailed(target ? 'known' : 'unknown');
+          // The address is not logged: what is typed there is sometimes a password.
+          rc.deps.log.info({ failures, known: target !== undefined, ip: ctx.ip, trustedDevice: attempt.device !== undefined }, 'sign-in failed');
+          // In the trail of every organization the address belongs to. An unknown address has no
+          // tenant: it goes to no trail (nobody could read it; a table anyone can fill, of typos
+          // and passwords typed in the wrong field), only to the log and the operator's counter.
+          if (target) await recordForIdentity(rc, target, { action: 'auth.login_failed', actor: { kind: 'user', email: body.email }, ip: ctx.ip, detail: { failures: String(failures) } });
           if (notify) {
             rc.background.run('login-failures-notice', async () => {
               const owner = await store.users.findByEmail(body.email);

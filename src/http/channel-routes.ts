@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ChannelRecord } from '../store/index.js';
 import type { ChannelTestView, ChannelView, NewChannelView } from './api-types.js';
-import { recordAudit } from './audit-trail.js';
+import { actorOf, recordAudit } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
@@ -72,9 +72,9 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
         409: 'Problem (CHANNEL_LIMIT)',
         503: 'Problem (UNAVAILABLE)',
       },
-      async handler(ctx, { body, session }) {
+      async handler(ctx, { body, session, user }) {
         const { channel, signingSecret } = await service().add(session.tenantId, body);
-        await recordAudit(rc, session.tenantId, { action: 'channel.added', actor: { kind: 'user', userId: session.userId }, target: channel.id, ip: ctx.ip, detail: { kind: channel.kind } });
+        await recordAudit(rc, session.tenantId, { action: 'channel.added', actor: actorOf(session, user), target: channel.id, ip: ctx.ip, detail: { kind: channel.kind } });
         const reply: NewChannelView = { ...view(channel), ...(signingSecret ? { signingSecret } : {}) };
         return reply;
       },
@@ -88,9 +88,9 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       params: channelParams,
       responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 503: 'Problem (UNAVAILABLE)' },
-      async handler(ctx, { params, session }) {
+      async handler(ctx, { params, session, user }) {
         if (!(await service().remove(session.tenantId, params.id))) throw clientError(404, 'NOT_FOUND', 'no such channel');
-        await recordAudit(rc, session.tenantId, { action: 'channel.removed', actor: { kind: 'user', userId: session.userId }, target: params.id, ip: ctx.ip });
+        await recordAudit(rc, session.tenantId, { action: 'channel.removed', actor: actorOf(session, user), target: params.id, ip: ctx.ip });
         return undefined;
       },
     }),
@@ -103,12 +103,12 @@ export function channelRoutes(rc: RouteContext): AnyRoute[] {
       role: 'admin',
       params: channelParams,
       responses: { 200: 'ChannelTestView', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 429: 'Problem (RATE_LIMITED)', 503: 'Problem (UNAVAILABLE)' },
-      async handler(ctx, { params, session }) {
+      async handler(ctx, { params, session, user }) {
         const channels = service();
         await rc.limiter.consume(`channel-test:${session.tenantId}`, CHANNEL_TEST_RATE);
         const result = await channels.sendTest(session.tenantId, params.id);
         if (!result) throw clientError(404, 'NOT_FOUND', 'no such channel');
-        await recordAudit(rc, session.tenantId, { action: 'channel.tested', actor: { kind: 'user', userId: session.userId }, target: params.id, ip: ctx.ip, detail: { delivered: String(result.delivered) } });
+        await recordAudit(rc, session.tenantId, { action: 'channel.tested', actor: actorOf(session, user), target: params.id, ip: ctx.ip, detail: { delivered: String(result.delivered) } });
         const reply: ChannelTestView = result.delivered ? { delivered: true, status: result.status } : { delivered: false, error: result.error };
         return reply;
       },

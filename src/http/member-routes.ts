@@ -9,7 +9,7 @@
  */
 import type { UserRecord } from '../store/index.js';
 import type { MemberView } from './api-types.js';
-import { recordAudit } from './audit-trail.js';
+import { actorOf, recordAudit } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, roleOf, type AnyRoute } from './route-spec.js';
@@ -63,7 +63,7 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       role: 'owner',
       body: memberInviteSchema,
       responses: { 202: 'Invited', 400: 'Problem', 401: 'Problem', 429: 'Problem' },
-      async handler(ctx, { body, session, tenant }) {
+      async handler(ctx, { body, session, tenant, user: caller }) {
         await rc.limiter.consume(`invite:${session.tenantId}`, rc.limits.signupPerIp);
         // The password is never used: the invitee chooses one through the link.
         const placeholder = `${crypto.randomUUID()}${crypto.randomUUID()}`;
@@ -87,7 +87,7 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
             rc.background.run('invitation-existing', () => sendSecurityNotice(rc, body.email, { kind: 'invitation_existing', organization: tenant.name }));
           }
         }
-        await recordAudit(rc, tenant.id, { action: 'member.invited', actor: { kind: 'user', userId: session.userId }, ip: ctx.ip, detail: { email: body.email, role: body.role } });
+        await recordAudit(rc, tenant.id, { action: 'member.invited', actor: actorOf(session, caller), ip: ctx.ip, detail: { email: body.email, role: body.role } });
         return { status: 'invited' as const, email: body.email };
       },
     }),
@@ -101,11 +101,11 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       params: memberParams,
       body: memberPatchSchema,
       responses: { 200: 'MemberView', 400: 'Problem', 401: 'Problem', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
-      async handler(ctx, { body, params, session }) {
+      async handler(ctx, { body, params, session, user: caller }) {
         const user = await memberOf(session.tenantId, params.id);
         if (body.role !== 'owner' && (await isLastOwner(user))) throw lastOwner();
         const updated = await store.users.setRole(user.tenantId, user.id, body.role);
-        await recordAudit(rc, session.tenantId, { action: 'member.role_changed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip, detail: { role: body.role } });
+        await recordAudit(rc, session.tenantId, { action: 'member.role_changed', actor: actorOf(session, caller), target: user.id, ip: ctx.ip, detail: { role: body.role } });
         return memberView(updated);
       },
     }),
@@ -119,17 +119,20 @@ export function memberRoutes(rc: RouteContext): AnyRoute[] {
       role: 'viewer',
       params: memberParams,
       responses: { 204: 'No content', 400: 'Problem (VALIDATION_FAILED)', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 404: 'Problem (NOT_FOUND)', 409: 'Problem (LAST_OWNER)' },
-      async handler(ctx, { params, session }) {
+      async handler(ctx, { params, session, user: caller }) {
         const leaving = params.id === session.userId;
         // Members are no secret to anyone in the tenant (GET /api/members), so 404 comes first.
         const user = await memberOf(session.tenantId, params.id);
         if (!leaving && session.role !== 'owner') throw clientError(403, 'ROLE_REQUIRED', 'removing someone needs the owner role');
         if (await isLastOwner(user)) throw lastOwner();
         await store.users.remove(user.tenantId, user.id);
+        // Their API tokens here go too: a token acts as its creator, so one left behind would come
+        // back to life if the person were invited again.
+        for (const token of await store.apiTokens.list(session.tenantId)) if (token.userId === user.id) await store.apiTokens.revoke(session.tenantId, token.id);
         // Their sessions in this organization fail from the next request (membership is read at
         // each one); a user left with no organization at all is signed out everywhere.
         if ((await store.users.listMemberships(homeOf(user), user.id)).length === 0) await store.sessions.revokeAllForUser(homeOf(user), user.id);
-        await recordAudit(rc, session.tenantId, { action: leaving ? 'member.left' : 'member.removed', actor: { kind: 'user', userId: session.userId }, target: user.id, ip: ctx.ip });
+        await recordAudit(rc, session.tenantId, { action: leaving ? 'member.left' : 'member.removed', actor: actorOf(session, caller), target: user.id, ip: ctx.ip });
         return undefined;
       },
     }),

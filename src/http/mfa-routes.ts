@@ -7,7 +7,7 @@
  */
 import type { UserRecord } from '../store/index.js';
 import type { MfaEnabled, MfaEnrolment, MfaStatus } from './api-types.js';
-import { recordAudit } from './audit-trail.js';
+import { actorOf, recordAudit } from './audit-trail.js';
 import { newRecoveryCodes, newTotpSecret, totpStep, totpUri } from './mfa-totp.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
@@ -138,7 +138,7 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
         if (step === undefined) throw clientError(400, 'INVALID_MFA_CODE', 'the code is wrong; check the time on the device');
         const recoveryCodes = newRecoveryCodes();
         await store.users.enableMfa(user.tenantId, user.id, recoveryCodes, step);
-        await recordAudit(rc, session.tenantId, { action: 'auth.mfa_enabled', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip });
+        await recordAudit(rc, session.tenantId, { action: 'auth.mfa_enabled', actor: actorOf(session, user), ip: ctx.ip });
         rc.background.run('mfa-enabled', () => sendSecurityNotice(rc, user.email, { kind: 'mfa_changed', enabled: true }));
         const reply: MfaEnabled = { status: 'mfa_enabled', recoveryCodes };
         ctx.set('Cache-Control', 'no-store');
@@ -176,13 +176,13 @@ export function mfaRoutes(rc: RouteContext): AnyRoute[] {
       role: 'owner',
       body: mfaRequirementSchema,
       responses: { 200: 'MfaStatus', 400: 'Problem', 401: 'Problem', 403: 'Problem (ROLE_REQUIRED)', 409: 'Problem (MFA_NOT_ENABLED)' },
-      async handler(ctx, { body, session }) {
+      async handler(ctx, { body, session, user }) {
         // An owner without MFA would lock themselves out of everything but enrolment.
         if (body.required && !(await store.users.mfaState(session.tenantId, session.userId)).enabled) {
           throw clientError(409, 'MFA_NOT_ENABLED', 'turn MFA on for yourself before requiring it of everyone');
         }
         await store.tenants.updateSettings(session.tenantId, { requireMfa: body.required });
-        await recordAudit(rc, session.tenantId, { action: 'tenant.mfa_requirement_changed', actor: { kind: 'user', userId: session.userId }, ip: ctx.ip, detail: { required: String(body.required) } });
+        await recordAudit(rc, session.tenantId, { action: 'tenant.mfa_requirement_changed', actor: actorOf(session, user), ip: ctx.ip, detail: { required: String(body.required) } });
         return statusOf(session.tenantId, session.userId);
       },
     }),

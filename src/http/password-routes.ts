@@ -4,7 +4,7 @@
  * Requesting a reset answers 202 whether or not the address is registered.
  */
 import type { PasswordUpdated } from './api-types.js';
-import { recordAudit } from './audit-trail.js';
+import { recordForIdentity } from './audit-trail.js';
 import { clientError } from './problem.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, type AnyRoute } from './route-spec.js';
@@ -63,7 +63,8 @@ export function passwordRoutes(rc: RouteContext): AnyRoute[] {
         const sessionsEnded = await store.sessions.revokeAllForUser(user.tenantId, user.id);
         await rc.loginThrottle.succeeded({ ip: ctx.ip, email: user.email });
         rc.deps.log.info({ tenant: user.tenantId, user: user.id, sessionsEnded }, 'password reset');
-        await recordAudit(rc, user.tenantId, { action: 'auth.password_reset', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip, detail: { sessionsEnded: String(sessionsEnded) } });
+        // Following an invitation is how the invitee joins: the trail says so, not "password reset".
+        await recordForIdentity(rc, user, { action: user.emailVerified ? 'auth.password_reset' : 'member.joined', actor: { kind: 'user', userId: user.id, email: user.email }, ip: ctx.ip, detail: { sessionsEnded: String(sessionsEnded) } });
         rc.background.run('password-changed', () => sendSecurityNotice(rc, user.email, { kind: 'password_changed' }));
         const body200: PasswordUpdated = { status: 'password_updated', sessionsEnded };
         return body200;

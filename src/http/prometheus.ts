@@ -14,6 +14,8 @@ export interface AppMetrics {
   registry: Registry;
   /** Observe every request's latency by method, route template and status. */
   middleware: Koa.Middleware;
+  /** Count a failed password sign-in (`login_failures_total`), by whether the address is registered. */
+  signInFailed(address: 'known' | 'unknown'): void;
   /** Stop the event-loop monitor. Idempotent. */
   close(): void;
 }
@@ -40,6 +42,15 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // Failures for unregistered addresses are in no tenant's audit trail; this is where an operator
+  // sees credential stuffing or a sprayer.
+  const loginFailures = new Counter({
+    name: `${prefix}login_failures_total`,
+    help: 'Failed password sign-ins, by whether the address is registered (known) or not (unknown)',
+    labelNames: ['address'],
+    registers: [registry],
+  });
+  for (const address of ['known', 'unknown']) loginFailures.inc({ address }, 0);
   new Gauge({
     name: `${prefix}event_loop_delay_p99_seconds`,
     help: 'Event-loop delay, 99th percentile since the last scrape',
@@ -186,6 +197,7 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
   let closed = false;
   return {
     registry,
+    signInFailed: (address) => loginFailures.inc({ address }),
     middleware: async (ctx, next) => {
       const end = requests.startTimer();
       try {

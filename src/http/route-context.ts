@@ -22,6 +22,8 @@ export interface RouteContext {
    * every request sharing the load has gone (single flight), so pass that one to the store read.
    */
   cached<T>(tenantId: string, key: string, load: (signal?: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Count a failed password sign-in for the operator (`/metrics`), by whether the address is registered. */
+  signInFailed(address: 'known' | 'unknown'): void;
   /** Derived data (src/insights) over the store, through its cache. */
   insights: InsightSources;
 }

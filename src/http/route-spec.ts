@@ -54,7 +54,7 @@ export interface SessionState {
   /** The user's role in the tenant, read at each request (a demotion applies at once). */
   role?: Role;
   /** Set when the caller authenticated with an API token rather than the cookie. */
-  apiToken?: { id: string; scope: 'read' | 'admin' };
+  apiToken?: { id: string; name: string; scope: 'read' | 'admin' };
 }
 
 /** What middleware leaves in `ctx.state`. */

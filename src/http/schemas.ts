@@ -38,6 +38,8 @@ export const resetRequestSchema = z.strictObject({ email });
 export const resetSchema = z.strictObject({ token, password: newPassword });
 /** POST /api/auth/password (PasswordChange). */
 export const changePasswordSchema = z.strictObject({ currentPassword: anyPassword, newPassword });
+/** POST /api/tenant/delete: the owner's password again, so a stolen session alone cannot delete the organization. */
+export const tenantDeleteSchema = z.strictObject({ password: anyPassword });
 /** POST /api/auth/login (LoginRequest); the password is not checked against the policy, only the hash. */
 export const loginSchema = z.strictObject({ email, password: anyPassword });
 

@@ -55,7 +55,7 @@ export function loadSession(sessions: SessionRepository, apiTokens?: Pick<ApiTok
     const bearer = /^Bearer\s+(cht_[A-Za-z0-9_-]{1,200})\s*$/.exec(ctx.get('authorization'))?.[1];
     if (!ctx.state.session && bearer && apiTokens) {
       const record = await apiTokens.authenticate(bearer);
-      if (record) ctx.state.session = { tenantId: record.tenantId, userId: record.userId, sessionId: `token:${record.id}`, token: '', apiToken: { id: record.id, scope: record.scope } };
+      if (record) ctx.state.session = { tenantId: record.tenantId, userId: record.userId, sessionId: `token:${record.id}`, token: '', apiToken: { id: record.id, name: record.name, scope: record.scope } };
     }
     return next();
   };

@@ -14,6 +14,9 @@ export interface AuditActor {
   userId?: string;
   /** The user's email at the time, or the email a failed sign-in gave. */
   email?: string;
+  /** The API token the user's script acted with (its id and name at the time), when it did. */
+  tokenId?: string;
+  tokenName?: string;
 }
 
 /** One event. */

@@ -57,7 +57,7 @@ export function createSessionRepository(deps: SessionRepositoryDeps): SessionRep
   const defaultTtlMs = deps.defaultTtlMs ?? 7 * 86_400_000;
 
   const toSession = (item: Item): Session => ({
-    id: (item.sessionId as string | undefined) ?? '',
+    id: item.sessionId as string,
     tenantId: item.tenantId as string,
     userId: item.userId as string,
     createdAt: item.createdAt as string,
@@ -109,6 +109,9 @@ export function createSessionRepository(deps: SessionRepositoryDeps): SessionRep
       // Strongly consistent, so a logout elsewhere takes effect on the very next request.
       const item = await db.get('sessions', { Key: { pk: hashToken(token) }, ConsistentRead: true });
       if (!item || Date.parse(item.expiresAt as string) <= now()) return undefined;
+      // A session from before the sessions list has no id and no index item: nothing could list
+      // it or end it (a reset, "sign out everywhere"), so it is no session; its TTL removes it.
+      if (typeof item.sessionId !== 'string') return undefined;
       return toSession(item);
     },
     async revoke(token) {

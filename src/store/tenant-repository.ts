@@ -53,6 +53,12 @@ export interface TenantRepository extends TenantSource {
   removeAccount(tenantId: string, accountId: string): Promise<boolean>;
   /** A no-op (no revision bump) when status and reason are unchanged or the account is gone. */
   setAccountStatus(tenantId: string, accountId: string, status: AccountStatus, reason?: string): Promise<void>;
+  /**
+   * Delete the tenant item with its accounts and their sealed credentials (the fleet stops its
+   * actor at the next reconcile); false when there was none. Members, tokens and data are the
+   * caller's to remove first.
+   */
+  remove(tenantId: string): Promise<boolean>;
 }
 
 export interface TenantRepositoryDeps {
@@ -260,6 +266,12 @@ export function createTenantRepository(deps: TenantRepositoryDeps): TenantReposi
         return { item, result: true };
       });
       return result;
+    },
+
+    async remove(tenantId) {
+      const output = await db.delete('tenants', { Key: { pk: assertId('tenant', tenantId) }, ReturnValues: 'ALL_OLD' });
+      await deps.onChange(tenantId);
+      return output?.Attributes !== undefined;
     },
 
     async setAccountStatus(tenantId, accountId, status, reason) {

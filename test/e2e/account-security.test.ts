@@ -195,4 +195,20 @@ async function run(chromiumPath: string): Promise<void> {
     t.equal(await problem.getAttribute('data-code'), 'LAST_OWNER', 'the only owner cannot leave');
     t.same(pageErrors, [], 'no uncaught page errors');
   });
+
+  await t.test('the owner deletes the organization and is signed out', async (t) => {
+    const form = main.getByTestId('delete-organization-form');
+    await form.getByLabel("Type the organization's name").fill('Sec Ltd');
+    await form.getByLabel('Your password').fill('wrong password 000');
+    await form.getByRole('button', { name: 'Delete the organization' }).click();
+    await form.getByTestId('problem').waitFor();
+    t.equal(await form.getByTestId('problem').getAttribute('data-code'), 'WRONG_PASSWORD', 'a wrong password deletes nothing');
+    await form.getByLabel('Your password').fill(THIRD);
+    await form.getByRole('button', { name: 'Delete the organization' }).click();
+    await main.waitForURL(/\/login$/);
+    t.equal((await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: THIRD }) })).status, 401, 'the owner has no account left');
+    await main.getByLabel('Password').waitFor();
+    t.pass('the owner is back at the sign-in page');
+    t.same(pageErrors, [], 'no uncaught page errors');
+  });
 }

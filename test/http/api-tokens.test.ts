@@ -1,6 +1,6 @@
 /** API tokens: scoped read/admin, shown once, last use recorded, revocable, and never more than their creator. */
 import t from 'tap';
-import { signIn, startWorld } from './fixtures/harness.js';
+import { sessionPair, signIn, startWorld } from './fixtures/harness.js';
 
 t.test('create, use within scope, see last use, revoke', async (t) => {
   const w = await startWorld(t);
@@ -53,4 +53,46 @@ t.test('a token is never more than its creator', async (t) => {
   const reply = await w.request('POST', '/api/accounts', { origin: null, headers: { authorization: `Bearer ${created.token}` }, body: { name: 'X', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', regions: ['us-east-1'] } });
   t.equal(reply.status, 403, 'its creator was demoted to viewer, so is the token');
   t.equal(reply.json.code, 'ROLE_REQUIRED');
+});
+
+t.test('what a token does is audited under the token, not only its creator', async (t) => {
+  const w = await startWorld(t);
+  const owner = await signIn(w, 'audited-scripts@example.com');
+  const created = await w.request('POST', '/api/tokens', { cookie: owner.cookie, body: { name: 'terraform', scope: 'admin' } });
+  t.equal(created.status, 201);
+  const bearer = { origin: null, headers: { authorization: `Bearer ${created.json.token}` } };
+  const connect = await w.request('POST', '/api/accounts', { ...bearer, body: { name: 'X', roleArn: 'arn:aws:iam::123456789012:role/CloudHealthMonitor', regions: ['us-east-1'] } });
+  t.equal(connect.status, 201);
+  const channel = await w.request('POST', '/api/channels', { ...bearer, body: { kind: 'slack', name: 'ops slack', url: 'https://hooks.slack.com/services/T000/B000/abcdefghijklmnopWXYZ' } });
+  t.equal(channel.status, 201, channel.text);
+
+  const items = (await w.request('GET', '/api/audit', { cookie: owner.cookie })).json.items as { action: string; actor: Record<string, string> }[];
+  const byAction = Object.fromEntries(items.map((e) => [e.action, e]));
+  const viaToken = { kind: 'user', userId: owner.userId, email: owner.email, tokenId: created.json.id, tokenName: 'terraform' };
+  t.same(byAction['account.connected']?.actor, viaToken, 'a change made by the middleware names the token');
+  t.same(byAction['channel.added']?.actor, viaToken, 'a change a handler records names the token');
+  t.same(byAction['token.created']?.actor, { kind: 'user', userId: owner.userId, email: owner.email }, 'a change by the person names no token');
+
+  const csv = (await w.request('GET', '/api/audit.csv', { cookie: owner.cookie })).text.trimEnd().split('\r\n');
+  t.equal(csv[0], 'at,action,actor_kind,actor_email,actor_user_id,target,ip,detail,actor_token_id,actor_token_name', 'the token columns come last, so existing columns keep their places');
+  const row = csv.find((line) => line.includes('"account.connected"'));
+  t.match(row, new RegExp(`"${created.json.id}","terraform"$`), 'the CSV row names the token');
+});
+
+t.test("a member's tokens end with their membership, and do not come back with a new one", async (t) => {
+  const w = await startWorld(t);
+  const owner = await signIn(w, 'token-owner@example.com', 'Owner Co');
+  const member = await signIn(w, 'token-member@example.com', 'Member Co');
+  await w.request('POST', '/api/members', { cookie: owner.cookie, body: { email: member.email, role: 'admin' } });
+  const there = sessionPair(await w.request('POST', '/api/auth/switch', { cookie: member.cookie, body: { tenantId: owner.tenantId } }));
+  const created = await w.request('POST', '/api/tokens', { cookie: there, body: { name: 'member script', scope: 'admin' } });
+  t.equal(created.status, 201);
+  const bearer = { origin: null, headers: { authorization: `Bearer ${created.json.token}` } };
+  t.equal((await w.request('GET', '/api/accounts', bearer)).status, 200);
+
+  t.equal((await w.request('DELETE', `/api/members/${member.userId}`, { cookie: owner.cookie })).status, 204);
+  t.equal((await w.request('GET', '/api/accounts', bearer)).status, 401, 'refused once the member is removed');
+  t.same((await w.request('GET', '/api/tokens', { cookie: owner.cookie })).json, [], 'and no longer listed');
+  await w.request('POST', '/api/members', { cookie: owner.cookie, body: { email: member.email, role: 'admin' } });
+  t.equal((await w.request('GET', '/api/accounts', bearer)).status, 401, 'inviting the person again does not revive the token');
 });

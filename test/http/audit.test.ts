@@ -49,7 +49,7 @@ t.test('sign-ins, failures, accounts, settings, passwords and operator restarts 
   t.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
   t.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="audit-/);
   const lines = csv.text.trimEnd().split('\r\n');
-  t.equal(lines[0], 'at,action,actor_kind,actor_email,actor_user_id,target,ip,detail');
+  t.equal(lines[0], 'at,action,actor_kind,actor_email,actor_user_id,target,ip,detail,actor_token_id,actor_token_name');
   t.equal(lines.length, 1 + actions.length, 'one row per entry');
   t.match(lines[1], /"operator\.tenant_restarted","operator"/);
 });

@@ -62,7 +62,8 @@ t.test('invite, accept, roles, and the last owner', async (t) => {
   t.same((await w.request('GET', '/api/members', { cookie: colleague })).json.map((m: { email: string }) => m.email), ['colleague@example.com', outsider.email]);
 
   const audit = (await w.request('GET', '/api/audit', { cookie: colleague })).json.items.map((e: { action: string }) => e.action);
-  for (const action of ['member.invited', 'member.role_changed', 'member.left']) t.ok(audit.includes(action), `${action} is in the audit trail`);
+  for (const action of ['member.invited', 'member.joined', 'member.role_changed', 'member.left']) t.ok(audit.includes(action), `${action} is in the audit trail`);
+  t.notOk(audit.includes('auth.password_reset'), 'accepting an invitation is a join, not a password reset');
 });
 
 t.test('a viewer may leave but not remove anyone; other tenants are out of reach', async (t) => {

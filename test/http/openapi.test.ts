@@ -98,6 +98,7 @@ t.test('live responses of every operation match the document', async (t) => {
     ['POST', '/api/members', { email: 'invitee@example.com', role: 'viewer' }],
     ['PATCH', '/api/members/nope', { role: 'admin' }],
     ['DELETE', '/api/members/nope'],
+    ['POST', '/api/tenant/delete', { password: 'not the password' }],
     ['GET', '/api/auth/mfa'],
     ['POST', '/api/auth/mfa/enrol'],
     ['POST', '/api/auth/mfa/confirm', { code: '000000' }],

@@ -211,6 +211,7 @@ t.test('/api/openapi.json describes every route', async (t) => {
     ['post', '/api/members'],
     ['patch', '/api/members/{id}'],
     ['delete', '/api/members/{id}'],
+    ['post', '/api/tenant/delete'],
     ['get', '/api/settings'],
     ['put', '/api/settings'],
     ['get', '/api/accounts'],

@@ -79,3 +79,30 @@ t.test('sessions of every organization end together; leaving one keeps the other
   t.equal(relogin.json.tenant.id, owner.tenantId, 'and lands in the one they still belong to');
   t.equal(relogin.json.role, 'owner');
 });
+
+t.test("failed sign-ins and resets reach the trail of every organization the address belongs to, not of one it left; unknown addresses only the operator's counter", async (t) => {
+  const w = await startWorld(t);
+  const one = await signIn(w, 'trail-one@example.com', 'Org One');
+  const person = await signIn(w, 'trail-person@example.com', 'Home Org');
+  await w.request('POST', '/api/members', { cookie: one.cookie, body: { email: person.email, role: 'viewer' } });
+  await w.request('POST', '/api/members', { cookie: person.cookie, body: { email: one.email, role: 'owner' } });
+  const oneAtHome = sessionPair(await w.request('POST', '/api/auth/switch', { cookie: one.cookie, body: { tenantId: person.tenantId } }));
+  const oneInOne = sessionPair(await w.request('POST', '/api/auth/login', { body: { email: one.email, password: one.password } }));
+  t.equal((await w.request('DELETE', `/api/members/${person.userId}`, { cookie: person.cookie })).status, 204, 'the person leaves the organization they signed up in');
+
+  t.equal((await w.request('POST', '/api/auth/login', { body: { email: person.email, password: 'not the password' } })).status, 401);
+  const token = await w.store.tokens.issue({ purpose: 'reset_password', tenantId: person.tenantId, userId: person.userId, email: person.email, ttlMs: 3_600_000 });
+  t.equal((await w.request('POST', '/api/auth/reset', { body: { token, password: 'another horse battery' } })).status, 200);
+  t.equal((await w.request('POST', '/api/auth/login', { body: { email: 'nobody-here@example.com', password: 'not the password' } })).status, 401);
+
+  type Entry = { action: string; actor: { email?: string } };
+  const about = async (cookie: string) =>
+    ((await w.request('GET', '/api/audit', { cookie })).json.items as Entry[]).filter((e) => e.actor.email === person.email && ['auth.login_failed', 'auth.password_reset'].includes(e.action)).map((e) => e.action);
+  t.same(await about(oneInOne), ['auth.password_reset', 'auth.login_failed'], 'the organization the person belongs to sees the failure and the reset');
+  t.same(await about(oneAtHome), [], 'the organization they left sees neither');
+  const everywhere = JSON.stringify([(await w.request('GET', '/api/audit', { cookie: oneInOne })).json, (await w.request('GET', '/api/audit', { cookie: oneAtHome })).json]);
+  t.notMatch(everywhere, /nobody-here/, 'an unknown address is in no trail');
+  const metrics = await w.request('GET', '/metrics', { origin: null });
+  t.match(metrics.text, /cloud_health_login_failures_total\{address="unknown"\} 1\b/, 'the operator counts failures for unknown addresses');
+  t.match(metrics.text, /cloud_health_login_failures_total\{address="known"\} 1\b/, 'and for known ones');
+});

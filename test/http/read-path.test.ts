@@ -79,3 +79,20 @@ t.test('session cache: a role change applies to the next request', async (t) => 
   t.equal(denied.status, 403, 'the demotion applies at once');
   t.equal(denied.json.code, 'ROLE_REQUIRED');
 });
+
+t.test('the role check reads no user from DynamoDB on a warm request, by cookie or by API token', async (t) => {
+  const w = await startWorld(t);
+  const { a } = await seed(w);
+  const userReads = () => w.store.capacity.snapshot()['users']?.['GetItem']?.requests ?? 0;
+  t.equal((await w.request('GET', '/api/accounts', { cookie: a.cookie })).status, 200, 'warm the cache');
+  const before = userReads();
+  t.ok(before > 0, 'user items are read (and counted) when not cached');
+  for (let i = 0; i < 5; i += 1) t.equal((await w.request('GET', '/api/accounts', { cookie: a.cookie })).status, 200);
+  t.equal(userReads(), before, 'five signed-in GETs read no user item');
+  const created = await w.request('POST', '/api/tokens', { cookie: a.cookie, body: { name: 'reader', scope: 'read' } });
+  const bearer = { origin: null, headers: { authorization: `Bearer ${created.json.token}` } };
+  t.equal((await w.request('GET', '/api/accounts', bearer)).status, 200);
+  const tokenBefore = userReads();
+  for (let i = 0; i < 5; i += 1) t.equal((await w.request('GET', '/api/accounts', bearer)).status, 200);
+  t.equal(userReads(), tokenBefore, 'nor five GETs with an API token');
+});

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { hashToken } from '../../src/store/crypto/tokens.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { hashToken, newToken } from '../../src/store/crypto/tokens.js';
 import { openTestStore } from './fixtures/store.js';
 
 t.test('users: email unique across tenants (case-insensitive), password checked, email verified', async (t) => {
@@ -58,6 +59,20 @@ t.test('sessions: stored by hash only, expire, revoke', async (t) => {
   await store.sessions.revoke(token);
   t.equal(await store.sessions.get(token), undefined, 'revoked');
   await store.sessions.revoke(token);
+});
+
+t.test('a session stored before sessions had ids (no index item) is refused: nothing could list or end it', async (t) => {
+  const { store, raw, prefix } = await openTestStore(t);
+  const tenant = await store.tenants.create({ name: 'Old' });
+  const user = await store.users.create({ tenantId: tenant.id, email: 'legacy@example.com', password: 'legacy password 1' });
+  // What the session repository wrote before the sessions list: no sessionId, no index item.
+  const token = newToken();
+  const at = Date.now();
+  const expiresAt = new Date(at + 7 * 86_400_000).toISOString();
+  await raw.send(new PutCommand({ TableName: `${prefix}sessions`, Item: { pk: hashToken(token), tenantId: tenant.id, userId: user.id, createdAt: new Date(at).toISOString(), expiresAt, ttl: Math.ceil(Date.parse(expiresAt) / 1000) } }));
+  t.same(await store.sessions.listForUser(tenant.id, user.id), [], 'it is not in the sessions list');
+  t.equal(await store.sessions.revokeAllForUser(tenant.id, user.id), 0, 'so a reset or "sign out everywhere" cannot end it');
+  t.equal(await store.sessions.get(token), undefined, 'hence it is not a session at all: its holder signs in again');
 });
 
 t.test('one-time tokens: hashed, single use (even when raced), 24 h, purpose-bound', async (t) => {

@@ -8,6 +8,8 @@ export const membersApi = {
   invite: (body: MemberInvite) => request<unknown>('/api/members', { method: 'POST', body }),
   setRole: (id: string, role: MemberView['role']) => request<MemberView>(`/api/members/${encodeURIComponent(id)}`, { method: 'PATCH', body: { role } }),
   remove: (id: string) => request<void>(`/api/members/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  /** Delete the whole organization (owners; POST /api/tenant/delete with the password). */
+  deleteOrganization: (password: string) => request<void>('/api/tenant/delete', { method: 'POST', body: { password } }),
 };
 
 /** API tokens (GET/POST /api/tokens, DELETE /api/tokens/:id; admins). */

@@ -1,17 +1,18 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { authApi } from '../api/auth-api.js';
 import type { MfaEnrolment, MfaStatus } from '../api/types.js';
 import { session } from '../lib/session.js';
+import { qrPath } from '../lib/qr-path.js';
 import { renderTask } from '../lib/task-view.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import './copy-button.js';
 import './problem-alert.js';
 
 /**
- * Two-factor sign-in in Settings: turn it on (a new secret, shown once as an otpauth:// link and
- * as text for the authenticator app, confirmed with a first code; then ten recovery codes, shown
+ * Two-factor sign-in in Settings: turn it on (a new secret, shown once as a QR code, an
+ * otpauth:// link and as text for the authenticator app, confirmed with a first code; then ten recovery codes, shown
  * once), or off (password and a code). Says so when the organization requires it.
  */
 @customElement('ch-mfa-settings')
@@ -21,6 +22,8 @@ export class ChMfaSettings extends LitElement {
     css`
       .secret { font-family: monospace; word-break: break-all; }
       ol.codes { columns: 2; font-family: monospace; }
+      .uri { overflow-wrap: anywhere; }
+      .qr { display: block; width: 12rem; height: 12rem; background: #fff; }
     `,
   ];
 
@@ -63,12 +66,21 @@ export class ChMfaSettings extends LitElement {
     }
     return html`${required}
       <p>Add this account to your authenticator app: open the link on the phone, or scan it as a QR code, or type the key.</p>
-      <p><a href=${this.enrolment.otpauthUri} data-testid="otpauth-uri">${this.enrolment.otpauthUri}</a></p>
+      ${this.#qr(this.enrolment.otpauthUri)}
+      <p class="uri"><a href=${this.enrolment.otpauthUri} data-testid="otpauth-uri">${this.enrolment.otpauthUri}</a></p>
       <p>Key: <span class="secret" data-testid="mfa-secret">${this.enrolment.secret}</span> <ch-copy-button .text=${this.enrolment.secret} label="Copy the key"></ch-copy-button></p>
       <form @submit=${this.#confirm} data-testid="mfa-confirm-form">
         <div class="field"><label for="mfa-code">The app's code</label><input id="mfa-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required data-testid="mfa-confirm-code" /></div>
         <button type="submit" ?disabled=${this.busy}>Confirm and turn on</button>
       </form>`;
+  }
+
+  /** The otpauth:// URI as a QR code for the phone's camera (black on white, whatever the theme). */
+  #qr(uri: string) {
+    const { size, d } = qrPath(uri);
+    return html`<svg class="qr" viewBox="0 0 ${size} ${size}" role="img" aria-label="QR code of the key for your authenticator app" data-testid="mfa-qr" shape-rendering="crispEdges">
+      ${svg`<rect width=${size} height=${size} fill="#fff"></rect><path d=${d} fill="#000"></path>`}
+    </svg>`;
   }
 
   async #run(action: () => Promise<void>): Promise<void> {

@@ -30,7 +30,31 @@ const LABELS: Record<string, string> = {
   'settings.changed': 'Changed settings',
   'recommendation.updated': 'Updated a recommendation',
   'operator.tenant_restarted': 'The operator restarted monitoring',
+  'auth.organization_switched': 'Switched organization',
+  'auth.mfa_enrolment_started': 'Started two-factor enrolment',
+  'auth.mfa_enabled': 'Turned on two-factor sign-in',
+  'auth.mfa_disabled': 'Turned off two-factor sign-in',
+  'auth.mfa_failed': 'Failed two-factor code',
+  'auth.mfa_recovery_code_used': 'Used a recovery code',
+  'tenant.mfa_requirement_changed': 'Changed the two-factor requirement',
+  'member.invited': 'Invited someone',
+  'member.joined': 'Accepted the invitation',
+  'member.role_changed': "Changed a member's role",
+  'member.removed': 'Removed a member',
+  'member.left': 'Left the organization',
+  'token.created': 'Created an API token',
+  'token.revoked': 'Revoked an API token',
+  'channel.added': 'Added an alert channel',
+  'channel.removed': 'Removed an alert channel',
+  'channel.tested': 'Tested an alert channel',
 };
+
+/** Who did it, for people: the operator, or a person, and the API token their script used. */
+function who(actor: AuditEntryView['actor']) {
+  if (actor.kind === 'operator') return 'Operator';
+  const person = actor.email ?? actor.userId ?? '—';
+  return actor.tokenId ? html`${person} <span class="muted" data-testid="audit-token">with API token “${actor.tokenName ?? actor.tokenId}”</span>` : person;
+}
 
 /**
  * /audit — the tenant's audit trail (owners and admins): who did what and when, newest first,
@@ -83,7 +107,7 @@ export class ChAuditPage extends LitElement {
           ${entries.map(
             (e) => html`<tr data-testid="audit-row" data-action=${e.action}>
               <td class="when">${formatDateTime(e.at)}</td>
-              <td class="who" data-label="Who">${e.actor.kind === 'operator' ? 'Operator' : (e.actor.email ?? e.actor.userId ?? '—')}</td>
+              <td class="who" data-label="Who">${who(e.actor)}</td>
               <td class="what" data-label="What">${LABELS[e.action] ?? (e.action === 'request' ? 'Made a change' : e.action)}${e.target ? html` <span class="muted">${e.action.startsWith('account.') ? accountName(e.target) : e.target}</span>` : nothing}${e.detail?.['fields'] ? html` <span class="muted">(${e.detail['fields']})</span>` : nothing}</td>
               <td class="muted" data-label="From">${e.ip ?? ''}</td>
             </tr>`,

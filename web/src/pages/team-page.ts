@@ -42,6 +42,7 @@ export class ChTeamPage extends LitElement {
   @state() private error: unknown;
   @state() private actionError: unknown;
   @state() private mfaError: unknown;
+  @state() private deleteError: unknown;
 
   #members = new Task(this, { task: (_args, { signal }) => membersApi.list(signal), args: () => [] as const });
 
@@ -64,8 +65,41 @@ export class ChTeamPage extends LitElement {
         ${this.phase === 'sent' ? html`<p class="notice" role="status" data-testid="invited">Invitation sent. It works for 7 days.</p>` : nothing}
         <button type="submit" ?disabled=${this.phase === 'sending'}>${this.phase === 'sending' ? 'Sending…' : 'Send invitation'}</button>
       </form>
-      <ch-api-tokens></ch-api-tokens>`;
+      <ch-api-tokens></ch-api-tokens>
+      ${session.me?.role === 'owner' ? this.#deleteOrganization() : nothing}`;
   }
+
+  #deleteOrganization() {
+    const name = session.me?.tenant.name ?? '';
+    return html`<form class="card" @submit=${this.#delete} data-testid="delete-organization-form">
+      <h2>Delete this organization</h2>
+      <p>Deletes ${name}: its AWS accounts (monitoring stops), API tokens, alert channels and every membership. People who belong to no other organization lose their sign-in. This cannot be undone.</p>
+      <div class="field">
+        <label for="delete-confirm">Type the organization's name</label>
+        <input id="delete-confirm" name="confirm" required pattern=${escapePattern(name)} autocomplete="off" />
+      </div>
+      <div class="field">
+        <label for="delete-password">Your password</label>
+        <input id="delete-password" name="password" type="password" autocomplete="current-password" required />
+      </div>
+      ${this.deleteError === undefined ? nothing : html`<ch-problem-alert .error=${this.deleteError}></ch-problem-alert>`}
+      <button type="submit" class="danger">Delete the organization</button>
+    </form>`;
+  }
+
+  #delete = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    this.deleteError = undefined;
+    try {
+      await membersApi.deleteOrganization(String(form.get('password') ?? ''));
+    } catch (error) {
+      this.deleteError = error;
+      return;
+    }
+    // The session ended with the organization: start over from a fresh page load.
+    window.location.assign('/login');
+  };
 
   #table(members: MemberView[]) {
     const me = session.me?.user.id;
@@ -146,6 +180,11 @@ export class ChTeamPage extends LitElement {
     }
     await this.#members.run();
   }
+}
+
+/** `text` as an HTML `pattern` matching exactly it (the confirmation must be the name itself). */
+function escapePattern(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
 
 declare global {
