@@ -23,10 +23,17 @@ interface Child {
   process: ChildProcess;
   lines: Record<string, unknown>[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Let it start its service (it loads its modules, then waits for this). */
+  start(): void;
 }
 
-function startChild(env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Spawn a child that loads its code and then waits for `start()`: a step's processes are spawned
+ * ahead, so their module loading (seconds on a loaded machine) overlaps the step before, while
+ * each service still starts only when the test says so (the second after the first is dead).
+ */
+function spawnChild(env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   let buffer = '';
   proc.stdout!.on('data', (chunk: Buffer) => {
@@ -43,7 +50,13 @@ function startChild(env: Record<string, string>): Child {
     }
   });
   proc.stderr!.resume();
-  return { process: proc, lines, exited: new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal }))) };
+  proc.stdin!.on('error', () => undefined); // a child killed before `start` closed its end
+  return {
+    process: proc,
+    lines,
+    exited: new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal }))),
+    start: () => void proc.stdin!.end('start\n'),
+  };
 }
 
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs: number): Promise<T> {
@@ -77,25 +90,41 @@ interface StepOutcome {
   secondExit: { code: number | null; signal: NodeJS.Signals | null };
 }
 
-/** Crash a first process at `step`, recover with a second, count the alert's emails. */
-async function runStep(step: CrashStep, teardowns: (() => unknown)[]): Promise<StepOutcome> {
+interface PreparedStep {
+  step: CrashStep;
+  sim: Awaited<ReturnType<typeof startSimulator>>;
+  mark: string;
+  /** Crashes at `step`; then `second` recovers on the same DATA_DIR and simulator. */
+  first: Child;
+  second: Child;
+}
+
+/** A step's simulator, DATA_DIR and two spawned (not yet started) processes. */
+async function prepareStep(step: CrashStep, teardowns: (() => unknown)[]): Promise<PreparedStep> {
   const sim = await startSimulator({ seed: 1, ...demoSimOptions(1, DEMO_SENDER) });
   teardowns.push(() => sim.close());
   const dataDir = await mkdtemp(join(tmpdir(), `cloud-health-crash-${step}-`));
   teardowns.push(() => rm(dataDir, { recursive: true, force: true }));
   const mark = `crash-${step}-${Math.random().toString(36).slice(2, 8)}`;
   const env = { DATA_DIR: dataDir, SIM_ENDPOINT: sim.endpoint, ALERTS_MARK: mark };
-
-  const first = startChild({ ...env, CLOUD_HEALTH_TEST_CRASH_AT: step });
+  const first = spawnChild({ ...env, CLOUD_HEALTH_TEST_CRASH_AT: step });
   teardowns.push(() => first.process.kill('SIGKILL'));
+  const second = spawnChild(env);
+  teardowns.push(() => second.process.kill('SIGKILL'));
+  return { step, sim, mark, first, second };
+}
+
+/** Crash the first process at `step`, recover with the second, count the alert's emails. */
+async function runStep({ step, sim, mark, first, second }: PreparedStep): Promise<StepOutcome> {
+  first.start();
   await until(`${step}: the first process collecting`, () => first.lines.some((l) => l.msg === 'ready'), 180_000);
   sim.injectFinding(demoAwsAccountId(0, 0), 'us-east-1', { title: `Crypto miner on i-0crash ${mark}`, severity: 9.6 });
-  const exit = await Promise.race([first.exited, sleep(180_000).then(() => undefined)]);
+  // An unreferenced deadline: once the step is done it must not keep the file's process alive.
+  const exit = await Promise.race([first.exited, sleep(180_000, undefined, { ref: false }).then(() => undefined)]);
   const mine = () => sim.outbox().filter((m) => (m.html ?? '').includes(mark)).length;
   const before = mine();
 
-  const second = startChild(env);
-  teardowns.push(() => second.process.kill('SIGKILL'));
+  second.start();
   await until(`${step}: the alert email`, () => mine() > 0, 180_000);
   // Settled: the outbox is empty, and two more security runs went by after that.
   const emptyAt = await until(`${step}: an empty outbox`, () => second.lines.find((l) => l.msg === 'outbox' && l.size === 0 && mine() > 0), 180_000);
@@ -112,11 +141,20 @@ t.test('SIGKILL at every step of the alert path: each alert mailed, and once out
     for (const fn of teardowns.reverse()) await fn();
   });
   // Two steps at a time (four processes at most): each step has its own simulator and DATA_DIR.
+  // Each lane spawns its next step's processes while it runs the current one.
   const queue = [...CRASH_STEPS];
   const outcomes: StepOutcome[] = [];
+  const prepareNext = () => {
+    const step = queue.shift();
+    return step ? prepareStep(step, teardowns) : undefined;
+  };
   await Promise.all(
     Array.from({ length: 2 }, async () => {
-      for (let step = queue.shift(); step; step = queue.shift()) outcomes.push(await runStep(step, teardowns));
+      for (let next = prepareNext(); next; ) {
+        const current = await next;
+        next = prepareNext();
+        outcomes.push(await runStep(current));
+      }
     }),
   );
   const tally = { lost: 0, duplicates: 0, unexplainedDuplicates: 0 };
