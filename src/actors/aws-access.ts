@@ -1,11 +1,9 @@
 /**
- * The gate every AWS call of a tenant passes: one opossum breaker per (tenant, service), then one
- * fair limiter (process-wide cap shared per tenant and per service, per-tenant-service
- * concurrency, a bounded share for suspect tenants), and a deadline that aborts the call itself
- * and frees its slot at once (opossum's own timeout would leave the request running).
+ * The gate every AWS call of a tenant passes: one breaker per (tenant, service)
+ * (service-breaker.ts), then one fair limiter (process-wide cap shared per tenant and per
+ * service, per-tenant-service concurrency, a bounded share for suspect tenants), and a deadline
+ * that aborts the call itself and frees its slot at once.
  */
-import { EventEmitter } from 'node:events';
-import CircuitBreaker from 'opossum';
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
@@ -13,14 +11,7 @@ import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
 import { FairLimiter, type CallOutcome } from './fair-limiter.js';
 import { BreakerOpenError, CallTimeoutError } from './failure.js';
-import { hash32 } from './hash32.js';
-
-/**
- * Breakers rotate on one of this many emitters (by tenant): opossum checks and removes its
- * listener by scanning the emitter's listener list, so one emitter for every breaker made
- * creating and shutting down breakers O(n) each (quadratic over the fleet).
- */
-const ROTATION_EMITTERS = 64;
+import { ServiceBreaker, type BucketEpoch } from './service-breaker.js';
 
 export interface BreakerSettings {
   /** Percentage of failed calls in the rolling window that opens the breaker. Default 50. */
@@ -68,12 +59,13 @@ const BREAKER_KINDS: ReadonlySet<AwsFailureKind> = new Set(['throttled', 'transi
 export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = serviceConcurrency();
 
 /**
- * What all tenants share: the process-wide cap and one bucket-rotation clock for every
- * breaker (DESIGN.md: per-breaker intervals burn a core at 30k breakers).
+ * What all tenants share: the process-wide cap and one bucket clock for every breaker's rolling
+ * window (DESIGN.md: per-breaker intervals burn a core at 30k breakers). A breaker reads the
+ * epoch when it counts; nothing is done per breaker when the epoch moves.
  */
-export class SharedAwsLimits {
+export class SharedAwsLimits implements BucketEpoch {
   readonly fair: FairLimiter;
-  readonly #rotations = Array.from({ length: ROTATION_EMITTERS }, () => new EventEmitter().setMaxListeners(0));
+  #epoch = 0;
   readonly settings: BreakerSettings;
   readonly serviceConcurrency: Record<AwsService, number>;
   readonly #scheduler: Scheduler;
@@ -97,14 +89,14 @@ export class SharedAwsLimits {
   #rotate(): void {
     const period = Math.max(1, Math.round(this.settings.rollingCountTimeoutMs / this.settings.rollingCountBuckets));
     this.#cancelRotation = this.#scheduler.after(period, () => {
-      for (const rotation of this.#rotations) rotation.emit('rotate');
+      this.#epoch++;
       this.#rotate();
     });
   }
 
-  /** The bucket-rotation emitter of a tenant's breakers. */
-  rotationFor(tenantId: string): EventEmitter {
-    return this.#rotations[hash32(tenantId) % ROTATION_EMITTERS]!;
+  /** The current bucket of every breaker's rolling window. */
+  get epoch(): number {
+    return this.#epoch;
   }
 
   /** Stop rotating (the scheduler's close does it too). */
@@ -122,7 +114,7 @@ export class TenantAwsAccess {
   readonly #shared: SharedAwsLimits;
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
-  readonly #breakers = new Map<AwsService, CircuitBreaker<[Action, AbortSignal], unknown>>();
+  readonly #breakers = new Map<AwsService, ServiceBreaker>();
 
   constructor(tenantId: string, shared: SharedAwsLimits, scheduler: Scheduler, registry: HealthRegistry) {
     this.#tenantId = tenantId;
@@ -137,18 +129,24 @@ export class TenantAwsAccess {
    */
   async call<T>(service: AwsService, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     signal.throwIfAborted();
+    const breaker = this.#breaker(service);
+    if (!breaker.admit()) throw new BreakerOpenError(service);
+    let value: T;
     try {
-      return (await this.#breaker(service).fire(fn as Action, signal)) as T;
+      value = (await this.#shared.fair.run(this.#tenantId, service, signal, () => this.#invoke(service, fn as Action, signal), callOutcome)) as T;
     } catch (error) {
-      if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
+      // Rejected credentials, client errors and aborts say nothing about the service's health.
+      breaker.record(countsAgainstService(error) ? 'failure' : 'success');
       throw error;
     }
+    breaker.record('success');
+    return value;
   }
 
   /** The breakers' states, for the health registry. */
   states(): Partial<Record<AwsService, BreakerState>> {
     const out: Partial<Record<AwsService, BreakerState>> = {};
-    for (const [service, breaker] of this.#breakers) out[service] = stateOf(breaker);
+    for (const [service, breaker] of this.#breakers) out[service] = breaker.state;
     return out;
   }
 
@@ -159,45 +157,13 @@ export class TenantAwsAccess {
     this.#shared.fair.forget(this.#tenantId);
   }
 
-  #breaker(service: AwsService): CircuitBreaker<[Action, AbortSignal], unknown> {
+  #breaker(service: AwsService): ServiceBreaker {
     let breaker = this.#breakers.get(service);
     if (breaker) return breaker;
-    const s = this.#shared.settings;
-    breaker = new CircuitBreaker<[Action, AbortSignal], unknown>(
-      (action, signal) => this.#shared.fair.run(this.#tenantId, service, signal, () => this.#invoke(service, action, signal), callOutcome),
-      {
-        timeout: false,
-        errorThresholdPercentage: s.errorThresholdPercentage,
-        volumeThreshold: s.volumeThreshold,
-        resetTimeout: s.resetTimeoutMs,
-        rollingCountTimeout: s.rollingCountTimeoutMs,
-        rollingCountBuckets: s.rollingCountBuckets,
-        rollingPercentilesEnabled: false,
-        enableSnapshots: false,
-        rotateBucketController: this.#shared.rotationFor(this.#tenantId),
-        // Rejected credentials and client errors say nothing about the service's health.
-        errorFilter: (error: unknown) =>
-          isAbortError(error) || (error instanceof AwsCallError && !BREAKER_KINDS.has(error.kind)),
-      } as CircuitBreaker.Options<[Action, AbortSignal]>,
-    );
-    this.#registry.breakerChanged(this.#tenantId, service, 'closed');
-    const update = () => this.#registry.breakerChanged(this.#tenantId, service, stateOf(breaker!));
-    breaker.on('open', update);
-    breaker.on('halfOpen', update);
-    breaker.on('close', update);
-    // Failures in a row open it at once, even after a healthy history (the window alone is slow then).
-    // 'failure' is emitted only for errors the filter counts; 'success' also for filtered ones.
-    let inARow = 0;
-    breaker.on('success', () => {
-      inARow = 0;
-    });
-    breaker.on('failure', () => {
-      inARow += 1;
-      if (inARow >= s.consecutiveFailures && breaker!.closed) breaker!.open();
-    });
-    breaker.on('close', () => {
-      inARow = 0;
-    });
+    const tenantId = this.#tenantId;
+    const registry = this.#registry;
+    breaker = new ServiceBreaker(this.#shared.settings, this.#shared, this.#scheduler, (state) => registry.breakerChanged(tenantId, service, state));
+    registry.breakerChanged(tenantId, service, 'closed');
     this.#breakers.set(service, breaker);
     return breaker;
   }
@@ -253,8 +219,8 @@ function callOutcome(error: unknown): CallOutcome {
   return 'neutral';
 }
 
-function stateOf(breaker: CircuitBreaker<never, unknown> | CircuitBreaker<[Action, AbortSignal], unknown>): BreakerState {
-  if (breaker.opened) return 'open';
-  if (breaker.halfOpen) return 'halfOpen';
-  return 'closed';
+/** Whether a failed call counts against its service's breaker: throttling and transient trouble, not aborts or one account's setup. */
+function countsAgainstService(error: unknown): boolean {
+  if (isAbortError(error)) return false;
+  return !(error instanceof AwsCallError) || BREAKER_KINDS.has(error.kind);
 }
