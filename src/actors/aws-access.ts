@@ -7,6 +7,7 @@
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
+import { CallDeadlines } from './call-deadlines.js';
 import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
 import { FairLimiter, type CallOutcome } from './fair-limiter.js';
@@ -106,8 +107,6 @@ export class SharedAwsLimits implements BucketEpoch {
   }
 }
 
-type Action = (signal: AbortSignal) => Promise<unknown>;
-
 /** One tenant's gate to AWS. Created by the tenant actor, shut down when it stops. */
 export class TenantAwsAccess {
   readonly #tenantId: string;
@@ -123,17 +122,54 @@ export class TenantAwsAccess {
     this.#registry = registry;
   }
 
+  /** The call deadlines of one run whose calls share `signal` (see CallDeadlines); the run closes them. */
+  deadlines(signal: AbortSignal): CallDeadlines {
+    return new CallDeadlines(this.#scheduler, this.#shared.settings.callTimeoutMs, signal);
+  }
+
   /**
-   * Run `fn` against `service`, through the breaker and both caps, aborted by `signal` or the
-   * call deadline. Throws BreakerOpenError without calling when the breaker is open.
+   * One call on its own: `fn` against `service`, through the breaker and both caps, aborted by
+   * `signal` or at its deadline (its own signal aborts then, even if `fn` ignores it, the call
+   * settles at once). Throws BreakerOpenError without calling when the breaker is open.
    */
   async call<T>(service: AwsService, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     signal.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const deadlines = this.deadlines(controller.signal);
+    try {
+      return await this.callWithin(service, deadlines, fn);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      deadlines.close();
+      if (deadlines.expired) controller.abort();
+    }
+  }
+
+  /**
+   * A call of a run: like `call`, with the run's deadlines (one timer and one abort listener for
+   * all of the run's calls, instead of an AbortController, a timer and two listeners each).
+   */
+  async callWithin<T>(service: AwsService, deadlines: CallDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = deadlines.signal;
+    signal.throwIfAborted();
     const breaker = this.#breaker(service);
     if (!breaker.admit()) throw new BreakerOpenError(service);
+    const registry = this.#registry;
     let value: T;
     try {
-      value = (await this.#shared.fair.run(this.#tenantId, service, signal, () => this.#invoke(service, fn as Action, signal), callOutcome)) as T;
+      value = await this.#shared.fair.run(
+        this.#tenantId,
+        service,
+        signal,
+        () => {
+          signal.throwIfAborted();
+          registry.awsCallMade(service);
+          return deadlines.run(service, fn);
+        },
+        callOutcome,
+      );
     } catch (error) {
       // Rejected credentials, client errors and aborts say nothing about the service's health.
       breaker.record(countsAgainstService(error) ? 'failure' : 'success');
@@ -166,49 +202,6 @@ export class TenantAwsAccess {
     registry.breakerChanged(tenantId, service, 'closed');
     this.#breakers.set(service, breaker);
     return breaker;
-  }
-
-  /**
-   * Make the call with its deadline. At the deadline (or the run's abort) the call's own signal
-   * aborts and the promise settles at once, even if the request ignores its signal: a hung call
-   * costs its deadline, never a slot for longer.
-   */
-  #invoke(service: AwsService, action: Action, outer: AbortSignal): Promise<unknown> {
-    outer.throwIfAborted();
-    const controller = new AbortController();
-    const timeoutMs = this.#shared.settings.callTimeoutMs;
-    this.#registry.awsCallMade(service);
-    return new Promise<unknown>((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        cancelTimer();
-        outer.removeEventListener('abort', onOuterAbort);
-        fn();
-      };
-      const cancelTimer = this.#scheduler.after(timeoutMs, () => {
-        const error = new CallTimeoutError(service, timeoutMs);
-        controller.abort(error);
-        finish(() => reject(error));
-      });
-      const onOuterAbort = () => {
-        controller.abort(outer.reason);
-        finish(() => reject(outer.reason));
-      };
-      outer.addEventListener('abort', onOuterAbort, { once: true });
-      let call: Promise<unknown>;
-      try {
-        call = action(controller.signal);
-      } catch (error) {
-        finish(() => reject(error));
-        return;
-      }
-      call.then(
-        (value) => finish(() => resolve(value)),
-        (error: unknown) => finish(() => reject(error)),
-      );
-    });
   }
 }
 

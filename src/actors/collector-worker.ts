@@ -17,6 +17,7 @@ import type { Account, CollectorKind, TenantSettings } from '../domain/tenant.js
 import type { AccountOutcome, CollectContext } from '../collectors/index.js';
 import type { RunStatus } from '../domain/sink.js';
 import type { TenantAwsAccess } from './aws-access.js';
+import type { CallDeadlines } from './call-deadlines.js';
 import type { Cancel } from './clock.js';
 import { describeFailure } from './failure.js';
 import type { ErrorInfo } from './health-registry.js';
@@ -138,23 +139,29 @@ export class CollectorWorker {
     this.#cancelTick?.();
     this.#cancelTick = undefined;
     // One controller per run, aborted when the incarnation stops or the runtime's stop
-    // deadline passes (the in-flight tracker).
+    // deadline passes (the in-flight tracker), and at its end if one of its AWS calls outlived
+    // its deadline (that request may still be running). Its calls share one set of deadlines.
     const controller = new AbortController();
     // A run's calls share its signal; the store writes in parallel batches, each listening.
     setMaxListeners(0, controller.signal);
     this.#run = controller;
     const forget = services.inflight.abortable(controller);
-    this.#runWith(controller.signal, request).then(
+    const deadlines = this.#setup.tenant.access.deadlines(controller.signal);
+    const ended = () => {
+      forget();
+      this.#run = undefined;
+      deadlines.close();
+      if (deadlines.expired) controller.abort();
+    };
+    this.#runWith(controller.signal, deadlines, request).then(
       () => {
-        forget();
-        this.#run = undefined;
+        ended();
         const queued = this.#queued;
         this.#queued = undefined;
         if (queued && !this.#stopped && !services.stopping()) this.#start(queued);
       },
       (error: unknown) => {
-        forget();
-        this.#run = undefined;
+        ended();
         if (this.#stopped) return;
         this.stop();
         this.#setup.onCrash(error);
@@ -177,7 +184,7 @@ export class CollectorWorker {
     }
   }
 
-  async #runWith(signal: AbortSignal, request: RunRequest): Promise<void> {
+  async #runWith(signal: AbortSignal, deadlines: CallDeadlines, request: RunRequest): Promise<void> {
     const { services, tenant, kind } = this.#setup;
     const { scheduler, registry } = services;
     const now = scheduler.now();
@@ -199,7 +206,7 @@ export class CollectorWorker {
       force: request.force,
       signal,
       aws: services.gateway,
-      call: (service, fn) => tenant.access.call(service, signal, fn),
+      call: (service, fn) => tenant.access.callWithin(service, deadlines, fn),
       sink: services.sink,
       previous: (accountId) => statuses.get(accountId),
       memory: this.#memory,
