@@ -34,6 +34,8 @@ interface TenantState {
   /** What the registry shows of each account (reasons included). */
   accounts: Record<string, AccountHealth>;
   access: TenantAwsAccess;
+  /** What the tenant's collectors read of it (one for all of them). */
+  view: TenantView;
   collectors: Map<CollectorKind, SupervisedChild<CollectorWorker>>;
 }
 
@@ -70,12 +72,7 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
   };
 
   const startCollector = (state: TenantState, self: ActorRef<TenantMessage>, kind: CollectorKind, retryNow: boolean, fresh = false) => {
-    const view: TenantView = {
-      tenantId,
-      access: state.access,
-      activeAccounts: () => state.active,
-      settings: () => state.tenant.settings,
-    };
+    const view = state.view;
     // A new incarnation (after a backoff, a cool-down or an operator restart) is not parked.
     registry.collectorStarted(tenantId, kind);
     state.collectors.get(kind)!.start(() => {
@@ -113,12 +110,15 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
       init(self) {
         validateTenant(setup.tenant);
         registry.tenantStarted(tenantId);
+        const access = new TenantAwsAccess(tenantId, services.limits, scheduler, registry);
         const state: TenantState = {
           tenant: setup.tenant,
           invalid: new Map(),
           active: [],
           accounts: {},
-          access: new TenantAwsAccess(tenantId, services.limits, scheduler, registry),
+          access,
+          // Read at each run, so the collectors follow configure and credential changes.
+          view: { tenantId, access, activeAccounts: () => state.active, settings: () => state.tenant.settings },
           collectors: new Map(),
         };
         refreshAccounts(state);
