@@ -1,26 +1,18 @@
 /**
- * The gate every AWS call of a tenant passes: one opossum breaker per (tenant, service), then one
- * fair limiter (process-wide cap shared per tenant and per service, per-tenant-service
- * concurrency, a bounded share for suspect tenants), and a deadline that aborts the call itself
- * and frees its slot at once (opossum's own timeout would leave the request running).
+ * The gate every AWS call of a tenant passes: one breaker per (tenant, service)
+ * (service-breaker.ts), then one fair limiter (process-wide cap shared per tenant and per
+ * service, per-tenant-service concurrency, a bounded share for suspect tenants), and a deadline
+ * that aborts the call itself and frees its slot at once.
  */
-import { EventEmitter } from 'node:events';
-import CircuitBreaker from 'opossum';
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
+import { CallDeadlines } from './call-deadlines.js';
 import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
 import { FairLimiter, type CallOutcome } from './fair-limiter.js';
 import { BreakerOpenError, CallTimeoutError } from './failure.js';
-import { hash32 } from './hash32.js';
-
-/**
- * Breakers rotate on one of this many emitters (by tenant): opossum checks and removes its
- * listener by scanning the emitter's listener list, so one emitter for every breaker made
- * creating and shutting down breakers O(n) each (quadratic over the fleet).
- */
-const ROTATION_EMITTERS = 64;
+import { ServiceBreaker, type BucketEpoch } from './service-breaker.js';
 
 export interface BreakerSettings {
   /** Percentage of failed calls in the rolling window that opens the breaker. Default 50. */
@@ -68,12 +60,13 @@ const BREAKER_KINDS: ReadonlySet<AwsFailureKind> = new Set(['throttled', 'transi
 export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = serviceConcurrency();
 
 /**
- * What all tenants share: the process-wide cap and one bucket-rotation clock for every
- * breaker (DESIGN.md: per-breaker intervals burn a core at 30k breakers).
+ * What all tenants share: the process-wide cap and one bucket clock for every breaker's rolling
+ * window (DESIGN.md: per-breaker intervals burn a core at 30k breakers). A breaker reads the
+ * epoch when it counts; nothing is done per breaker when the epoch moves.
  */
-export class SharedAwsLimits {
+export class SharedAwsLimits implements BucketEpoch {
   readonly fair: FairLimiter;
-  readonly #rotations = Array.from({ length: ROTATION_EMITTERS }, () => new EventEmitter().setMaxListeners(0));
+  #epoch = 0;
   readonly settings: BreakerSettings;
   readonly serviceConcurrency: Record<AwsService, number>;
   readonly #scheduler: Scheduler;
@@ -97,14 +90,14 @@ export class SharedAwsLimits {
   #rotate(): void {
     const period = Math.max(1, Math.round(this.settings.rollingCountTimeoutMs / this.settings.rollingCountBuckets));
     this.#cancelRotation = this.#scheduler.after(period, () => {
-      for (const rotation of this.#rotations) rotation.emit('rotate');
+      this.#epoch++;
       this.#rotate();
     });
   }
 
-  /** The bucket-rotation emitter of a tenant's breakers. */
-  rotationFor(tenantId: string): EventEmitter {
-    return this.#rotations[hash32(tenantId) % ROTATION_EMITTERS]!;
+  /** The current bucket of every breaker's rolling window. */
+  get epoch(): number {
+    return this.#epoch;
   }
 
   /** Stop rotating (the scheduler's close does it too). */
@@ -114,15 +107,13 @@ export class SharedAwsLimits {
   }
 }
 
-type Action = (signal: AbortSignal) => Promise<unknown>;
-
 /** One tenant's gate to AWS. Created by the tenant actor, shut down when it stops. */
 export class TenantAwsAccess {
   readonly #tenantId: string;
   readonly #shared: SharedAwsLimits;
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
-  readonly #breakers = new Map<AwsService, CircuitBreaker<[Action, AbortSignal], unknown>>();
+  readonly #breakers = new Map<AwsService, ServiceBreaker>();
 
   constructor(tenantId: string, shared: SharedAwsLimits, scheduler: Scheduler, registry: HealthRegistry) {
     this.#tenantId = tenantId;
@@ -131,24 +122,67 @@ export class TenantAwsAccess {
     this.#registry = registry;
   }
 
+  /** The call deadlines of one run whose calls share `signal` (see CallDeadlines); the run closes them. */
+  deadlines(signal: AbortSignal): CallDeadlines {
+    return new CallDeadlines(this.#scheduler, this.#shared.settings.callTimeoutMs, signal);
+  }
+
   /**
-   * Run `fn` against `service`, through the breaker and both caps, aborted by `signal` or the
-   * call deadline. Throws BreakerOpenError without calling when the breaker is open.
+   * One call on its own: `fn` against `service`, through the breaker and both caps, aborted by
+   * `signal` or at its deadline (its own signal aborts then, even if `fn` ignores it, the call
+   * settles at once). Throws BreakerOpenError without calling when the breaker is open.
    */
   async call<T>(service: AwsService, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     signal.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const deadlines = this.deadlines(controller.signal);
     try {
-      return (await this.#breaker(service).fire(fn as Action, signal)) as T;
+      return await this.callWithin(service, deadlines, fn);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      deadlines.close();
+      if (deadlines.expired) controller.abort();
+    }
+  }
+
+  /**
+   * A call of a run: like `call`, with the run's deadlines (one timer and one abort listener for
+   * all of the run's calls, instead of an AbortController, a timer and two listeners each).
+   */
+  async callWithin<T>(service: AwsService, deadlines: CallDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = deadlines.signal;
+    signal.throwIfAborted();
+    const breaker = this.#breaker(service);
+    if (!breaker.admit()) throw new BreakerOpenError(service);
+    const registry = this.#registry;
+    let value: T;
+    try {
+      value = await this.#shared.fair.run(
+        this.#tenantId,
+        service,
+        signal,
+        () => {
+          signal.throwIfAborted();
+          registry.awsCallMade(service);
+          return deadlines.run(service, fn);
+        },
+        callOutcome,
+      );
     } catch (error) {
-      if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
+      // Rejected credentials, client errors and aborts say nothing about the service's health.
+      breaker.record(countsAgainstService(error) ? 'failure' : 'success');
       throw error;
     }
+    breaker.record('success');
+    return value;
   }
 
   /** The breakers' states, for the health registry. */
   states(): Partial<Record<AwsService, BreakerState>> {
     const out: Partial<Record<AwsService, BreakerState>> = {};
-    for (const [service, breaker] of this.#breakers) out[service] = stateOf(breaker);
+    for (const [service, breaker] of this.#breakers) out[service] = breaker.state;
     return out;
   }
 
@@ -159,90 +193,15 @@ export class TenantAwsAccess {
     this.#shared.fair.forget(this.#tenantId);
   }
 
-  #breaker(service: AwsService): CircuitBreaker<[Action, AbortSignal], unknown> {
+  #breaker(service: AwsService): ServiceBreaker {
     let breaker = this.#breakers.get(service);
     if (breaker) return breaker;
-    const s = this.#shared.settings;
-    breaker = new CircuitBreaker<[Action, AbortSignal], unknown>(
-      (action, signal) => this.#shared.fair.run(this.#tenantId, service, signal, () => this.#invoke(service, action, signal), callOutcome),
-      {
-        timeout: false,
-        errorThresholdPercentage: s.errorThresholdPercentage,
-        volumeThreshold: s.volumeThreshold,
-        resetTimeout: s.resetTimeoutMs,
-        rollingCountTimeout: s.rollingCountTimeoutMs,
-        rollingCountBuckets: s.rollingCountBuckets,
-        rollingPercentilesEnabled: false,
-        enableSnapshots: false,
-        rotateBucketController: this.#shared.rotationFor(this.#tenantId),
-        // Rejected credentials and client errors say nothing about the service's health.
-        errorFilter: (error: unknown) =>
-          isAbortError(error) || (error instanceof AwsCallError && !BREAKER_KINDS.has(error.kind)),
-      } as CircuitBreaker.Options<[Action, AbortSignal]>,
-    );
-    this.#registry.breakerChanged(this.#tenantId, service, 'closed');
-    const update = () => this.#registry.breakerChanged(this.#tenantId, service, stateOf(breaker!));
-    breaker.on('open', update);
-    breaker.on('halfOpen', update);
-    breaker.on('close', update);
-    // Failures in a row open it at once, even after a healthy history (the window alone is slow then).
-    // 'failure' is emitted only for errors the filter counts; 'success' also for filtered ones.
-    let inARow = 0;
-    breaker.on('success', () => {
-      inARow = 0;
-    });
-    breaker.on('failure', () => {
-      inARow += 1;
-      if (inARow >= s.consecutiveFailures && breaker!.closed) breaker!.open();
-    });
-    breaker.on('close', () => {
-      inARow = 0;
-    });
+    const tenantId = this.#tenantId;
+    const registry = this.#registry;
+    breaker = new ServiceBreaker(this.#shared.settings, this.#shared, this.#scheduler, (state) => registry.breakerChanged(tenantId, service, state));
+    registry.breakerChanged(tenantId, service, 'closed');
     this.#breakers.set(service, breaker);
     return breaker;
-  }
-
-  /**
-   * Make the call with its deadline. At the deadline (or the run's abort) the call's own signal
-   * aborts and the promise settles at once, even if the request ignores its signal: a hung call
-   * costs its deadline, never a slot for longer.
-   */
-  #invoke(service: AwsService, action: Action, outer: AbortSignal): Promise<unknown> {
-    outer.throwIfAborted();
-    const controller = new AbortController();
-    const timeoutMs = this.#shared.settings.callTimeoutMs;
-    this.#registry.awsCallMade(service);
-    return new Promise<unknown>((resolve, reject) => {
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        cancelTimer();
-        outer.removeEventListener('abort', onOuterAbort);
-        fn();
-      };
-      const cancelTimer = this.#scheduler.after(timeoutMs, () => {
-        const error = new CallTimeoutError(service, timeoutMs);
-        controller.abort(error);
-        finish(() => reject(error));
-      });
-      const onOuterAbort = () => {
-        controller.abort(outer.reason);
-        finish(() => reject(outer.reason));
-      };
-      outer.addEventListener('abort', onOuterAbort, { once: true });
-      let call: Promise<unknown>;
-      try {
-        call = action(controller.signal);
-      } catch (error) {
-        finish(() => reject(error));
-        return;
-      }
-      call.then(
-        (value) => finish(() => resolve(value)),
-        (error: unknown) => finish(() => reject(error)),
-      );
-    });
   }
 }
 
@@ -253,8 +212,8 @@ function callOutcome(error: unknown): CallOutcome {
   return 'neutral';
 }
 
-function stateOf(breaker: CircuitBreaker<never, unknown> | CircuitBreaker<[Action, AbortSignal], unknown>): BreakerState {
-  if (breaker.opened) return 'open';
-  if (breaker.halfOpen) return 'halfOpen';
-  return 'closed';
+/** Whether a failed call counts against its service's breaker: throttling and transient trouble, not aborts or one account's setup. */
+function countsAgainstService(error: unknown): boolean {
+  if (isAbortError(error)) return false;
+  return !(error instanceof AwsCallError) || BREAKER_KINDS.has(error.kind);
 }

@@ -164,6 +164,8 @@ export class FairLimiter {
       this.#lanes.set(tenantId, lane);
     }
     this.#demand(service, 1);
+    const now = this.#grantNow(lane, service);
+    if (now !== undefined) return Promise.resolve(now);
     const own = lane;
     return new Promise<boolean>((resolve, reject) => {
       const waiter: Waiter = {
@@ -185,6 +187,26 @@ export class FairLimiter {
       this.#enqueue(own);
       this.#pump();
     });
+  }
+
+  /**
+   * Nobody waits ahead and every share allows the call: grant it at once, as the pump would,
+   * without a waiter, a promise executor and an abort listener (most calls, when the cap is not
+   * full). Returns whether the slot counts as suspect, or undefined to queue it.
+   */
+  #grantNow(lane: Lane, service: string): boolean | undefined {
+    if (this.#readyHead < this.#ready.length || lane.waiting.length > 0 || this.#inflight >= this.capacity) return undefined;
+    const suspect = this.#suspect.has(lane.tenantId);
+    if (suspect && this.#suspectInflight >= this.#suspectCap) return undefined;
+    if (lane.inflight >= Math.max(1, Math.ceil(this.capacity / this.#lanes.size))) return undefined;
+    if ((lane.byService.get(service) ?? 0) >= (this.#perTenantService[service] ?? 1)) return undefined;
+    if ((this.#serviceInflight.get(service) ?? 0) >= this.#serviceShare()) return undefined;
+    lane.inflight++;
+    lane.byService.set(service, (lane.byService.get(service) ?? 0) + 1);
+    this.#inflight++;
+    if (suspect) this.#suspectInflight++;
+    this.#serviceInflight.set(service, (this.#serviceInflight.get(service) ?? 0) + 1);
+    return suspect;
   }
 
   #release(tenantId: string, service: string, outcome: CallOutcome, wasSuspect: boolean): void {

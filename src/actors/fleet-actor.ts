@@ -4,7 +4,7 @@
  * A listing that fails part-way removes nobody. The fleet never crashes the process.
  */
 import type { Logger } from 'pino';
-import type { TenantSource } from '../domain/tenant.js';
+import type { Tenant, TenantSource } from '../domain/tenant.js';
 import type { Cancel } from './clock.js';
 import { describeFailure } from './failure.js';
 import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
@@ -70,7 +70,8 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
   const reconcile = async (state: FleetState): Promise<ReconcileResult> => {
     const seen = new Set<string>();
     const result: ReconcileResult = { added: 0, changed: 0, removed: 0, total: 0 };
-    const pending: [number, ShardMessage][] = [];
+    // One message per shard (see ShardMessage 'apply').
+    const pending = Array.from({ length: setup.shards }, () => ({ upserts: [] as Tenant[], removes: [] as string[] }));
     for await (const tenant of setup.source.listTenants(services.abortAll)) {
       if (seen.has(tenant.id)) continue;
       seen.add(tenant.id);
@@ -78,22 +79,22 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
       if (known === tenant.revision) continue;
       if (known === undefined) result.added++;
       else result.changed++;
-      pending.push([shardOf(tenant.id, setup.shards), { type: 'upsert', tenant }]);
+      pending[shardOf(tenant.id, setup.shards)]!.upserts.push(tenant);
     }
     // Only a complete listing may remove tenants; we got here, so it was complete.
     for (const id of state.known.keys()) {
       if (!seen.has(id)) {
         result.removed++;
-        pending.push([shardOf(id, setup.shards), { type: 'remove', tenantId: id }]);
+        pending[shardOf(id, setup.shards)]!.removes.push(id);
       }
     }
-    for (const [index, message] of pending) {
+    pending.forEach(({ upserts, removes }, index) => {
       const ref = state.shards[index]?.ref;
-      if (!ref) continue; // a restarting shard gets its tenants at the next reconcile
-      dispatch(ref, message);
-      if (message.type === 'upsert') state.known.set(message.tenant.id, message.tenant.revision);
-      else state.known.delete(message.tenantId);
-    }
+      if (!ref || upserts.length + removes.length === 0) return; // a restarting shard gets its tenants at the next reconcile
+      dispatch(ref, { type: 'apply', upserts, removes });
+      for (const tenant of upserts) state.known.set(tenant.id, tenant.revision);
+      for (const id of removes) state.known.delete(id);
+    });
     result.total = seen.size;
     return result;
   };

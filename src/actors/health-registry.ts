@@ -39,12 +39,17 @@ export interface RunEnd {
   onlyAccounts?: readonly string[];
 }
 
-const copyCollector = (c: CollectorHealth): CollectorHealth => ({
-  ...c,
-  failures: { ...c.failures },
-  ...(c.lastError ? { lastError: { ...c.lastError } } : {}),
-  ...(c.accountErrors ? { accountErrors: Object.fromEntries(Object.entries(c.accountErrors).map(([k, v]) => [k, { ...v }])) } : {}),
-});
+/** A collector's entry for readers: fields that are unset are absent, not undefined. */
+const copyCollector = (c: CollectorHealth): CollectorHealth => {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(c)) if (value !== undefined) out[key] = value;
+  return {
+    ...(out as unknown as CollectorHealth),
+    failures: { ...c.failures },
+    ...(c.lastError ? { lastError: { ...c.lastError } } : {}),
+    ...(c.accountErrors ? { accountErrors: Object.fromEntries(Object.entries(c.accountErrors).map(([k, v]) => [k, { ...v }])) } : {}),
+  };
+};
 
 const copyTenant = (t: TenantHealth): TenantHealth => ({
   ...t,
@@ -187,26 +192,26 @@ export class HealthRegistry implements WorkerHealthView {
 
   /** A new incarnation of the collector started: not parked any more. */
   collectorStarted(tenantId: string, kind: CollectorKind): void {
-    delete this.#collector(tenantId, kind).parkedUntil;
+    this.#collector(tenantId, kind).parkedUntil = undefined;
   }
 
   /** The collector's supervision moved to `state` (after a crash, with the error). */
   collectorSupervised(tenantId: string, kind: CollectorKind, state: ChildState, error?: ErrorInfo): void {
     const entry = this.#collector(tenantId, kind);
     if (error) entry.lastError = error;
-    delete entry.dueAt;
+    entry.dueAt = undefined;
     switch (state.kind) {
       case 'backoff':
         entry.state = 'backoff';
         entry.restarts++;
         entry.nextRunAt = state.until;
-        delete entry.parkedUntil;
+        entry.parkedUntil = undefined;
         this.#counters.collectorRestarts++;
         return;
       case 'parked':
         entry.state = 'parked';
         entry.parkedUntil = state.until;
-        delete entry.nextRunAt;
+        entry.nextRunAt = undefined;
         return;
       case 'stopped':
         entry.state = 'stopped';
@@ -221,7 +226,7 @@ export class HealthRegistry implements WorkerHealthView {
     const entry = this.#tenants.get(tenantId)?.collectors[kind];
     if (entry && (hadLiveChild || entry.state === 'backoff' || entry.state === 'parked')) {
       entry.state = 'stopped';
-      delete entry.dueAt;
+      entry.dueAt = undefined;
     }
   }
 
@@ -239,7 +244,7 @@ export class HealthRegistry implements WorkerHealthView {
     entry.state = 'running';
     entry.lastRunAt = at;
     entry.dueAt = nextDueAt;
-    delete entry.nextRunAt;
+    entry.nextRunAt = undefined;
   }
 
   /** A run ended (success when `run.error` is undefined). */
@@ -301,7 +306,10 @@ export class HealthRegistry implements WorkerHealthView {
     const tenant = this.#tenant(tenantId);
     let entry = tenant.collectors[kind];
     if (!entry) {
-      entry = { state: 'idle', restarts: 0, runs: 0, failures: {} };
+      // Every field from the start, unset ones undefined (never deleted): objects that gain and
+      // lose properties go to dictionary mode (~0.4 KB more each, 5 a tenant). Readers get copies
+      // without the undefined fields.
+      entry = { state: 'idle', restarts: 0, runs: 0, failures: {}, lastRunAt: undefined, lastDurationMs: undefined, lastSuccessAt: undefined, lastError: undefined, accountErrors: undefined, nextRunAt: undefined, parkedUntil: undefined, dueAt: undefined };
       tenant.collectors[kind] = entry;
     }
     return entry;

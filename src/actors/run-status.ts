@@ -1,6 +1,6 @@
 /**
  * A collector run's outcome for one account, merged into the status its earlier runs left: per
- * step the last attempt, the last success and the latest error. Pure: the collector actor stores
+ * step the last attempt, the last success and the latest error. Pure: the collector worker stores
  * the result, the dashboard reads it ("never collected yet" until the first data).
  */
 import type { AccountOutcome } from '../collectors/index.js';

@@ -1,6 +1,6 @@
 /**
- * The supervision runtime: an actor system holding the fleet, its shards, one actor per tenant
- * and that tenant's collectors. `createRuntime` wires it from injected parts (tenant source,
+ * The supervision runtime: an actor system holding the fleet, its shards and one actor per
+ * tenant, which owns and supervises its collectors (state, not actors). `createRuntime` wires it from injected parts (tenant source,
  * AWS gateway, result sink, clock), `start` spawns it and runs the first reconcile, `stop`
  * shuts it down within a deadline. Nothing outside src/actors sees nact.
  */

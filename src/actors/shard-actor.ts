@@ -15,6 +15,11 @@ import { spawnTenant, type TenantMessage } from './tenant-actor.js';
 export type ShardMessage =
   | { type: 'upsert'; tenant: Tenant }
   | { type: 'remove'; tenantId: string }
+  /**
+   * A reconcile's changes for this shard in one message: nact copies a parent's whole child map
+   * into every message's context, so one message per tenant made spawning n tenants O(n^2 / shards).
+   */
+  | { type: 'apply'; upserts: readonly Tenant[]; removes: readonly string[] }
   | { type: 'tenant-crashed'; tenantId: string; child: ActorRef<TenantMessage>; error: unknown }
   | { type: 'restart-tenant'; tenantId: string; fresh: boolean }
   | { type: 'run-now'; tenantId: string };
@@ -54,6 +59,37 @@ export function spawnShard(parent: ParentRef, setup: ShardSetup): ActorRef<Shard
     }, fresh);
   };
 
+  const upsert = (state: ShardState, self: ActorRef<ShardMessage>, tenant: Tenant) => {
+    const entry = state.get(tenant.id);
+    if (!entry) {
+      const tenantId = tenant.id;
+      const child = new SupervisedChild<ActorRef<TenantMessage>>({
+        spec: services.specs.tenant,
+        scheduler,
+        random: services.random,
+        requestRestart: (fresh) => dispatch(self, { type: 'restart-tenant', tenantId, fresh }),
+      });
+      const created: Entry = { tenant, child };
+      state.set(tenantId, created);
+      start(created, self);
+    } else if (entry.child.ref) {
+      entry.tenant = tenant;
+      dispatch(entry.child.ref, { type: 'configure', tenant });
+    } else {
+      // Waiting for a restart: changed settings may be the fix, so try them now.
+      const changed = entry.tenant.revision !== tenant.revision;
+      entry.tenant = tenant;
+      if (changed) start(entry, self, true);
+    }
+  };
+
+  const remove = (state: ShardState, tenantId: string) => {
+    const ref = state.get(tenantId)?.child.stop();
+    if (ref) stopActor(ref);
+    state.delete(tenantId);
+    registry.tenantRemoved(tenantId);
+  };
+
   const onTenantCrash = (entry: Entry, error: unknown) => {
     const tenantId = entry.tenant.id;
     const now = scheduler.now();
@@ -75,37 +111,16 @@ export function spawnShard(parent: ParentRef, setup: ShardSetup): ActorRef<Shard
       init: () => new Map(),
       receive(state, message, self) {
         switch (message.type) {
-          case 'upsert': {
-            const entry = state.get(message.tenant.id);
-            if (!entry) {
-              const tenantId = message.tenant.id;
-              const child = new SupervisedChild<ActorRef<TenantMessage>>({
-                spec: services.specs.tenant,
-                scheduler,
-                random: services.random,
-                requestRestart: (fresh) => dispatch(self, { type: 'restart-tenant', tenantId, fresh }),
-              });
-              const created: Entry = { tenant: message.tenant, child };
-              state.set(tenantId, created);
-              start(created, self);
-            } else if (entry.child.ref) {
-              entry.tenant = message.tenant;
-              dispatch(entry.child.ref, { type: 'configure', tenant: message.tenant });
-            } else {
-              // Waiting for a restart: changed settings may be the fix, so try them now.
-              const changed = entry.tenant.revision !== message.tenant.revision;
-              entry.tenant = message.tenant;
-              if (changed) start(entry, self, true);
-            }
+          case 'upsert':
+            upsert(state, self, message.tenant);
             return state;
-          }
-          case 'remove': {
-            const ref = state.get(message.tenantId)?.child.stop();
-            if (ref) stopActor(ref);
-            state.delete(message.tenantId);
-            registry.tenantRemoved(message.tenantId);
+          case 'remove':
+            remove(state, message.tenantId);
             return state;
-          }
+          case 'apply':
+            for (const tenantId of message.removes) remove(state, tenantId);
+            for (const tenant of message.upserts) upsert(state, self, tenant);
+            return state;
           case 'tenant-crashed': {
             const entry = state.get(message.tenantId);
             if (entry?.child.isCurrent(message.child)) onTenantCrash(entry, message.error);

@@ -1,6 +1,8 @@
 /**
  * A tenant actor: owns one tenant's accounts, AWS breakers and collectors, and supervises the
- * collectors (restart with backoff; past their intensity, park them for a cool-down). A refused
+ * collectors (restart with backoff; past their intensity, park them for a cool-down). Its
+ * collectors are state it owns (collector-worker.ts), not actors: each has its own supervision
+ * state, timers and run, so one crashing is restarted, backed off or parked alone. A refused
  * identity marks the account `credentials_invalid` and its collection stops until the account is
  * updated; a new or updated account is collected at once. A crash here is reported to the
  * tenant's shard.
@@ -9,17 +11,17 @@ import type { Logger } from 'pino';
 import { COLLECTOR_KINDS, type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
 import type { AccountHealth } from '../domain/worker-health.js';
 import { TenantAwsAccess } from './aws-access.js';
-import { spawnCollector, type CollectorMessage, type TenantView } from './collector-actor.js';
+import { CollectorWorker, type TenantView } from './collector-worker.js';
 import { describeFailure } from './failure.js';
 import type { ErrorInfo } from './health-registry.js';
-import { dispatch, spawnActor, stopActor, type ActorRef, type ParentRef } from './nact-facade.js';
+import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
 import type { RuntimeServices } from './services.js';
 import { SupervisedChild } from './supervised-child.js';
 import { validateTenant } from './validate-tenant.js';
 
 export type TenantMessage =
   | { type: 'configure'; tenant: Tenant }
-  | { type: 'collector-crashed'; kind: CollectorKind; child: ActorRef<CollectorMessage>; error: unknown }
+  | { type: 'collector-crashed'; kind: CollectorKind; child: CollectorWorker; error: unknown }
   | { type: 'restart-collector'; kind: CollectorKind; fresh: boolean }
   | { type: 'credentials-rejected'; accountId: string; info: ErrorInfo }
   | { type: 'run-now'; kind?: CollectorKind };
@@ -32,7 +34,9 @@ interface TenantState {
   /** What the registry shows of each account (reasons included). */
   accounts: Record<string, AccountHealth>;
   access: TenantAwsAccess;
-  collectors: Map<CollectorKind, SupervisedChild<ActorRef<CollectorMessage>>>;
+  /** What the tenant's collectors read of it (one for all of them). */
+  view: TenantView;
+  collectors: Map<CollectorKind, SupervisedChild<CollectorWorker>>;
 }
 
 export interface TenantSetup {
@@ -68,25 +72,22 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
   };
 
   const startCollector = (state: TenantState, self: ActorRef<TenantMessage>, kind: CollectorKind, retryNow: boolean, fresh = false) => {
-    const view: TenantView = {
-      tenantId,
-      access: state.access,
-      activeAccounts: () => state.active,
-      settings: () => state.tenant.settings,
-    };
+    const view = state.view;
     // A new incarnation (after a backoff, a cool-down or an operator restart) is not parked.
     registry.collectorStarted(tenantId, kind);
     state.collectors.get(kind)!.start(() => {
-      const ref: ActorRef<CollectorMessage> = spawnCollector(self, {
+      // Rare events come back through the mailbox, so the tenant handles them one at a time
+      // and a throw while handling them crashes the tenant (its shard supervises), not the process.
+      const worker: CollectorWorker = new CollectorWorker({
         kind,
         tenant: view,
         retryNow,
         services,
-        log: log.child({ collector: kind }),
+        log,
         onCredentialsRejected: (accountId, info) => dispatch(self, { type: 'credentials-rejected', accountId, info }),
-        onCrash: (error) => dispatch(self, { type: 'collector-crashed', kind, child: ref, error }),
+        onCrash: (error) => dispatch(self, { type: 'collector-crashed', kind, child: worker, error }),
       });
-      return ref;
+      return worker;
     }, fresh);
   };
 
@@ -109,17 +110,20 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
       init(self) {
         validateTenant(setup.tenant);
         registry.tenantStarted(tenantId);
+        const access = new TenantAwsAccess(tenantId, services.limits, scheduler, registry);
         const state: TenantState = {
           tenant: setup.tenant,
           invalid: new Map(),
           active: [],
           accounts: {},
-          access: new TenantAwsAccess(tenantId, services.limits, scheduler, registry),
+          access,
+          // Read at each run, so the collectors follow configure and credential changes.
+          view: { tenantId, access, activeAccounts: () => state.active, settings: () => state.tenant.settings },
           collectors: new Map(),
         };
         refreshAccounts(state);
         for (const kind of COLLECTOR_KINDS) {
-          const child = new SupervisedChild<ActorRef<CollectorMessage>>({
+          const child = new SupervisedChild<CollectorWorker>({
             spec: services.specs.collector,
             scheduler,
             random: services.random,
@@ -140,15 +144,13 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
             state.tenant = message.tenant;
             refreshAccounts(state);
             if (intervalsChanged) {
-              for (const collector of state.collectors.values()) if (collector.ref) dispatch(collector.ref, { type: 'reschedule' });
+              for (const collector of state.collectors.values()) collector.ref?.reschedule();
             }
             // A new or updated account is collected at once (first data within a minute, cost
             // included), then follows the normal slots.
             const changed = state.active.filter((a) => before.get(a.id) !== a.revision).map((a) => a.id);
             if (changed.length > 0) {
-              for (const collector of state.collectors.values()) {
-                if (collector.ref) dispatch(collector.ref, { type: 'run-now', requestedAt: scheduler.now(), accountIds: changed });
-              }
+              for (const collector of state.collectors.values()) collector.ref?.runNow(scheduler.now(), changed);
             }
             log.info({ revision: message.tenant.revision }, 'tenant settings applied');
             return state;
@@ -176,9 +178,7 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
           }
           case 'run-now':
             for (const [kind, collector] of state.collectors) {
-              if (collector.ref && (message.kind === undefined || message.kind === kind)) {
-                dispatch(collector.ref, { type: 'run-now', requestedAt: scheduler.now() });
-              }
+              if (message.kind === undefined || message.kind === kind) collector.ref?.runNow(scheduler.now());
             }
             return state;
         }
@@ -187,10 +187,10 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
       onStop(state) {
         if (!state) return;
         for (const [kind, collector] of state.collectors) {
-          const ref = collector.stop();
-          // Children stop with us; say so unless a newer incarnation already took over.
-          registry.collectorStoppedWithTenant(tenantId, kind, ref !== undefined);
-          if (ref) stopActor(ref);
+          const worker = collector.stop();
+          // Collectors stop with us; say so unless a newer incarnation already took over.
+          registry.collectorStoppedWithTenant(tenantId, kind, worker !== undefined);
+          worker?.stop();
         }
         state.access.shutdown();
       },

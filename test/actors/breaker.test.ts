@@ -1,15 +1,16 @@
 import t from 'tap';
-import FakeTimers from '@sinonjs/fake-timers';
-import { harness, MINUTE } from '../support/harness.js';
+import { harness, MINUTE, type Harness } from '../support/harness.js';
 import { makeTenant } from '../support/fakes.js';
 
+/** Advance in 5 s steps until the cloudwatch breaker shows `state` (at most `withinMs`). */
+async function until(h: Harness, state: string, withinMs: number): Promise<void> {
+  for (let waited = 0; waited < withinMs && h.runtime.registry.get('acme')?.breakers.cloudwatch !== state; waited += 5_000) await h.clock.advance(5_000);
+}
+
 t.test('a breaker opens after repeated transient failures and recovers through half-open', async (t) => {
-  // opossum takes no injected clock: its reset timer is the global setTimeout, faked here so
-  // the test decides when the reset timeout has passed. The runtime runs on its ManualClock
-  // (which yields with setImmediate, left real).
-  const timers = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] });
-  t.teardown(() => timers.uninstall());
-  const resetTimeoutMs = 5 * MINUTE;
+  // The reset timer runs on the runtime's clock. Half a minute off the minute ticks, so the
+  // half-open state can be seen before the next run's trial call.
+  const resetTimeoutMs = 5 * MINUTE + 30_000;
   const h = harness({
     intervalsMs: { metrics: MINUTE, security: 60 * MINUTE, cost: 60 * MINUTE },
     breaker: { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeoutMs, rollingCountTimeoutMs: 10 * MINUTE },
@@ -33,8 +34,9 @@ t.test('a breaker opens after repeated transient failures and recovers through h
   t.equal(h.runtime.registry.collector('acme', 'metrics')!.restarts, 0, 'classified failures are not crashes');
 
   h.fake.behaviour.delete('333333333333');
-  timers.tick(resetTimeoutMs);
+  await until(h, 'halfOpen', resetTimeoutMs);
   t.equal(health.breakers.cloudwatch, 'halfOpen', 'after the reset timeout: half-open');
+  t.equal(h.fake.callsFor('333333333333', 'cloudwatch'), callsWhileOpen, 'still no call until the trial');
   await h.clock.advance(MINUTE);
   t.equal(health.breakers.cloudwatch, 'closed', 'the trial call succeeded');
   t.ok(h.fake.callsFor('333333333333', 'cloudwatch') > callsWhileOpen);
@@ -42,21 +44,20 @@ t.test('a breaker opens after repeated transient failures and recovers through h
 });
 
 t.test('a failed trial call in half-open opens the breaker again', async (t) => {
-  const timers = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] });
-  t.teardown(() => timers.uninstall());
+  // 90 s: off the minute ticks, so half-open is seen before the trial call.
   const h = harness({
     intervalsMs: { metrics: MINUTE, security: 60 * MINUTE, cost: 60 * MINUTE },
-    breaker: { volumeThreshold: 3, resetTimeoutMs: MINUTE, rollingCountTimeoutMs: 10 * MINUTE },
+    breaker: { volumeThreshold: 3, resetTimeoutMs: 90_000, rollingCountTimeoutMs: 10 * MINUTE },
   });
   t.teardown(() => h.stop());
   h.source.put(makeTenant('acme', { awsAccountIds: ['333333333333'] }));
   h.fake.behaviour.set('333333333333', 'transient');
   await h.runtime.start();
-  await h.clock.advance(3 * MINUTE);
+  await until(h, 'open', 3 * MINUTE);
   // Snapshots: read again after every step.
   const health = { get breakers() { return h.runtime.registry.get('acme')!.breakers; }, get collectors() { return h.runtime.registry.get('acme')!.collectors; } };
   t.equal(health.breakers.cloudwatch, 'open');
-  timers.tick(MINUTE);
+  await until(h, 'halfOpen', 2 * MINUTE);
   t.equal(health.breakers.cloudwatch, 'halfOpen');
   const before = h.fake.callsFor('333333333333', 'cloudwatch');
   await h.clock.advance(MINUTE);
@@ -65,8 +66,6 @@ t.test('a failed trial call in half-open opens the breaker again', async (t) => 
 });
 
 t.test('after a long healthy history, failures in a row open the breaker at once (issue 17)', async (t) => {
-  const timers = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout'] });
-  t.teardown(() => timers.uninstall());
   const h = harness({
     intervalsMs: { metrics: MINUTE, security: 60 * MINUTE, cost: 60 * MINUTE },
     // The production window: 30 minutes, 50 %.

@@ -1,0 +1,281 @@
+/**
+ * One incarnation of a collector: runs one job (metrics, cost, security, ...) for its tenant on
+ * a schedule. It is plain state owned by its tenant actor, not an actor of its own: a tick starts
+ * a run straight from its timer, with no mailbox in between (five nact actors a tenant cost
+ * ~29 KB and a mailbox delivery per tick; issue 14).
+ *
+ * What an actor gave it, it keeps: runs never overlap (a tick only exists once the previous run
+ * ended; a run-now arriving during a run is coalesced into one run after it); ticks follow a
+ * phase derived from the tenant id, so 10k tenants spread over the interval and a restarted
+ * collector keeps its slots; a bug in a run stops this incarnation and is reported to the tenant
+ * (through `onCrash`), whose supervision restarts, backs off or parks it without touching its
+ * siblings; `stop` aborts the run in flight.
+ */
+import { setMaxListeners } from 'node:events';
+import type { Logger } from 'pino';
+import type { Account, CollectorKind, TenantSettings } from '../domain/tenant.js';
+import type { AccountOutcome, CollectContext } from '../collectors/index.js';
+import type { RunStatus } from '../domain/sink.js';
+import type { TenantAwsAccess } from './aws-access.js';
+import type { CallDeadlines } from './call-deadlines.js';
+import type { Cancel } from './clock.js';
+import { describeFailure } from './failure.js';
+import type { ErrorInfo } from './health-registry.js';
+import { isSetupState, mergeRunStatus } from './run-status.js';
+import { hash32, nextSlot, type RuntimeServices } from './services.js';
+
+/** What a run was asked to do. */
+interface RunRequest {
+  force: boolean;
+  /** Only these accounts (a new or updated account); undefined: every account. */
+  accountIds?: readonly string[];
+}
+
+/** The parts of its tenant a collector reads at each run (owned and updated by the tenant actor). */
+export interface TenantView {
+  readonly tenantId: string;
+  readonly access: TenantAwsAccess;
+  activeAccounts(): readonly Account[];
+  settings(): TenantSettings;
+}
+
+export interface CollectorSetup {
+  kind: CollectorKind;
+  tenant: TenantView;
+  /** A restarted collector retries at once (after its backoff) instead of waiting for its slot. */
+  retryNow: boolean;
+  services: RuntimeServices;
+  /** The tenant's logger; the collector's child of it is made on first use. */
+  log: Logger;
+  onCredentialsRejected(accountId: string, info: ErrorInfo): void;
+  /** A run's status for each account, after it was stored (the tenant tells owners of new problems). */
+  onRunStatus?(status: RunStatus, previous: RunStatus | undefined): void;
+  /** A run hit a bug: this incarnation has stopped; its supervisor decides what comes next. */
+  onCrash(error: unknown): void;
+}
+
+export class CollectorWorker {
+  readonly kind: CollectorKind;
+  readonly #setup: CollectorSetup;
+  #log: Logger | undefined;
+  #token = 0;
+  #cancelTick: Cancel | undefined;
+  readonly #memory = new Map<string, unknown>();
+  /** The latest run status per account (loaded from the store once, then kept). */
+  readonly #statuses = new Map<string, RunStatus | undefined>();
+  #lastStartAt = -Infinity;
+  /** The run in flight, aborted by `stop`. */
+  #run: AbortController | undefined;
+  /** A run-now that arrived during a run: it runs right after (requests merged into one). */
+  #queued: RunRequest | undefined;
+  #stopped = false;
+
+  /** Create the incarnation and arm its first tick. */
+  constructor(setup: CollectorSetup) {
+    this.kind = setup.kind;
+    this.#setup = setup;
+    const { services, tenant, kind } = setup;
+    const now = services.scheduler.now();
+    const spread = services.startupSpreadMs > 0 ? hash32(`${tenant.tenantId}:${kind}:start`) % services.startupSpreadMs : 0;
+    this.#schedule(setup.retryNow ? now : now + spread);
+  }
+
+  /** Run at once: for `accountIds` only or every account; every step is due. Coalesced with a run in progress. */
+  runNow(requestedAt: number, accountIds?: readonly string[]): void {
+    if (this.#stopped || this.#setup.services.stopping()) return;
+    const request: RunRequest = { force: true, ...(accountIds ? { accountIds } : {}) };
+    if (this.#run) {
+      this.#queued = this.#queued ? merge(this.#queued, request) : request;
+      return;
+    }
+    if (requestedAt < this.#lastStartAt) return; // a run started since covers it
+    this.#start(request);
+  }
+
+  /** The interval changed: move the pending tick to the new schedule (a run in progress schedules at its end). */
+  reschedule(): void {
+    if (this.#stopped || this.#run) return;
+    this.#schedule(this.#nextRun());
+  }
+
+  /** Stop this incarnation: no more ticks, and the run in flight is aborted. Idempotent. */
+  stop(): void {
+    this.#stopped = true;
+    this.#queued = undefined;
+    this.#cancelTick?.();
+    this.#cancelTick = undefined;
+    this.#run?.abort();
+  }
+
+  get #logger(): Logger {
+    return (this.#log ??= this.#setup.log.child({ collector: this.kind }));
+  }
+
+  #interval(): number {
+    return this.#setup.tenant.settings().intervalsMs?.[this.kind] ?? this.#setup.services.intervalsMs[this.kind];
+  }
+
+  #nextRun(): number {
+    const interval = this.#interval();
+    return nextSlot(this.#setup.services.scheduler.now(), hash32(`${this.#setup.tenant.tenantId}:${this.kind}`) % interval, interval);
+  }
+
+  #schedule(at: number): void {
+    const { scheduler, registry } = this.#setup.services;
+    this.#cancelTick?.();
+    const token = ++this.#token;
+    registry.collectorScheduled(this.#setup.tenant.tenantId, this.kind, at);
+    this.#cancelTick = scheduler.at(at, () => this.#tick(token));
+  }
+
+  #tick(token: number): void {
+    if (token !== this.#token || this.#stopped || this.#run || this.#setup.services.stopping()) return; // superseded
+    this.#start({ force: false });
+  }
+
+  /** Start a run; its end schedules the next tick or runs what was queued; a bug stops us. */
+  #start(request: RunRequest): void {
+    const { services } = this.#setup;
+    this.#cancelTick?.();
+    this.#cancelTick = undefined;
+    // One controller per run, aborted when the incarnation stops or the runtime's stop
+    // deadline passes (the in-flight tracker), and at its end if one of its AWS calls outlived
+    // its deadline (that request may still be running). Its calls share one set of deadlines.
+    const controller = new AbortController();
+    // A run's calls share its signal; the store writes in parallel batches, each listening.
+    setMaxListeners(0, controller.signal);
+    this.#run = controller;
+    const forget = services.inflight.abortable(controller);
+    const deadlines = this.#setup.tenant.access.deadlines(controller.signal);
+    const ended = () => {
+      forget();
+      this.#run = undefined;
+      deadlines.close();
+      if (deadlines.expired) controller.abort();
+    };
+    this.#runWith(controller.signal, deadlines, request).then(
+      () => {
+        ended();
+        const queued = this.#queued;
+        this.#queued = undefined;
+        if (queued && !this.#stopped && !services.stopping()) this.#start(queued);
+      },
+      (error: unknown) => {
+        ended();
+        if (this.#stopped) return;
+        this.stop();
+        this.#setup.onCrash(error);
+      },
+    );
+  }
+
+  /** Load the stored status of accounts this incarnation has not seen since it started. */
+  async #loadStatuses(accounts: readonly Account[], signal: AbortSignal): Promise<void> {
+    const { services, tenant } = this.#setup;
+    for (const account of accounts) {
+      if (this.#statuses.has(account.id)) continue;
+      try {
+        this.#statuses.set(account.id, await services.sink.getRunStatus(tenant.tenantId, account.id, this.kind, signal));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // Without it every step is simply due: a missed read costs at most one extra run.
+        this.#logger.warn({ account: account.id, error: describeFailure(error, services.scheduler.now()) }, 'could not read run status');
+      }
+    }
+  }
+
+  async #runWith(signal: AbortSignal, deadlines: CallDeadlines, request: RunRequest): Promise<void> {
+    const { services, tenant, kind } = this.#setup;
+    const { scheduler, registry } = services;
+    const now = scheduler.now();
+    this.#lastStartAt = now;
+    const interval = this.#interval();
+    // A run that outlasts its interval stretches the cadence: past now + interval it is overdue.
+    registry.collectorRunStarted(tenant.tenantId, kind, now, now + interval);
+    const only = request.accountIds ? new Set(request.accountIds) : undefined;
+    const accounts = only ? tenant.activeAccounts().filter((a) => only.has(a.id)) : tenant.activeAccounts();
+    const statuses = this.#statuses;
+    const logger = () => this.#logger;
+    const ctx: CollectContext = {
+      tenantId: tenant.tenantId,
+      kind,
+      accounts,
+      settings: tenant.settings(),
+      now,
+      intervalMs: interval,
+      force: request.force,
+      signal,
+      aws: services.gateway,
+      call: (service, fn) => tenant.access.callWithin(service, deadlines, fn),
+      sink: services.sink,
+      previous: (accountId) => statuses.get(accountId),
+      memory: this.#memory,
+      // Made on first use: a pino child per collector is ~1 KB, and most runs never log.
+      get log() {
+        return logger();
+      },
+    };
+    let outcomes: AccountOutcome[];
+    try {
+      await this.#loadStatuses(accounts, signal);
+      outcomes = await services.inflight.track(services.jobs[kind](ctx));
+    } catch (error) {
+      if (signal.aborted) return; // stopping: nothing to record
+      outcomes = [{ accountId: '*', steps: [], stored: false, error }];
+    }
+    if (signal.aborted) return;
+
+    let firstError: ErrorInfo | undefined;
+    let crash: unknown;
+    const accountErrors: Record<string, ErrorInfo> = {};
+    for (const outcome of outcomes) {
+      // The account's own failure, else its first failed step that is not a steady setup state.
+      const failure = outcome.error ?? outcome.steps.find((s) => s.error !== undefined && !isSetupState(s.error))?.error;
+      if (failure !== undefined) {
+        const info = describeFailure(failure, now);
+        accountErrors[outcome.accountId] = info;
+        firstError ??= info;
+        if (info.kind === 'identity') this.#setup.onCredentialsRejected(outcome.accountId, info);
+      }
+      if (outcome.error !== undefined && describeFailure(outcome.error, now).kind === 'bug') crash ??= outcome.error;
+      for (const step of outcome.steps) {
+        if (step.error !== undefined && describeFailure(step.error, now).kind === 'bug') crash ??= step.error;
+      }
+      const account = accounts.find((a) => a.id === outcome.accountId);
+      if (account) await this.#storeStatus(account, outcome, now, signal);
+    }
+    if (signal.aborted) return;
+    registry.collectorRunEnded(tenant.tenantId, kind, {
+      startedAt: now,
+      endedAt: scheduler.now(),
+      nextDueAt: now + interval,
+      ...(firstError ? { error: firstError } : {}),
+      accountErrors,
+      ...(request.accountIds ? { onlyAccounts: request.accountIds } : {}),
+    });
+    if (firstError) this.#logger.warn({ error: firstError }, 'collector run failed');
+    if (crash !== undefined) throw crash; // a bug: let supervision restart us
+    this.#schedule(this.#nextRun());
+  }
+
+  /** Merge a run's steps into the account's status and store it (best effort: data is already stored). */
+  async #storeStatus(account: Account, outcome: AccountOutcome, now: number, signal: AbortSignal): Promise<void> {
+    const { services, tenant, kind } = this.#setup;
+    const previous = this.#statuses.get(account.id);
+    const status = mergeRunStatus(previous, { tenantId: tenant.tenantId, account, collector: kind, outcome, now });
+    try {
+      await services.sink.putRunStatus(status, previous, signal);
+      this.#statuses.set(account.id, status);
+      this.#setup.onRunStatus?.(status, previous);
+    } catch (error) {
+      if (signal.aborted) return;
+      this.#logger.warn({ account: account.id, error: describeFailure(error, services.scheduler.now()) }, 'could not store run status');
+    }
+  }
+}
+
+/** Two run-now requests as one: every account if either asked for every account. */
+function merge(a: RunRequest, b: RunRequest): RunRequest {
+  if (!a.accountIds || !b.accountIds) return { force: true };
+  return { force: true, accountIds: [...new Set([...a.accountIds, ...b.accountIds])] };
+}

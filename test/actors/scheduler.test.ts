@@ -1,0 +1,57 @@
+import t from 'tap';
+import { ManualClock } from '../../src/actors/index.js';
+import { Scheduler } from '../../src/actors/clock.js';
+
+t.test('timers fire in time order (then the order set), on one clock timer; cancelled ones never', async (t) => {
+  const clock = new ManualClock();
+  const scheduler = new Scheduler(clock);
+  const fired: string[] = [];
+  scheduler.after(300, () => fired.push('c'));
+  scheduler.after(100, () => fired.push('a1'));
+  const cancel = scheduler.after(200, () => fired.push('cancelled'));
+  scheduler.after(100, () => fired.push('a2'));
+  scheduler.after(250, () => fired.push('b'));
+  t.equal(scheduler.pending, 5);
+  t.equal(clock.pending, 1, 'one clock timer');
+  cancel();
+  cancel();
+  t.equal(scheduler.pending, 4);
+  await clock.advance(100);
+  t.same(fired, ['a1', 'a2']);
+  await clock.advance(200);
+  t.same(fired, ['a1', 'a2', 'b', 'c']);
+  t.equal(scheduler.pending, 0);
+  t.equal(clock.pending, 0, 'nothing armed when nothing is pending');
+});
+
+t.test('a timer set for now from a callback fires on the next turn; close cancels everything', async (t) => {
+  const clock = new ManualClock();
+  const scheduler = new Scheduler(clock);
+  const fired: string[] = [];
+  scheduler.after(10, () => {
+    fired.push('first');
+    scheduler.after(0, () => fired.push('again'));
+  });
+  scheduler.after(10, () => fired.push('second'));
+  await clock.advance(10);
+  t.same(fired, ['first', 'second', 'again']);
+  scheduler.after(5, () => fired.push('never'));
+  scheduler.close();
+  await clock.advance(10);
+  t.equal(fired.length, 3);
+  t.equal(clock.pending, 0);
+  t.equal(scheduler.pending, 0);
+  scheduler.after(1, () => fired.push('refused'));
+  t.equal(scheduler.pending, 0, 'refused once closed');
+});
+
+t.test('many cancelled timers are compacted away; the live ones still fire in order', async (t) => {
+  const clock = new ManualClock();
+  const scheduler = new Scheduler(clock);
+  const fired: number[] = [];
+  const cancels = Array.from({ length: 5_000 }, (_, i) => scheduler.after(1_000 + i, () => fired.push(i)));
+  for (let i = 0; i < 5_000; i++) if (i % 100 !== 0) cancels[i]!();
+  t.equal(scheduler.pending, 50);
+  await clock.advance(10_000);
+  t.same(fired, Array.from({ length: 50 }, (_, i) => i * 100));
+});
