@@ -69,6 +69,8 @@ const schema = z.object({
   STARTUP_SPREAD: optionalDuration,
   SHUTDOWN_DEADLINE: duration('10s'),
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
+  // 0: twice AWS_MAX_INFLIGHT.
+  RUNS_MAX_INFLIGHT: int(0, 0, 100_000),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   ALLOWED_HOSTS: optionalText,
   CHANNEL_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).default('false'),
@@ -112,6 +114,8 @@ export interface Config {
   startupSpreadMs: number;
   shutdownDeadlineMs: number;
   awsMaxInflight: number;
+  /** Collector runs in flight at most, process-wide; past it runs wait their turn (fairly). */
+  runsMaxInflight: number;
   /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto. */
   trustProxy: boolean;
   /** Host names answered besides PUBLIC_URL's (and loopback in demo mode); the rest get 421. */
@@ -187,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     startupSpreadMs: e.STARTUP_SPREAD ?? STARTUP_SPREAD_MS[mode],
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE,
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
+    runsMaxInflight: e.RUNS_MAX_INFLIGHT || 2 * e.AWS_MAX_INFLIGHT,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     allowedHosts: Object.freeze((e.ALLOWED_HOSTS ?? '').split(',').map((name) => name.trim()).filter(Boolean)),
     channelAllowPrivateTargets: e.CHANNEL_ALLOW_PRIVATE_TARGETS === 'true' || e.CHANNEL_ALLOW_PRIVATE_TARGETS === '1',

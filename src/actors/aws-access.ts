@@ -1,9 +1,18 @@
 /**
- * The gate every AWS call of a tenant passes: one breaker per (tenant, service)
- * (service-breaker.ts), then one fair limiter (process-wide cap shared per tenant and per
- * service, per-tenant-service concurrency, a bounded share for suspect tenants), and a deadline
- * that aborts the call itself and frees its slot at once.
+ * The gate every AWS call of a tenant passes: one opossum breaker per (tenant, service), then one
+ * fair limiter (process-wide cap shared per tenant and per service, per-tenant-service
+ * concurrency, a bounded share for suspect tenants), and a deadline that aborts the call itself
+ * and frees its slot at once (opossum's own timeout would leave the request running).
+ *
+ * A breaker is held only while it has something to say: when the last run of its tenant ends,
+ * a breaker that is closed with no counted failure in its window is shut down and dropped, and
+ * the next call makes a fresh one. opossum costs ~5.5-7.5 KB an instance whatever its options
+ * (measured on 10,000), so five a tenant kept for good were past issue 14's 20 KB a tenant on
+ * their own. What a dropped breaker forgets is its window's successes, which only delay opening
+ * (the percentage), never cause it; failures in a row open it anyway.
  */
+import { EventEmitter } from 'node:events';
+import CircuitBreaker from 'opossum';
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
@@ -12,7 +21,14 @@ import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
 import { FairLimiter, type CallOutcome } from './fair-limiter.js';
 import { BreakerOpenError, CallTimeoutError } from './failure.js';
-import { ServiceBreaker, type BucketEpoch } from './service-breaker.js';
+import { hash32 } from './hash32.js';
+
+/**
+ * Breakers rotate on one of this many emitters (by tenant): opossum checks and removes its
+ * listener by scanning the emitter's listener list, so one emitter for every breaker made
+ * creating and shutting down breakers O(n) each (quadratic over the fleet).
+ */
+const ROTATION_EMITTERS = 64;
 
 export interface BreakerSettings {
   /** Percentage of failed calls in the rolling window that opens the breaker. Default 50. */
@@ -60,13 +76,12 @@ const BREAKER_KINDS: ReadonlySet<AwsFailureKind> = new Set(['throttled', 'transi
 export const DEFAULT_SERVICE_CONCURRENCY: Record<AwsService, number> = serviceConcurrency();
 
 /**
- * What all tenants share: the process-wide cap and one bucket clock for every breaker's rolling
- * window (DESIGN.md: per-breaker intervals burn a core at 30k breakers). A breaker reads the
- * epoch when it counts; nothing is done per breaker when the epoch moves.
+ * What all tenants share: the process-wide cap and one bucket-rotation clock for every
+ * breaker (DESIGN.md: per-breaker intervals burn a core at 30k breakers).
  */
-export class SharedAwsLimits implements BucketEpoch {
+export class SharedAwsLimits {
   readonly fair: FairLimiter;
-  #epoch = 0;
+  readonly #rotations = Array.from({ length: ROTATION_EMITTERS }, () => new EventEmitter().setMaxListeners(0));
   readonly settings: BreakerSettings;
   readonly serviceConcurrency: Record<AwsService, number>;
   readonly #scheduler: Scheduler;
@@ -90,14 +105,14 @@ export class SharedAwsLimits implements BucketEpoch {
   #rotate(): void {
     const period = Math.max(1, Math.round(this.settings.rollingCountTimeoutMs / this.settings.rollingCountBuckets));
     this.#cancelRotation = this.#scheduler.after(period, () => {
-      this.#epoch++;
+      for (const rotation of this.#rotations) rotation.emit('rotate');
       this.#rotate();
     });
   }
 
-  /** The current bucket of every breaker's rolling window. */
-  get epoch(): number {
-    return this.#epoch;
+  /** The bucket-rotation emitter of a tenant's breakers. */
+  rotationFor(tenantId: string): EventEmitter {
+    return this.#rotations[hash32(tenantId) % ROTATION_EMITTERS]!;
   }
 
   /** Stop rotating (the scheduler's close does it too). */
@@ -107,13 +122,18 @@ export class SharedAwsLimits implements BucketEpoch {
   }
 }
 
+type Fire = () => Promise<unknown>;
+type Breaker = CircuitBreaker<[Fire], unknown>;
+
 /** One tenant's gate to AWS. Created by the tenant actor, shut down when it stops. */
 export class TenantAwsAccess {
   readonly #tenantId: string;
   readonly #shared: SharedAwsLimits;
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
-  readonly #breakers = new Map<AwsService, ServiceBreaker>();
+  readonly #breakers = new Map<AwsService, Breaker>();
+  /** Runs (call deadlines) of this tenant not closed yet: healthy breakers are dropped at zero. */
+  #runs = 0;
 
   constructor(tenantId: string, shared: SharedAwsLimits, scheduler: Scheduler, registry: HealthRegistry) {
     this.#tenantId = tenantId;
@@ -124,7 +144,10 @@ export class TenantAwsAccess {
 
   /** The call deadlines of one run whose calls share `signal` (see CallDeadlines); the run closes them. */
   deadlines(signal: AbortSignal): CallDeadlines {
-    return new CallDeadlines(this.#scheduler, this.#shared.settings.callTimeoutMs, signal);
+    this.#runs++;
+    return new CallDeadlines(this.#scheduler, this.#shared.settings.callTimeoutMs, signal, () => {
+      if (--this.#runs === 0) this.#dropHealthy();
+    });
   }
 
   /**
@@ -154,35 +177,31 @@ export class TenantAwsAccess {
   async callWithin<T>(service: AwsService, deadlines: CallDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = deadlines.signal;
     signal.throwIfAborted();
-    const breaker = this.#breaker(service);
-    if (!breaker.admit()) throw new BreakerOpenError(service);
     const registry = this.#registry;
-    let value: T;
     try {
-      value = await this.#shared.fair.run(
-        this.#tenantId,
-        service,
-        signal,
-        () => {
-          signal.throwIfAborted();
-          registry.awsCallMade(service);
-          return deadlines.run(service, fn);
-        },
-        callOutcome,
-      );
+      return (await this.#breaker(service).fire(() =>
+        this.#shared.fair.run(
+          this.#tenantId,
+          service,
+          signal,
+          () => {
+            signal.throwIfAborted();
+            registry.awsCallMade(service);
+            return deadlines.run(service, fn);
+          },
+          callOutcome,
+        ),
+      )) as T;
     } catch (error) {
-      // Rejected credentials, client errors and aborts say nothing about the service's health.
-      breaker.record(countsAgainstService(error) ? 'failure' : 'success');
+      if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
       throw error;
     }
-    breaker.record('success');
-    return value;
   }
 
   /** The breakers' states, for the health registry. */
   states(): Partial<Record<AwsService, BreakerState>> {
     const out: Partial<Record<AwsService, BreakerState>> = {};
-    for (const [service, breaker] of this.#breakers) out[service] = breaker.state;
+    for (const [service, breaker] of this.#breakers) out[service] = stateOf(breaker);
     return out;
   }
 
@@ -193,16 +212,61 @@ export class TenantAwsAccess {
     this.#shared.fair.forget(this.#tenantId);
   }
 
-  #breaker(service: AwsService): ServiceBreaker {
+  /** Shut down and forget the breakers that are closed with no counted failure in their window. */
+  #dropHealthy(): void {
+    for (const [service, breaker] of this.#breakers) {
+      if (!breaker.closed) continue;
+      const stats = breaker.stats;
+      if (stats.failures > 0 || stats.rejects > 0 || stats.timeouts > 0) continue;
+      breaker.shutdown();
+      this.#breakers.delete(service);
+    }
+  }
+
+  #breaker(service: AwsService): Breaker {
     let breaker = this.#breakers.get(service);
     if (breaker) return breaker;
-    const tenantId = this.#tenantId;
-    const registry = this.#registry;
-    breaker = new ServiceBreaker(this.#shared.settings, this.#shared, this.#scheduler, (state) => registry.breakerChanged(tenantId, service, state));
-    registry.breakerChanged(tenantId, service, 'closed');
+    const s = this.#shared.settings;
+    breaker = new CircuitBreaker<[Fire], unknown>((fire) => fire(), {
+      timeout: false,
+      errorThresholdPercentage: s.errorThresholdPercentage,
+      volumeThreshold: s.volumeThreshold,
+      resetTimeout: s.resetTimeoutMs,
+      rollingCountTimeout: s.rollingCountTimeoutMs,
+      rollingCountBuckets: s.rollingCountBuckets,
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+      rotateBucketController: this.#shared.rotationFor(this.#tenantId),
+      // Rejected credentials, client errors and aborts say nothing about the service's health.
+      errorFilter: (error: unknown) => !countsAgainstService(error),
+    } as CircuitBreaker.Options<[Fire]>);
+    const update = () => this.#registry.breakerChanged(this.#tenantId, service, stateOf(breaker!));
+    breaker.on('open', update);
+    breaker.on('halfOpen', update);
+    breaker.on('close', update);
+    // Failures in a row open it at once, even after a healthy history (the window alone is slow then).
+    // 'failure' is emitted only for errors the filter counts; 'success' also for filtered ones.
+    let inARow = 0;
+    breaker.on('success', () => {
+      inARow = 0;
+    });
+    breaker.on('failure', () => {
+      inARow += 1;
+      if (inARow >= s.consecutiveFailures && breaker!.closed) breaker!.open();
+    });
+    breaker.on('close', () => {
+      inARow = 0;
+    });
+    this.#registry.breakerChanged(this.#tenantId, service, 'closed');
     this.#breakers.set(service, breaker);
     return breaker;
   }
+}
+
+function stateOf(breaker: Breaker): BreakerState {
+  if (breaker.opened) return 'open';
+  if (breaker.halfOpen) return 'halfOpen';
+  return 'closed';
 }
 
 /** What a call's failure says about its tenant, for the fair limiter's suspect share. */

@@ -32,10 +32,14 @@ export class CallDeadlines {
   #expired = false;
   #closed = false;
 
-  constructor(scheduler: Scheduler, timeoutMs: number, signal: AbortSignal) {
+  readonly #onClose: (() => void) | undefined;
+
+  /** `onClose`: called once, when the run closes them. */
+  constructor(scheduler: Scheduler, timeoutMs: number, signal: AbortSignal, onClose?: () => void) {
     this.#scheduler = scheduler;
     this.#timeoutMs = timeoutMs;
     this.signal = signal;
+    this.#onClose = onClose;
   }
 
   /** True once a call of this run was rejected at its deadline: its request may still be running. */
@@ -88,6 +92,7 @@ export class CallDeadlines {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#onClose?.();
     if (this.#listening) this.signal.removeEventListener('abort', this.#onAbort);
     this.#listening = false;
     this.#drop();

@@ -184,7 +184,22 @@ export class CollectorWorker {
     }
   }
 
+  /**
+   * Wait for admission (a slot of the process-wide cap on runs, shared fairly), then run. While
+   * it waits the collector is overdue (the fleet says it is behind) and no deadline runs: past
+   * capacity, runs queue and cadences stretch rather than every run slowing down together.
+   */
   async #runWith(signal: AbortSignal, deadlines: CallDeadlines, request: RunRequest): Promise<void> {
+    const { services, tenant, kind } = this.#setup;
+    try {
+      await services.admission.run(tenant.tenantId, kind, signal, () => this.#runAdmitted(signal, deadlines, request), () => 'neutral');
+    } catch (error) {
+      if (signal.aborted) return; // stopped while waiting (or during the run: nothing to record)
+      throw error;
+    }
+  }
+
+  async #runAdmitted(signal: AbortSignal, deadlines: CallDeadlines, request: RunRequest): Promise<void> {
     const { services, tenant, kind } = this.#setup;
     const { scheduler, registry } = services;
     const now = scheduler.now();

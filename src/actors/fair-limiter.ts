@@ -22,6 +22,11 @@ export interface FairLimiterOptions {
   perTenantService: Readonly<Record<string, number>>;
   /** Share of the capacity that suspect tenants may hold together. Default 0.25. */
   suspectShare?: number;
+  /**
+   * Which tenants are suspect, when another limiter knows (the run admission asks the AWS call
+   * limiter): then this limiter's own outcomes mark nobody.
+   */
+  suspectOf?: (tenantId: string) => boolean;
 }
 
 /** How the call went, for the suspect mark: `suspect` (timeout, throttled, 5xx), `ok`, or `neutral` (says nothing). */
@@ -76,6 +81,7 @@ export class FairLimiter {
   readonly capacity: number;
   readonly #perTenantService: Readonly<Record<string, number>>;
   readonly #suspectCap: number;
+  readonly #suspectOf: ((tenantId: string) => boolean) | undefined;
   readonly #lanes = new Map<string, Lane>();
   /** Tenants marked suspect, kept while their lane is gone. */
   readonly #suspect = new Set<string>();
@@ -102,6 +108,7 @@ export class FairLimiter {
     this.capacity = Math.max(1, options.capacity);
     this.#perTenantService = options.perTenantService;
     this.#suspectCap = Math.max(1, Math.floor(this.capacity * (options.suspectShare ?? 0.25)));
+    this.#suspectOf = options.suspectOf;
   }
 
   /** Calls in flight now. */
@@ -135,7 +142,7 @@ export class FairLimiter {
 
   /** Whether the tenant is marked suspect (for tests and the operator view). */
   isSuspect(tenantId: string): boolean {
-    return this.#suspect.has(tenantId);
+    return this.#suspectOf ? this.#suspectOf(tenantId) : this.#suspect.has(tenantId);
   }
 
   /** The tenant is gone: drop its mark (its waiters were aborted by its runs' signals). */
@@ -196,7 +203,7 @@ export class FairLimiter {
    */
   #grantNow(lane: Lane, service: string): boolean | undefined {
     if (this.#readyHead < this.#ready.length || lane.waiting.length > 0 || this.#inflight >= this.capacity) return undefined;
-    const suspect = this.#suspect.has(lane.tenantId);
+    const suspect = this.isSuspect(lane.tenantId);
     if (suspect && this.#suspectInflight >= this.#suspectCap) return undefined;
     if (lane.inflight >= Math.max(1, Math.ceil(this.capacity / this.#lanes.size))) return undefined;
     if ((lane.byService.get(service) ?? 0) >= (this.#perTenantService[service] ?? 1)) return undefined;
@@ -287,7 +294,7 @@ export class FairLimiter {
         this.#dropIfIdle(lane);
         continue;
       }
-      const suspect = this.#suspect.has(lane.tenantId);
+      const suspect = this.isSuspect(lane.tenantId);
       if (suspect && this.#suspectInflight >= this.#suspectCap) {
         if (!lane.blockedSuspect) {
           lane.blockedSuspect = true;

@@ -17,6 +17,7 @@ import { spawnFleet, type FleetMessage, type ReconcileResult } from './fleet-act
 import { HealthRegistry, type LagSettings } from './health-registry.js';
 import { dispatch, startSystem, stopSystem, type ActorRef, type SystemRef } from './nact-facade.js';
 import type { ChildSpec } from './restart-policy.js';
+import { FairLimiter } from './fair-limiter.js';
 import { InflightTracker, type RuntimeServices } from './services.js';
 
 /** Default supervision of each level; every field can be overridden. */
@@ -50,6 +51,11 @@ export interface RuntimeOptions {
   maxInflight?: number;
   /** Share of the in-flight cap that suspect tenants (latest call timed out, throttled, 5xx) hold together. Default 0.25. */
   suspectShare?: number;
+  /**
+   * Process-wide cap on collector runs in flight (admission: runs past it wait, round-robin per
+   * tenant, before their deadlines start). Default twice `maxInflight`.
+   */
+  maxRunsInflight?: number;
   breaker?: Partial<BreakerSettings>;
   serviceConcurrency?: Partial<Record<AwsService, number>>;
   specs?: { shard?: Partial<ChildSpec>; tenant?: Partial<ChildSpec>; collector?: Partial<ChildSpec> };
@@ -102,15 +108,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let stopped: Promise<StopReport> | undefined;
   const name = options.name ?? `cloud-health-${process.pid}-${++systems}`;
 
+  const maxInflight = options.maxInflight ?? 64;
+  const limits = new SharedAwsLimits(scheduler, {
+    maxInflight,
+    ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
+    ...(options.breaker ? { breaker: options.breaker } : {}),
+    ...(options.serviceConcurrency ? { serviceConcurrency: options.serviceConcurrency } : {}),
+  });
   const services: RuntimeServices = {
     scheduler,
     registry,
     log,
-    limits: new SharedAwsLimits(scheduler, {
-      maxInflight: options.maxInflight ?? 64,
+    limits,
+    // Runs, as calls, are shared fairly: per tenant, per collector kind, and suspect tenants (as
+    // the call limiter marks them) hold at most their share, so hung runs cannot fill it.
+    admission: new FairLimiter({
+      capacity: options.maxRunsInflight ?? 2 * maxInflight,
+      perTenantService: {},
       ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
-      ...(options.breaker ? { breaker: options.breaker } : {}),
-      ...(options.serviceConcurrency ? { serviceConcurrency: options.serviceConcurrency } : {}),
+      suspectOf: (tenantId) => limits.fair.isSuspect(tenantId),
     }),
     gateway: options.gateway,
     sink: options.sink,

@@ -9,6 +9,7 @@ import type { CollectorKind } from '../domain/tenant.js';
 import type { CollectorJob } from '../collectors/index.js';
 import type { SharedAwsLimits } from './aws-access.js';
 import type { Scheduler } from './clock.js';
+import type { FairLimiter } from './fair-limiter.js';
 import type { HealthRegistry } from './health-registry.js';
 import type { FacadeFaultHandler } from './nact-facade.js';
 import type { ChildSpec } from './restart-policy.js';
@@ -56,6 +57,8 @@ export interface RuntimeServices {
   readonly registry: HealthRegistry;
   readonly log: Logger;
   readonly limits: SharedAwsLimits;
+  /** Admission of collector runs: a fair cap on runs in flight (service = collector kind). */
+  readonly admission: FairLimiter;
   readonly gateway: AwsGateway;
   readonly sink: ResultSink;
   readonly jobs: Record<CollectorKind, CollectorJob>;

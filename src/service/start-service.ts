@@ -212,6 +212,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       intervalsMs: config.intervalsMs,
       startupSpreadMs: config.startupSpreadMs,
       maxInflight: config.awsMaxInflight,
+      maxRunsInflight: config.runsMaxInflight,
     });
     runtimeForLeases = runtime;
     await runtime.start();
