@@ -208,12 +208,17 @@ export class FairLimiter {
     if (lane.inflight >= Math.max(1, Math.ceil(this.capacity / this.#lanes.size))) return undefined;
     if ((lane.byService.get(service) ?? 0) >= (this.#perTenantService[service] ?? 1)) return undefined;
     if ((this.#serviceInflight.get(service) ?? 0) >= this.#serviceShare()) return undefined;
+    this.#take(lane, service, suspect);
+    return suspect;
+  }
+
+  /** Count a granted slot against every share it uses. */
+  #take(lane: Lane, service: string, suspect: boolean): void {
     lane.inflight++;
     lane.byService.set(service, (lane.byService.get(service) ?? 0) + 1);
     this.#inflight++;
     if (suspect) this.#suspectInflight++;
     this.#serviceInflight.set(service, (this.#serviceInflight.get(service) ?? 0) + 1);
-    return suspect;
   }
 
   #release(tenantId: string, service: string, outcome: CallOutcome, wasSuspect: boolean): void {
@@ -328,11 +333,7 @@ export class FairLimiter {
       }
       const [waiter] = lane.waiting.splice(chosen, 1) as [Waiter];
       waiter.signal.removeEventListener('abort', waiter.onAbort);
-      lane.inflight++;
-      lane.byService.set(waiter.service, (lane.byService.get(waiter.service) ?? 0) + 1);
-      this.#inflight++;
-      if (suspect) this.#suspectInflight++;
-      this.#serviceInflight.set(waiter.service, (this.#serviceInflight.get(waiter.service) ?? 0) + 1);
+      this.#take(lane, waiter.service, suspect);
       this.#enqueue(lane); // round-robin: back of the queue
       waiter.grant(suspect);
     }
