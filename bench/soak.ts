@@ -6,11 +6,17 @@
  * and the machine's load, to tell a leak from a backlog); at the end it prints the least-squares slope of each over the last half of the run
  * (MB per minute), as a table and a JSON line. A store that leaks shows a steady positive slope.
  *
- *   npm run soak -- --tenants 100 --minutes 30 [--keep]   (defaults: 100 tenants, 30 minutes)
+ * `--sim apart` runs the AWS simulator in a child process (bench/soak-sim.ts), so the figures are
+ * the service's alone, as in production (the simulator's own heap and RSS get columns of their
+ * own); by default it runs in this process, as demo mode does.
+ *
+ *   npm run soak -- --tenants 100 --minutes 30 [--sim apart] [--keep]   (defaults: 100 tenants, 30 minutes)
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -32,6 +38,9 @@ const tenants = argument('tenants', 100);
 const minutes = argument('minutes', 30);
 const sampleMs = argument('sample-seconds', 60) * 1_000;
 const keep = process.argv.includes('--keep');
+const simIndex = process.argv.indexOf('--sim');
+const simApart = simIndex >= 0 && process.argv[simIndex + 1] === 'apart';
+if (simIndex >= 0 && !simApart) throw new Error('--sim takes "apart" (the default runs it in this process)');
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run soak does)');
@@ -73,7 +82,31 @@ const serviceLog = createLogger({ level: 'warn', destination: logFile });
 routeProcessWarnings(serviceLog);
 // Demo users' password hashes at a low scrypt cost: seeding 1,000 tenants at the production cost
 // takes many minutes on a loaded 2-core machine, and login hashing is not what a soak measures.
-const service = await startService(config, serviceLog, { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
+interface SimSample {
+  heapUsed: number;
+  rss: number;
+  emailsAccepted: number;
+}
+let simChild: ChildProcess | undefined;
+let simEndpoint: string | undefined;
+if (simApart) {
+  const child = fork(fileURLToPath(new URL('./soak-sim.js', import.meta.url)), [String(tenants)], { execArgv: ['--expose-gc'] });
+  simChild = child;
+  simEndpoint = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { endpoint: string }).endpoint));
+    child.once('exit', (code) => reject(new Error(`the simulator process exited (${code})`)));
+  });
+}
+/** The simulator's memory (apart) and the emails SES accepted so far. */
+async function simSample(): Promise<SimSample | { emailsAccepted: number }> {
+  if (!simChild) return { emailsAccepted: service.sim?.emailsAccepted() ?? 0 };
+  const child = simChild;
+  return new Promise((resolve) => {
+    child.once('message', (message) => resolve(message as SimSample));
+    child.send('sample');
+  });
+}
+const service = await startService(config, serviceLog, { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } }, ...(simEndpoint ? { simEndpoint } : {}) });
 const storeDir = join(dataDir, 'dynamodb');
 const sum = (record: Record<string, number | undefined>) => Object.values(record).reduce<number>((a, b) => a + (b ?? 0), 0);
 const runs = () => sum(service.runtime.registry.counters().collectorRuns);
@@ -97,11 +130,14 @@ interface Sample {
   oldestOverdueS: number;
   /** The machine's 1-minute load average (the soak shares it). */
   load: number;
+  /** With `--sim apart`: the simulator process's live heap and RSS. */
+  simHeapMb?: number;
+  simRssMb?: number;
 }
 const samples: Sample[] = [];
 const started = Date.now();
 let lastRuns = runs();
-let lastEmails = service.sim?.outbox().length ?? 0;
+let lastEmails = (await simSample()).emailsAccepted;
 let lastFailures = failures();
 let lastCpu = process.cpuUsage();
 const loop = monitorEventLoopDelay({ resolution: 20 });
@@ -120,6 +156,12 @@ const columns: [string, (s: Sample) => number][] = [
   ['overdue', (s) => s.overdue],
   ['oldest s', (s) => s.oldestOverdueS],
   ['load', (s) => s.load],
+  ...(simApart
+    ? ([
+        ['sim heap', (s) => s.simHeapMb ?? 0],
+        ['sim RSS', (s) => s.simRssMb ?? 0],
+      ] as [string, (s: Sample) => number][])
+    : []),
 ];
 process.stdout.write(`${columns.map(([name]) => name.padStart(9)).join(' ')}\n`);
 for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
@@ -128,7 +170,8 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
   gc();
   const memory = process.memoryUsage();
   const nowRuns = runs();
-  const nowEmails = service.sim?.outbox().length ?? 0;
+  const sim = await simSample();
+  const nowEmails = sim.emailsAccepted;
   const nowFailures = failures();
   const lag = service.runtime.registry.lag();
   const sample: Sample = {
@@ -144,6 +187,7 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
     overdue: lag.overdue,
     oldestOverdueS: round(lag.oldestOverdueMs / 1000),
     load: round(loadavg()[0]!),
+    ...('rss' in sim ? { simHeapMb: round(sim.heapUsed / MB), simRssMb: round(sim.rss / MB) } : {}),
   };
   lastRuns = nowRuns;
   lastEmails = nowEmails;
@@ -157,6 +201,7 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
 const stopBegan = Date.now();
 await service.stop();
 const stopMs = Date.now() - stopBegan;
+simChild?.disconnect();
 await new Promise((resolve) => logFile.end(resolve));
 // What the service logged at warn and above, counted by message (the log itself stays in DATA_DIR with --keep).
 const logged: Record<string, number> = {};
@@ -179,7 +224,7 @@ process.stdout.write(
   `slope over the last ${half.length} samples (minutes ${xs[0]}-${xs.at(-1)}): heap ${slopes.heapMbPerMin} MB/min, RSS ${slopes.rssMbPerMin} MB/min, store ${slopes.storeMbPerMin} MB/min; stop took ${stopMs} ms\n`,
 );
 process.stdout.write(
-  `${JSON.stringify({ bench: 'soak', tenants, minutes, sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
+  `${JSON.stringify({ bench: 'soak', tenants, minutes, sim: simApart ? 'apart' : 'in-process', sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
 );
 // A stop step cut short by its budget (the store's close, when overloaded) can leave dynalite
 // finishing a request: remove the data synchronously and exit, so it never runs on a removed dir.

@@ -58,12 +58,18 @@ export function demoFaults(tenants: number): FaultSpec[] {
   return conditionsFor(tenants).flatMap((c) => (c.faults ?? []).map((fault) => ({ ...fault, account: demoAwsAccountId(c.tenant, c.account) })));
 }
 
-/** The in-process simulator's setup in demo mode: faults, account conditions, and `sender` verified in SES. */
-export function demoSimOptions(tenants: number, sender: string): Pick<SimulatorOptions, 'faults' | 'accounts' | 'ses'> {
+/**
+ * What the demo's simulator keeps in memory: enough for `/dev/outbox` and a day of each account's
+ * findings, so demo mode can run for weeks (the simulator's defaults suit tests that inspect calls).
+ */
+export const DEMO_SIM_RETAIN = { calls: 0, emails: 500, findingsPerAccount: 240 } as const;
+
+/** The in-process simulator's setup in demo mode: faults, account conditions, `sender` verified in SES, bounded memory. */
+export function demoSimOptions(tenants: number, sender: string): Pick<SimulatorOptions, 'faults' | 'accounts' | 'ses' | 'retain'> {
   const accounts: Record<string, SimAccountConfig> = {};
   for (const c of conditionsFor(tenants)) if (c.sim) accounts[demoAwsAccountId(c.tenant, c.account)] = c.sim;
   const address = (/<([^<>]+)>\s*$/.exec(sender)?.[1] ?? sender).trim();
-  return { faults: demoFaults(tenants), accounts, ses: { verifiedIdentities: ['example.com', address.slice(address.lastIndexOf('@') + 1)] } };
+  return { faults: demoFaults(tenants), accounts, ses: { verifiedIdentities: ['example.com', address.slice(address.lastIndexOf('@') + 1)] }, retain: DEMO_SIM_RETAIN };
 }
 
 /** Create the demo tenants that do not exist yet; returns the logins. */

@@ -1,16 +1,16 @@
 /** Records every call and keeps each account's billable usage (DESIGN.md "What monitoring costs the tenant"). */
 import type { BillableUsage, SimCall, SimService } from './types.js';
 
-/** Calls kept for inspection; billable totals are kept in full regardless. */
-const MAX_CALLS = 200_000;
-
 export class CallRecorder {
   private readonly log: SimCall[] = [];
   private readonly usage = new Map<string, BillableUsage>();
 
+  /** `keep`: calls kept for inspection (the oldest tenth dropped when full); billable totals are kept in full regardless. */
+  constructor(private readonly keep = 200_000) {}
+
   record(call: SimCall): void {
-    if (this.log.length >= MAX_CALLS) this.log.splice(0, MAX_CALLS / 10);
-    this.log.push(call);
+    if (this.log.length >= this.keep) this.log.splice(0, Math.max(1, Math.floor(this.keep / 10)));
+    if (this.keep > 0) this.log.push(call);
     if (call.billableUnits <= 0) return;
     const usage = this.usage.get(call.account) ?? { costExplorerRequests: 0, getMetricDataMetrics: 0 };
     if (call.service === 'ce') usage.costExplorerRequests += call.billableUnits;

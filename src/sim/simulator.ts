@@ -16,7 +16,6 @@ import type { SimContext } from './services/service.js';
 import type { InjectedFinding, SentEmail, SimSesOptions, Simulator, SimulatorOptions } from './types.js';
 
 const HOUR_MS = 3_600_000;
-const MAX_OUTBOX = 10_000;
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -44,6 +43,21 @@ function controlToken(control: SimulatorOptions['control']): { mounted: boolean;
   return control.token === undefined ? { mounted: true } : { mounted: true, token: control.token };
 }
 
+/** Check the retention bounds (see SimulatorOptions.retain). */
+function retention(retain: SimulatorOptions['retain'] = {}): { calls: number; emails: number; findingsPerAccount: number } {
+  const bound = (name: string, value: unknown, fallback: number, least: number) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < least) throw new TypeError(`retain.${name} must be an integer of at least ${least}`);
+    return value;
+  };
+  return {
+    calls: bound('calls', retain.calls, 200_000, 0),
+    emails: bound('emails', retain.emails, 10_000, 0),
+    // At least a day of the live stream (240), so an alert's finding is still there when looked up.
+    findingsPerAccount: bound('findingsPerAccount', retain.findingsPerAccount, 2_000, 240),
+  };
+}
+
 /** Start a simulator; resolves once it listens. See SimulatorOptions for the defaults. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? 1;
@@ -51,9 +65,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const log = options.log ?? silentLogger();
   const faults = new FaultBook(seed);
   faults.set(options.faults ?? []);
-  const recorder = new CallRecorder();
+  const retain = retention(options.retain);
+  const recorder = new CallRecorder(retain.calls);
   const lifecycle = new Lifecycle();
   const mail: SentEmail[] = [];
+  let emailsAccepted = 0;
   const accounts = new AccountBook(now);
   const configure = (awsAccountId: string, config: unknown) => {
     accounts.configure(awsAccountId, config);
@@ -68,9 +84,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     accounts,
     ses: sesSettings(options.ses),
     // The live finding stream starts at the hour the simulator started (see world/findings.ts).
-    findings: new FindingStore(seed, Math.floor(now() / HOUR_MS) * HOUR_MS),
+    findings: new FindingStore(seed, Math.floor(now() / HOUR_MS) * HOUR_MS, retain.findingsPerAccount),
     sendEmail(email) {
-      if (mail.length >= MAX_OUTBOX) mail.shift();
+      emailsAccepted += 1;
+      if (retain.emails === 0) return;
+      if (mail.length >= retain.emails) mail.shift();
       mail.push(email);
     },
   };
@@ -89,6 +107,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     calls: (filter) => recorder.calls(filter),
     billable: (account) => recorder.billable(account),
     outbox: () => mail.map((email) => ({ ...email, to: [...email.to], cc: [...email.cc], bcc: [...email.bcc] })),
+    emailsAccepted: () => emailsAccepted,
     configureAccount: (awsAccountId, config) => configure(awsAccountId, config),
     accountConfig: (awsAccountId) => accounts.config(awsAccountId),
   };

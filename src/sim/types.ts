@@ -117,6 +117,14 @@ export interface SimulatorOptions {
    * `Authorization: Bearer <token>`.
    */
   control?: { token?: string } | false;
+  /**
+   * What the simulator keeps in memory, so a long run (demo mode for weeks) stays bounded: recorded
+   * calls (default 200,000; billable totals are kept in full regardless), captured emails (default
+   * 10,000; `emailsAccepted()` still counts them all) and GuardDuty findings per account (default
+   * 2,000, the oldest dropped first: AWS keeps findings 90 days, which at the simulated world's one
+   * finding every 6 minutes would be 21,600 an account).
+   */
+  retain?: { calls?: number; emails?: number; findingsPerAccount?: number };
 }
 
 /** One call the simulator answered (or held). */
@@ -189,8 +197,10 @@ export interface Simulator {
   calls(filter?: { account?: string; service?: SimService; operation?: string }): SimCall[];
   /** What the account's monitoring has cost so far. */
   billable(awsAccountId: string): BillableUsage;
-  /** Captured emails, oldest first. */
+  /** Captured emails, oldest first (the most recent `retain.emails`). */
   outbox(): SentEmail[];
+  /** Emails SES accepted since the start, including those no longer kept in the outbox. */
+  emailsAccepted(): number;
   /** Replace an account's configuration (validated: a TypeError names the bad field). */
   configureAccount(awsAccountId: string, config: SimAccountConfig): void;
   /** An account's explicit configuration, or undefined when it follows the default world. */

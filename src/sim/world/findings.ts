@@ -138,10 +138,14 @@ export class FindingStore {
   private readonly byId = new Map<string, FindingRecord>();
   private injectedCount = 0;
 
-  /** `origin`: when the live stream starts (the simulator's start, to the hour). */
+  /**
+   * `origin`: when the live stream starts (the simulator's start, to the hour). `perAccount`: the
+   * generated findings kept per account, the oldest dropped first (see SimulatorOptions.retain).
+   */
   constructor(
     private readonly seed: number,
     private readonly origin: number,
+    private readonly perAccount = 2_000,
   ) {}
 
   /** The GuardDuty detector in (account, region), if GuardDuty is enabled there. */
@@ -215,6 +219,9 @@ export class FindingStore {
       state.generated.push(record);
       this.byId.set(`${account}/${record.id}`, record);
     }
+    // Generated findings are in slot order: the oldest go first. (Injected ones are few: tests.)
+    const excess = state.generated.length - this.perAccount;
+    if (excess > 0) for (const dropped of state.generated.splice(0, excess)) this.byId.delete(`${account}/${dropped.id}`);
     return state;
   }
 }
