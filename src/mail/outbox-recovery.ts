@@ -6,8 +6,13 @@
  *
  * Locks belong to a mailer instance, which beats a heartbeat every `heartbeatMs` saying it is
  * alive for three beats. An item locked by an owner whose heartbeat has lapsed (or that never
- * had one) is adopted at once, without waiting out its 2-minute lock: a process killed while it
- * held an alert hands it to the next process within about half a minute of the crash. While
+ * had one) is adopted without waiting out its 2-minute lock, once the lock was last renewed
+ * `sendGraceMs` ago (45 s): a process killed while it held an alert hands it to the next process
+ * within about a minute of the crash. The grace is what keeps a live owner whose heartbeat is
+ * merely late (its store writes queued under load) from sending the same email as its adopter:
+ * the owner renews the lock right before each send and the send times out after 30 s. It rests
+ * on that timeout and on clocks agreeing within the margin; SES has no conditional send, so no
+ * lease can fence it completely. While
  * such items wait for an owner that may still be alive, targeted follow-up passes over just
  * those tenants run until `followUpWindowMs` after start.
  *
@@ -37,6 +42,13 @@ export interface OutboxRecoveryOptions {
   heartbeatMs?: number;
   /** After start, items held by a possibly dead owner are looked at again this long. Default 3 min. */
   followUpWindowMs?: number;
+  /**
+   * A dead owner's item is adopted only once its lock was last renewed at least this long ago:
+   * the lock is renewed right before each send, so a send still under way (its owner alive but
+   * late with its heartbeat, e.g. its store writes queued under load) has ended by then. Default
+   * 45 s: the send queue's 30 s send timeout plus a margin.
+   */
+  sendGraceMs?: number;
   /** Alert channels: their pending deliveries are recovered in the same pass (one more Query per tenant). Default none. */
   channels?: ChannelRecovery;
 }
@@ -69,6 +81,7 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
   const intervalMs = options.intervalMs ?? 15 * 60_000;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const followUpWindowMs = options.followUpWindowMs ?? 3 * 60_000;
+  const sendGraceMs = options.sendGraceMs ?? 45_000;
   let startedAt = 0;
   let stopping = false;
   let cancelBeat: CancelTimer | undefined;
@@ -119,7 +132,10 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
     if (item.lockedUntil <= clock.now()) return { adoptable: true, ownerDead: false, retryAt: 0 };
     if (!item.lockedBy || item.lockedBy === delivery.owner) return { adoptable: false, ownerDead: false, retryAt: item.lockedUntil };
     const owner = await isDead(item.lockedBy);
-    return owner.dead ? { adoptable: true, ownerDead: true, retryAt: 0 } : { adoptable: false, ownerDead: false, retryAt: Math.min(item.lockedUntil, owner.aliveUntil) };
+    if (!owner.dead) return { adoptable: false, ownerDead: false, retryAt: Math.min(item.lockedUntil, owner.aliveUntil) };
+    // Dead by its heartbeat, but a send it began under a fresh lock may still be under way.
+    const settledAt = item.lockedAt + sendGraceMs;
+    return settledAt <= clock.now() ? { adoptable: true, ownerDead: true, retryAt: 0 } : { adoptable: false, ownerDead: false, retryAt: Math.min(item.lockedUntil, settledAt) };
   }
 
   /** While the start's window lasts, look again at tenants whose items wait for a possibly dead owner. */

@@ -28,6 +28,8 @@ export interface OutboxItem {
   lockedBy?: string;
   /** The lock holds until this time (ms); 0 when released. */
   lockedUntil: number;
+  /** When the lock was last taken or renewed (ms; renewed right before each send); 0 on items written before this field. */
+  lockedAt: number;
   createdAt: number;
   /** The last failure's code (never a message body). */
   lastError?: string;
@@ -83,6 +85,7 @@ function toItem(item: Item): OutboxItem {
     notBefore: (item.notBefore as number | undefined) ?? 0,
     ...(typeof item.lockedBy === 'string' ? { lockedBy: item.lockedBy } : {}),
     lockedUntil: (item.lockedUntil as number | undefined) ?? 0,
+    lockedAt: (item.lockedAt as number | undefined) ?? 0,
     createdAt: (item.createdAt as number | undefined) ?? 0,
     ...(typeof item.lastError === 'string' ? { lastError: item.lastError } : {}),
   };
@@ -108,6 +111,7 @@ export function createAlertOutbox(deps: { db: Db; now?: () => number }): AlertOu
           notBefore: item.notBefore,
           lockedBy: owner,
           lockedUntil,
+          lockedAt: at,
           createdAt: at,
           ttl: Math.floor(at / 1000) + TTL_DAYS * 86_400,
         },
@@ -135,7 +139,7 @@ export function createAlertOutbox(deps: { db: Db; now?: () => number }): AlertOu
     async lock(tenantId, id, owner, lockedUntil, takeFrom) {
       const output = await db.update('alerts', {
         Key: key(tenantId, id),
-        UpdateExpression: 'SET lockedBy = :owner, lockedUntil = :until',
+        UpdateExpression: 'SET lockedBy = :owner, lockedUntil = :until, lockedAt = :now',
         ConditionExpression: takeFrom
           ? 'attribute_exists(pk) AND (lockedBy = :owner OR lockedUntil < :now OR (lockedBy = :dead AND lockedUntil = :seen))'
           : 'attribute_exists(pk) AND (lockedBy = :owner OR lockedUntil < :now)',

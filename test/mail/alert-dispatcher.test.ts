@@ -111,18 +111,48 @@ t.test('a throttled send is retried at once; a failed one stays in the outbox an
   t.equal(w.items.values().next().value?.attempts, 2, 'retried with backoff (30 s, then 60 s)');
   a.kill();
 
-  // A new process on the same store: once the dead one's heartbeat lapses (three 10 s beats),
-  // recovery takes its item, without waiting for its 60 s lock to expire.
+  // A new process on the same store: once the dead one's heartbeat lapses (three 10 s beats) and
+  // its last send has surely ended (45 s after the lock was renewed for it), recovery takes its
+  // item, without waiting for its 60 s lock to expire.
   const b = startProcess(w, clock);
   t.teardown(() => b.stop());
   t.equal(await b.recovery.sweep(), 0, 'the dead process still looks alive: its lock holds');
   await clock.advance(31_000);
+  t.equal(await b.recovery.sweep(), 0, 'its heartbeat has lapsed, but a send it began 31 s ago might still be under way');
+  await clock.advance(15_000);
   t.ok([...w.items.values()][0]!.lockedUntil > clock.now(), 'its lock has not expired');
-  t.equal(await b.recovery.sweep(), 1, 'but its heartbeat has lapsed: the item is adopted');
+  t.equal(await b.recovery.sweep(), 1, 'its heartbeat has lapsed and its last send is over: the item is adopted');
   await clock.advance(60_000);
   t.same(b.ses.sent.map((m) => m.to), ['alice@example.com']);
   t.match(b.ses.sent[0]!.text, /Finding f-2/);
   t.equal(w.items.size, 0);
+});
+
+t.test('a live owner whose heartbeat is late keeps its item while its send is under way: one email, not two', async (t) => {
+  const { clock, world: w } = world();
+  w.addUser('alice@example.com');
+  const a = startProcess(w, clock);
+  a.recovery.start();
+  await a.recovery.stop(); // its one heartbeat says alive for 30 s; then it is late (its store writes queued, say)
+  a.ses.script = ['held'];
+  await a.dispatcher.onResult(security([finding('f-1', 9.8, clock.now())]));
+  await clock.advance(6_000);
+  t.equal(a.ses.calls.length, 1, 'the send began after the batch window, under a renewed lock');
+
+  const b = startProcess(w, clock);
+  t.teardown(() => b.stop());
+  await clock.advance(25_000);
+  t.ok((await w.outbox().aliveUntil(a.delivery.owner))! < clock.now(), "a's heartbeat has lapsed");
+  t.equal(await b.recovery.sweep(), 0, 'not adopted: the send under its lock may still be under way');
+  a.ses.releaseHeld();
+  await clock.advance(1_000);
+  t.equal(a.ses.sent.length, 1, 'SES accepted it from a');
+  await clock.advance(60_000);
+  await b.recovery.sweep();
+  await clock.advance(60_000);
+  t.equal(b.ses.sent.length, 0, 'b sent nothing');
+  t.equal(w.items.size, 0, 'the item is done');
+  await a.stop();
 });
 
 t.test('crashes: after the intent, before the claims; after the claims, before the send — each alert is mailed once', async (t) => {

@@ -16,7 +16,7 @@ t.test('an item is written locked, listed per tenant, changed only under its loc
 
   const [item, ...rest] = await outbox.list(TENANT);
   t.same(rest, [], 'only the tenant\'s own items, not its markers nor another tenant\'s items');
-  t.match(item, { tenantId: TENANT, id: 'ob-1', kind: 'findings', state: 'intent', payload: '{"a":1}', sent: [], attempts: 0, lockedBy: 'me', lockedUntil: now + 60_000 });
+  t.match(item, { tenantId: TENANT, id: 'ob-1', kind: 'findings', state: 'intent', payload: '{"a":1}', sent: [], attempts: 0, lockedBy: 'me', lockedUntil: now + 60_000, lockedAt: now });
   await t.rejects(
     outbox.create({ tenantId: TENANT, id: 'ob-1', kind: 'findings', state: 'intent', payload: '{}', notBefore: now }, 'me', now),
     { name: 'ConditionalCheckFailedException' },
@@ -33,7 +33,7 @@ t.test('an item is written locked, listed per tenant, changed only under its loc
 
   now += 61_000;
   const taken = await outbox.lock(TENANT, 'ob-1', 'other', now + 60_000);
-  t.match(taken, { lockedBy: 'other', sent: [0, 2] }, 'an expired lock is taken over, with what was sent');
+  t.match(taken, { lockedBy: 'other', sent: [0, 2], lockedAt: now }, 'an expired lock is taken over, with what was sent and when it was taken');
   t.equal(await outbox.markSent(TENANT, 'ob-1', 'me', 1), false, 'the old owner lost it');
   await outbox.unlock(TENANT, 'ob-1', 'other');
   t.ok(await outbox.lock(TENANT, 'ob-1', 'me', now + 60_000), 'a released lock is free at once');
