@@ -8,9 +8,14 @@
  *
  * `--sim apart` runs the AWS simulator in a child process (bench/soak-sim.ts), so the figures are
  * the service's alone, as in production (the simulator's own heap and RSS get columns of their
- * own); by default it runs in this process, as demo mode does.
+ * own); by default it runs in this process, as demo mode does. `--store apart` (with `--sim
+ * apart`) also moves the store there: dynalite as a DynamoDB endpoint, reached over loopback as
+ * production reaches DynamoDB (leases on, as with any endpoint). `--cadences production` uses
+ * the production defaults (metrics 5 min, security 15 min, cost 1 h, health 30 min, compliance
+ * 1 h) instead of demo mode's: with `overdue` at 0 that is the capacity run of issue 14.
  *
- *   npm run soak -- --tenants 100 --minutes 30 [--sim apart] [--keep]   (defaults: 100 tenants, 30 minutes)
+ *   npm run soak -- --tenants 100 --minutes 30 [--sim apart [--store apart]] [--cadences production] [--keep]
+ *   (defaults: 100 tenants, 30 minutes)
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
@@ -41,6 +46,12 @@ const keep = process.argv.includes('--keep');
 const simIndex = process.argv.indexOf('--sim');
 const simApart = simIndex >= 0 && process.argv[simIndex + 1] === 'apart';
 if (simIndex >= 0 && !simApart) throw new Error('--sim takes "apart" (the default runs it in this process)');
+const storeIndex = process.argv.indexOf('--store');
+const storeApart = storeIndex >= 0 && process.argv[storeIndex + 1] === 'apart';
+if (storeIndex >= 0 && !(storeApart && simApart)) throw new Error('--store takes "apart", with --sim apart');
+const cadenceIndex = process.argv.indexOf('--cadences');
+const productionCadences = cadenceIndex >= 0 && process.argv[cadenceIndex + 1] === 'production';
+if (cadenceIndex >= 0 && !productionCadences) throw new Error('--cadences takes "production" (the default is demo mode\'s)');
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run soak does)');
@@ -76,7 +87,7 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-soak-'));
 const logPath = join(dataDir, 'service.log');
 const logFile = createWriteStream(logPath);
-const config = loadConfig({ MODE: 'demo', PORT: '0', DATA_DIR: dataDir, DEMO_TENANTS: String(tenants), LOG_LEVEL: 'warn' });
+const storeDir = join(dataDir, 'dynamodb');
 const startBegan = Date.now();
 const serviceLog = createLogger({ level: 'warn', destination: logFile });
 routeProcessWarnings(serviceLog);
@@ -88,15 +99,26 @@ interface SimSample {
   emailsAccepted: number;
 }
 let simChild: ChildProcess | undefined;
-let simEndpoint: string | undefined;
+let backends: { endpoint: string; dynamodb?: string } | undefined;
 if (simApart) {
-  const child = fork(fileURLToPath(new URL('./soak-sim.js', import.meta.url)), [String(tenants)], { execArgv: ['--expose-gc'] });
+  const child = fork(fileURLToPath(new URL('./soak-sim.js', import.meta.url)), [String(tenants), ...(storeApart ? [storeDir] : [])], { execArgv: ['--expose-gc'] });
   simChild = child;
-  simEndpoint = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message) => resolve((message as { endpoint: string }).endpoint));
+  backends = await new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { endpoint: string; dynamodb?: string }));
     child.once('exit', (code) => reject(new Error(`the simulator process exited (${code})`)));
   });
 }
+// The SDK's default chain reads the process environment: any key does for dynalite.
+if (backends?.dynamodb) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite' });
+const config = loadConfig({
+  MODE: 'demo',
+  PORT: '0',
+  DATA_DIR: dataDir,
+  DEMO_TENANTS: String(tenants),
+  LOG_LEVEL: 'warn',
+  ...(backends?.dynamodb ? { DYNAMODB_ENDPOINT: backends.dynamodb } : {}),
+  ...(productionCadences ? { METRICS_INTERVAL: '5m', SECURITY_INTERVAL: '15m', COST_INTERVAL: '1h', HEALTH_INTERVAL: '30m', COMPLIANCE_INTERVAL: '1h' } : {}),
+});
 /** The simulator's memory (apart) and the emails SES accepted so far. */
 async function simSample(): Promise<SimSample | { emailsAccepted: number }> {
   if (!simChild) return { emailsAccepted: service.sim?.emailsAccepted() ?? 0 };
@@ -106,8 +128,7 @@ async function simSample(): Promise<SimSample | { emailsAccepted: number }> {
     child.send('sample');
   });
 }
-const service = await startService(config, serviceLog, { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } }, ...(simEndpoint ? { simEndpoint } : {}) });
-const storeDir = join(dataDir, 'dynamodb');
+const service = await startService(config, serviceLog, { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } }, ...(backends ? { simEndpoint: backends.endpoint } : {}) });
 const sum = (record: Record<string, number | undefined>) => Object.values(record).reduce<number>((a, b) => a + (b ?? 0), 0);
 const runs = () => sum(service.runtime.registry.counters().collectorRuns);
 const failures = () => sum(service.runtime.registry.counters().collectorFailures);
@@ -224,7 +245,7 @@ process.stdout.write(
   `slope over the last ${half.length} samples (minutes ${xs[0]}-${xs.at(-1)}): heap ${slopes.heapMbPerMin} MB/min, RSS ${slopes.rssMbPerMin} MB/min, store ${slopes.storeMbPerMin} MB/min; stop took ${stopMs} ms\n`,
 );
 process.stdout.write(
-  `${JSON.stringify({ bench: 'soak', tenants, minutes, sim: simApart ? 'apart' : 'in-process', sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
+  `${JSON.stringify({ bench: 'soak', tenants, minutes, sim: simApart ? 'apart' : 'in-process', store: storeApart ? 'apart' : 'in-process', cadences: productionCadences ? 'production' : 'demo', sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
 );
 // A stop step cut short by its budget (the store's close, when overloaded) can leave dynalite
 // finishing a request: remove the data synchronously and exit, so it never runs on a removed dir.
