@@ -5,8 +5,8 @@
  * AWS service and no group of sick tenants can hold more than its share of the cap:
  *
  * - tenant share: ceil(capacity / tenants with calls waiting or in flight), at least 1;
- * - service share: ceil(capacity / services with demand), so hung CloudWatch calls leave room
- *   for GuardDuty and Cost Explorer;
+ * - service share: ceil(capacity / services with demand) (or a set fraction of the capacity), so
+ *   hung CloudWatch calls leave room for GuardDuty and Cost Explorer;
  * - per tenant and service: a fixed concurrency (Cost Explorer 1: it bills per request);
  * - suspect tenants (whose latest call timed out, was throttled or failed transiently) share
  *   `suspectShare` of the cap between them, so half the fleet hanging cannot fill it.
@@ -22,6 +22,13 @@ export interface FairLimiterOptions {
   perTenantService: Readonly<Record<string, number>>;
   /** Share of the capacity that suspect tenants may hold together. Default 0.25. */
   suspectShare?: number;
+  /**
+   * Share of the capacity one service may hold while others have demand. Default: an equal split
+   * (capacity / services with demand), right for AWS calls. The run admission uses 1 (no share):
+   * its "services" are collector kinds whose runs last from a second to a minute, and an equal
+   * split of the slots gave the fast kinds several times the runs of the slow ones under overload.
+   */
+  serviceShare?: number;
   /**
    * Which tenants are suspect, when another limiter knows (the run admission asks the AWS call
    * limiter): then this limiter's own outcomes mark nobody.
@@ -82,6 +89,7 @@ export class FairLimiter {
   readonly #perTenantService: Readonly<Record<string, number>>;
   readonly #suspectCap: number;
   readonly #suspectOf: ((tenantId: string) => boolean) | undefined;
+  readonly #serviceShareOf: number | undefined;
   readonly #lanes = new Map<string, Lane>();
   /** Tenants marked suspect, kept while their lane is gone. */
   readonly #suspect = new Set<string>();
@@ -109,6 +117,8 @@ export class FairLimiter {
     this.#perTenantService = options.perTenantService;
     this.#suspectCap = Math.max(1, Math.floor(this.capacity * (options.suspectShare ?? 0.25)));
     this.#suspectOf = options.suspectOf;
+    if (options.serviceShare !== undefined && !(options.serviceShare > 0 && options.serviceShare <= 1)) throw new RangeError('serviceShare must be in (0, 1]');
+    this.#serviceShareOf = options.serviceShare;
   }
 
   /** Calls in flight now. */
@@ -279,7 +289,9 @@ export class FairLimiter {
   }
 
   #serviceShare(): number {
-    return Math.max(1, Math.ceil(this.capacity / Math.max(1, this.#serviceDemand.size)));
+    if (this.#serviceDemand.size <= 1) return this.capacity;
+    if (this.#serviceShareOf !== undefined) return Math.max(1, Math.ceil(this.capacity * this.#serviceShareOf));
+    return Math.max(1, Math.ceil(this.capacity / this.#serviceDemand.size));
   }
 
   #dropIfIdle(lane: Lane): void {

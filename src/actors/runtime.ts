@@ -120,11 +120,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     registry,
     log,
     limits,
-    // Runs, as calls, are shared fairly: per tenant, per collector kind, and suspect tenants (as
-    // the call limiter marks them) hold at most their share, so hung runs cannot fill it.
+    // Runs are shared fairly: round-robin per tenant, each tenant's due runs in the order they
+    // came due, so all its collectors' cadences stretch alike under overload; suspect tenants (as
+    // the call limiter marks them: their calls time out, are throttled or fail) hold at most their
+    // share, so hung runs cannot fill the slots. No share per collector kind: runs last from a
+    // second to a minute, and a split of the slots by kind gave the fast kinds several times the
+    // runs of the slow ones (test/actors/run-admission.test.ts); a hung AWS service is bounded by
+    // the call limiter's service share, the call deadlines and the suspect share.
     admission: new FairLimiter({
       capacity: options.maxRunsInflight ?? 2 * maxInflight,
       perTenantService: {},
+      serviceShare: 1,
       ...(options.suspectShare !== undefined ? { suspectShare: options.suspectShare } : {}),
       suspectOf: (tenantId) => limits.fair.isSuspect(tenantId),
     }),

@@ -102,3 +102,36 @@ t.test('tenants whose calls hang hold at most their share of the run slots; heal
   t.ok(Math.max(...sickAfterMarked) <= 2, `once marked, at most 2 sick runs in flight (seen ${Math.max(...sickAfterMarked)})`);
   t.ok(sickMost <= 8, `sick runs never held more than the cap (${sickMost})`);
 });
+
+t.test('under overload every collector runs and slow and fast kinds stretch alike', async (t) => {
+  // Metrics runs take 30 s, the other kinds 1 s; every kind is due each minute. Eight run slots
+  // for 24 tenants: demand is 24 x 34 s of runs a minute against 8 x 60 s, about 1.7x capacity.
+  // An equal split of the slots by kind gave the fast kinds several times the runs of the slow
+  // one (a 1,000-tenant soak: health 7 runs per tenant in 11 minutes, some metrics collectors none).
+  let h: ReturnType<typeof harness> | undefined;
+  const lasting =
+    (ms: number): CollectorJob =>
+    (ctx) =>
+      new Promise((resolve, reject) => {
+        const cancel = h!.clock.setTimer(() => resolve([]), ms);
+        ctx.signal.addEventListener('abort', () => (cancel(), reject(ctx.signal.reason)), { once: true });
+      });
+  h = harness({
+    maxRunsInflight: 8,
+    intervalsMs: Object.fromEntries(COLLECTOR_KINDS.map((k) => [k, MINUTE])),
+    jobs: Object.fromEntries(COLLECTOR_KINDS.map((kind) => [kind, lasting(kind === 'metrics' ? 30_000 : 1_000)])) as Record<CollectorKind, CollectorJob>,
+  });
+  const run = h;
+  t.teardown(() => run.stop());
+  const tenants = Array.from({ length: 24 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+  for (const id of tenants) run.source.put(makeTenant(id));
+  await run.runtime.start();
+  for (let s = 0; s < 30 * 60; s++) await run.clock.advance(1_000, 3);
+  const runsOf = (kind: CollectorKind) => tenants.map((id) => run.runtime.registry.collector(id, kind)!.runs);
+  const metrics = runsOf('metrics');
+  const health = runsOf('health');
+  t.ok(Math.min(...metrics) >= 5, `every metrics collector ran (fewest ${Math.min(...metrics)} in 30 min)`);
+  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const ratio = total(health) / total(metrics);
+  t.ok(ratio <= 2, `health ran at most twice as often as metrics (${total(health)} vs ${total(metrics)} runs, ${ratio.toFixed(2)}x)`);
+});
