@@ -67,6 +67,21 @@ t.test('memory cache: a write during a load makes that load unreachable', async 
   t.equal(await cache.read('t-a', 'k', async () => 'new'), 'new', 'the old value was not served after the write');
 });
 
+t.test('memory cache: expired entries and those a write made unreachable are purged, not kept until the size bound', async (t) => {
+  let clock = Date.UTC(2026, 0, 5);
+  const cache = createMemoryCache({ ttlMs: 200, now: () => clock });
+  t.teardown(() => cache.close());
+  for (let i = 0; i < 50; i++) await cache.read('t-a', `costs#${i}`, async () => ({ day: i }));
+  t.equal(cache.entries(), 50);
+  await cache.invalidate('t-a');
+  for (let i = 0; i < 50; i++) await cache.read('t-a', `costs#${i}`, async () => ({ day: i, again: true }));
+  t.equal(cache.entries(), 100, 'the write left the old entries unreachable, still held');
+  clock += 250;
+  const deadline = Date.now() + 20_000;
+  while (cache.entries() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(cache.entries(), 0, 'all purged once their time to live passed');
+});
+
 /** A generation tag changes with a write of one of its kinds, for its tenant only. */
 async function checkGeneration(t: Test, store: Store): Promise<void> {
   const findingsTag = () => store.cache.generation('t-a', ['findings', 'tenant']);

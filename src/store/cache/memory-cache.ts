@@ -41,8 +41,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** An LRU-backed `TenantCache`. */
-export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache {
+/** An LRU-backed `TenantCache`; `entries()` counts what it holds (for tests and leak hunts). */
+export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache & { entries(): number } {
   const maxChars = options.maxChars ?? 64 * 1024 * 1024;
   const ttlMs = options.ttlMs ?? 30_000;
   const refreshAfterMs = options.refreshAfterMs ?? Math.floor((ttlMs * 2) / 3);
@@ -51,7 +51,16 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
     max: options.maxEntries ?? 10_000,
     maxSize: maxChars,
     sizeCalculation: (entry) => entry.size || 1,
+    // Expired entries, and those a write made unreachable (their generation tag is old), go at
+    // the next purge instead of staying until the size bound pushes them out: a 100-tenant demo's
+    // heap grew ~4 MB a minute for half an hour with dead entries before this.
+    ttl: ttlMs,
+    // Our clock (tests inject one), read at every check rather than cached for a millisecond.
+    perf: { now },
+    ttlResolution: 0,
   });
+  const purge = setInterval(() => entries.purgeStale(), ttlMs);
+  purge.unref();
   /** Per tenant, the generation of each data kind, bumped by the writes of that kind. */
   const generations = new Map<string, Record<DataKind, number>>();
   const flights = new SingleFlight<unknown>();
@@ -106,7 +115,9 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
     async generation(tenantId, kinds) {
       return tagOf(tenantId, kinds);
     },
+    entries: () => entries.size,
     async close() {
+      clearInterval(purge);
       entries.clear();
     },
   };
