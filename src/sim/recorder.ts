@@ -9,8 +9,10 @@ export class CallRecorder {
   constructor(private readonly keep = 200_000) {}
 
   record(call: SimCall): void {
-    if (this.log.length >= this.keep) this.log.splice(0, Math.max(1, Math.floor(this.keep / 10)));
-    if (this.keep > 0) this.log.push(call);
+    if (this.keep > 0) {
+      if (this.log.length >= this.keep) this.log.splice(0, Math.max(1, Math.floor(this.keep / 10)));
+      this.log.push(call);
+    }
     if (call.billableUnits <= 0) return;
     const usage = this.usage.get(call.account) ?? { costExplorerRequests: 0, getMetricDataMetrics: 0 };
     if (call.service === 'ce') usage.costExplorerRequests += call.billableUnits;
