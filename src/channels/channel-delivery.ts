@@ -11,7 +11,11 @@
  *   waits on email or on another channel, and the email never waits on a channel.
  * - recovery: the outbox recovery's per-tenant pass calls `recoverTenant`, which adopts pending
  *   records whose lock expired or whose owner's heartbeat lapsed (the mailer's owner and
- *   heartbeat are shared: a record is locked by the mailer instance that created it).
+ *   heartbeat are shared: a record is locked by the mailer instance that created it). A dead
+ *   owner's record is adopted only `sendGraceMs` after its lock was last renewed, as the email
+ *   outbox does (outbox-recovery.ts): the owner renews the lock right before each request, so an
+ *   owner that is alive but late with its heartbeat (store writes queued under load) has finished
+ *   or timed out its request by then, and the receiver is not called twice for it.
  * At-least-once window: the receiver answered 2xx but `markDelivered` did not land (crash, store
  * failure): the event is sent again with the same `id`, which receivers deduplicate on.
  */
@@ -49,6 +53,12 @@ export interface ChannelDeliveryOptions {
   concurrency?: number;
   /** Randomness of the jitter (tests). Default Math.random. */
   random?: () => number;
+  /**
+   * A record held by a dead owner is adopted only once its lock was last renewed at least this
+   * long ago. Default 45 s: longer than a request may take (guarded-post's 10 s timeout) with
+   * the same margin for a late heartbeat as the email outbox's grace.
+   */
+  sendGraceMs?: number;
 }
 
 export interface ChannelDelivery {
@@ -84,6 +94,7 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ChannelD
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const failingAfter = options.failingAfter ?? 3;
   const random = options.random ?? Math.random;
+  const sendGraceMs = options.sendGraceMs ?? 45_000;
   const limit = pLimit(options.concurrency ?? 8);
   const held = new Map<string, Held>();
   const work = new Set<Promise<unknown>>();
@@ -212,7 +223,10 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ChannelD
         if (record.lockedUntil <= clock.now()) {
           if (await adopt(record)) adopted += 1;
         } else if (record.lockedBy && record.lockedBy !== owner && (await isOwnerDead(record.lockedBy))) {
-          if (await adopt(record, { owner: record.lockedBy, lockedUntil: record.lockedUntil })) adopted += 1;
+          // Dead by its heartbeat, but a request it began under a fresh lock may still be under way.
+          const settledAt = record.lockedAt + sendGraceMs;
+          if (settledAt > clock.now()) retryAt = Math.min(retryAt ?? Infinity, record.lockedUntil, settledAt);
+          else if (await adopt(record, { owner: record.lockedBy, lockedUntil: record.lockedUntil })) adopted += 1;
         } else if (record.lockedBy !== owner) {
           retryAt = Math.min(retryAt ?? Infinity, record.lockedUntil);
         }

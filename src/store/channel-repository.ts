@@ -59,6 +59,8 @@ export interface ChannelDeliveryRecord {
   notBefore: number;
   lockedBy?: string;
   lockedUntil: number;
+  /** When the lock was last taken or renewed (a delivery renews it right before each request); 0 if never. */
+  lockedAt: number;
   lastError?: string;
   createdAt: number;
 }
@@ -145,6 +147,7 @@ function toDelivery(item: Item): ChannelDeliveryRecord {
     notBefore: (item.notBefore as number | undefined) ?? 0,
     ...(lockedBy ? { lockedBy } : {}),
     lockedUntil: (item.lockedUntil as number | undefined) ?? 0,
+    lockedAt: (item.lockedAt as number | undefined) ?? 0,
     ...(lastError ? { lastError } : {}),
     createdAt: (item.createdAt as number | undefined) ?? 0,
   };
@@ -221,6 +224,7 @@ export function createChannelRepository(deps: { db: Db; now?: () => number }): C
           notBefore: record.notBefore,
           lockedBy: owner,
           lockedUntil,
+          lockedAt: at,
           createdAt: at,
           ttl: ttlAfter(at, DELIVERY_TTL_DAYS),
         },
@@ -248,7 +252,7 @@ export function createChannelRepository(deps: { db: Db; now?: () => number }): C
     async lockDelivery(tenantId, itemId, channelId, owner, lockedUntil, takeFrom) {
       const output = await db.update('alerts', {
         Key: deliveryKey(tenantId, itemId, channelId),
-        UpdateExpression: 'SET lockedBy = :owner, lockedUntil = :until',
+        UpdateExpression: 'SET lockedBy = :owner, lockedUntil = :until, lockedAt = :now',
         ConditionExpression: takeFrom
           ? '#state = :pending AND (lockedBy = :owner OR lockedUntil < :now OR (lockedBy = :dead AND lockedUntil = :seen))'
           : '#state = :pending AND (lockedBy = :owner OR lockedUntil < :now)',
