@@ -24,19 +24,32 @@
  * - heap per tenant: after spawn and after the sweeps (forced GC, runtime alive).
  * - idle CPU: the spawned runtime with every tick armed and nothing due, over BENCH_IDLE_MS,
  *   starting 2 s after a forced GC (so the window does not measure the collector finishing it).
- * The sink keeps nothing, on both sides: the runtime's own cost is what is measured (what the store
- * writes cost is measured by the monitoring-cost benchmark).
+ * The sink (BENCH_SINK):
+ * - `none` (default): keeps nothing, on both sides, so the runtime's own cost is what is measured;
+ * - `store`: the production sink (`store.results`, through the real SDK) writing to dynalite run as
+ *   a DynamoDB endpoint in a process of its own (bench/api-backends.ts), as production reaches
+ *   DynamoDB over the network; both sides write the same results and run statuses, and the
+ *   store client's CPU is counted on both (dynalite's is in the other process). Spawn and idle
+ *   CPU are measured without it (nothing is written then).
  *
  *   npm run bench   (compiles with tsc first: tsx adds a property store to every function, which
  *                    inflated heap per tenant ~1.8x)
- *   BENCH_TENANTS=1000,10000 BENCH_LATENCY_MS=10 BENCH_SWEEP_S=120 BENCH_IDLE_MS=10000
+ *   BENCH_TENANTS=1000,10000 BENCH_LATENCY_MS=10 BENCH_SWEEP_S=120 BENCH_IDLE_MS=10000 BENCH_SINK=none|store
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
+import type { ResultSink } from '../src/domain/sink.js';
 import { silentLogger } from '../src/log.js';
+import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { collectorWork, cpuMsSince, liveHeap } from './collector-work.js';
 
@@ -45,6 +58,8 @@ const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const sweepMs = Number(process.env.BENCH_SWEEP_S ?? 120) * 1000;
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 10_000);
 const cap = 64;
+const sinkKind = process.env.BENCH_SINK ?? 'none';
+if (sinkKind !== 'none' && sinkKind !== 'store') throw new Error(`BENCH_SINK must be none or store, not ${sinkKind}`);
 const progress = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const HOUR = 3_600_000;
 const KINDS = COLLECTOR_KINDS;
@@ -81,6 +96,33 @@ function fixture(tenants: number) {
   sink.write = async () => {}; // keep nothing: we measure the runtime, not the fake sink
   sink.putRunStatus = async () => {};
   return { source, list, fake, sink };
+}
+
+/** BENCH_SINK=store: dynalite as an endpoint in a process of its own, and a store on it (its `results` is the sink). */
+async function openStoreSink(label: string): Promise<{ sink: ResultSink; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cloud-health-runtime-bench-'));
+  const backends: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./api-backends.js', import.meta.url)), JSON.stringify({ tenants: 1, dir: join(dir, 'dynamodb') })], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: backends.stdout! }), 'line')) as [string];
+  const { dynamodb } = JSON.parse(line) as { dynamodb: string };
+  const store: Store = await createStore({
+    log: silentLogger(),
+    mode: 'demo',
+    dynamo: { kind: 'endpoint', endpoint: dynamodb },
+    credentials: { accessKeyId: 'dynalite', secretAccessKey: 'dynalite' },
+    region: 'us-east-1',
+    tablePrefix: `bench-${label}-`,
+    encryption: { defaultKeyFile: join(dir, 'encryption.key') },
+    sweepIntervalMs: 0,
+  });
+  return {
+    sink: store.results,
+    async close() {
+      await store.close();
+      backends.kill('SIGTERM');
+      await once(backends, 'exit');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Spawn time, heap per tenant right after it and idle CPU, with nothing due (first runs 12 h away). */
@@ -124,7 +166,7 @@ interface Sweep {
 const perCallUs = (s: Sweep) => (s.cpuMs * 1000) / Math.max(1, s.calls);
 
 /** The same collector work without the runtime (bench/collector-work.ts), every collector of every tenant at once. */
-function bareLoop(list: Tenant[], fake: FakeGateway, sink: MemorySink) {
+function bareLoop(list: Tenant[], fake: FakeGateway, sink: ResultSink) {
   const work = collectorWork({ gateway: fake.gateway, sink, cap, intervalMs: sweepMs });
   return async (): Promise<Sweep> => {
     const calls0 = totalCalls(fake);
@@ -149,9 +191,12 @@ async function measure(tenants: number): Promise<Row> {
   const spawn = await measureSpawn(tenants);
   progress(`${tenants} tenants: spawned in ${Math.round(spawn.spawnMs)} ms, idle CPU ${spawn.idleCpuPercent.toFixed(2)} %`);
 
-  const { source, list, fake, sink } = fixture(tenants);
+  const fixed = fixture(tenants);
+  const { source, list, fake } = fixed;
+  const store = sinkKind === 'store' ? await openStoreSink(String(tenants)) : undefined;
+  const sink: ResultSink = store?.sink ?? fixed.sink;
   // The bare loop first, alone in the process: its first sweep, then its steady one an interval later.
-  const bare = bareLoop(list, fake, new MemorySink());
+  const bare = bareLoop(list, fake, store?.sink ?? new MemorySink());
   const bareStarted = Date.now();
   const bareFirst = await bare();
   await sleep(Math.max(0, bareStarted + sweepMs - Date.now()));
@@ -191,6 +236,7 @@ async function measure(tenants: number): Promise<Row> {
   const steady = await window(() => sleep(sweepMs));
   const heapPerTenantAfterSweepsKb = (heap() - base) / tenants / 1024;
   await runtime.stop(10_000);
+  await store?.close();
   const sweeps = [first, steady].map((runtimeSide, i) => {
     const bareSide = i === 0 ? bareFirst : bareSteady;
     // Net of idle: less the CPU the same window costs with nothing due (timers, GC of nothing).
@@ -237,12 +283,12 @@ const goals = {
   cpuPerCallSteady: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: largest.sweeps[1]!.netRatio, verdict: mark(largest.sweeps[1]!.netRatio <= GOALS.cpuPerCallRatio) },
   idleCpu: { goalPercent: GOALS.idleCpuPercent, measuredPercent: largest.idleCpuPercent, verdict: mark(largest.idleCpuPercent < GOALS.idleCpuPercent) },
 };
-const result = { bench: 'runtime', at: Date.now(), node: process.version, latencyMs, cap, sweepMs, rows, goals };
+const result = { bench: 'runtime', at: Date.now(), node: process.version, latencyMs, cap, sweepMs, sink: sinkKind, rows, goals };
 // For the BullMQ competitor, which runs next in `npm run bench` and prints the two side by side.
 writeFileSync('.bench-build/runtime-result.json', JSON.stringify(result));
 process.stdout.write(
   [
-    `runtime benchmark: node ${process.version}, ${KINDS.length} collectors a tenant, fake latency ${latencyMs} ms, global cap ${cap}, sweeps ${sweepMs / 1000} s apart (scheduled path), idle window ${idleMs / 1000} s`,
+    `runtime benchmark: node ${process.version}, ${KINDS.length} collectors a tenant, fake latency ${latencyMs} ms, global cap ${cap}, sweeps ${sweepMs / 1000} s apart (scheduled path), idle window ${idleMs / 1000} s, sink ${sinkKind === 'store' ? 'the store on dynalite in another process' : 'keeps nothing'}`,
     fmt(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...lines.map(fmt),
