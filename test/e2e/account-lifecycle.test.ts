@@ -36,7 +36,6 @@ async function run(chromiumPath: string): Promise<void> {
   const browser = await launchChromium(chromiumPath);
   t.teardown(() => browser.close());
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -98,7 +97,7 @@ async function run(chromiumPath: string): Promise<void> {
     t.equal(await item('GetRightsizingRecommendation').getAttribute('data-result'), 'not_checked', 'billed checks are skipped by default');
     await row.getByLabel(/Also check Cost Explorer/).check();
     await row.getByTestId('check-account').click();
-    await eventually('the paid check', async () => (await item('GetRightsizingRecommendation').getAttribute('data-result')) !== 'not_checked', 60_000, 500);
+    await eventually('the paid check', async () => (await item('GetRightsizingRecommendation').getAttribute('data-result')) !== 'not_checked', 180_000, 500);
     t.equal(await item('GetRightsizingRecommendation').getAttribute('data-result'), 'missing_permission');
     t.equal(await item('GetCostAndUsage').getAttribute('data-result'), 'ok');
     t.match(await row.getByTestId("permission-check").innerText(), /this check cost \$0\.03/, "three billed requests: the denied one is not billed");

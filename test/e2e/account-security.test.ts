@@ -57,7 +57,6 @@ async function run(chromiumPath: string): Promise<void> {
   t.teardown(() => browser.close());
   const main = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   const other = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: 'Other-Browser/9.0' })).newPage();
-  for (const page of [main, other]) page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   main.on('pageerror', (error) => pageErrors.push(error.message));
   const shot = (name: string) => main.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

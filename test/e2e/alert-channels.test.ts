@@ -39,7 +39,6 @@ async function run(chromiumPath: string): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   await signedInTenant(context, url, { email: `channels-${Date.now()}@example.com`, awsAccount: '461234567890' });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -65,7 +64,7 @@ async function run(chromiumPath: string): Promise<void> {
     t.match(await row.getByTestId('channel-test-result').innerText(), /Test delivered \(HTTP 200\)/);
     // Real alerts of the demo tenant (findings, alarm transitions) may reach the channel too: pick the test message.
     const isTest = (r: { path: string; body: string }) => r.path === '/ok-browser' && (JSON.parse(r.body) as { type?: string }).type === 'test';
-    await eventually('the test message at the receiver', async () => receiver.received.some(isTest), 30_000, 200);
+    await eventually('the test message at the receiver', async () => receiver.received.some(isTest), 180_000, 200);
     const got = receiver.received.find(isTest)!;
     t.ok(verify(secret, got.headers['x-cloudhealth-signature'] as string, got.body), 'the receiver verifies the signature with the secret the page showed');
     t.match(JSON.parse(got.body), { version: 1, type: 'test' });
@@ -82,10 +81,10 @@ async function run(chromiumPath: string): Promise<void> {
     await row.getByRole('button', { name: 'Send test' }).click();
     await row.getByTestId('channel-test-result').waitFor();
     t.match(await row.getByTestId('channel-test-result').innerText(), /Test failed: CHANNEL_HTTP_STATUS:500/);
-    await eventually('the last error listed', async () => /Last error: CHANNEL_HTTP_STATUS:500/.test(await row.innerText()), 30_000, 200);
+    await eventually('the last error listed', async () => /Last error: CHANNEL_HTTP_STATUS:500/.test(await row.innerText()), 180_000, 200);
     await shot('03-test-failed');
     await row.getByRole('button', { name: 'Remove' }).click();
-    await eventually('the row gone', async () => (await section.getByTestId('channel-row').count()) === 1, 30_000, 200);
+    await eventually('the row gone', async () => (await section.getByTestId('channel-row').count()) === 1, 180_000, 200);
     t.same(pageErrors, [], 'no script errors on the page');
   });
 }

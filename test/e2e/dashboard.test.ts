@@ -34,7 +34,7 @@ if (executable === undefined) {
 }
 
 /** Poll `check` until it returns true, or fail with `what`. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 1_000): Promise<void> {
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 180_000, everyMs = 1_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -51,7 +51,6 @@ async function run(chromiumPath: string): Promise<void> {
   t.teardown(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const url = service.url;
@@ -161,7 +160,7 @@ async function run(chromiumPath: string): Promise<void> {
     await page.waitForURL(/\/resource-metrics\?.*metric=CPUUtilization/);
     // The chart of the alarm's instance draws the threshold (80 %) as a dashed line: its element says which.
     const lined = page.locator(`ch-time-series-chart[data-thresholds*="${name} > 80=80"]`);
-    await lined.first().waitFor({ timeout: 60_000 });
+    await lined.first().waitFor();
     t.equal(await lined.count(), 1, 'one chart carries the alarm\'s threshold line');
     await lined.first().scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
@@ -251,7 +250,7 @@ async function run(chromiumPath: string): Promise<void> {
   await t.test('dismiss a recommendation', async (t) => {
     await nav('Recommendations');
     const first = page.getByTestId('recommendation').first();
-    await first.waitFor({ timeout: 60_000 });
+    await first.waitFor();
     const id = await first.getAttribute('data-id');
     await first.getByTestId('dismiss').click();
     await page.getByTestId('change-notice').waitFor();

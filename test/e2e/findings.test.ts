@@ -39,7 +39,6 @@ async function run(chromiumPath: string): Promise<void> {
   const url = service.url;
   await signedInTenant(context, url, { email: `findings-${Date.now()}@example.com`, awsAccount: '111122223333' });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const shot = (name: string, target: Page = page) => target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -121,7 +120,7 @@ async function run(chromiumPath: string): Promise<void> {
     await page.getByTestId('finding-detail').waitFor({ state: 'detached' });
     const rules = (await (await context.request.get(`${url}/api/findings/suppressions`)).json()) as { id: string; reason: string }[];
     t.equal(rules.length, 1, 'a double click made one rule');
-    await eventually('the open count to drop', async () => (await api('?limit=1')).total < before, 10_000, 250);
+    await eventually('the open count to drop', async () => (await api('?limit=1')).total < before, 180_000, 250);
     const suppressed = await api('?status=suppressed&limit=100');
     t.ok(suppressed.items.some((f) => f.id === findingId), 'the finding is listed as suppressed');
     await page.getByTestId('status-filter').selectOption('suppressed');

@@ -58,7 +58,6 @@ async function run(chromiumPath: string): Promise<void> {
   t.teardown(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -130,7 +129,7 @@ async function run(chromiumPath: string): Promise<void> {
     await t.test('charted with its points', async (t) => {
       // Panels load their points when scrolled into view.
       await custom.scrollIntoViewIfNeeded();
-      const drawn = await custom.locator('canvas').first().waitFor({ timeout: 30_000 }).then(() => true, () => false);
+      const drawn = await custom.locator('canvas').first().waitFor().then(() => true, () => false);
       t.ok(drawn, 'a chart is drawn');
       t.ok((await custom.getByTestId('metric-panel').count()) >= 1, 'charted like any resource');
     });

@@ -67,7 +67,6 @@ async function run(chromiumPath: string): Promise<void> {
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const email = `mfa-${Date.now()}@example.com`;
@@ -121,7 +120,6 @@ async function run(chromiumPath: string): Promise<void> {
     const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     t.teardown(() => other.close());
     const ownerPage = await other.newPage();
-    ownerPage.setDefaultTimeout(30_000);
     const ownerEmail = `org-owner-${Date.now()}@example.com`;
     await signUp(ownerPage, ownerEmail, 'Second Org');
     await logIn(ownerPage, ownerEmail);
@@ -132,7 +130,7 @@ async function run(chromiumPath: string): Promise<void> {
     await ownerPage.getByTestId('invited').waitFor();
     // The page reloads the team after an invitation; an address with an account is a member at once.
     const memberRow = ownerPage.locator(`[data-testid="member-row"][data-email="${email}"]`);
-    await memberRow.waitFor({ timeout: 90_000 });
+    await memberRow.waitFor();
     t.equal((await memberRow.getByTestId('member-mfa').innerText()).trim(), 'MFA', 'the team page shows who has MFA');
     await shot(ownerPage, '04-team');
 

@@ -204,7 +204,6 @@ async function run(chromiumPath: string): Promise<void> {
       for (const screen of SCREENS) {
         await t.test(`${screen.name} at ${width} px`, async (t) => {
           const page = await (screen.signedIn ? signedIn : signedOut).newPage();
-          page.setDefaultTimeout(60_000);
           page.on('pageerror', (error) => pageErrors.push(`${screen.path} at ${width}: ${error.message}`));
           await showPage(page, url, screen);
           await screen.prepare?.(page);
