@@ -22,7 +22,7 @@ const noOpenssl = (await hasOpenssl()) ? false : 'openssl CLI not found: no test
 const PUBLIC_URL = 'https://health.example.com';
 
 /** Wait until `check` holds; generous, the machine may be loaded. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);

@@ -27,7 +27,7 @@ import { TEST_SCRYPT } from '../store/fixtures/store.js';
 const MARK = 'e2e-alert-7f3a';
 const TITLE = `Crypto miner <script>alert("x")</script> on i-0e2e ${MARK}`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 180_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -163,7 +163,7 @@ t.test('poison data: a GuardDuty finding over 400 KB is stored reduced, alerted 
   // 600 KB of description: the finding's item is over DynamoDB's 400 KB (dynalite refuses it, as AWS does).
   sim.injectFinding(demoAwsAccountId(0, 0), 'us-east-1', { title: `Data exfiltration ${mark}`, severity: 8.5, description: 'A very long story. '.repeat(32_000) });
   const mine = () => sim.outbox().filter((m) => m.subject.includes(mark));
-  await until('the alert email for the oversized finding', () => (mine().length > 0 ? true : undefined), 60_000);
+  await until('the alert email for the oversized finding', () => (mine().length > 0 ? true : undefined), 180_000);
   const stored = await until('the stored finding', async () => {
     const page = await service.store.findings.query(tenantId, { severity: ['high'], limit: 100 });
     return page.items.find((f) => f.title.includes(mark));
@@ -172,7 +172,7 @@ t.test('poison data: a GuardDuty finding over 400 KB is stored reduced, alerted 
   t.ok(stored.description.length < 5_000, 'without the bulk of its description');
 
   const runsBefore = security()?.runs ?? 0;
-  await until('three more security runs', () => ((security()?.runs ?? 0) >= runsBefore + 3 ? true : undefined), 60_000);
+  await until('three more security runs', () => ((security()?.runs ?? 0) >= runsBefore + 3 ? true : undefined), 180_000);
   const health = security()!;
   t.equal(health.restarts, 0, 'the security collector never crashed');
   t.equal(health.parkedUntil, undefined, 'nor was parked');
@@ -224,7 +224,7 @@ t.test('across SIGKILL after the claim: the next process on the same data sends 
 
   const first = startChild(dataDir, 'hang');
   t.teardown(() => first.process.kill('SIGKILL'));
-  const claimed = await until('the claimed alert in the outbox', () => first.lines.find((l) => l.msg === 'claimed'), 90_000);
+  const claimed = await until('the claimed alert in the outbox', () => first.lines.find((l) => l.msg === 'claimed'), 180_000);
   t.equal(claimed.sent, 0, 'SES never answered the first process');
   first.process.kill('SIGKILL');
   t.equal(await first.exited, null, 'killed, not stopped');
@@ -236,7 +236,7 @@ t.test('across SIGKILL after the claim: the next process on the same data sends 
   const delivered = await until('the alert sent by the next process', () => second.lines.find((l) => l.msg === 'delivered'), 90_000);
   t.equal(delivered.count, 1, `one email for the finding, sent ${Date.now() - killedAt} ms after the crash and restart`);
   t.equal(delivered.escaped, true, 'escaped in the HTML part');
-  const settled = await until('a few more cycles', () => second.lines.find((l) => l.msg === 'settled'), 60_000);
+  const settled = await until('a few more cycles', () => second.lines.find((l) => l.msg === 'settled'), 180_000);
   t.equal(settled.count, 1, 'still one after more collection cycles');
   t.equal(settled.outbox, 0, 'the outbox is empty');
   second.process.kill('SIGTERM');

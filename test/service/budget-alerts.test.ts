@@ -20,7 +20,7 @@ import { openTestStore } from '../store/fixtures/store.js';
 const AWS_ACCOUNT = '123456789012';
 const PUBLIC_URL = 'https://budgets.example.com';
 
-async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
