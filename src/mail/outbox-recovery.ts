@@ -10,7 +10,8 @@
  * `sendGraceMs` ago (45 s): a process killed while it held an alert hands it to the next process
  * within about a minute of the crash. The grace is what keeps a live owner whose heartbeat is
  * merely late (its store writes queued under load) from sending the same email as its adopter:
- * the owner renews the lock right before each send and the send times out after 30 s. It rests
+ * the owner renews the lock right before each send, and the send queue ends a send within 30 s
+ * of that renewal's start (an SES call is not started with less than 10 s of it left). It rests
  * on that timeout and on clocks agreeing within the margin; SES has no conditional send, so no
  * lease can fence it completely. While
  * such items wait for an owner that may still be alive, targeted follow-up passes over just

@@ -25,8 +25,18 @@ export interface SendQueueOptions {
   throttleRetries?: number;
   /** Backoff after a throttle: `minMs * 2^n` capped at `maxMs`. Default 1 s .. 30 s. */
   throttleBackoff?: { minMs: number; maxMs: number };
-  /** One send's time limit. Default 30 s. */
+  /**
+   * One send's time limit, counted from its turn: `beforeSend` (the outbox's lock renewal) and
+   * the SES call together. Default 30 s. The outbox recovery's send grace rests on it: a send
+   * never runs past this long after the lock renewal began.
+   */
   sendTimeoutMs?: number;
+  /**
+   * The SES call is started only with at least this much of `sendTimeoutMs` left after
+   * `beforeSend`; otherwise the email is deferred (`MAIL_SEND_DEFERRED`, the outbox retries it)
+   * instead of being sent with too little time to finish. Default a third of `sendTimeoutMs`.
+   */
+  minSendMs?: number;
   /** Slots shared with the other instances (each send also takes one here). Default none: this instance's rate only. */
   gate?: SendRateGate;
 }
@@ -73,6 +83,7 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
   const retries = options.throttleRetries ?? 3;
   const backoff = options.throttleBackoff ?? { minMs: 1_000, maxMs: 30_000 };
   const timeoutMs = options.sendTimeoutMs ?? 30_000;
+  const minSendMs = options.minSendMs ?? timeoutMs / 3;
   const log = options.log;
 
   const queue: Job[] = [];
@@ -130,15 +141,44 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
     );
   }
 
+  /**
+   * Abort at the deadline, but only after the event loop has had one more look at its sockets:
+   * in a process that was stalled (CPU-starved), the deadline's timer and SES's answer become
+   * due in the same turn, and timers run first. Aborting then would drop an answer that already
+   * arrived, and the outbox would send an email SES had accepted a second time (seen at load 20
+   * in the instances test). An answer that did not arrive is no more than one turn later aborted.
+   */
+  function abortAtDeadline(controller: AbortController, delayMs: number): CancelTimer {
+    let turn: ReturnType<typeof setImmediate> | undefined;
+    const cancel = clock.setTimer(() => {
+      turn = setImmediate(() => {
+        turn = setImmediate(() => controller.abort(new AppError('MAIL_SEND_TIMEOUT', 'the send timed out')));
+      });
+    }, delayMs);
+    return () => {
+      cancel();
+      if (turn) clearImmediate(turn);
+    };
+  }
+
   async function run(job: Job): Promise<void> {
     const controller = new AbortController();
     aborts.add(controller);
-    const cancelTimeout = clock.setTimer(() => controller.abort(new AppError('MAIL_SEND_TIMEOUT', 'the send timed out')), timeoutMs);
+    const turnAt = clock.now();
+    let cancelTimeout: CancelTimer = () => {};
     try {
       if (job.options.beforeSend && !(await job.options.beforeSend())) {
         job.reject(new AppError('MAIL_SEND_SKIPPED', 'the email was no longer ours to send'));
         return;
       }
+      const leftMs = timeoutMs - (clock.now() - turnAt);
+      if (leftMs < minSendMs) {
+        // The lock renewal took most of the budget (a loaded store): a send started now could
+        // still be under way when another instance may adopt the item. Try again later.
+        job.reject(new AppError('MAIL_SEND_DEFERRED', `only ${Math.round(leftMs)} ms of the send's time limit were left`));
+        return;
+      }
+      cancelTimeout = abortAtDeadline(controller, leftMs);
       job.resolve(await options.sender.send(job.message, controller.signal));
     } catch (error) {
       if (isThrottled(error) && job.throttled < retries && !stopped) {

@@ -143,4 +143,11 @@ t.test('three instances split the tenants; a SIGKILLed one\'s tenants move; none
   const keys = alerts.map((m) => `${m!.to.join(',')}|${m!.subject}${/GuardDuty finding/.test(m!.subject) ? `|${m!.text ?? ''}` : ''}`);
   const twice = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
   t.same(twice, [], `no alert email twice (${keys.length} sent)`);
+  if (twice.length > 0) {
+    // What each instance's mailer did, to tell a double send of one item from two items.
+    for (const [name, service] of [['a', a], ['b', b], ['c', c]] as const) {
+      const mail = service.logs.filter((line) => /outbox|alert email|claim|recover|taken over|heartbeat/i.test(line));
+      t.comment(`instance ${name}, mailer log:\n${mail.slice(-60).join('\n')}`);
+    }
+  }
 });

@@ -3,6 +3,7 @@ import t from 'tap';
 import { ManualClock } from '../../src/actors/index.js';
 import { AppError } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/log.js';
+import { sleepOn } from '../../src/mail/mail-clock.js';
 import { createSendQueue } from '../../src/mail/send-queue.js';
 import { FakeSes } from './fixtures/memory-mail.js';
 
@@ -89,4 +90,40 @@ t.test('high priority goes first; beforeSend false skips; stop rejects what wait
   t.match(await waiting, { code: 'MAIL_QUEUE_STOPPED' });
   t.match(await queue.send(message(6)).catch((e: unknown) => e), { code: 'MAIL_QUEUE_STOPPED' });
   t.equal(clock.pending, 0, 'no timer left behind');
+});
+
+t.test('the time limit counts from the turn: a lock renewal that took most of it defers the email instead of sending it short of time', async (t) => {
+  const clock = new ManualClock();
+  const ses = new FakeSes(() => clock.now());
+  const queue = createSendQueue({ sender: ses, log: silentLogger(), clock });
+  t.teardown(() => queue.stop());
+  const slowRenewal = queue.send(message(1), { beforeSend: () => sleepOn(clock, 25_000).then(() => true) }).catch((e: unknown) => e);
+  await clock.advance(26_000);
+  t.match(await slowRenewal, { code: 'MAIL_SEND_DEFERRED' }, '5 s left of 30: not sent (the outbox retries it)');
+  t.equal(ses.calls.length, 0, 'SES was not called');
+
+  const quickRenewal = queue.send(message(2), { beforeSend: () => sleepOn(clock, 5_000).then(() => true) });
+  await clock.advance(6_000);
+  t.same(await quickRenewal, { messageId: 'm-1' }, '25 s left: sent');
+});
+
+t.test('an answer that arrives in the same turn as the deadline is not thrown away', async (t) => {
+  const clock = new ManualClock();
+  const ses = new FakeSes(() => clock.now());
+  const queue = createSendQueue({ sender: ses, log: silentLogger(), clock });
+  t.teardown(() => queue.stop());
+  // SES accepts at once and its answer is processed exactly at the deadline, after the
+  // deadline's timer: a process stalled for the whole time limit sees both due together.
+  ses.script = ['late'];
+  const sent = queue.send(message(1)).catch((e: unknown) => e);
+  await clock.advance(0);
+  clock.setTimer(() => ses.releaseHeld(), 30_000);
+  await clock.advance(30_000);
+  t.same(await sent, { messageId: 'm-1' }, 'the caller learns SES accepted it (aborting first would make the outbox send it again)');
+
+  ses.script = ['hang'];
+  const hung = queue.send(message(2)).catch((e: unknown) => e);
+  await clock.advance(1_000);
+  await clock.advance(30_000);
+  t.match(await hung, { code: 'MAIL_SEND_TIMEOUT' }, 'a call that gets no answer still ends at its time limit');
 });
