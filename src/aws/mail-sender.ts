@@ -32,9 +32,14 @@ export interface MailSenderOptions extends SdkClientOptions {
   configurationSet?: string;
 }
 
-/** Create the SES sender. */
+/**
+ * Create the SES sender. One attempt per call: SendEmail is not idempotent, and the SDK's
+ * standard retry repeats a call that timed out (TimeoutError is transient to it) although SES
+ * may have accepted the first, so each timed-out attempt could mail the recipient once more.
+ * The send queue retries throttles itself and the outbox retries the rest, each once per send.
+ */
 export function createMailSender(options: MailSenderOptions): MailSender {
-  const sdk = createSdkConfigBuilder(options);
+  const sdk = createSdkConfigBuilder({ ...options, maxAttempts: 1 });
   const client = new SESv2Client(sdk.config(options.region, options.credentials));
   const utf8 = (data: string) => ({ Data: data, Charset: 'UTF-8' });
   return {

@@ -48,3 +48,16 @@ t.test('throttled sends surface as "throttled"; an abort as an abort', async (t)
   t.ok(isAbortError(error));
   t.ok(Date.now() - started < 5_000, 'well before the 10 s latency');
 });
+
+t.test('one attempt per send: a send that timed out is not repeated by the SDK (SES may have accepted it)', async (t) => {
+  // SES gets the call and never answers: the client's request timeout ends it.
+  const sim = await startSimulator({ seed: 1, faults: [{ service: 'ses', timeoutRate: 1 }] });
+  const mail = createMailSender({ region: 'eu-west-1', endpoint: sim.endpoint, from: 'alerts@cloudhealth.example', credentials: PLATFORM_CREDENTIALS, requestTimeoutMs: 200 });
+  t.teardown(async () => {
+    mail.close();
+    await sim.close();
+  });
+  const error = await mail.send({ to: 'x@y.example', subject: 's', html: '<p>h</p>', text: 't' }, new AbortController().signal).catch((e: unknown) => e);
+  t.ok(error instanceof Error, 'the send fails at the request timeout');
+  t.equal(sim.calls({ operation: 'SendEmail' }).length, 1, 'SES got the call once, not once per SDK attempt');
+});

@@ -148,8 +148,17 @@ t.test('three instances split the tenants; a SIGKILLed one\'s tenants move; none
   const alerts = sent.filter((m) => !/verify|Verify/.test(m!.subject));
   const keys = alerts.map((m) => `${m!.to.join(',')}|${m!.subject}${/GuardDuty finding/.test(m!.subject) ? `|${m!.text ?? ''}` : ''}`);
   const twice = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
-  t.same(twice, [], `no alert email twice (${keys.length} sent)`);
-  if (twice.length > 0) {
+  const extra = keys.length - new Set(keys).size;
+  // SES has no idempotent send: a send that got no answer within its time limit may have been
+  // accepted, and the outbox sends it again (the at-least-once window stated in
+  // src/mail/outbox-delivery.ts). Each such send, logged by the survivors, may account for one
+  // extra copy; any other copy is a double send.
+  const unanswered = [a, b].flatMap((service) =>
+    service.logs.filter((line) => line.includes('"alert email not sent; will retry"') && /"code":"(AbortError|TimeoutError|MAIL_SEND_TIMEOUT)"/.test(line)),
+  ).length;
+  t.ok(extra <= unanswered, `no alert email twice but for sends that got no answer in time (${keys.length} sent, ${extra} repeated, ${unanswered} unanswered sends)`);
+  if (extra > 0) t.comment(`repeated after an unanswered send: ${JSON.stringify(twice).slice(0, 2_000)}`);
+  if (extra > unanswered) {
     // What each instance's mailer did, to tell a double send of one item from two items.
     for (const [name, service] of [['a', a], ['b', b], ['c', c]] as const) {
       const mail = service.logs.filter((line) => /outbox|alert email|claim|recover|taken over|heartbeat/i.test(line));
