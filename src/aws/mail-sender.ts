@@ -39,7 +39,9 @@ export interface MailSenderOptions extends SdkClientOptions {
  * The send queue retries throttles itself and the outbox retries the rest, each once per send.
  */
 export function createMailSender(options: MailSenderOptions): MailSender {
-  const sdk = createSdkConfigBuilder({ ...options, maxAttempts: 1 });
+  // The caller's signal is the send's deadline (the send queue's, which lets an answer that has
+  // already arrived be read first); the SDK's own request timeout only backs it up.
+  const sdk = createSdkConfigBuilder({ ...options, maxAttempts: 1, requestTimeoutMs: options.requestTimeoutMs ?? 120_000 });
   const client = new SESv2Client(sdk.config(options.region, options.credentials));
   const utf8 = (data: string) => ({ Data: data, Charset: 'UTF-8' });
   return {
