@@ -9,8 +9,10 @@
  *
  * Exactly once: an alert's marker is claimed by the item (claimPayload), so only one item in any
  * instance ever owns it; an item is changed only under its lock, renewed right before each send.
- * At-least-once window: SES accepted an email but `markSent` (or the delete) did not land — a
- * crash or a store failure there sends that recipient's email again on recovery.
+ * At-least-once windows: SES accepted an email but `markSent` (or the delete) did not land — a
+ * crash or a store failure there sends that recipient's email again on recovery; and a send that
+ * got no answer within the send queue's limit (SendEmail is not idempotent, so it may have been
+ * accepted) is retried like any failed send. send-queue.ts keeps the second small.
  */
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.js';

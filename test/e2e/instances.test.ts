@@ -2,7 +2,9 @@
  * Several instances on leases (issue 14): three real service processes share one
  * DynamoDB-compatible endpoint (dynalite as a server) and split 6 demo tenants; one is killed
  * with SIGKILL; its tenants are collected again by the others after the lease TTL, no tenant is
- * run by two instances for longer than about one rebalance period, and no alert email goes out twice.
+ * run by two instances for longer than about one rebalance period, and no alert email goes out twice
+ * except after a send that got no answer from SES in time (logged; SendEmail is not idempotent,
+ * so the outbox's retry of it may repeat an email SES had accepted: at most one copy each).
  */
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
