@@ -11,11 +11,10 @@
  *   waits on email or on another channel, and the email never waits on a channel.
  * - recovery: the outbox recovery's per-tenant pass calls `recoverTenant`, which adopts pending
  *   records whose lock expired or whose owner's heartbeat lapsed (the mailer's owner and
- *   heartbeat are shared: a record is locked by the mailer instance that created it). A dead
- *   owner's record is adopted only `sendGraceMs` after its lock was last renewed, as the email
- *   outbox does (outbox-recovery.ts): the owner renews the lock right before each request, so an
- *   owner that is alive but late with its heartbeat (store writes queued under load) has finished
- *   or timed out its request by then, and the receiver is not called twice for it.
+ *   heartbeat are shared: a record is locked by the mailer instance that created it). The
+ *   recovery's verdict decides, as for an email: a dead owner's record is adopted only its send
+ *   grace after the lock was last renewed (right before each request, so an owner alive but late
+ *   with its heartbeat has finished or timed out its request by then: guarded-post's 10 s).
  * At-least-once window: the receiver answered 2xx but `markDelivered` did not land (crash, store
  * failure): the event is sent again with the same `id`, which receivers deduplicate on.
  */
@@ -24,6 +23,7 @@ import { systemClock, type Cancel, type Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 import type { AlertPayload } from '../mail/alert-payload.js';
+import type { LockVerdict } from '../mail/outbox-recovery.js';
 import type { Keyring } from '../store/crypto/keyring.js';
 import type { ChannelDeliveryRecord, ChannelRecord, ChannelRepository } from '../store/channel-repository.js';
 import { channelFailureCode } from './channel-error.js';
@@ -53,12 +53,6 @@ export interface ChannelDeliveryOptions {
   concurrency?: number;
   /** Randomness of the jitter (tests). Default Math.random. */
   random?: () => number;
-  /**
-   * A record held by a dead owner is adopted only once its lock was last renewed at least this
-   * long ago. Default 45 s: longer than a request may take (guarded-post's 10 s timeout) with
-   * the same margin for a late heartbeat as the email outbox's grace.
-   */
-  sendGraceMs?: number;
 }
 
 export interface ChannelDelivery {
@@ -68,7 +62,7 @@ export interface ChannelDelivery {
    * Adopt a tenant's pending records that no live instance holds; `retryAt`: the earliest lock
    * expiry of a record skipped because its owner may still be alive.
    */
-  recoverTenant(tenantId: string, isOwnerDead: (owner: string) => Promise<boolean>): Promise<{ adopted: number; retryAt?: number }>;
+  recoverTenant(tenantId: string, verdict: LockVerdict): Promise<{ adopted: number; retryAt?: number }>;
   /** Records held (scheduled or sending) here. */
   readonly held: number;
   /** Wait for requests in flight, release every lock. Idempotent. */
@@ -94,7 +88,6 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ChannelD
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const failingAfter = options.failingAfter ?? 3;
   const random = options.random ?? Math.random;
-  const sendGraceMs = options.sendGraceMs ?? 45_000;
   const limit = pLimit(options.concurrency ?? 8);
   const held = new Map<string, Held>();
   const work = new Set<Promise<unknown>>();
@@ -214,22 +207,15 @@ export function createChannelDelivery(options: ChannelDeliveryOptions): ChannelD
         })(),
       );
     },
-    async recoverTenant(tenantId, isOwnerDead) {
+    async recoverTenant(tenantId, verdict) {
       let adopted = 0;
       let retryAt: number | undefined;
       if (stopped) return { adopted };
       for (const record of await channels.pendingDeliveries(tenantId)) {
         if (held.has(keyOf(record)) || !record.event) continue;
-        if (record.lockedUntil <= clock.now()) {
-          if (await adopt(record)) adopted += 1;
-        } else if (record.lockedBy && record.lockedBy !== owner && (await isOwnerDead(record.lockedBy))) {
-          // Dead by its heartbeat, but a request it began under a fresh lock may still be under way.
-          const settledAt = record.lockedAt + sendGraceMs;
-          if (settledAt > clock.now()) retryAt = Math.min(retryAt ?? Infinity, record.lockedUntil, settledAt);
-          else if (await adopt(record, { owner: record.lockedBy, lockedUntil: record.lockedUntil })) adopted += 1;
-        } else if (record.lockedBy !== owner) {
-          retryAt = Math.min(retryAt ?? Infinity, record.lockedUntil);
-        }
+        const judged = await verdict(record);
+        if (!judged.adoptable) retryAt = Math.min(retryAt ?? Infinity, judged.retryAt);
+        else if (await adopt(record, judged.ownerDead && record.lockedBy ? { owner: record.lockedBy, lockedUntil: record.lockedUntil } : undefined)) adopted += 1;
       }
       return { adopted, ...(retryAt !== undefined ? { retryAt } : {}) };
     },

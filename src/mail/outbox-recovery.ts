@@ -54,13 +54,28 @@ export interface OutboxRecoveryOptions {
   channels?: ChannelRecovery;
 }
 
+/** A lock as items and channel deliveries record it. */
+export interface RecordedLock {
+  lockedBy?: string;
+  lockedUntil: number;
+  /** When the lock was last taken or renewed (right before each send); 0 if never. */
+  lockedAt: number;
+}
+
+/**
+ * Whether a record under `lock` may be adopted now: its lock expired, or its owner is dead and
+ * the send grace since the last renewal has passed (`ownerDead`: take it from that owner);
+ * otherwise `retryAt`, the earliest time it is worth another look.
+ */
+export type LockVerdict = (lock: RecordedLock) => Promise<{ adoptable: boolean; ownerDead: boolean; retryAt: number }>;
+
 /** What the recovery asks of the alert channels (src/channels) for each tenant it passes over. */
 export interface ChannelRecovery {
   /**
-   * Adopt the tenant's pending channel deliveries that no live owner holds; `retryAt`: the earliest
+   * Adopt the tenant's pending channel deliveries that `verdict` allows; `retryAt`: the earliest
    * time a skipped one, held by an owner that may be dead, is worth another look.
    */
-  recoverTenant(tenantId: string, isOwnerDead: (owner: string) => Promise<boolean>): Promise<{ adopted: number; retryAt?: number }>;
+  recoverTenant(tenantId: string, verdict: LockVerdict): Promise<{ adopted: number; retryAt?: number }>;
 }
 
 export interface OutboxRecovery {
@@ -104,13 +119,14 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
     let adopted = 0;
     const waiting = new Map<string, number>();
     const isDead = deathCheck();
+    const verdictOf: LockVerdict = (lock) => lockVerdict(lock, isDead);
     for await (const tenant of ids) {
       if (signal.aborted) break;
       try {
         for (const item of await outbox.list(tenant.id)) {
           if (signal.aborted) break;
           if (item.state === 'dead' || delivery.holds(item.tenantId, item.id)) continue;
-          const verdict = await ownerVerdict(item, isDead);
+          const verdict = await verdictOf(item);
           if (verdict.adoptable) {
             if (await delivery.adopt(item, { ownerDead: verdict.ownerDead })) adopted += 1;
           } else {
@@ -118,7 +134,7 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
           }
         }
         if (options.channels) {
-          const channels = await options.channels.recoverTenant(tenant.id, async (owner) => (await isDead(owner)).dead);
+          const channels = await options.channels.recoverTenant(tenant.id, verdictOf);
           adopted += channels.adopted;
           if (channels.retryAt !== undefined) waiting.set(tenant.id, Math.min(waiting.get(tenant.id) ?? Infinity, channels.retryAt));
         }
@@ -129,14 +145,14 @@ export function createOutboxRecovery(options: OutboxRecoveryOptions): OutboxReco
     return { adopted, waiting };
   }
 
-  async function ownerVerdict(item: OutboxItem, isDead: ReturnType<typeof deathCheck>): Promise<{ adoptable: boolean; ownerDead: boolean; retryAt: number }> {
-    if (item.lockedUntil <= clock.now()) return { adoptable: true, ownerDead: false, retryAt: 0 };
-    if (!item.lockedBy || item.lockedBy === delivery.owner) return { adoptable: false, ownerDead: false, retryAt: item.lockedUntil };
-    const owner = await isDead(item.lockedBy);
-    if (!owner.dead) return { adoptable: false, ownerDead: false, retryAt: Math.min(item.lockedUntil, owner.aliveUntil) };
+  async function lockVerdict(lock: RecordedLock, isDead: ReturnType<typeof deathCheck>): ReturnType<LockVerdict> {
+    if (lock.lockedUntil <= clock.now()) return { adoptable: true, ownerDead: false, retryAt: 0 };
+    if (!lock.lockedBy || lock.lockedBy === delivery.owner) return { adoptable: false, ownerDead: false, retryAt: lock.lockedUntil };
+    const owner = await isDead(lock.lockedBy);
+    if (!owner.dead) return { adoptable: false, ownerDead: false, retryAt: Math.min(lock.lockedUntil, owner.aliveUntil) };
     // Dead by its heartbeat, but a send it began under a fresh lock may still be under way.
-    const settledAt = item.lockedAt + sendGraceMs;
-    return settledAt <= clock.now() ? { adoptable: true, ownerDead: true, retryAt: 0 } : { adoptable: false, ownerDead: false, retryAt: Math.min(item.lockedUntil, settledAt) };
+    const settledAt = lock.lockedAt + sendGraceMs;
+    return settledAt <= clock.now() ? { adoptable: true, ownerDead: true, retryAt: 0 } : { adoptable: false, ownerDead: false, retryAt: Math.min(lock.lockedUntil, settledAt) };
   }
 
   /** While the start's window lasts, look again at tenants whose items wait for a possibly dead owner. */

@@ -77,10 +77,9 @@ function startInstance(t: Test, store: Store, owner: string, post: ChannelPost, 
     owner,
     retry: { minMs: 20, maxMs: 80, maxAttempts: 4 },
     failingAfter: 2,
-    ...extra,
   });
   const delivery = createOutboxDelivery({ outbox: store.outbox, alerts: store.alerts, queue, mail: { publicUrl: PUBLIC_URL }, log, owner, batchWindowMs: 0, channels });
-  const recovery = createOutboxRecovery({ tenants: store.tenants, outbox: store.outbox, delivery, log, channels, heartbeatMs: 60_000 });
+  const recovery = createOutboxRecovery({ tenants: store.tenants, outbox: store.outbox, delivery, log, channels, heartbeatMs: 60_000, ...extra });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
