@@ -17,9 +17,8 @@
  *   BENCH_API_CPU_PROFILE=dir   also writes a V8 CPU profile of each API measurement (not of the
  *                               bare handler's) to dir, for Chrome DevTools or speedscope
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -34,6 +33,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { DEMO_PASSWORD } from '../src/service/demo-seed.js';
 import { startService, type Service } from '../src/service/start-service.js';
+import { startBackendsProcess } from './backends-process.js';
 
 const tenants = Number(process.env.BENCH_API_TENANTS ?? 20);
 const connections = Number(process.env.BENCH_API_CONNECTIONS ?? 50);
@@ -56,14 +56,6 @@ interface Load {
 
 const run = promisify(execFile);
 const driver = fileURLToPath(new URL('./load-driver.js', import.meta.url));
-const backendsScript = fileURLToPath(new URL('./api-backends.js', import.meta.url));
-
-/** Start dynalite and the simulator in their own process; their endpoints. */
-async function startBackends(dir: string): Promise<{ child: ChildProcess; dynamodb: string; sim: string }> {
-  const child = spawn(process.execPath, [backendsScript, JSON.stringify({ tenants, dir: join(dir, 'dynamodb') })], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return { child, ...(JSON.parse(line) as { dynamodb: string; sim: string }) };
-}
 
 /** Wait until the collectors' first sweep (backfill included) has settled: fewer than 20 writes a second over 3 s. */
 async function settled(service: Service): Promise<void> {
@@ -119,7 +111,7 @@ async function measure(service: Service, url: string, headers: Record<string, st
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'cloud-health-api-bench-'));
   const log = createLogger({ level: 'error' });
-  const backends = backendsInProcess ? undefined : await startBackends(dir);
+  const backends = backendsInProcess ? undefined : await startBackendsProcess(tenants, join(dir, 'dynamodb'));
   const config = loadConfig({
     MODE: 'demo',
     PORT: '0',

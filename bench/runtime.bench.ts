@@ -36,14 +36,11 @@
  *                    inflated heap per tenant ~1.8x)
  *   BENCH_TENANTS=1000,10000 BENCH_LATENCY_MS=10 BENCH_SWEEP_S=120 BENCH_IDLE_MS=10000 BENCH_SINK=none|store
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
@@ -51,6 +48,7 @@ import type { ResultSink } from '../src/domain/sink.js';
 import { silentLogger } from '../src/log.js';
 import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
+import { startBackendsProcess } from './backends-process.js';
 import { collectorWork, cpuMsSince, liveHeap } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
@@ -101,9 +99,7 @@ function fixture(tenants: number) {
 /** BENCH_SINK=store: dynalite as an endpoint in a process of its own, and a store on it (its `results` is the sink). */
 async function openStoreSink(label: string): Promise<{ sink: ResultSink; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'cloud-health-runtime-bench-'));
-  const backends: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./api-backends.js', import.meta.url)), JSON.stringify({ tenants: 1, dir: join(dir, 'dynamodb') })], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: backends.stdout! }), 'line')) as [string];
-  const { dynamodb } = JSON.parse(line) as { dynamodb: string };
+  const { child: backends, dynamodb } = await startBackendsProcess(1, join(dir, 'dynamodb'));
   const store: Store = await createStore({
     log: silentLogger(),
     mode: 'demo',
