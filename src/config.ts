@@ -61,7 +61,7 @@ const schema = z.object({
   AWS_REGION: z.string().default('us-east-1'),
   SIM_PORT: int(4566, 0, 65535),
   SIM_CONTROL_TOKEN: optionalText,
-  DEMO_TENANTS: int(3, 0, 1000),
+  DEMO_TENANTS: int(3, 0, 10_000),
   SHARDS: int(16, 1, 1024),
   RECONCILE_INTERVAL: duration('30s'),
   // One `<KIND>_INTERVAL` per collector, from its descriptor.
