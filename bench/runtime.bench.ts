@@ -35,11 +35,13 @@
  *   npm run bench   (compiles with tsc first: tsx adds a property store to every function, which
  *                    inflated heap per tenant ~1.8x)
  *   BENCH_TENANTS=1000,10000 BENCH_LATENCY_MS=10 BENCH_SWEEP_S=120 BENCH_IDLE_MS=10000 BENCH_SINK=none|store
+ *   BENCH_CPU_PROFILE=dir   also writes a V8 CPU profile of the runtime's steady interval to dir
  */
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
@@ -57,6 +59,7 @@ const sweepMs = Number(process.env.BENCH_SWEEP_S ?? 120) * 1000;
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 10_000);
 const cap = 64;
 const sinkKind = process.env.BENCH_SINK ?? 'none';
+const profileDir = process.env.BENCH_CPU_PROFILE;
 if (sinkKind !== 'none' && sinkKind !== 'store') throw new Error(`BENCH_SINK must be none or store, not ${sinkKind}`);
 const progress = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const HOUR = 3_600_000;
@@ -153,6 +156,22 @@ async function measureSpawn(tenants: number): Promise<{ spawnMs: number; heapKb:
   return { spawnMs, heapKb, idleCpuPercent };
 }
 
+/** Runs `work`, with a V8 CPU profile of it written to BENCH_CPU_PROFILE/name.cpuprofile when that is set. */
+async function profiled(name: string, work: () => Promise<void>): Promise<void> {
+  if (!profileDir) return work();
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+  try {
+    await work();
+  } finally {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+    inspector.disconnect();
+  }
+}
+
 interface Sweep {
   runs: number;
   calls: number;
@@ -229,7 +248,7 @@ async function measure(tenants: number): Promise<Row> {
   // Steady state: each collector then runs at its own phase of the interval (spread over it, as in
   // production), so one whole interval holds one run of each, and the idle time between them.
   await sleep(2_000);
-  const steady = await window(() => sleep(sweepMs));
+  const steady = await window(() => profiled(`runtime-steady-${tenants}`, () => sleep(sweepMs)));
   const heapPerTenantAfterSweepsKb = (heap() - base) / tenants / 1024;
   await runtime.stop(10_000);
   await store?.close();
