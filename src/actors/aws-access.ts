@@ -4,12 +4,18 @@
  * concurrency, a bounded share for suspect tenants), and a deadline that aborts the call itself
  * and frees its slot at once (opossum's own timeout would leave the request running).
  *
- * A breaker is held only while it has something to say: when the last run of its tenant ends,
- * a breaker that is closed with no counted failure in its window is shut down and dropped, and
- * the next call makes a fresh one. opossum costs ~5.5-7.5 KB an instance whatever its options
- * (measured on 10,000), so five a tenant kept for good were past issue 14's 20 KB a tenant on
- * their own. What a dropped breaker forgets is its window's successes, which only delay opening
- * (the percentage), never cause it; failures in a row open it anyway.
+ * A breaker exists only while it has something to say. None is made for a service until one of
+ * its calls fails in a way that counts (throttled, transient, timeout): healthy calls skip opossum
+ * altogether (making and shutting down a breaker per run was a seventh of the runtime's CPU per
+ * call in the steady interval, and most of its garbage; issue 14). The first counted failure
+ * makes the breaker and records itself in it (fired as an action that rejects with that error,
+ * the only way into opossum's window); calls after it go through the breaker. When the last run
+ * of its tenant ends, a breaker that is closed with no counted failure in its window is shut
+ * down and dropped. opossum costs ~5.5-7.5 KB an instance whatever its options (measured on
+ * 10,000), so five a tenant kept for good were past issue 14's 20 KB a tenant on their own. What
+ * the window misses are successes before its first failure, which only weigh against opening by
+ * the percentage; failures in a row open it anyway. A service with no breaker is reported
+ * `closed`.
  */
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
@@ -132,6 +138,8 @@ export class TenantAwsAccess {
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
   readonly #breakers = new Map<AwsService, Breaker>();
+  /** Services this tenant has called: reported `closed` on their first call. */
+  readonly #reported = new Set<AwsService>();
   /** Runs (call deadlines) of this tenant not closed yet: healthy breakers are dropped at zero. */
   #runs = 0;
 
@@ -178,24 +186,44 @@ export class TenantAwsAccess {
     const signal = deadlines.signal;
     signal.throwIfAborted();
     const registry = this.#registry;
+    const attempt = () =>
+      this.#shared.fair.run(
+        this.#tenantId,
+        service,
+        signal,
+        () => {
+          signal.throwIfAborted();
+          registry.awsCallMade(service);
+          return deadlines.run(service, fn);
+        },
+        callOutcome,
+      );
+    const breaker = this.#breakers.get(service);
+    if (!breaker) {
+      if (!this.#reported.has(service)) {
+        this.#reported.add(service);
+        registry.breakerChanged(this.#tenantId, service, 'closed');
+      }
+      try {
+        return await attempt();
+      } catch (error) {
+        if (countsAgainstService(error)) this.#recordFailure(service, error);
+        throw error;
+      }
+    }
     try {
-      return (await this.#breaker(service).fire(() =>
-        this.#shared.fair.run(
-          this.#tenantId,
-          service,
-          signal,
-          () => {
-            signal.throwIfAborted();
-            registry.awsCallMade(service);
-            return deadlines.run(service, fn);
-          },
-          callOutcome,
-        ),
-      )) as T;
+      return (await breaker.fire(attempt)) as T;
     } catch (error) {
       if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
       throw error;
     }
+  }
+
+  /** A call made without a breaker failed in a way that counts: make the breaker (if no other call has) and count the failure in it. */
+  #recordFailure(service: AwsService, error: unknown): void {
+    this.#breaker(service)
+      .fire(() => Promise.reject(error))
+      .catch(() => {});
   }
 
   /** The breakers' states, for the health registry. */
@@ -209,6 +237,7 @@ export class TenantAwsAccess {
   shutdown(): void {
     for (const breaker of this.#breakers.values()) breaker.shutdown();
     this.#breakers.clear();
+    this.#reported.clear();
     this.#shared.fair.forget(this.#tenantId);
   }
 

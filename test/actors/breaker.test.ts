@@ -2,6 +2,7 @@ import t from 'tap';
 import FakeTimers from '@sinonjs/fake-timers';
 import { SharedAwsLimits, TenantAwsAccess } from '../../src/actors/aws-access.js';
 import { Scheduler } from '../../src/actors/clock.js';
+import { BreakerOpenError } from '../../src/actors/failure.js';
 import { HealthRegistry } from '../../src/actors/health-registry.js';
 import { ManualClock } from '../../src/actors/index.js';
 import { AwsCallError } from '../../src/domain/errors.js';
@@ -95,30 +96,40 @@ t.test('after a long healthy history, failures in a row open the breaker at once
   t.ok(failed >= 4 && failed <= 5 + 4, `it took ${failed} failed calls (${healthyCalls} successes before)`);
 });
 
-t.test('a breaker is held only while it has something to say: dropped closed and clean when the tenant has no run in flight, kept with a failure', async (t) => {
+t.test('a breaker is held only while it has something to say: none for healthy calls, made at the first counted failure, dropped closed and clean when the tenant has no run in flight', async (t) => {
   const scheduler = new Scheduler(new ManualClock());
   const shared = new SharedAwsLimits(scheduler, { maxInflight: 4 });
   t.teardown(() => shared.close());
-  const access = new TenantAwsAccess('acme', shared, scheduler, new HealthRegistry());
+  const registry = new HealthRegistry();
+  const access = new TenantAwsAccess('acme', shared, scheduler, registry);
   t.teardown(() => access.shutdown());
   const ok = async () => 'ok';
   const transient = async () => {
     throw new AwsCallError('transient', 'cloudwatch', 'InternalFailure', 'try again');
   };
+  const denied = async () => {
+    throw new AwsCallError('permission', 'ce', 'AccessDeniedException', 'no');
+  };
 
   const first = access.deadlines(new AbortController().signal);
   const second = access.deadlines(new AbortController().signal);
   await access.callWithin('cloudwatch', first, ok);
+  t.same(access.states(), {}, 'a healthy call makes no breaker');
+  t.equal(registry.get('acme')!.breakers.cloudwatch, 'closed', 'its service is reported closed');
+  await t.rejects(access.callWithin('ce', first, denied));
+  t.same(access.states(), {}, 'a failure that says nothing about the service makes none either');
   await t.rejects(access.callWithin('guardduty', second, transient));
-  t.same(Object.keys(access.states()).sort(), ['cloudwatch', 'guardduty'], 'both breakers exist while the runs are in flight');
+  await access.callWithin('guardduty', second, ok);
+  t.same(access.states(), { guardduty: 'closed' }, 'a counted failure made the breaker; later calls go through it');
   first.close();
-  t.same(Object.keys(access.states()).sort(), ['cloudwatch', 'guardduty'], 'kept while another run of the tenant is in flight');
   second.close();
-  t.same(access.states(), { guardduty: 'closed' }, 'the clean one is dropped; the one with a failure in its window is kept');
+  t.same(access.states(), { guardduty: 'closed' }, 'the one with a failure in its window is kept when the runs end');
 
   const third = access.deadlines(new AbortController().signal);
-  t.equal(await access.callWithin('cloudwatch', third, ok), 'ok', 'a dropped breaker is made again on the next call');
-  t.same(access.states(), { cloudwatch: 'closed', guardduty: 'closed' });
+  for (let i = 0; i < 4; i++) await t.rejects(access.callWithin('cloudwatch', third, transient));
+  t.equal(access.states().cloudwatch, 'open', 'failures without a breaker before them count in the one they make (4 of 4 open it)');
+  await t.rejects(access.callWithin('cloudwatch', third, ok), BreakerOpenError, 'an open breaker refuses without calling');
+  t.equal(registry.get('acme')!.breakers.cloudwatch, 'open', 'the registry hears it open');
   third.close();
-  t.same(access.states(), { guardduty: 'closed' });
+  t.same(Object.keys(access.states()).sort(), ['cloudwatch', 'guardduty'], 'a breaker that failed is kept');
 });
