@@ -15,17 +15,21 @@ import { silentLogger } from '../../src/log.js';
 import { FakeGateway, MemorySink, MemoryTenantSource, makeTenant, type Behaviour } from '../support/fakes.js';
 
 /**
- * 200 by default: on the shared 2-core CI machine (load average 33-36 while six suites ran) 1,000
- * tenants at 10 s intervals got ~95 AWS calls/s, far below their ~900/s demand, so that size is
- * not "a cadence the instance serves". CHAOS_TENANTS=1000 (with a quiet machine) runs the full size.
+ * 1,000 tenants, as the issue asks. What must fit CI is the demand per second, not the tenant
+ * count: on the shared 2-core CI machine (load average 33-36 while six suites ran) 1,000 tenants
+ * at 10 s intervals got ~95 AWS calls/s against a demand of ~900/s, so that cadence is not one
+ * "the instance serves". The interval therefore grows with the fleet: 15 s per 200 tenants
+ * (75 s at 1,000), the demand per second that passed in CI at 200 tenants and 15 s.
+ * CHAOS_TENANTS=200 runs the small size in about a minute.
  */
-const TENANTS = Number(process.env.CHAOS_TENANTS ?? 200);
+const TENANTS = Number(process.env.CHAOS_TENANTS ?? 1_000);
 const SICK_KINDS: Behaviour[] = ['identity', 'throttled', 'transient', 'deaf', 'malformed', 'slow'];
-const INTERVAL_MS = 15_000;
-const COST_INTERVAL_MS = 45_000;
+const INTERVAL_MS = Math.max(15_000, Math.round((15_000 * TENANTS) / 200));
+const COST_INTERVAL_MS = 3 * INTERVAL_MS;
 const CALL_TIMEOUT_MS = 2_000;
-/** Per wait; the whole file must stay inside tap's 300 s. */
-const DEADLINE_MS = 110_000;
+/** Per wait: the first freshness check comes after three intervals; then two more of slack. */
+const DEADLINE_MS = Math.max(110_000, 5 * INTERVAL_MS);
+t.setTimeout(2 * DEADLINE_MS + 60_000);
 
 /** Wait until `check` holds, polling every `everyMs`; false at the deadline. `progress` is logged every 10 s. */
 async function until(check: () => boolean, deadlineMs: number, progress: () => string, everyMs = 500): Promise<boolean> {
@@ -118,7 +122,8 @@ t.test(`${TENANTS} tenants, half sick: healthy ones stay fresh, sick ones are cl
       case 'deaf':
         return failed('timeout', 'transient') && m.lastError !== undefined;
       case 'slow':
-        return m.lastSuccessAt !== undefined && (m.lastDurationMs ?? 0) >= fake.slowMs;
+        // A 1,500 ms answer can measure 1,499 ms between two Date.now() readings.
+        return m.lastSuccessAt !== undefined && (m.lastDurationMs ?? 0) >= fake.slowMs - 10;
       default:
         return false;
     }
