@@ -26,14 +26,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import Koa from 'koa';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { DEMO_PASSWORD } from '../src/service/demo-seed.js';
 import { startService, type Service } from '../src/service/start-service.js';
 import { startBackendsProcess } from './backends-process.js';
+import { withCpuProfile } from './cpu-profile.js';
 
 const tenants = Number(process.env.BENCH_API_TENANTS ?? 20);
 const connections = Number(process.env.BENCH_API_CONNECTIONS ?? 50);
@@ -89,22 +88,11 @@ async function measure(service: Service, url: string, headers: Record<string, st
   const before = writes(service);
   let queueMax = 0;
   const sampler = setInterval(() => (queueMax = Math.max(queueMax, service.store.collectorLoad().pending)), 100);
-  const inspector = profileDir ? new Session() : undefined;
-  if (inspector) {
-    inspector.connect();
-    await inspector.post('Profiler.enable');
-    await inspector.post('Profiler.start');
-  }
   try {
-    const load = await drive(url, headers);
+    const load = await withCpuProfile(profileDir, `api${new URL(url).pathname.replaceAll('/', '-')}`, () => drive(url, headers));
     return { ...load, collectorWrites: writes(service) - before, collectorQueueMax: queueMax };
   } finally {
     clearInterval(sampler);
-    if (inspector && profileDir) {
-      const { profile } = await inspector.post('Profiler.stop');
-      await writeFile(join(profileDir, `api${new URL(url).pathname.replaceAll('/', '-')}.cpuprofile`), JSON.stringify(profile));
-      inspector.disconnect();
-    }
   }
 }
 

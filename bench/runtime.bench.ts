@@ -41,7 +41,6 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session } from 'node:inspector/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
 import { hash32 } from '../src/actors/hash32.js';
@@ -53,6 +52,7 @@ import { silentLogger } from '../src/log.js';
 import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { startBackendsProcess } from './backends-process.js';
+import { withCpuProfile } from './cpu-profile.js';
 import { collectorWork, cpuMsSince, liveHeap } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
@@ -140,15 +140,14 @@ async function measureSpawn(tenants: number): Promise<{ spawnMs: number; heapKb:
     startupSpreadMs: 12 * HOUR,
     reconcileIntervalMs: 12 * HOUR,
   });
-  let spawnMs = 0;
-  await profiled(`runtime-spawn-${tenants}`, async () => {
+  const spawnMs = await withCpuProfile(profileDir, `runtime-spawn-${tenants}`, async () => {
     const began = performance.now();
     await runtime.start();
     // O(1) while tenants appear; the O(n) collector count only once they all have (a turn or two).
     await until(() => runtime.registry.size === tenants, 'spawn', 900_000, 1);
     const collectors = () => Object.values(runtime.registry.summary().collectors).reduce((a, b) => a + b, 0);
     await until(() => collectors() === tenants * KINDS.length, 'collectors spawned', 60_000, 1);
-    spawnMs = performance.now() - began;
+    return performance.now() - began;
   });
   const heapKb = (heap() - base) / tenants / 1024;
   // Idle: every collector's tick armed, nothing due; 2 s after the forced GC settles.
@@ -159,22 +158,6 @@ async function measureSpawn(tenants: number): Promise<{ spawnMs: number; heapKb:
   const idleCpuPercent = (cpuMs(idle0) / (performance.now() - idleWall0)) * 100;
   await runtime.stop(10_000);
   return { spawnMs, heapKb, idleCpuPercent };
-}
-
-/** Runs `work`, with a V8 CPU profile of it written to BENCH_CPU_PROFILE/name.cpuprofile when that is set. */
-async function profiled(name: string, work: () => Promise<void>): Promise<void> {
-  if (!profileDir) return work();
-  const inspector = new Session();
-  inspector.connect();
-  await inspector.post('Profiler.enable');
-  await inspector.post('Profiler.start');
-  try {
-    await work();
-  } finally {
-    const { profile } = await inspector.post('Profiler.stop');
-    writeFileSync(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
-    inspector.disconnect();
-  }
 }
 
 interface Sweep {
@@ -295,7 +278,7 @@ async function measure(tenants: number): Promise<Row> {
   // Steady state: each collector then runs at its own phase of the interval (spread over it, as in
   // production), so one whole interval holds one run of each, and the idle time between them.
   await sleep(2_000);
-  const steady = await window(() => profiled(`runtime-steady-${tenants}`, () => sleep(sweepMs)));
+  const steady = await window(() => withCpuProfile(profileDir, `runtime-steady-${tenants}`, () => sleep(sweepMs)));
   const heapPerTenantAfterSweepsKb = (heap() - base) / tenants / 1024;
   await runtime.stop(10_000);
   await store?.close();

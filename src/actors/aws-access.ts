@@ -138,8 +138,6 @@ export class TenantAwsAccess {
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
   readonly #breakers = new Map<AwsService, Breaker>();
-  /** Services this tenant has called: reported `closed` on their first call. */
-  readonly #reported = new Set<AwsService>();
   /** Runs (call deadlines) of this tenant not closed yet: healthy breakers are dropped at zero. */
   #runs = 0;
 
@@ -200,10 +198,8 @@ export class TenantAwsAccess {
       );
     const breaker = this.#breakers.get(service);
     if (!breaker) {
-      if (!this.#reported.has(service)) {
-        this.#reported.add(service);
-        registry.breakerChanged(this.#tenantId, service, 'closed');
-      }
+      // No breaker is a closed one (a dropped breaker was closed too): say so to the registry.
+      registry.breakerChanged(this.#tenantId, service, 'closed');
       try {
         return await attempt();
       } catch (error) {
@@ -237,7 +233,6 @@ export class TenantAwsAccess {
   shutdown(): void {
     for (const breaker of this.#breakers.values()) breaker.shutdown();
     this.#breakers.clear();
-    this.#reported.clear();
     this.#shared.fair.forget(this.#tenantId);
   }
 
