@@ -14,6 +14,8 @@
  *
  *   npm run bench   (or: tsc -p tsconfig.bench.json && node .bench-build/bench/api.bench.js)
  *   BENCH_API_TENANTS=20 BENCH_API_CONNECTIONS=50 BENCH_API_ROUNDS=5 BENCH_API_SECONDS=3
+ *   BENCH_API_COLLECTION=thread,inline   where collection runs, one service after the other
+ *                               (COLLECTION_THREAD=on, the default, and off), so the two show side by side
  *   BENCH_API_CPU_PROFILE=dir   also writes a V8 CPU profile of each API measurement (not of the
  *                               bare handler's) to dir, for Chrome DevTools or speedscope
  */
@@ -74,20 +76,16 @@ async function drive(url: string, headers: Record<string, string>): Promise<Load
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Load;
 }
 
-/** Collector write requests so far (every write the store sent). */
+/** Collection's store write requests so far. */
 function writes(service: Service): number {
-  let total = 0;
-  for (const operations of Object.values(service.store.capacity.snapshot())) {
-    for (const [operation, entry] of Object.entries(operations)) if (['PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'].includes(operation)) total += entry.requests;
-  }
-  return total;
+  return service.collectionLoad().writes;
 }
 
 /** Measure `url`, noting the collectors' writes and queue meanwhile. */
 async function measure(service: Service, url: string, headers: Record<string, string>): Promise<Load & { collectorWrites: number; collectorQueueMax: number }> {
   const before = writes(service);
   let queueMax = 0;
-  const sampler = setInterval(() => (queueMax = Math.max(queueMax, service.store.collectorLoad().pending)), 100);
+  const sampler = setInterval(() => (queueMax = Math.max(queueMax, service.collectionLoad().pending)), 100);
   try {
     const load = await withCpuProfile(profileDir, `api${new URL(url).pathname.replaceAll('/', '-')}`, () => drive(url, headers));
     return { ...load, collectorWrites: writes(service) - before, collectorQueueMax: queueMax };
@@ -96,7 +94,8 @@ async function measure(service: Service, url: string, headers: Record<string, st
   }
 }
 
-async function main(): Promise<void> {
+/** One service with collection where `collection` says; its results per endpoint. */
+async function benchService(collection: 'thread' | 'inline') {
   const dir = await mkdtemp(join(tmpdir(), 'cloud-health-api-bench-'));
   const log = createLogger({ level: 'error' });
   const backends = backendsInProcess ? undefined : await startBackendsProcess(tenants, join(dir, 'dynamodb'));
@@ -109,6 +108,7 @@ async function main(): Promise<void> {
     STARTUP_SPREAD: '10s',
     LOG_LEVEL: 'error',
     LEASES: 'off',
+    COLLECTION_THREAD: collection === 'thread' ? 'on' : 'off',
     ...(backends ? { DYNAMODB_ENDPOINT: backends.dynamodb } : {}),
   });
   const service = await startService(
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   await new Promise((resolve) => bareServer.once('listening', resolve));
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
   try {
+    if (service.collection !== collection) throw new Error(`collection runs ${service.collection}, not ${collection}`);
     const origin = new URL(service.url).origin;
     const login = await fetch(`${service.url}/api/auth/login`, {
       method: 'POST',
@@ -186,14 +187,7 @@ async function main(): Promise<void> {
         goals: { ratio: `>= ${GOAL_RATIO}`, p99Ms: `< ${GOAL_P99_MS}`, ratioMet: api.requests > 0 && ratio >= GOAL_RATIO, p99Met: api.requests > 0 && api.p99Ms < GOAL_P99_MS },
       });
     }
-    const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padEnd(i === 0 ? 16 : 12)).join('');
-    const where = backendsInProcess ? 'dynalite and simulator in the service process' : 'dynalite and simulator in another process';
-    console.log(`API at ${connections} connections, ${rounds} interleaved rounds of ${seconds} s a side (medians), ${tenants} demo tenants collecting (metrics every 30 s; ${where}); ${cpus().length} CPUs, node ${process.version}`);
-    console.log(line(['endpoint', 'bare req/s', 'api req/s', 'ratio', 'goal', 'bare p99', 'api p50', 'api p99', 'goal', 'worst p99', 'coll. writes']));
-    for (const r of results) {
-      console.log(line([r.endpoint, r.bare.requestsPerSec, r.api.requestsPerSec, r.ratio, `>=${GOAL_RATIO} ${r.goals.ratioMet ? 'met' : 'MISSED'}`, `${r.bare.p99Ms} ms`, `${r.api.p50Ms} ms`, `${r.api.p99Ms} ms`, `<${GOAL_P99_MS} ${r.goals.p99Met ? 'met' : 'MISSED'}`, `${r.api.p99MsWorst} ms`, r.collectorWritesDuring]));
-    }
-    console.log(JSON.stringify({ bench: 'api', backends: backendsInProcess ? 'in-process' : 'separate-process', connections, rounds, seconds, tenants, cpus: cpus().length, node: process.version, results }));
+    return results;
   } finally {
     bareServer.close();
     await service.stop();
@@ -203,4 +197,14 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const modes = (process.env.BENCH_API_COLLECTION ?? 'thread,inline').split(',').map((m) => m.trim()) as ('thread' | 'inline')[];
+const all = [];
+for (const collection of modes) all.push(...(await benchService(collection)).map((r) => ({ collection, ...r })));
+const line = (cells: (string | number)[]) => cells.map((c, i) => String(c).padEnd(i === 0 ? 16 : i === 1 ? 10 : 12)).join('');
+const where = backendsInProcess ? 'dynalite and simulator in the service process' : 'dynalite and simulator in another process';
+console.log(`API at ${connections} connections, ${rounds} interleaved rounds of ${seconds} s a side (medians), ${tenants} demo tenants collecting (metrics every 30 s; ${where}); collection in a worker thread (thread) or on the API's (inline); ${cpus().length} CPUs, node ${process.version}`);
+console.log(line(['endpoint', 'collection', 'bare req/s', 'api req/s', 'ratio', 'goal', 'bare p99', 'api p50', 'api p99', 'goal', 'worst p99', 'coll. writes']));
+for (const r of all) {
+  console.log(line([r.endpoint, r.collection, r.bare.requestsPerSec, r.api.requestsPerSec, r.ratio, `>=${GOAL_RATIO} ${r.goals.ratioMet ? 'met' : 'MISSED'}`, `${r.bare.p99Ms} ms`, `${r.api.p50Ms} ms`, `${r.api.p99Ms} ms`, `<${GOAL_P99_MS} ${r.goals.p99Met ? 'met' : 'MISSED'}`, `${r.api.p99MsWorst} ms`, r.collectorWritesDuring]));
+}
+console.log(JSON.stringify({ bench: 'api', backends: backendsInProcess ? 'in-process' : 'separate-process', connections, rounds, seconds, tenants, cpus: cpus().length, node: process.version, results: all }));

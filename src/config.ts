@@ -78,6 +78,7 @@ const schema = z.object({
   INSTANCE_ID: optionalText,
   LEASE_TTL: duration('30s'),
   LEASE_REBALANCE: duration('30s'),
+  COLLECTION_THREAD: z.enum(['on', 'off']).default('on'),
 });
 
 export type Environment = z.input<typeof schema>;
@@ -130,6 +131,8 @@ export interface Config {
   leaseTtlMs: number;
   /** How often an instance lists, verifies and balances the leases. */
   leaseRebalanceMs: number;
+  /** Collection (runtime, AWS clients, mailer, leases) runs in a worker thread, off the API's event loop. */
+  collectionThread: boolean;
 }
 
 /**
@@ -200,5 +203,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     instanceId: e.INSTANCE_ID,
     leaseTtlMs: e.LEASE_TTL,
     leaseRebalanceMs: e.LEASE_REBALANCE,
+    collectionThread: e.COLLECTION_THREAD === 'on',
   });
 }

@@ -31,6 +31,14 @@ export function createLogger(options: { level?: string; destination?: NodeJS.Wri
   );
 }
 
+/**
+ * Where `log` writes its lines (pino's destination: a sonic-boom on fd 1 for stdout), for another
+ * thread's logger to write the same place.
+ */
+export function logDestination(log: Logger): { write(line: string): unknown; fd?: unknown } | undefined {
+  return (log as unknown as Record<symbol, { write(line: string): unknown; fd?: unknown } | undefined>)[pino.symbols.streamSym];
+}
+
 /** A logger that drops everything, for tests and benchmarks. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });

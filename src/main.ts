@@ -34,3 +34,13 @@ const service = await startService(config, log).catch((error: unknown) => {
 
 // Collection's deadline, then the bounded flush and closing (start-service.ts), then a margin.
 stopOnSignal({ stop: () => service.stop(), giveUpAfterMs: config.shutdownDeadlineMs + STOP_FLUSH_MS + 5_000, log });
+
+// The collection thread ended on its own: stop what is left and exit 1, so systemd starts the
+// service afresh instead of leaving an API that serves data nobody collects.
+void service.failed.then(async (error) => {
+  log.fatal({ err: error }, 'collection stopped; stopping the service');
+  const giveUp = setTimeout(() => process.exit(1), config.shutdownDeadlineMs + STOP_FLUSH_MS + 5_000);
+  giveUp.unref();
+  await service.stop();
+  process.exit(1);
+});

@@ -119,6 +119,11 @@ export class HealthRegistry implements WorkerHealthView {
     return { tenants, collectors };
   }
 
+  /** The breaker state last recorded for the tenant's service, without copying the tenant (a hot path). */
+  breakerState(tenantId: string, service: AwsService): BreakerState | undefined {
+    return this.#tenants.get(tenantId)?.breakers[service];
+  }
+
   counters(): RuntimeCounters {
     return structuredClone(this.#counters);
   }
@@ -269,9 +274,9 @@ export class HealthRegistry implements WorkerHealthView {
     entry.accountErrors = { ...errors, ...run.accountErrors };
   }
 
-  /** One AWS call left for AWS. */
-  awsCallMade(service: AwsService): void {
-    this.#counters.awsCalls[service] = (this.#counters.awsCalls[service] ?? 0) + 1;
+  /** One AWS call (or `count` of them) left for AWS. */
+  awsCallMade(service: AwsService, count = 1): void {
+    this.#counters.awsCalls[service] = (this.#counters.awsCalls[service] ?? 0) + count;
   }
 
   /** A reconcile finished (`error` undefined) or failed. */

@@ -65,6 +65,8 @@ export interface RuntimeOptions {
   lag?: Partial<LagSettings>;
   /** Actor system name; unique per process. Default: generated. */
   name?: string;
+  /** The registry the runtime writes (e.g. one that also records its transitions, registry-mirror.ts). Default: a new one. */
+  registry?: HealthRegistry;
 }
 
 /** What stop did. */
@@ -99,7 +101,7 @@ let systems = 0;
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
   const scheduler = new Scheduler(clock);
-  const registry = new HealthRegistry({ now: () => clock.now(), ...(options.lag ? { lag: options.lag } : {}) });
+  const registry = options.registry ?? new HealthRegistry({ now: () => clock.now(), ...(options.lag ? { lag: options.lag } : {}) });
   const log = options.log;
   const abort = new AbortController();
   let stopping = false;

@@ -51,17 +51,21 @@ export class CapacityMeter {
     return structuredClone(this.totals);
   }
 
-  /** Read and write units so far, over every table. */
-  sum(): { readUnits: number; writeUnits: number } {
+  /** Read and write units, and write requests, so far over every table. */
+  sum(): { readUnits: number; writeUnits: number; writeRequests: number } {
     let readUnits = 0;
     let writeUnits = 0;
+    let writeRequests = 0;
     for (const operations of Object.values(this.totals)) {
       for (const [operation, entry] of Object.entries(operations)) {
         if (READ_OPERATIONS.has(operation)) readUnits += entry.units;
-        else writeUnits += entry.units;
+        else {
+          writeUnits += entry.units;
+          writeRequests += entry.requests;
+        }
       }
     }
-    return { readUnits, writeUnits };
+    return { readUnits, writeUnits, writeRequests };
   }
 
   /** Start counting from zero (e.g. at the start of a measured cycle). */

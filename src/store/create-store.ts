@@ -85,11 +85,24 @@ export interface StoreOptions {
   now?: () => number;
   /** Tests: wrap the document client's `send` (fault injection). */
   wrapSend?: (sender: DocSender) => DocSender;
+  /**
+   * Told of every cached-read invalidation this store makes (after its own cache dropped the
+   * entries): the other thread's store of this process drops them too (collection-thread.ts).
+   */
+  onInvalidate?: (tenantId: string, kinds?: readonly DataKind[]) => void;
+}
+
+/** How another thread of this process reaches the same tables: never the embedded server itself, its endpoint. */
+export interface StoreConnection {
+  dynamo: Exclude<DynamoLocation, { kind: 'embedded' }>;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** Everything the next layers use. */
 export interface Store {
   readonly location: DynamoLocation['kind'];
+  /** The same tables, for another thread's store (the embedded server's endpoint in demo mode). */
+  readonly connection: StoreConnection;
   readonly tenants: TenantRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
@@ -242,7 +255,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const now = options.now;
     const memo = createWriteMemo();
     // Tenant and recommendation writes name no kinds: a tenant's accounts or settings shape every read.
-    const onChange = (tenantId: string, kinds?: readonly DataKind[]) => cache.invalidate(tenantId, kinds);
+    const onInvalidate = options.onInvalidate;
+    const onChange = onInvalidate
+      ? async (tenantId: string, kinds?: readonly DataKind[]) => {
+          await cache.invalidate(tenantId, kinds);
+          onInvalidate(tenantId, kinds);
+        }
+      : (tenantId: string, kinds?: readonly DataKind[]) => cache.invalidate(tenantId, kinds);
     const tenants = createTenantRepository({ db, keyring, onChange, now });
     const metrics = createMetricsRepository({ db, memo, ...(now ? { now } : {}) });
     const costs = createCostRepository({ db, memo, now });
@@ -263,8 +282,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     let closing: Promise<void> | undefined;
     opened = true;
     log.info({ dynamo: options.dynamo.kind, cache: cache.kind }, 'store open');
+    const credentials = embedded ? { accessKeyId: 'embedded', secretAccessKey: 'embedded' } : options.credentials;
     return {
       location: options.dynamo.kind,
+      connection: { dynamo: endpoint ? { kind: 'endpoint', endpoint } : { kind: 'aws' }, ...(credentials ? { credentials } : {}) },
       tenants,
       users: identity.users,
       sessions: identity.sessions,

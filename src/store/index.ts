@@ -1,5 +1,5 @@
 /** The store's public surface: open it, and the types the runtime, rules, mail and http layers use. */
-export { createStore, storeOptionsFromConfig, type Store, type StoreOptions, type DynamoLocation } from './create-store.js';
+export { createStore, storeOptionsFromConfig, type Store, type StoreOptions, type StoreConnection, type DynamoLocation } from './create-store.js';
 export type { TenantRepository, TenantRecord, NewAccount, NewCredentials, AccountPatch } from './tenant-repository.js';
 export type { UserRepository, UserRecord, NotificationPreferences, UserProfile, ProfilePatch, Membership, MfaState } from './user-repository.js';
 export type { SessionRepository, Session } from './session-repository.js';
