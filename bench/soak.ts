@@ -15,7 +15,11 @@
  * 1 h; first runs spread over 60 s) instead of demo mode's: with `overdue` at 0 that is the capacity
  * run of issue 14.
  *
- *   npm run soak -- --tenants 100 --minutes 30 [--sim apart [--store apart]] [--cadences production] [--keep]
+ * `--collection inline` runs collection on the API's thread (COLLECTION_THREAD=off); by default it
+ * runs in its worker thread: heap is then both threads' live heaps, `loop p99 ms` the API thread's
+ * event-loop delay and `coll. loop` the collection thread's.
+ *
+ *   npm run soak -- --tenants 100 --minutes 30 [--sim apart [--store apart]] [--cadences production] [--collection inline] [--keep]
  *   (defaults: 100 tenants, 30 minutes)
  */
 import { rmSync } from 'node:fs';
@@ -53,6 +57,9 @@ if (storeIndex >= 0 && !(storeApart && simApart)) throw new Error('--store takes
 const cadenceIndex = process.argv.indexOf('--cadences');
 const productionCadences = cadenceIndex >= 0 && process.argv[cadenceIndex + 1] === 'production';
 if (cadenceIndex >= 0 && !productionCadences) throw new Error('--cadences takes "production" (the default is demo mode\'s)');
+const collectionIndex = process.argv.indexOf('--collection');
+const collection = collectionIndex >= 0 ? process.argv[collectionIndex + 1] : 'thread';
+if (collection !== 'thread' && collection !== 'inline') throw new Error('--collection takes "thread" (the default) or "inline"');
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run soak does)');
@@ -117,6 +124,7 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   DEMO_TENANTS: String(tenants),
   LOG_LEVEL: 'warn',
+  COLLECTION_THREAD: collection === 'thread' ? 'on' : 'off',
   ...(backends?.dynamodb ? { DYNAMODB_ENDPOINT: backends.dynamodb } : {}),
   ...(productionCadences ? { METRICS_INTERVAL: '5m', SECURITY_INTERVAL: '15m', COST_INTERVAL: '1h', HEALTH_INTERVAL: '30m', COMPLIANCE_INTERVAL: '1h', STARTUP_SPREAD: '60s' } : {}),
 });
@@ -145,8 +153,10 @@ interface Sample {
   emails: number;
   /** Process CPU in the minute, % of one core. */
   cpuPercent: number;
-  /** Event-loop delay p99 over the minute, ms. */
+  /** Event-loop delay p99 over the minute, ms: the API's thread (the only one inline). */
   loopP99Ms: number;
+  /** With the collection thread: its event-loop delay p99 over the minute, ms. */
+  collectionLoopP99Ms?: number;
   /** Collectors past their due slot at the sample, and the oldest's lateness in s. */
   overdue: number;
   oldestOverdueS: number;
@@ -164,7 +174,7 @@ let lastFailures = failures();
 let lastCpu = process.cpuUsage();
 const loop = monitorEventLoopDelay({ resolution: 20 });
 loop.enable();
-process.stdout.write(`started in ${Date.now() - startBegan} ms; soak: ${tenants} demo tenants for ${minutes} min (${config.intervalsMs.metrics / 1000} s metrics, ${config.intervalsMs.security / 1000} s security, ${config.intervalsMs.cost / 1000} s cost), data in ${dataDir}\n`);
+process.stdout.write(`started in ${Date.now() - startBegan} ms; soak: ${tenants} demo tenants for ${minutes} min, collection ${service.collection} (${config.intervalsMs.metrics / 1000} s metrics, ${config.intervalsMs.security / 1000} s security, ${config.intervalsMs.cost / 1000} s cost), data in ${dataDir}\n`);
 const columns: [string, (s: Sample) => number][] = [
   ['minute', (s) => s.minute],
   ['heap MB', (s) => s.heapMb],
@@ -175,6 +185,7 @@ const columns: [string, (s: Sample) => number][] = [
   ['emails', (s) => s.emails],
   ['CPU %', (s) => s.cpuPercent],
   ['loop p99 ms', (s) => s.loopP99Ms],
+  ...(collection === 'thread' ? ([['coll. loop', (s) => s.collectionLoopP99Ms ?? 0]] as [string, (s: Sample) => number][]) : []),
   ['overdue', (s) => s.overdue],
   ['oldest s', (s) => s.oldestOverdueS],
   ['load', (s) => s.load],
@@ -190,6 +201,8 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
   await sleep(started + i * sampleMs - Date.now());
   gc();
   gc();
+  // The collection thread's heap is its own isolate's (after its own full GC); RSS and CPU are the process's.
+  const thread = await service.collectionSample();
   const memory = process.memoryUsage();
   const nowRuns = runs();
   const sim = await simSample();
@@ -198,7 +211,7 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
   const lag = service.runtime.registry.lag();
   const sample: Sample = {
     minute: round((i * sampleMs) / 60_000, 2),
-    heapMb: round(memory.heapUsed / MB),
+    heapMb: round((memory.heapUsed + (thread?.heapUsedBytes ?? 0)) / MB),
     rssMb: round(memory.rss / MB),
     storeMb: round((await sizeOf(storeDir)) / MB),
     runs: nowRuns - lastRuns,
@@ -206,6 +219,7 @@ for (let i = 1; i <= Math.round((minutes * 60_000) / sampleMs); i++) {
     emails: nowEmails - lastEmails,
     cpuPercent: round((cpuMsSince(lastCpu) / sampleMs) * 100),
     loopP99Ms: round(loop.percentile(99) / 1e6),
+    ...(thread ? { collectionLoopP99Ms: round(thread.loopDelayP99Ms) } : {}),
     overdue: lag.overdue,
     oldestOverdueS: round(lag.oldestOverdueMs / 1000),
     load: round(loadavg()[0]!),
@@ -246,7 +260,7 @@ process.stdout.write(
   `slope over the last ${half.length} samples (minutes ${xs[0]}-${xs.at(-1)}): heap ${slopes.heapMbPerMin} MB/min, RSS ${slopes.rssMbPerMin} MB/min, store ${slopes.storeMbPerMin} MB/min; stop took ${stopMs} ms\n`,
 );
 process.stdout.write(
-  `${JSON.stringify({ bench: 'soak', tenants, minutes, sim: simApart ? 'apart' : 'in-process', store: storeApart ? 'apart' : 'in-process', cadences: productionCadences ? 'production' : 'demo', sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
+  `${JSON.stringify({ bench: 'soak', tenants, minutes, sim: simApart ? 'apart' : 'in-process', store: storeApart ? 'apart' : 'in-process', cadences: productionCadences ? 'production' : 'demo', collection, sampleSeconds: sampleMs / 1000, node: process.version, first, last, slopeLastHalf: slopes, runsTotal: samples.reduce((a, s) => a + s.runs, 0), emailsTotal: samples.reduce((a, s) => a + s.emails, 0), stopMs, logged, samples })}\n`,
 );
 // A stop step cut short by its budget (the store's close, when overloaded) can leave dynalite
 // finishing a request: remove the data synchronously and exit, so it never runs on a removed dir.

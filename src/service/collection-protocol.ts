@@ -36,11 +36,19 @@ export interface CollectionStatus {
   storeWrites: number;
 }
 
+/** The collection thread's own figures (RSS and CPU are the process's, shared). */
+export interface ThreadSample {
+  heapUsedBytes: number;
+  loopDelayP99Ms: number;
+}
+
 /** Calls the API's thread makes; each gets one reply. */
 export type Call =
   | { method: 'reconcile' }
   | { method: 'refreshTenant'; tenantId: string }
   | { method: 'sendMail'; message: MailMessage }
+  /** Benchmarks: the thread's live heap (after a full GC when the process runs with --expose-gc) and its event-loop delay since the last sample. */
+  | { method: 'sample' }
   | { method: 'stop'; budgetMs: number };
 
 export type ToCollection =

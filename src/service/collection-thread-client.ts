@@ -12,12 +12,14 @@ import { applyTransitions, HealthRegistry, type ReconcileResult, type Runtime, t
 import type { MailMessage } from '../aws/index.js';
 import type { Logger } from '../log.js';
 import type { DataKind } from '../store/index.js';
-import type { Call, CollectionStatus, FromCollection, ThreadInput, ToCollection } from './collection-protocol.js';
+import type { Call, CollectionStatus, FromCollection, ThreadInput, ThreadSample, ToCollection } from './collection-protocol.js';
 
 export interface CollectionThread {
   /** The runtime as seen from the API's thread: a mirrored registry, actions as messages. */
   readonly runtime: Runtime;
   sendMail(message: MailMessage): Promise<void>;
+  /** Benchmarks: the thread's heap and event-loop delay. */
+  sample(): Promise<ThreadSample>;
   /** The latest status the thread sent (at most a second old). */
   status(): CollectionStatus;
   /** Settles when the thread ends without being asked to (an error it could not handle). */
@@ -143,6 +145,7 @@ export async function startCollectionThread(
   return {
     runtime,
     sendMail: (message) => call<void>({ method: 'sendMail', message }),
+    sample: () => call<ThreadSample>({ method: 'sample' }),
     status: () => latest ?? { billable: { costExplorerRequests: 0, getMetricDataMetrics: 0 }, leases: undefined, storeLoad: { active: 0, pending: 0 }, storeWrites: 0 },
     failed,
   };

@@ -6,13 +6,14 @@
  * collection-protocol.ts. It stops on the API thread's `stop` call, and an error it cannot
  * handle ends the thread (the API's thread then stops the process).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RecordingRegistry } from '../actors/index.js';
 import { createLogger, routeProcessWarnings } from '../log.js';
 import { createStore, storeOptionsFromConfig, type Store, type StoreOptions } from '../store/index.js';
 import { closeSteps, type CloseStep } from './close-steps.js';
 import { startCollection, type Collection } from './collection.js';
-import type { Call, CollectionStatus, FromCollection, ThreadInput, ToCollection } from './collection-protocol.js';
+import type { Call, CollectionStatus, FromCollection, ThreadInput, ThreadSample, ToCollection } from './collection-protocol.js';
 
 /** Transitions cross at most this often (the API's view of the runtime is this much behind). */
 const BATCH_MS = 50;
@@ -59,6 +60,8 @@ try {
 }
 
 const batches = setInterval(flush, BATCH_MS);
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 const status = (): CollectionStatus => ({
   billable: collection.billableTotals(),
   leases: collection.coordinator?.snapshot(),
@@ -75,6 +78,12 @@ async function answer(call: Call): Promise<unknown> {
       return collection.runtime.refreshTenant(call.tenantId);
     case 'sendMail':
       return collection.mailer.send(call.message);
+    case 'sample': {
+      (globalThis as { gc?: () => void }).gc?.();
+      const sample: ThreadSample = { heapUsedBytes: process.memoryUsage().heapUsed, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+      loopDelay.reset();
+      return sample;
+    }
     case 'stop': {
       clearInterval(statuses);
       await closeSteps(steps, call.budgetMs, log);

@@ -21,7 +21,7 @@ import { createStore, storeOptionsFromConfig, type Store } from '../store/index.
 import { demoSimOptions, seedDemo, DEMO_PASSWORD, DEMO_SENDER } from './demo-seed.js';
 import { closeSteps, type CloseStep } from './close-steps.js';
 import { createAwsAdapters, startCollection, type ServiceOverrides } from './collection.js';
-import type { ThreadOverrides } from './collection-protocol.js';
+import type { ThreadOverrides, ThreadSample } from './collection-protocol.js';
 import { startCollectionThread } from './collection-thread-client.js';
 import { packageRoot } from './package-root.js';
 import type { LeaseSnapshot } from '../domain/leases.js';
@@ -39,6 +39,8 @@ export interface Service {
   readonly collection: 'thread' | 'inline';
   /** Store writes made for collection so far, and the collectors' store requests waiting (benchmarks). */
   collectionLoad(): { writes: number; pending: number };
+  /** Benchmarks, with the collection thread: its heap and event-loop delay (undefined inline: the process's are collection's). */
+  collectionSample(): Promise<ThreadSample | undefined>;
   /** On the API's thread only (COLLECTION_THREAD=off): the mailer. */
   readonly mailer: Mailer | undefined;
   /** Demo mode only. */
@@ -117,6 +119,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     let billableTotals: () => BillableCounts;
     let leases: () => LeaseSnapshot | undefined;
     let collectionLoad: () => { writes: number; pending: number };
+    let collectionSample: () => Promise<ThreadSample | undefined> = async () => undefined;
     let failed: Promise<Error> = new Promise<Error>(() => {});
     let anchor: string;
     if (crossing) {
@@ -144,6 +147,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       leases = () => thread.status().leases;
       collectionLoad = () => ({ writes: thread.status().storeWrites, pending: thread.status().storeLoad.pending });
       failed = thread.failed;
+      collectionSample = () => thread.sample();
       log.info({ collection: 'thread' }, 'collection runs in a worker thread');
     } else {
       const collection = await startCollection({ config, log, store, simEndpoint, publicUrl, overrides, steps });
@@ -219,6 +223,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       runtime,
       collection: crossing ? 'thread' : 'inline',
       collectionLoad,
+      collectionSample,
       mailer,
       sim,
       leases,
