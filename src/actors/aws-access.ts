@@ -180,9 +180,9 @@ export class TenantAwsAccess {
    * A call of a run: like `call`, with the run's deadlines (one timer and one abort listener for
    * all of the run's calls, instead of an AbortController, a timer and two listeners each).
    */
-  async callWithin<T>(service: AwsService, deadlines: CallDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  callWithin<T>(service: AwsService, deadlines: CallDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = deadlines.signal;
-    signal.throwIfAborted();
+    if (signal.aborted) return Promise.reject(signal.reason);
     const registry = this.#registry;
     const attempt = () =>
       this.#shared.fair.run(
@@ -200,19 +200,15 @@ export class TenantAwsAccess {
     if (!breaker) {
       // No breaker is a closed one (a dropped breaker was closed too): say so to the registry.
       registry.breakerChanged(this.#tenantId, service, 'closed');
-      try {
-        return await attempt();
-      } catch (error) {
+      return attempt().catch((error: unknown) => {
         if (countsAgainstService(error)) this.#recordFailure(service, error);
         throw error;
-      }
+      });
     }
-    try {
-      return (await breaker.fire(attempt)) as T;
-    } catch (error) {
+    return (breaker.fire(attempt) as Promise<T>).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
       throw error;
-    }
+    });
   }
 
   /** A call made without a breaker failed in a way that counts: make the breaker (if no other call has) and count the failure in it. */

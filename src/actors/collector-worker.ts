@@ -69,11 +69,14 @@ export class CollectorWorker {
   /** A run-now that arrived during a run: it runs right after (requests merged into one). */
   #queued: RunRequest | undefined;
   #stopped = false;
+  /** The tenant's phase in every interval, from its id and kind (constant: hashed once). */
+  readonly #phaseHash: number;
 
   /** Create the incarnation and arm its first tick. */
   constructor(setup: CollectorSetup) {
     this.kind = setup.kind;
     this.#setup = setup;
+    this.#phaseHash = hash32(`${setup.tenant.tenantId}:${setup.kind}`);
     const { services, tenant, kind } = setup;
     const now = services.scheduler.now();
     const spread = services.startupSpreadMs > 0 ? hash32(`${tenant.tenantId}:${kind}:start`) % services.startupSpreadMs : 0;
@@ -117,7 +120,7 @@ export class CollectorWorker {
 
   #nextRun(): number {
     const interval = this.#interval();
-    return nextSlot(this.#setup.services.scheduler.now(), hash32(`${this.#setup.tenant.tenantId}:${this.kind}`) % interval, interval);
+    return nextSlot(this.#setup.services.scheduler.now(), this.#phaseHash % interval, interval);
   }
 
   #schedule(at: number): void {

@@ -20,6 +20,8 @@ export interface CollectionThread {
   sendMail(message: MailMessage): Promise<void>;
   /** Benchmarks: the thread's heap and event-loop delay. */
   sample(): Promise<ThreadSample>;
+  /** A write on the API's thread dropped cached reads of the tenant: the collection thread's cache drops them too. */
+  invalidate(tenantId: string, kinds?: readonly DataKind[]): void;
   /** The latest status the thread sent (at most a second old). */
   status(): CollectionStatus;
   /** Settles when the thread ends without being asked to (an error it could not handle). */
@@ -146,6 +148,7 @@ export async function startCollectionThread(
     runtime,
     sendMail: (message) => call<void>({ method: 'sendMail', message }),
     sample: () => call<ThreadSample>({ method: 'sample' }),
+    invalidate: (tenantId, kinds) => send({ type: 'invalidate', tenantId, ...(kinds ? { kinds } : {}) }),
     status: () => latest ?? { billable: { costExplorerRequests: 0, getMetricDataMetrics: 0 }, leases: undefined, storeLoad: { active: 0, pending: 0 }, storeWrites: 0 },
     failed,
   };

@@ -17,7 +17,7 @@ import { createMetricDiscovery } from './metric-discovery.js';
 import { logDestination, type Logger } from '../log.js';
 import type { Mailer } from '../mail/index.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { createStore, storeOptionsFromConfig, type Store } from '../store/index.js';
+import { createStore, storeOptionsFromConfig, type DataKind, type Store } from '../store/index.js';
 import { demoSimOptions, seedDemo, DEMO_PASSWORD, DEMO_SENDER } from './demo-seed.js';
 import { closeSteps, type CloseStep } from './close-steps.js';
 import { createAwsAdapters, startCollection, type ServiceOverrides } from './collection.js';
@@ -93,7 +93,13 @@ export async function startService(config: Config, log: Logger, overrides: Servi
   const closeAll = () => closeSteps(steps, config.shutdownDeadlineMs + STOP_FLUSH_MS, log);
   try {
     const demo = config.mode === 'demo';
-    const store = await createStore({ ...storeOptionsFromConfig(config, log), ...overrides.store });
+    // Without Redis each thread has its own cache: the API's writes drop the collection thread's entries too (set once it runs).
+    let forwardInvalidation: ((tenantId: string, kinds?: readonly DataKind[]) => void) | undefined;
+    const store = await createStore({
+      ...storeOptionsFromConfig(config, log),
+      ...(config.collectionThread ? { onInvalidate: (tenantId: string, kinds?: readonly DataKind[]) => forwardInvalidation?.(tenantId, kinds) } : {}),
+      ...overrides.store,
+    });
     steps.push({ name: 'store', close: () => store.close() });
 
     let sim: Simulator | undefined;
@@ -140,6 +146,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         },
       );
       runtime = thread.runtime;
+      if (store.cache.kind === 'memory') forwardInvalidation = (tenantId, kinds) => thread.invalidate(tenantId, kinds);
       steps.push({ name: 'collection thread', close: async () => void (await runtime.stop(config.shutdownDeadlineMs + STOP_FLUSH_MS)) });
       anchor = 'collection thread';
       sendMail = (message) => thread.sendMail(message);

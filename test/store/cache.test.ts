@@ -225,3 +225,26 @@ t.test('breaker: opens on failure, lets one probe through after openMs, closes o
   t.equal(breaker.state, 'closed');
   t.same(changes, ['open', 'half-open', 'open', 'half-open', 'closed']);
 });
+
+t.test('without Redis, two stores on the same tables (the API and collection threads) drop each other\'s cached reads through onInvalidate', async (t) => {
+  const open = await sharedStores(t, { redisUrl: undefined });
+  const told: string[] = [];
+  let api: Store | undefined;
+  // The collection thread's store: its writes are told to the API thread's store, as collection-thread.ts posts them.
+  const collection = await open({
+    onInvalidate: (tenantId, kinds) => {
+      told.push(`${tenantId}:${(kinds ?? ['*']).join(',')}`);
+      void api?.cache.invalidate(tenantId, kinds);
+    },
+  });
+  api = await open();
+  const silent = await open();
+  t.equal(api.cache.kind, 'memory', 'each store has its own memory cache');
+  await collection.results.write(securityResult('t-a', 'a-1', [newFinding('f1')]));
+  t.equal((await api.reads.findings('t-a', {})).items.length, 1);
+  t.equal((await silent.reads.findings('t-a', {})).items.length, 1);
+  await collection.results.write(securityResult('t-a', 'a-1', [newFinding('f2')]));
+  t.ok(told.some((entry) => entry.startsWith('t-a:')), `the write was told (${told.join(' ')})`);
+  t.equal((await api.reads.findings('t-a', {})).items.length, 2, 'the told store reads the new finding at once');
+  t.equal((await silent.reads.findings('t-a', {})).items.length, 1, 'a store nobody told keeps its stale entry until the TTL (what the hook is for)');
+});
