@@ -33,6 +33,8 @@ export interface AppHealth {
   billableTotals?: () => BillableCounts;
   /** Several instances: this instance's leases. Default: absent (one instance runs every tenant). */
   leases?: () => LeaseSnapshot;
+  /** Collection in its own thread: that thread's event-loop delay p99 over its last second, ms, for /metrics. Default: absent. */
+  collectionLoopDelayP99Ms?: () => number;
 }
 
 /** Everything `createApp` needs; each field documents its default. */

@@ -177,6 +177,17 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
       setCounter(this, Object.entries(workers.counters().awsCalls).map(([service, n]) => [{ service }, n ?? 0]));
     },
   });
+  if (health.collectionLoopDelayP99Ms) {
+    const delay = health.collectionLoopDelayP99Ms;
+    new Gauge({
+      name: `${prefix}collection_event_loop_delay_p99_seconds`,
+      help: 'Event-loop delay p99 of the collection thread over its last second (the API thread\'s is nodejs_eventloop_lag_*)',
+      registers: [registry],
+      collect() {
+        this.set(delay() / 1000);
+      },
+    });
+  }
   if (health.billableTotals) {
     const totals = health.billableTotals;
     new Counter({

@@ -34,6 +34,8 @@ export interface CollectionStatus {
   storeLoad: { active: number; pending: number };
   /** Store write requests so far (collection's and its mailer's). */
   storeWrites: number;
+  /** The collection thread's event-loop delay p99 over the last status interval, ms. */
+  loopDelayP99Ms: number;
 }
 
 /** The collection thread's own figures (RSS and CPU are the process's, shared). */

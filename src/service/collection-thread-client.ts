@@ -149,7 +149,7 @@ export async function startCollectionThread(
     sendMail: (message) => call<void>({ method: 'sendMail', message }),
     sample: () => call<ThreadSample>({ method: 'sample' }),
     invalidate: (tenantId, kinds) => send({ type: 'invalidate', tenantId, ...(kinds ? { kinds } : {}) }),
-    status: () => latest ?? { billable: { costExplorerRequests: 0, getMetricDataMetrics: 0 }, leases: undefined, storeLoad: { active: 0, pending: 0 }, storeWrites: 0 },
+    status: () => latest ?? { billable: { costExplorerRequests: 0, getMetricDataMetrics: 0 }, leases: undefined, storeLoad: { active: 0, pending: 0 }, storeWrites: 0, loopDelayP99Ms: 0 },
     failed,
   };
 }

@@ -62,13 +62,20 @@ try {
 const batches = setInterval(flush, BATCH_MS);
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 loopDelay.enable();
+// Two histograms: the status's (reset every status) and the benchmarks' samples (reset at each).
+const statusLoopDelay = monitorEventLoopDelay({ resolution: 20 });
+statusLoopDelay.enable();
 const status = (): CollectionStatus => ({
   billable: collection.billableTotals(),
   leases: collection.coordinator?.snapshot(),
   storeLoad: store.collectorLoad(),
   storeWrites: store.capacity.sum().writeRequests,
+  loopDelayP99Ms: statusLoopDelay.percentile(99) / 1e6,
 });
-const statuses = setInterval(() => post({ type: 'status', status: status() }), STATUS_MS);
+const statuses = setInterval(() => {
+  post({ type: 'status', status: status() });
+  statusLoopDelay.reset();
+}, STATUS_MS);
 
 async function answer(call: Call): Promise<unknown> {
   switch (call.method) {

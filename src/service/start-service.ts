@@ -126,6 +126,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     let leases: () => LeaseSnapshot | undefined;
     let collectionLoad: () => { writes: number; pending: number };
     let collectionSample: () => Promise<ThreadSample | undefined> = async () => undefined;
+    let collectionLoopDelayP99Ms: (() => number) | undefined;
     let failed: Promise<Error> = new Promise<Error>(() => {});
     let anchor: string;
     if (crossing) {
@@ -155,6 +156,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       collectionLoad = () => ({ writes: thread.status().storeWrites, pending: thread.status().storeLoad.pending });
       failed = thread.failed;
       collectionSample = () => thread.sample();
+      collectionLoopDelayP99Ms = () => thread.status().loopDelayP99Ms;
       log.info({ collection: 'thread' }, 'collection runs in a worker thread');
     } else {
       const collection = await startCollection({ config, log, store, simEndpoint, publicUrl, overrides, steps });
@@ -186,6 +188,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
         registry: runtime.registry,
         restartTenant: (id) => runtime.restartTenant(id),
         billableTotals,
+        ...(collectionLoopDelayP99Ms ? { collectionLoopDelayP99Ms } : {}),
         ...(coordinated ? { leases: () => leases() ?? { instanceId: '', instances: [], held: 0, share: 0 } } : {}),
         shuttingDown: () => shuttingDown,
       },

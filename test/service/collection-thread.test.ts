@@ -83,6 +83,9 @@ t.test('collection in a worker thread: fresh reads, mirrored health, actions and
   // `behind` when a loaded machine made runs late: that too is the mirror's answer.
   t.match(ops.status, /^(ok|behind)$/, `/ops/health answers from the mirror (${ops.status})`);
   t.equal(ops.fleet.tenants, 2);
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  t.match(metrics, /^cloud_health_collection_event_loop_delay_p99_seconds \d/m, '/metrics has the collection thread\'s event-loop delay');
+  t.match(metrics, /^cloud_health_collector_runs_total\{kind="metrics"\} [1-9]/m, 'and the runs counted in the thread');
 
   t.equal(service.runtime.restartTenant('t-nobody'), false, 'an unknown tenant is not restarted');
   const runsBefore = service.runtime.registry.get(tenantId)!.collectors.metrics!.runs;
