@@ -135,10 +135,13 @@ export async function startCollectionThread(
       (stopped ??= (async () => {
         stopping = true;
         let report: StopReport = { finished: 0, aborted: 0, durationMs: 0 };
-        try {
-          report = await call<StopReport>({ method: 'stop', budgetMs });
-        } catch (error) {
-          log.error({ err: error }, 'stopping the collection thread failed');
+        // A thread that ended on its own has nothing left to stop (its failure was logged).
+        if (!exited) {
+          try {
+            report = await call<StopReport>({ method: 'stop', budgetMs });
+          } catch (error) {
+            log.error({ err: error }, 'stopping the collection thread failed');
+          }
         }
         await worker.terminate();
         return report;
