@@ -37,7 +37,9 @@ const ENTRY = new URL(`./collection-thread${extname(fileURLToPath(import.meta.ur
  */
 function newWorker(workerData: ThreadInput): Worker {
   if (!ENTRY.pathname.endsWith('.ts')) return new Worker(ENTRY, { workerData });
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); })`;
+  // A failed start is thrown on the next tick, as an uncaught error (the worker's 'error' event),
+  // not left as a rejection, which the thread's own handler would only log.
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); }).catch((error) => process.nextTick(() => { throw error; }))`;
   return new Worker(boot, { eval: true, workerData, execArgv: process.execArgv.filter((arg) => !/^--import(=|$)|^tsx$/.test(arg)) });
 }
 

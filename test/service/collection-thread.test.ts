@@ -13,6 +13,7 @@ import { threadId } from 'node:worker_threads';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { DEMO_PASSWORD } from '../../src/service/demo-seed.js';
+import { startCollectionThread } from '../../src/service/collection-thread-client.js';
 import { startService } from '../../src/service/start-service.js';
 import { TEST_SCRYPT } from '../store/fixtures/store.js';
 
@@ -112,4 +113,33 @@ t.test('collection in a worker thread: fresh reads, mirrored health, actions and
   stopped = true;
   t.equal(service.runtime.restartTenant(tenantId), false, 'nothing to restart after the stop');
   await t.rejects(service.runtime.reconcile(), /ended/, 'calls after the stop are refused');
+});
+
+t.test('a collection thread that cannot open its store fails the start with its own error, logged as fatal', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-thread-fail-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const config = loadConfig({ MODE: 'demo', PORT: '0', DATA_DIR: dataDir, SHUTDOWN_DEADLINE: '1s' });
+  const fatal: unknown[] = [];
+  const log = silentLogger();
+  log.fatal = ((...args: unknown[]) => void fatal.push(args[0])) as typeof log.fatal;
+  const started = startCollectionThread(
+    {
+      config,
+      // Nothing listens on the discard port: the thread's store cannot verify its tables.
+      connection: { dynamo: { kind: 'endpoint', endpoint: 'http://127.0.0.1:9' }, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } },
+      simEndpoint: undefined,
+      publicUrl: 'http://127.0.0.1:1',
+      overrides: {},
+      forwardInvalidations: false,
+      log: { level: 'silent', forward: false },
+    },
+    { log, onInvalidate: () => {} },
+  );
+  const error = await started.then(
+    () => undefined,
+    (reason: unknown) => reason as Error,
+  );
+  t.ok(error, 'the start rejects');
+  t.notMatch(error?.message ?? '', /exited before it was ready/, `with the thread's own error (${error?.message})`);
+  t.ok(fatal.length > 0, 'and the thread\'s error is logged as fatal');
 });
