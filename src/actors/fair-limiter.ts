@@ -198,7 +198,6 @@ export class FairLimiter {
 
   /** Queue a call the shares do not allow now; resolves with the suspect mark of its slot once the pump grants one. */
   #wait(lane: Lane, service: string, signal: AbortSignal): Promise<boolean> {
-    const own = lane;
     return new Promise<boolean>((resolve, reject) => {
       const waiter: Waiter = {
         service,
@@ -206,17 +205,17 @@ export class FairLimiter {
         reject,
         signal,
         onAbort: () => {
-          const i = own.waiting.indexOf(waiter);
+          const i = lane.waiting.indexOf(waiter);
           if (i < 0) return;
-          own.waiting.splice(i, 1);
+          lane.waiting.splice(i, 1);
           this.#demand(service, -1);
-          this.#dropIfIdle(own);
+          this.#dropIfIdle(lane);
           reject(signal.reason);
         },
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
-      own.waiting.push(waiter);
-      this.#enqueue(own);
+      lane.waiting.push(waiter);
+      this.#enqueue(lane);
       this.#pump();
     });
   }

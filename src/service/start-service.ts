@@ -9,7 +9,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Runtime } from '../actors/index.js';
-import type { AwsAdapters, MailMessage } from '../aws/index.js';
+import type { AwsAdapters, BillableCounts, MailMessage } from '../aws/index.js';
 import { createChannelService, createGuardedPost } from '../channels/index.js';
 import type { Config } from '../config.js';
 import { createApp, serveWeb, startHttpServer, type HttpServer } from '../http/index.js';
@@ -25,7 +25,6 @@ import type { ThreadOverrides, ThreadSample } from './collection-protocol.js';
 import { startCollectionThread } from './collection-thread-client.js';
 import { packageRoot } from './package-root.js';
 import type { LeaseSnapshot } from '../domain/leases.js';
-import type { BillableCounts } from '../aws/index.js';
 
 export type { ServiceOverrides } from './collection.js';
 
@@ -118,57 +117,10 @@ export async function startService(config: Config, log: Logger, overrides: Servi
 
     // Collection: in its own thread, or on this one.
     const crossing = config.collectionThread ? threadOverrides(overrides) : undefined;
-    let aws: AwsAdapters;
-    let runtime: Runtime;
-    let mailer: Mailer | undefined;
-    let sendMail: (message: MailMessage) => Promise<void>;
-    let billableTotals: () => BillableCounts;
-    let leases: () => LeaseSnapshot | undefined;
-    let collectionLoad: () => { writes: number; pending: number };
-    let collectionSample: () => Promise<ThreadSample | undefined> = async () => undefined;
-    let collectionLoopDelayP99Ms: (() => number) | undefined;
-    let failed: Promise<Error> = new Promise<Error>(() => {});
-    let anchor: string;
-    if (crossing) {
-      // The API's own adapters: account validation, permission checks and metric discovery (free calls).
-      ({ aws } = createAwsAdapters(config, store, log, simEndpoint));
-      steps.push({ name: 'aws clients', close: () => aws.close() });
-      const lines = logDestination(log);
-      const forward = (lines as { fd?: unknown } | undefined)?.fd !== 1;
-      const thread = await startCollectionThread(
-        { config, connection: store.connection, simEndpoint, publicUrl, overrides: crossing, forwardInvalidations: store.cache.kind === 'memory', log: { level: log.level, forward } },
-        {
-          log,
-          ...(forward && lines ? { logLines: lines } : {}),
-          // The collection thread's writes drop this thread's cached reads (without Redis each has its own cache).
-          onInvalidate: (tenantId, kinds) => {
-            store.cache.invalidate(tenantId, kinds).catch((error: unknown) => log.warn({ err: error, tenant: tenantId }, 'dropping cached reads failed'));
-          },
-        },
-      );
-      runtime = thread.runtime;
-      if (store.cache.kind === 'memory') forwardInvalidation = (tenantId, kinds) => thread.invalidate(tenantId, kinds);
-      steps.push({ name: 'collection thread', close: async () => void (await runtime.stop(config.shutdownDeadlineMs + STOP_FLUSH_MS)) });
-      anchor = 'collection thread';
-      sendMail = (message) => thread.sendMail(message);
-      billableTotals = () => thread.status().billable;
-      leases = () => thread.status().leases;
-      collectionLoad = () => ({ writes: thread.status().storeWrites, pending: thread.status().storeLoad.pending });
-      failed = thread.failed;
-      collectionSample = () => thread.sample();
-      collectionLoopDelayP99Ms = () => thread.status().loopDelayP99Ms;
-      log.info({ collection: 'thread' }, 'collection runs in a worker thread');
-    } else {
-      const collection = await startCollection({ config, log, store, simEndpoint, publicUrl, overrides, steps });
-      ({ aws, runtime, mailer } = collection);
-      anchor = 'mailer';
-      sendMail = (message) => collection.mailer.send(message);
-      billableTotals = collection.billableTotals;
-      leases = () => collection.coordinator?.snapshot();
-      collectionLoad = () => ({ writes: store.capacity.sum().writeRequests, pending: store.collectorLoad().pending });
-      if (config.collectionThread) log.info({ collection: 'inline' }, 'collection runs on the API thread: the overrides given cannot cross threads');
-    }
-    const coordinated = config.leases;
+    const collection: CollectionSide = crossing
+      ? await threadSide(config, log, store, steps, { simEndpoint, publicUrl, overrides: crossing }, (forward) => (forwardInvalidation = forward))
+      : await inlineSide(config, log, store, steps, { simEndpoint, publicUrl, overrides });
+    const { aws, runtime } = collection;
 
     // The guarded client of Settings' "send test" (alerts use the collection side's): SSRF rules from the config.
     const channelTarget = { allowPrivate: config.channelAllowPrivateTargets };
@@ -183,13 +135,13 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       checkPermissions: aws.checkPermissions,
       platformAccountId: demo ? DEMO_PLATFORM_ACCOUNT : await aws.platformAccountId(AbortSignal.timeout(15_000)),
       // At the account's rate, ahead of alerts; not through the outbox (the body holds a token).
-      sendMail,
+      sendMail: collection.sendMail,
       health: {
         registry: runtime.registry,
         restartTenant: (id) => runtime.restartTenant(id),
-        billableTotals,
-        ...(collectionLoopDelayP99Ms ? { collectionLoopDelayP99Ms } : {}),
-        ...(coordinated ? { leases: () => leases() ?? { instanceId: '', instances: [], held: 0, share: 0 } } : {}),
+        billableTotals: collection.billableTotals,
+        ...(collection.loopDelayP99Ms ? { collectionLoopDelayP99Ms: collection.loopDelayP99Ms } : {}),
+        ...(config.leases ? { leases: () => collection.leases() ?? { instanceId: '', instances: [], held: 0, share: 0 } } : {}),
         shuttingDown: () => shuttingDown,
       },
       onTenantChanged: (tenantId) => {
@@ -217,7 +169,7 @@ export async function startService(config: Config, log: Logger, overrides: Servi
     // The server keeps answering while collection winds down, so /ops/health says 503 `down`
     // (not "connection refused") and a load balancer or systemd sees the stop; it closes after
     // collection (and its mailer), before the store its handlers read.
-    steps.splice(steps.findIndex((step) => step.name === anchor), 0, { name: 'http', close: () => http.close() });
+    steps.splice(steps.findIndex((step) => step.name === collection.closesBefore), 0, { name: 'http', close: () => http.close() });
     steps.push({
       name: 'health: down',
       close: () => {
@@ -231,19 +183,112 @@ export async function startService(config: Config, log: Logger, overrides: Servi
       url: http.url,
       store,
       runtime,
-      collection: crossing ? 'thread' : 'inline',
-      collectionLoad,
-      collectionSample,
-      mailer,
+      collection: collection.where,
+      collectionLoad: collection.load,
+      collectionSample: collection.sample,
+      mailer: collection.mailer,
       sim,
-      leases,
-      failed,
+      leases: collection.leases,
+      failed: collection.failed,
       stop: () => (stopped ??= closeAll()),
     };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/** What the service needs of collection, wherever it runs. */
+interface CollectionSide {
+  where: 'thread' | 'inline';
+  /** This thread's AWS adapters (with the thread, the API's own: validation, permission checks, metric discovery). */
+  aws: AwsAdapters;
+  runtime: Runtime;
+  mailer: Mailer | undefined;
+  sendMail(message: MailMessage): Promise<void>;
+  billableTotals(): BillableCounts;
+  leases(): LeaseSnapshot | undefined;
+  load(): { writes: number; pending: number };
+  sample(): Promise<ThreadSample | undefined>;
+  loopDelayP99Ms: (() => number) | undefined;
+  failed: Promise<Error>;
+  /** The close step the HTTP server closes after (collection and its mailer). */
+  closesBefore: string;
+}
+
+interface SideInput {
+  simEndpoint: string | undefined;
+  publicUrl: string;
+}
+
+/** Collection in its worker thread; `forwardTo` receives how to drop the thread's cached reads (memory cache only). */
+async function threadSide(
+  config: Config,
+  log: Logger,
+  store: Store,
+  steps: CloseStep[],
+  input: SideInput & { overrides: ThreadOverrides },
+  forwardTo: (forward: (tenantId: string, kinds?: readonly DataKind[]) => void) => void,
+): Promise<CollectionSide> {
+  // The API's own adapters: account validation, permission checks and metric discovery (free calls).
+  const { aws } = createAwsAdapters(config, store, log, input.simEndpoint);
+  steps.push({ name: 'aws clients', close: () => aws.close() });
+  const lines = logDestination(log);
+  const forward = (lines as { fd?: unknown } | undefined)?.fd !== 1;
+  const memoryCache = store.cache.kind === 'memory';
+  const thread = await startCollectionThread(
+    { config, connection: store.connection, ...input, forwardInvalidations: memoryCache, log: { level: log.level, forward } },
+    {
+      log,
+      ...(forward && lines ? { logLines: lines } : {}),
+      // The collection thread's writes drop this thread's cached reads (without Redis each has its own cache).
+      onInvalidate: (tenantId, kinds) => {
+        store.cache.invalidate(tenantId, kinds).catch((error: unknown) => log.warn({ err: error, tenant: tenantId }, 'dropping cached reads failed'));
+      },
+    },
+  );
+  if (memoryCache) forwardTo((tenantId, kinds) => thread.invalidate(tenantId, kinds));
+  const { runtime } = thread;
+  steps.push({ name: 'collection thread', close: async () => void (await runtime.stop(config.shutdownDeadlineMs + STOP_FLUSH_MS)) });
+  log.info({ collection: 'thread' }, 'collection runs in a worker thread');
+  return {
+    where: 'thread',
+    aws,
+    runtime,
+    mailer: undefined,
+    sendMail: (message) => thread.sendMail(message),
+    billableTotals: () => thread.status().billable,
+    leases: () => thread.status().leases,
+    load: () => {
+      const status = thread.status();
+      return { writes: status.storeWrites, pending: status.storeLoad.pending };
+    },
+    sample: () => thread.sample(),
+    loopDelayP99Ms: () => thread.status().loopDelayP99Ms,
+    failed: thread.failed,
+    closesBefore: 'collection thread',
+  };
+}
+
+/** Collection on the API's thread (COLLECTION_THREAD=off, or overrides that cannot cross). */
+async function inlineSide(config: Config, log: Logger, store: Store, steps: CloseStep[], input: SideInput & { overrides: ServiceOverrides }): Promise<CollectionSide> {
+  const collection = await startCollection({ config, log, store, steps, ...input });
+  if (config.collectionThread) log.info({ collection: 'inline' }, 'collection runs on the API thread: the overrides given cannot cross threads');
+  return {
+    where: 'inline',
+    aws: collection.aws,
+    runtime: collection.runtime,
+    mailer: collection.mailer,
+    sendMail: (message) => collection.mailer.send(message),
+    billableTotals: collection.billableTotals,
+    leases: () => collection.coordinator?.snapshot(),
+    load: () => ({ writes: store.capacity.sum().writeRequests, pending: store.collectorLoad().pending }),
+    sample: async () => undefined,
+    loopDelayP99Ms: undefined,
+    // Never settles: there is no thread to end.
+    failed: new Promise<Error>(() => {}),
+    closesBefore: 'mailer',
+  };
 }
 
 /** Billable units of a tenant in a month, summed over its accounts, from the persisted ledger. */
