@@ -2,11 +2,12 @@
  * A V8 CPU profile of one piece of a benchmark (for Chrome DevTools or speedscope), taken through
  * `node:inspector` so it covers only that piece, not the set-up around it.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 
-/** Runs `work`; when `dir` is set, with a CPU profile of it written to `dir/name.cpuprofile`. */
+/** Runs `work`; when `dir` is set, with a CPU profile of it written to `dir/name.cpuprofile`
+ * (`dir` is created when missing). */
 export async function withCpuProfile<T>(dir: string | undefined, name: string, work: () => Promise<T>): Promise<T> {
   if (!dir) return work();
   const inspector = new Session();
@@ -17,6 +18,7 @@ export async function withCpuProfile<T>(dir: string | undefined, name: string, w
     return await work();
   } finally {
     const { profile } = await inspector.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     inspector.disconnect();
   }

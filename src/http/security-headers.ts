@@ -39,7 +39,8 @@ export function securityHeaders(options: { https: boolean }): Koa.Middleware {
     ['Cache-Control', 'no-store'],
   ];
   return (ctx, next) => {
-    for (const [name, value] of headers) ctx.set(name, value);
+    // Straight onto the Node response: koa's `ctx.set` only adds coercion these constant strings do not need.
+    for (const [name, value] of headers) ctx.res.setHeader(name, value);
     return next();
   };
 }

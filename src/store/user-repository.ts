@@ -78,6 +78,16 @@ export interface UserRecord {
   mfaEnabled?: boolean;
 }
 
+/**
+ * A copy of `user` that shares nothing mutable with it (its nested objects are copied too): what
+ * a cache hands out, so a caller's change never reaches the cached record. Cheaper than
+ * `structuredClone` on every cached read (a per-request cost of the API); a nested object added
+ * to UserRecord must be copied here as well (the identity cache's test changes every field).
+ */
+export function copyUser(user: UserRecord): UserRecord {
+  return { ...user, preferences: { ...user.preferences }, profile: { ...user.profile } };
+}
+
 /** One tenant a user belongs to. */
 export interface Membership {
   tenantId: string;

@@ -123,3 +123,39 @@ t.test('a read shared with a request that still waits is not aborted by one that
   stalled.release();
   t.equal(await staying.done, 200, 'the request that stayed is answered');
 });
+
+t.test('requestSignal: the controller is made when the signal is first read, aborted if the client already left', async (t) => {
+  const { EventEmitter } = await import('node:events');
+  const { requestSignal, CLIENT_CLOSED } = await import('../../src/http/route-spec.js');
+  /** A koa context as far as requestSignal reads it. */
+  const fakeContext = () => {
+    const res = Object.assign(new EventEmitter(), { writableFinished: false, destroyed: false });
+    return { res, req: { socket: { destroyed: false } }, state: {} as { signal?: AbortSignal } };
+  };
+  const run = (ctx: ReturnType<typeof fakeContext>, next: () => Promise<void>) => requestSignal(ctx as never, next);
+
+  const left = fakeContext();
+  await run(left, async () => {
+    left.res.emit('close'); // the client goes away before anything read the signal
+    const signal = left.state.signal!;
+    t.ok(signal.aborted, 'read after the client left: already aborted');
+    t.equal((signal.reason as { code?: string }).code, CLIENT_CLOSED);
+    t.equal(left.state.signal, signal, 'one signal per request');
+  });
+
+  const waiting = fakeContext();
+  await run(waiting, async () => {
+    const signal = waiting.state.signal!;
+    t.notOk(signal.aborted);
+    waiting.res.emit('close');
+    t.ok(signal.aborted, 'read before the client left: aborted when it leaves');
+  });
+
+  const answered = fakeContext();
+  await run(answered, async () => {
+    answered.res.writableFinished = true;
+    answered.res.emit('close');
+  });
+  t.notOk(answered.state.signal!.aborted, 'a response that finished is not a client that left');
+  t.equal(answered.res.listenerCount('close'), 0, 'no listener left on the response');
+});

@@ -148,6 +148,23 @@ t.test('session cache on one instance: cached, and revoked at once', async (t) =
   t.equal(await store.sessions.get(token), undefined, 'revoked on the next resolution');
 });
 
+t.test('user cache: a reader changing the user it got changes nothing for the next reader', async (t) => {
+  const { store } = await openTestStore(t);
+  const created = await store.users.create({ tenantId: 't-u', email: 'copy@example.com', password: 'a long enough password', role: 'admin' });
+  const first = await store.users.get('t-u', created.id); // a miss: kept in the cache
+  const pristine = structuredClone(first);
+  const hit = await store.users.get('t-u', created.id);
+  t.not(hit, first, 'every reader gets its own copy');
+  // Every field, and every field of every nested object: a nested object added to the record and not copied fails here.
+  for (const value of [first, hit] as unknown as Record<string, unknown>[]) {
+    for (const [key, field] of Object.entries(value)) {
+      if (field && typeof field === 'object') for (const inner of Object.keys(field)) (field as Record<string, unknown>)[inner] = 'changed';
+      else value[key] = 'changed';
+    }
+  }
+  t.same(await store.users.get('t-u', created.id), pristine, 'the cached record is as the store gave it');
+});
+
 t.test('session cache across two instances: a revocation and a role change reach the other within seconds', { skip: skipRedis }, async (t) => {
   // Long enough that only the bus can explain a quick revocation.
   const open = await sharedStores(t, { sessionCacheTtlMs: 600_000 });

@@ -8,7 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { hashToken } from '../crypto/tokens.js';
 import type { Session, SessionRepository } from '../session-repository.js';
-import type { UserRecord, UserRepository } from '../user-repository.js';
+import { copyUser, type UserRecord, type UserRepository } from '../user-repository.js';
 import type { BusMessage, InvalidationBus } from './invalidation-bus.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -136,14 +136,14 @@ export function createIdentityCache(options: IdentityCacheOptions): { sessions: 
     async get(tenantId, userId) {
       const key = userKey(tenantId, userId);
       const hit = users.get(key);
-      if (fresh(hit)) return structuredClone(hit.value);
+      if (fresh(hit)) return copyUser(hit.value);
       const started = epoch;
       const user = await userFlights.run(`${started}:${key}`, () => u.get(tenantId, userId));
       if (user && epoch === started) {
         users.set(key, { value: user, at: now() });
         userKeysOf.set(userId, (userKeysOf.get(userId) ?? new Set<string>()).add(key));
       }
-      return user && structuredClone(user);
+      return user && copyUser(user);
     },
     markEmailVerified: write(u.markEmailVerified.bind(u)),
     changeEmail: write(u.changeEmail.bind(u)),
