@@ -5,6 +5,7 @@
  * shares. The bare loop (bench/runtime.bench.ts) and the BullMQ competitor (bench/bullmq.bench.ts)
  * both call it, so they do the same work per run.
  */
+import { readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { mergeRunStatus } from '../src/actors/run-status.js';
@@ -71,6 +72,22 @@ export function liveHeap(): number {
 }
 
 /** Process CPU (user + system) in ms since `since`. */
+/**
+ * CPU time of the main thread alone so far, in ms (Linux: utime + stime of /proc/self/task/<pid>,
+ * in clock ticks of 10 ms); undefined elsewhere. `process.cpuUsage` counts every thread of the
+ * process, the garbage collector's helper threads included (Node 20 has no threadCpuUsage).
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 export function cpuMsSince(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;

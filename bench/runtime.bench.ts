@@ -53,7 +53,7 @@ import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { startBackendsProcess } from './backends-process.js';
 import { withCpuProfile } from './cpu-profile.js';
-import { collectorWork, cpuMsSince, liveHeap } from './collector-work.js';
+import { collectorWork, cpuMsSince, liveHeap, mainThreadCpuMs } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
@@ -164,8 +164,15 @@ interface Sweep {
   runs: number;
   calls: number;
   cpuMs: number;
+  /** Of cpuMs, the main thread's (the rest is the garbage collector's helper threads and libuv's); Linux only. */
+  mainThreadCpuMs?: number;
   wallMs: number;
 }
+/** `mainThreadCpuMs` since `since` (a mainThreadCpuMs() reading), when the platform gives it. */
+const mainSince = (since: number | undefined) => {
+  const now = mainThreadCpuMs();
+  return since === undefined || now === undefined ? {} : { mainThreadCpuMs: now - since };
+};
 const perCallUs = (s: Sweep) => (s.cpuMs * 1000) / Math.max(1, s.calls);
 
 /**
@@ -181,9 +188,10 @@ function bareLoop(list: Tenant[], fake: FakeGateway, sink: ResultSink) {
   const measured = async (body: () => Promise<number>): Promise<Sweep> => {
     const calls0 = totalCalls(fake);
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const wall0 = performance.now();
     const runs = await body();
-    return { runs, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), wallMs: performance.now() - wall0 };
+    return { runs, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), ...mainSince(main0), wallMs: performance.now() - wall0 };
   };
   return {
     burst: () =>
@@ -227,7 +235,18 @@ interface Row {
   heapPerTenantAfterSweepsKb: number;
   idleCpuPercent: number;
   /** First sweep against the bare burst; steady interval against the bare burst; steady interval against the spread bare loop. */
-  sweeps: { label: string; runtime: Sweep; bare: Sweep; runtimeCpuPerCallUs: number; bareCpuPerCallUs: number; ratio: number; netRatio: number }[];
+  sweeps: {
+    label: string;
+    runtime: Sweep;
+    bare: Sweep;
+    runtimeCpuPerCallUs: number;
+    bareCpuPerCallUs: number;
+    /** Of the CPU per call, the main thread's (Linux; absent elsewhere). */
+    runtimeMainCpuPerCallUs?: number;
+    bareMainCpuPerCallUs?: number;
+    ratio: number;
+    netRatio: number;
+  }[];
 }
 
 async function measure(tenants: number): Promise<Row> {
@@ -265,9 +284,10 @@ async function measure(tenants: number): Promise<Row> {
     const runs0 = totalRuns(runtime);
     const calls0 = totalCalls(fake);
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const wall0 = performance.now();
     await until_();
-    return { runs: totalRuns(runtime) - runs0, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), wallMs: performance.now() - wall0 };
+    return { runs: totalRuns(runtime) - runs0, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), ...mainSince(main0), wallMs: performance.now() - wall0 };
   };
   // Sweep 1: every collector's first run, at start.
   const first = await window(async () => {
@@ -296,6 +316,12 @@ async function measure(tenants: number): Promise<Row> {
       bare: bareSide,
       runtimeCpuPerCallUs: Number(perCallUs(runtimeSide).toFixed(1)),
       bareCpuPerCallUs: Number(perCallUs(bareSide).toFixed(1)),
+      ...(runtimeSide.mainThreadCpuMs !== undefined && bareSide.mainThreadCpuMs !== undefined
+        ? {
+            runtimeMainCpuPerCallUs: Number(perCallUs({ ...runtimeSide, cpuMs: runtimeSide.mainThreadCpuMs }).toFixed(1)),
+            bareMainCpuPerCallUs: Number(perCallUs({ ...bareSide, cpuMs: bareSide.mainThreadCpuMs }).toFixed(1)),
+          }
+        : {}),
       ratio: Number((perCallUs(runtimeSide) / perCallUs(bareSide)).toFixed(2)),
       netRatio: Number((perCallUs(net) / perCallUs(bareSide)).toFixed(2)),
     };
@@ -317,10 +343,10 @@ for (const n of sizes) {
 }
 
 const mark = (ok: boolean) => (ok ? 'met' : 'missed');
-const header = ['tenants', 'spawn ms', 'heap/tenant KB', 'after sweeps KB', 'idle CPU %', 'sweep', 'calls', 'runtime CPU/call us', 'bare CPU/call us', 'ratio', 'ratio net of idle'];
+const header = ['tenants', 'spawn ms', 'heap/tenant KB', 'after sweeps KB', 'idle CPU %', 'sweep', 'calls', 'runtime CPU/call us', 'bare CPU/call us', 'main thread runtime / bare us', 'ratio', 'ratio net of idle'];
 const lines = rows.flatMap((r) =>
   r.sweeps.map((s, i) =>
-    [i === 0 ? r.tenants : '', i === 0 ? r.spawnMs : '', i === 0 ? r.heapPerTenantKb : '', i === 0 ? r.heapPerTenantAfterSweepsKb : '', i === 0 ? r.idleCpuPercent : '', s.label, s.runtime.calls, s.runtimeCpuPerCallUs, s.bareCpuPerCallUs, s.ratio, s.netRatio].map(String),
+    [i === 0 ? r.tenants : '', i === 0 ? r.spawnMs : '', i === 0 ? r.heapPerTenantKb : '', i === 0 ? r.heapPerTenantAfterSweepsKb : '', i === 0 ? r.idleCpuPercent : '', s.label, s.runtime.calls, s.runtimeCpuPerCallUs, s.bareCpuPerCallUs, s.runtimeMainCpuPerCallUs === undefined ? '-' : `${s.runtimeMainCpuPerCallUs} / ${s.bareMainCpuPerCallUs}`, s.ratio, s.netRatio].map(String),
   ),
 );
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
