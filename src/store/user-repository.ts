@@ -82,7 +82,7 @@ export interface UserRecord {
  * A copy of `user` that shares nothing mutable with it (its nested objects are copied too): what
  * a cache hands out, so a caller's change never reaches the cached record. Cheaper than
  * `structuredClone` on every cached read (a per-request cost of the API); a nested object added
- * to UserRecord must be copied here as well (the identity cache's test changes every field).
+ * to UserRecord must be copied here as well (test/store/read-path.test.ts changes every field).
  */
 export function copyUser(user: UserRecord): UserRecord {
   return { ...user, preferences: { ...user.preferences }, profile: { ...user.profile } };
