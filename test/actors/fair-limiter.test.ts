@@ -1,10 +1,18 @@
 import t from 'tap';
+import { setMaxListeners } from 'node:events';
 import { FairLimiter, type CallOutcome } from '../../src/actors/fair-limiter.js';
 import { SharedAwsLimits, TenantAwsAccess } from '../../src/actors/aws-access.js';
 import { Scheduler } from '../../src/actors/clock.js';
 import { HealthRegistry } from '../../src/actors/health-registry.js';
 import { ManualClock, settle } from '../../src/domain/manual-clock.js';
 import { AwsCallError } from '../../src/domain/errors.js';
+
+/** A signal many waiting calls listen on, its listener limit lifted as a run's is (collector-worker.ts). */
+function runSignal(): AbortSignal {
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
+  return signal;
+}
 
 /** A call that ends when the test says so. */
 function gate() {
@@ -21,7 +29,7 @@ const classify = (error: unknown): CallOutcome => (error instanceof AwsCallError
 
 t.test('waiting calls are served round-robin per tenant: a busy tenant cannot push a newcomer back', async (t) => {
   const limiter = new FairLimiter({ capacity: 2, perTenantService: { cloudwatch: 4 } });
-  const signal = new AbortController().signal;
+  const signal = runSignal();
   const started: string[] = [];
   const gates = new Map<string, ReturnType<typeof gate>>();
   const call = (tenant: string, n: number) => {
@@ -58,7 +66,7 @@ t.test('waiting calls are served round-robin per tenant: a busy tenant cannot pu
 
 t.test('suspect tenants share a bounded part of the cap; a success clears the mark', async (t) => {
   const limiter = new FairLimiter({ capacity: 8, perTenantService: { cloudwatch: 8 }, suspectShare: 0.25 });
-  const signal = new AbortController().signal;
+  const signal = runSignal();
   // Mark two tenants suspect with a transient failure each.
   for (const tenant of ['s1', 's2']) {
     await t.rejects(limiter.run(tenant, 'cloudwatch', signal, async () => {
@@ -89,7 +97,7 @@ t.test('suspect tenants share a bounded part of the cap; a success clears the ma
 
 t.test('per-service share: hung calls of one service leave room for the others', async (t) => {
   const limiter = new FairLimiter({ capacity: 4, perTenantService: { cloudwatch: 4, guardduty: 4 } });
-  const signal = new AbortController().signal;
+  const signal = runSignal();
   const hung = gate();
   const cw = Array.from({ length: 8 }, (_, i) => limiter.run(`t${i}`, 'cloudwatch', signal, () => hung.done, classify));
   await settle(2);
@@ -126,7 +134,7 @@ t.test('a hung call that ignores its signal costs its deadline, then frees its s
   const shared = new SharedAwsLimits(scheduler, { maxInflight: 1, breaker: { callTimeoutMs: 5_000 } });
   const access = new TenantAwsAccess('sick', shared, scheduler, registry);
   const healthy = new TenantAwsAccess('fine', shared, scheduler, registry);
-  const signal = new AbortController().signal;
+  const signal = runSignal();
   const deaf = access.call('cloudwatch', signal, () => new Promise<never>(() => {})); // never settles, ignores abort
   const deafResult = deaf.catch((error: unknown) => error);
   let ok = false;
@@ -149,7 +157,7 @@ t.test('a hung call that ignores its signal costs its deadline, then frees its s
 t.test('many lanes blocked on service shares are all served, each call once, within the shares', async (t) => {
   // A release wakes only as many blocked lanes as it frees slots: no lane may be stranded.
   const limiter = new FairLimiter({ capacity: 8, perTenantService: { cloudwatch: 2, guardduty: 2 }, suspectShare: 0.25 });
-  const signal = new AbortController().signal;
+  const signal = runSignal();
   const inflight = new Map<string, number>();
   const peak = new Map<string, number>();
   let served = 0;
