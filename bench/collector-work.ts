@@ -71,7 +71,6 @@ export function liveHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** Process CPU (user + system) in ms since `since`. */
 /**
  * CPU time of the main thread alone so far, in ms (Linux: utime + stime of /proc/self/task/<pid>,
  * in clock ticks of 10 ms); undefined elsewhere. `process.cpuUsage` counts every thread of the
@@ -88,6 +87,7 @@ export function mainThreadCpuMs(): number | undefined {
   }
 }
 
+/** Process CPU (user + system) in ms since `since`. */
 export function cpuMsSince(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
