@@ -90,4 +90,6 @@ export interface AppDeps {
    * web/dist. Mounted after every API route, before the final 404.
    */
   web?: Koa.Middleware;
+  /** Answer current rendered hits before Koa (fast-reads.ts; default true). Tests turn it off to compare. */
+  fastReads?: boolean;
 }

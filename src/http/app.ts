@@ -3,6 +3,7 @@
  * then the route table (tenant API, operator endpoint, OpenAPI), then the web dashboard hook,
  * then Problem 404/405s. Everything it touches comes in through `AppDeps`.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import compose from 'koa-compose';
@@ -17,7 +18,8 @@ import { authRoutes } from './auth-routes.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { csrfGuard } from './csrf.js';
 import { dataRoutes } from './data-routes.js';
-import { hostGuard } from './host-guard.js';
+import { createFastReads, type FastReads } from './fast-reads.js';
+import { hostAcceptor, hostGuard } from './host-guard.js';
 import { jsonBody } from './json-body.js';
 import { LoginThrottle } from './login-throttle.js';
 import { memberRoutes } from './member-routes.js';
@@ -36,9 +38,9 @@ import { metricSelectionRoutes } from './metric-selection-routes.js';
 import { budgetRoutes } from './budget-routes.js';
 import type { RouteContext } from './route-context.js';
 import { defineRoute, registerRoutes, type AnyRoute, type AppState } from './route-spec.js';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaderList, securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
-import { loadSession, requireRole, requireSession } from './session-cookie.js';
+import { cookieSession, loadSession, requireRole, requireSession, roleCheck } from './session-cookie.js';
 import { settingsRoutes } from './settings-routes.js';
 import { tenantRoutes } from './tenant-routes.js';
 import { tenantOf } from './tenant-view.js';
@@ -49,6 +51,7 @@ export const API_VERSION = '1.0.0';
 interface AppResources {
   background: BackgroundTasks;
   metrics: AppMetrics;
+  fast?: FastReads;
   closed?: Promise<void>;
 }
 
@@ -137,21 +140,37 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Case-sensitive: `/API/settings` is not `/api/settings`, so no spelling of a path reaches a
   // handler that a guard would read differently.
   const router = new Router<AppState>({ sensitive: true });
+  const mfaRequired = (tenantId: string) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true);
+  const loadTenant = (tenantId: string) => tenantOf(rc, tenantId);
+  const rendered = createRenderedResponses({ generation: (tenantId, kinds) => deps.store.cache.generation(tenantId, kinds), now });
   registerRoutes(router, routes, {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),
     operator: requireOperator(deps.operatorToken),
-  }, (route) =>
-    requireRole(deps.store.users, route, (tenantId) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true)),
-    (tenantId) => tenantOf(rc, tenantId),
-    createRenderedResponses({ generation: (tenantId, kinds) => deps.store.cache.generation(tenantId, kinds), now }),
-  );
+  }, (route) => requireRole(deps.store.users, route, mfaRequired), loadTenant, rendered);
+
+  const hostOptions = { publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo', ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}) };
+  // The same parts again, for the rendered hits answered before Koa (fast-reads.ts).
+  const fast =
+    deps.fastReads === false
+      ? undefined
+      : createFastReads({
+          routes,
+          acceptsHost: hostAcceptor(hostOptions),
+          sessionOf: (cookieHeader) => cookieSession(deps.store.sessions, cookieHeader),
+          roleCheck: (route) => roleCheck(deps.store.users, route, mfaRequired),
+          loadTenant,
+          rendered,
+          headers: securityHeaderList({ https }),
+          timeRequest: metrics.timeRequest,
+          answered: metrics.fastRead,
+        });
 
   app.use(metrics.middleware);
   app.use(errorHandler(log));
   app.use(securityHeaders({ https }));
   app.use(finalizeStatus());
-  app.use(hostGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo', ...(deps.allowedHosts ? { allowedHosts: deps.allowedHosts } : {}) }));
+  app.use(hostGuard(hostOptions));
   app.use(csrfGuard({ publicUrl: deps.publicUrl, allowLoopback: deps.mode === 'demo' }));
   app.use(jsonBody(deps.bodyLimit !== undefined ? { limit: deps.bodyLimit } : {}));
   app.use(auditMiddleware(rc));
@@ -160,6 +179,22 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // HOOK: the web dashboard (src/http/static-web.ts, web/dist) — after every API route.
   if (deps.web) app.use(deps.web as Koa.Middleware<AppState>);
 
-  resources.set(app as unknown as Koa, { background, metrics });
+  resources.set(app as unknown as Koa, { background, metrics, ...(fast ? { fast } : {}) });
   return app;
+}
+
+/**
+ * The app as a Node request listener: the rendered hits answered before Koa (fast-reads.ts),
+ * everything else by `app.callback()`. `startHttpServer` serves this.
+ */
+export function requestListener(app: Koa<any, any>): (req: IncomingMessage, res: ServerResponse) => void {
+  const koa = app.callback();
+  const fast = resources.get(app as Koa)?.fast;
+  if (!fast) return koa;
+  return (req, res) => {
+    // fast() never rejects; Koa's handler answers its own errors.
+    void fast(req, res).then((answered) => {
+      if (!answered) void koa(req, res);
+    });
+  };
 }

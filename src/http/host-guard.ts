@@ -33,8 +33,8 @@ export function hostNameOf(host: string): string | undefined {
   }
 }
 
-/** Refuse a request whose Host is not this service with 421 `MISDIRECTED_REQUEST` (RFC 9110 §15.5.20). */
-export function hostGuard(options: HostGuardOptions): Koa.Middleware {
+/** Whether a Host header value names this service (the verdict `hostGuard` and fast-reads.ts act on). */
+export function hostAcceptor(options: HostGuardOptions): (host: string) => boolean {
   const allowed = new Set<string>([new URL(options.publicUrl).hostname.toLowerCase()]);
   for (const name of options.allowedHosts ?? []) {
     const hostname = hostNameOf(name.trim());
@@ -54,6 +54,12 @@ export function hostGuard(options: HostGuardOptions): Koa.Middleware {
     }
     return verdict;
   };
+  return accepts;
+}
+
+/** Refuse a request whose Host is not this service with 421 `MISDIRECTED_REQUEST` (RFC 9110 §15.5.20). */
+export function hostGuard(options: HostGuardOptions): Koa.Middleware {
+  const accepts = hostAcceptor(options);
   return (ctx, next) => {
     // Use the socket's Host, never X-Forwarded-Host: `ctx.host` would take the latter behind a proxy.
     // Liveness answers anyone (status only): a load balancer probes by address, not by name.

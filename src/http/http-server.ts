@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { closeApp } from './app.js';
+import { closeApp, requestListener } from './app.js';
 
 /** A listening server. */
 export interface HttpServer {
@@ -28,7 +28,7 @@ export interface HttpServerOptions {
 
 /** Listen with `app`. */
 export async function startHttpServer(app: Koa<any, any>, options: HttpServerOptions): Promise<HttpServer> {
-  const server = createServer(app.callback());
+  const server = createServer(requestListener(app));
   // Idle keep-alive connections live longer than a load balancer's (ALB: 60 s), so the balancer,
   // not the server, closes them: otherwise a request sent on a socket the server is just closing
   // fails with ECONNRESET (Node's default is 5 s). Headers must be allowed a little longer still.

@@ -14,6 +14,10 @@ export interface AppMetrics {
   registry: Registry;
   /** Observe every request's latency by method, route template and status. */
   middleware: Koa.Middleware;
+  /** Start timing a request the middleware does not see (fast-reads.ts); the result observes it. */
+  timeRequest(): (method: string, route: string, status: number) => void;
+  /** Count a request fast-reads.ts answered (`http_fast_reads_total`). */
+  fastRead(): void;
   /** Count a failed password sign-in (`login_failures_total`), by whether the address is registered. */
   signInFailed(address: 'known' | 'unknown'): void;
   /** Stop the event-loop monitor. Idempotent. */
@@ -205,19 +209,30 @@ export function createAppMetrics(health: AppHealth, options: { prefix?: string }
     });
   }
 
+  const fastReads = new Counter({
+    name: `${prefix}http_fast_reads_total`,
+    help: 'Requests answered from a current rendered response before Koa (also in http_request_duration_seconds)',
+    registers: [registry],
+  });
+  const timeRequest = () => {
+    const end = requests.startTimer();
+    return (method: string, route: string, status: number) => end({ method, route, status: String(status) });
+  };
   let closed = false;
   return {
     registry,
     signInFailed: (address) => loginFailures.inc({ address }),
     middleware: async (ctx, next) => {
-      const end = requests.startTimer();
+      const end = timeRequest();
       try {
         await next();
       } finally {
         // The route template, never the raw path: ids in paths would explode the label set.
-        end({ method: ctx.method, route: ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', status: String(ctx.status) });
+        end(ctx.method, ctx._matchedRoute ? String(ctx._matchedRoute) : 'unmatched', ctx.status);
       }
     },
+    timeRequest,
+    fastRead: () => fastReads.inc(),
     close() {
       if (closed) return;
       closed = true;

@@ -57,6 +57,12 @@ interface Rendered {
 /** The cache of rendered responses; `send` answers a request from it (or builds, keeps and answers). */
 export interface RenderedResponses {
   send(ctx: Koa.Context, request: RenderRequest): Promise<void>;
+  /**
+   * The entry `send` would answer with at once, when it is current and under `maxAgeMs` old;
+   * undefined otherwise (nothing is built or refreshed: `send` does that). fast-reads.ts serves
+   * its hits from here.
+   */
+  fresh(request: Omit<RenderRequest, 'build' | 'signal'>): Promise<{ body: Buffer; etag: string } | undefined>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -115,6 +121,14 @@ export function createRenderedResponses(options: RenderedResponsesOptions): Rend
     );
 
   return {
+    async fresh(request) {
+      const generation = await options.generation(request.tenantId, request.kinds);
+      if (generation === undefined) return undefined;
+      const hit = entries.get(`${request.tenantId}\u0000${request.key}`);
+      if (!hit || hit.version !== `${generation}\u0000${request.live}`) return undefined;
+      const age = now() - hit.at;
+      return age >= 0 && age < maxAgeMs ? hit : undefined;
+    },
     async send(ctx, request) {
       const generation = await options.generation(request.tenantId, request.kinds);
       if (generation === undefined) {

@@ -291,6 +291,11 @@ function send(ctx: AppContext, route: AnyRoute, result: unknown): void {
   }
 }
 
+/** The rendered-response key of a route's request: its path and parsed input (see RenderRequest.key). */
+export function renderKey(route: Pick<AnyRoute, 'path'>, params: unknown, query: unknown): string {
+  return `${route.path}\u0000${JSON.stringify([params ?? null, query ?? null])}`;
+}
+
 /** Reads a `session` route's handler gets: the tenant of the signed-in session (401 when gone). */
 export type SessionLoader = (tenantId: string) => Promise<TenantView>;
 
@@ -333,7 +338,7 @@ export function registerRoutes(
           const { kinds, live } = route.rendered;
           await rendered.send(ctx as AppContext, {
             tenantId: tenant.id,
-            key: `${route.path}\u0000${JSON.stringify([params ?? null, query ?? null])}`,
+            key: renderKey(route, params, query),
             kinds,
             live: live?.(tenant) ?? '',
             build: async (shared) => {

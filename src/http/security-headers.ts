@@ -19,10 +19,9 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Set the headers; HSTS only when the public URL is https (an http demo must stay reachable). */
-export function securityHeaders(options: { https: boolean }): Koa.Middleware {
-  // Built once: a request only copies them onto its response.
-  const headers: [string, string][] = [
+/** The headers every response carries; HSTS only when the public URL is https (an http demo must stay reachable). */
+export function securityHeaderList(options: { https: boolean }): readonly (readonly [string, string])[] {
+  return [
     ['Content-Security-Policy', CONTENT_SECURITY_POLICY],
     ['X-Content-Type-Options', 'nosniff'],
     // `same-origin`, not `no-referrer`: with no-referrer, browsers send `Origin: null` on
@@ -38,6 +37,12 @@ export function securityHeaders(options: { https: boolean }): Koa.Middleware {
     // set their own Cache-Control over it.
     ['Cache-Control', 'no-store'],
   ];
+}
+
+/** Set `securityHeaderList` on every response (fast-reads.ts sets the same list on the hits it answers). */
+export function securityHeaders(options: { https: boolean }): Koa.Middleware {
+  // Built once: a request only copies them onto its response.
+  const headers = securityHeaderList(options);
   return (ctx, next) => {
     // Straight onto the Node response: koa's `ctx.set` only adds coercion these constant strings do not need.
     for (const [name, value] of headers) ctx.res.setHeader(name, value);

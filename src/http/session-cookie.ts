@@ -4,7 +4,7 @@
  * plain connection — the normal case behind a TLS-terminating proxy.
  */
 import type Koa from 'koa';
-import type { ApiTokenRepository, SessionRepository, UserRepository } from '../store/index.js';
+import type { ApiTokenRepository, SessionRepository, UserRecord, UserRepository } from '../store/index.js';
 import { clientError } from './problem.js';
 import { requiredRole, roleAtLeast, roleOf, type AnyRoute, type AppState, type SessionState } from './route-spec.js';
 
@@ -41,17 +41,23 @@ export function clearedSessionCookie(options: { secure: boolean }): string {
   return [`${SESSION_COOKIE}=`, 'Path=/', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'SameSite=Strict', ...(options.secure ? ['Secure'] : [])].join('; ');
 }
 
+/** The session a Cookie header's `sid` names, if it is live (fast-reads.ts resolves its hits by it too). */
+export async function cookieSession(sessions: Pick<SessionRepository, 'get'>, cookieHeader: string): Promise<SessionState | undefined> {
+  const token = readCookie(cookieHeader, SESSION_COOKIE);
+  if (!token) return undefined;
+  const session = await sessions.get(token);
+  if (!session) return undefined;
+  return { tenantId: session.tenantId, userId: session.userId, sessionId: session.id, token, ...(session.homeTenantId ? { homeTenantId: session.homeTenantId } : {}) };
+}
+
 /**
  * Resolve the cookie, or else an `Authorization: Bearer cht_…` API token, to `ctx.state.session`
  * (nothing when absent or invalid).
  */
 export function loadSession(sessions: SessionRepository, apiTokens?: Pick<ApiTokenRepository, 'authenticate'>): Koa.Middleware<AppState> {
   return async (ctx, next) => {
-    const token = readCookie(ctx.get('cookie'), SESSION_COOKIE);
-    if (token) {
-      const session = await sessions.get(token);
-      if (session) ctx.state.session = { tenantId: session.tenantId, userId: session.userId, sessionId: session.id, token, ...(session.homeTenantId ? { homeTenantId: session.homeTenantId } : {}) };
-    }
+    const session = await cookieSession(sessions, ctx.get('cookie'));
+    if (session) ctx.state.session = session;
     const bearer = /^Bearer\s+(cht_[A-Za-z0-9_-]{1,200})\s*$/.exec(ctx.get('authorization'))?.[1];
     if (!ctx.state.session && bearer && apiTokens) {
       const record = await apiTokens.authenticate(bearer);
@@ -76,18 +82,29 @@ export const requireSession: Koa.Middleware<AppState> = (ctx, next) => {
  * a tenant requires MFA (read through the tenant cache). Mounted after `requireSession`.
  */
 export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute, mfaRequired?: (tenantId: string) => Promise<boolean>): Koa.Middleware<AppState> {
+  const check = roleCheck(users, route, mfaRequired);
+  return async (ctx, next) => {
+    const session = ctx.state.session;
+    if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+    // Kept for the handler (route-spec.ts hands it over): the user is read once per request.
+    ctx.state.user = await check(session);
+    return next();
+  };
+}
+
+/**
+ * `requireRole`'s decision for one route, on its own (fast-reads.ts takes the same one): the
+ * session's user, with `session.role` set, or the client error that refuses the request.
+ */
+export function roleCheck(users: Pick<UserRepository, 'get'>, route: AnyRoute, mfaRequired?: (tenantId: string) => Promise<boolean>): (session: SessionState) => Promise<UserRecord> {
   const role = requiredRole(route);
   // Sign-ins, people, tokens and one's own settings (the email address!) are managed by a
   // person, never by a script's token.
   const personal =
     route.tag === 'auth' || route.path.startsWith('/api/members') || route.path.startsWith('/api/tokens') || (route.path === '/api/settings' && route.method !== 'get');
-  return async (ctx, next) => {
-    const session = ctx.state.session;
-    if (!session) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
+  return async (session) => {
     const user = await users.get(session.tenantId, session.userId);
     if (!user) throw clientError(401, 'UNAUTHENTICATED', 'sign in first');
-    // Kept for the handler (route-spec.ts hands it over): the user is read once per request.
-    ctx.state.user = user;
     session.role = roleOf(user.role);
     if (mfaRequired && !session.apiToken && route.tag !== 'auth' && user.mfaEnabled !== true && (await mfaRequired(session.tenantId))) {
       throw clientError(403, 'MFA_ENROLMENT_REQUIRED', 'this organization requires two-factor sign-in: turn it on in Settings first');
@@ -99,7 +116,7 @@ export function requireRole(users: Pick<UserRepository, 'get'>, route: AnyRoute,
       if (session.apiToken.scope === 'read' || session.role === 'owner') session.role = session.apiToken.scope === 'read' ? 'viewer' : 'admin';
     }
     if (!roleAtLeast(session.role, role)) throw clientError(403, 'ROLE_REQUIRED', `this needs the ${role} role`);
-    return next();
+    return user;
   };
 }
 
