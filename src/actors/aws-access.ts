@@ -137,7 +137,8 @@ export class TenantAwsAccess {
   readonly #shared: SharedAwsLimits;
   readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
-  readonly #breakers = new Map<AwsService, Breaker>();
+  /** Made with the first breaker: most tenants never have one (an empty Map is ~180 bytes). */
+  #breakers: Map<AwsService, Breaker> | undefined;
   /** Runs (call deadlines) of this tenant not closed yet: healthy breakers are dropped at zero. */
   #runs = 0;
 
@@ -196,7 +197,7 @@ export class TenantAwsAccess {
         },
         callOutcome,
       );
-    const breaker = this.#breakers.get(service);
+    const breaker = this.#breakers?.get(service);
     if (!breaker) {
       // No breaker is a closed one (a dropped breaker was closed too): say so to the registry.
       registry.breakerChanged(this.#tenantId, service, 'closed');
@@ -221,30 +222,33 @@ export class TenantAwsAccess {
   /** The breakers' states, for the health registry. */
   states(): Partial<Record<AwsService, BreakerState>> {
     const out: Partial<Record<AwsService, BreakerState>> = {};
-    for (const [service, breaker] of this.#breakers) out[service] = stateOf(breaker);
+    for (const [service, breaker] of this.#breakers ?? []) out[service] = stateOf(breaker);
     return out;
   }
 
   /** Release every breaker's listeners and timers. Idempotent. */
   shutdown(): void {
-    for (const breaker of this.#breakers.values()) breaker.shutdown();
-    this.#breakers.clear();
+    for (const breaker of this.#breakers?.values() ?? []) breaker.shutdown();
+    this.#breakers = undefined;
     this.#shared.fair.forget(this.#tenantId);
   }
 
   /** Shut down and forget the breakers that are closed with no counted failure in their window. */
   #dropHealthy(): void {
-    for (const [service, breaker] of this.#breakers) {
+    const breakers = this.#breakers;
+    if (!breakers) return;
+    for (const [service, breaker] of breakers) {
       if (!breaker.closed) continue;
       const stats = breaker.stats;
       if (stats.failures > 0 || stats.rejects > 0 || stats.timeouts > 0) continue;
       breaker.shutdown();
-      this.#breakers.delete(service);
+      breakers.delete(service);
     }
+    if (breakers.size === 0) this.#breakers = undefined;
   }
 
   #breaker(service: AwsService): Breaker {
-    let breaker = this.#breakers.get(service);
+    let breaker = this.#breakers?.get(service);
     if (breaker) return breaker;
     const s = this.#shared.settings;
     breaker = new CircuitBreaker<[Fire], unknown>((fire) => fire(), {
@@ -278,7 +282,7 @@ export class TenantAwsAccess {
       inARow = 0;
     });
     this.#registry.breakerChanged(this.#tenantId, service, 'closed');
-    this.#breakers.set(service, breaker);
+    (this.#breakers ??= new Map()).set(service, breaker);
     return breaker;
   }
 }

@@ -60,7 +60,8 @@ export class CollectorWorker {
   #log: Logger | undefined;
   #token = 0;
   #cancelTick: Cancel | undefined;
-  readonly #memory = new Map<string, unknown>();
+  /** What jobs keep between runs (CollectContext.memory); made on first use, as three of the five kinds keep nothing. */
+  #memory: Map<string, unknown> | undefined;
   /** The latest run status per account (loaded from the store once, then kept). */
   readonly #statuses = new Map<string, RunStatus | undefined>();
   #lastStartAt = -Infinity;
@@ -214,6 +215,7 @@ export class CollectorWorker {
     const accounts = only ? tenant.activeAccounts().filter((a) => only.has(a.id)) : tenant.activeAccounts();
     const statuses = this.#statuses;
     const logger = () => this.#logger;
+    const memory = () => (this.#memory ??= new Map());
     const ctx: CollectContext = {
       tenantId: tenant.tenantId,
       kind,
@@ -227,7 +229,9 @@ export class CollectorWorker {
       call: (service, fn) => tenant.access.callWithin(service, deadlines, fn),
       sink: services.sink,
       previous: (accountId) => statuses.get(accountId),
-      memory: this.#memory,
+      get memory() {
+        return memory();
+      },
       // Made on first use: a pino child per collector is ~1 KB, and most runs never log.
       get log() {
         return logger();

@@ -28,8 +28,8 @@ export type TenantMessage =
 
 interface TenantState {
   tenant: Tenant;
-  /** Accounts whose credentials AWS rejected, with the account revision that was rejected. */
-  invalid: Map<string, number>;
+  /** Accounts whose credentials AWS rejected, with the account revision that was rejected (made on the first rejection: an empty Map is ~180 bytes, a tenant). */
+  invalid: Map<string, number> | undefined;
   active: readonly Account[];
   /** What the registry shows of each account (reasons included). */
   accounts: Record<string, AccountHealth>;
@@ -56,10 +56,10 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
   const refreshAccounts = (state: TenantState) => {
     const accounts: Record<string, AccountHealth> = {};
     for (const account of state.tenant.accounts) {
-      const rejected = state.invalid.get(account.id);
+      const rejected = state.invalid?.get(account.id);
       // New credentials (a new revision) clear a rejection.
-      if (rejected !== undefined && rejected !== account.revision) state.invalid.delete(account.id);
-      const invalid = state.invalid.has(account.id) || account.status === 'credentials_invalid';
+      if (rejected !== undefined && rejected !== account.revision) state.invalid?.delete(account.id);
+      const invalid = state.invalid?.has(account.id) === true || account.status === 'credentials_invalid';
       // A rejection seen by this incarnation keeps the reason AWS gave.
       const known = state.accounts[account.id];
       accounts[account.id] = invalid
@@ -113,7 +113,7 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
         const access = new TenantAwsAccess(tenantId, services.limits, scheduler, registry);
         const state: TenantState = {
           tenant: setup.tenant,
-          invalid: new Map(),
+          invalid: undefined,
           active: [],
           accounts: {},
           access,
@@ -165,8 +165,8 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
           }
           case 'credentials-rejected': {
             const account = state.tenant.accounts.find((a) => a.id === message.accountId);
-            if (!account || state.invalid.get(account.id) === account.revision) return state;
-            state.invalid.set(account.id, account.revision);
+            if (!account || state.invalid?.get(account.id) === account.revision) return state;
+            (state.invalid ??= new Map()).set(account.id, account.revision);
             state.accounts[account.id] = { status: 'credentials_invalid', reason: `${message.info.code}: ${message.info.message}` };
             refreshAccounts(state);
             log.warn({ account: account.id, code: message.info.code }, 'credentials rejected; collection for the account stops until they change');
