@@ -23,3 +23,25 @@ export async function withCpuProfile<T>(dir: string | undefined, name: string, w
     inspector.disconnect();
   }
 }
+
+/**
+ * Runs `work`; when `dir` is set, with V8's sampling heap profiler on, and writes what it sampled to
+ * `dir/name.heapprofile`: the allocations still live at the end and those a major GC collected
+ * meanwhile, i.e. what lived long enough to be promoted to the old generation (the garbage that
+ * costs marking), by allocating stack. For Chrome DevTools' memory panel.
+ */
+export async function withHeapSampling<T>(dir: string | undefined, name: string, work: () => Promise<T>): Promise<T> {
+  if (!dir) return work();
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post('HeapProfiler.enable');
+  await inspector.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true } as never);
+  try {
+    return await work();
+  } finally {
+    const { profile } = await inspector.post('HeapProfiler.stopSampling');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${name}.heapprofile`), JSON.stringify(profile));
+    inspector.disconnect();
+  }
+}

@@ -4,6 +4,10 @@
  * constructor (count and self size), largest first.
  *
  *   tsc -p tsconfig.bench.json && node --expose-gc .bench-build/bench/heap-diff.js --tenants 100 --warm 3 --span 5
+ *
+ * With `--summary file` it only sums one snapshot by constructor (e.g. the runtime benchmark's,
+ * BENCH_HEAP_SNAPSHOT), largest first; `--base file` less another snapshot's sums, `--per n`
+ * dividing each row by n (tenants).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +51,25 @@ async function totals(file: string): Promise<Totals> {
   return { count, size };
 }
 
+/** Print `rows`, largest first: KB, count, name (each divided by `per`). */
+function print(rows: { name: string; count: number; bytes: number }[], per = 1): void {
+  rows.sort((x, y) => y.bytes - x.bytes);
+  for (const r of rows.slice(0, 40)) {
+    const size = per === 1 ? `${String(Math.round(r.bytes / 1024)).padStart(9)} KB` : `${String(Math.round(r.bytes / per)).padStart(9)} B`;
+    const count = per === 1 ? String(r.count) : (r.count / per).toFixed(2);
+    process.stdout.write(`${size} ${count.padStart(8)}  ${r.name}\n`);
+  }
+}
+
+const summary = process.argv.indexOf('--summary');
+if (summary >= 0) {
+  const one = await totals(process.argv[summary + 1]!);
+  const baseAt = process.argv.indexOf('--base');
+  const base = baseAt >= 0 ? await totals(process.argv[baseAt + 1]!) : { count: new Map<string, number>(), size: new Map<string, number>() };
+  print([...one.size.keys()].map((name) => ({ name, count: (one.count.get(name) ?? 0) - (base.count.get(name) ?? 0), bytes: (one.size.get(name) ?? 0) - (base.size.get(name) ?? 0) })), arg('per', 1));
+  process.exit(0);
+}
+
 const dataDir = await mkdtemp(join(tmpdir(), 'cloud-health-heapdiff-'));
 const config = loadConfig({ MODE: 'demo', PORT: '0', DATA_DIR: dataDir, DEMO_TENANTS: String(tenants), LOG_LEVEL: 'error' });
 const service = await startService(config, createLogger({ level: 'error' }), { store: { scrypt: { N: 1024, r: 8, p: 1, keyLength: 32 } } });
@@ -63,11 +86,7 @@ process.stderr.write(`snapshot 2: heap ${Math.round(process.memoryUsage().heapUs
 await service.stop();
 const a = await totals(first);
 const b = await totals(second);
-const rows = [...b.size.keys()]
-  .map((name) => ({ name, count: (b.count.get(name) ?? 0) - (a.count.get(name) ?? 0), bytes: (b.size.get(name) ?? 0) - (a.size.get(name) ?? 0) }))
-  .sort((x, y) => y.bytes - x.bytes)
-  .slice(0, 40);
-for (const r of rows) process.stdout.write(`${String(Math.round(r.bytes / 1024)).padStart(9)} KB ${String(r.count).padStart(8)}  ${r.name}\n`);
+print([...b.size.keys()].map((name) => ({ name, count: (b.count.get(name) ?? 0) - (a.count.get(name) ?? 0), bytes: (b.size.get(name) ?? 0) - (a.size.get(name) ?? 0) })));
 if (!process.argv.includes('--keep')) await rm(dataDir, { recursive: true, force: true });
 else process.stdout.write(`kept ${dataDir}\n`);
 process.exit(0);

@@ -36,12 +36,18 @@
  *                    inflated heap per tenant ~1.8x)
  *   BENCH_TENANTS=1000,10000 BENCH_LATENCY_MS=10 BENCH_SWEEP_S=120 BENCH_IDLE_MS=10000 BENCH_SINK=none|store
  *   BENCH_CPU_PROFILE=dir   also writes V8 CPU profiles of the spawn and of the runtime's steady interval to dir
+ *   BENCH_HEAP_SNAPSHOT=dir also writes heap snapshots before the runtime and after its sweeps to dir;
+ *                           `node .bench-build/bench/heap-diff.js --summary after --base before --per tenants`
+ *                           gives what the runtime holds a tenant, by constructor
+ *   BENCH_HEAP_SAMPLE=dir   also samples the steady interval's allocations that lived to the old
+ *                           generation (V8's sampling heap profiler) and writes them to dir
  */
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
 import { hash32 } from '../src/actors/hash32.js';
 import { nextSlot } from '../src/actors/services.js';
@@ -52,7 +58,7 @@ import { silentLogger } from '../src/log.js';
 import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { startBackendsProcess } from './backends-process.js';
-import { withCpuProfile } from './cpu-profile.js';
+import { withCpuProfile, withHeapSampling } from './cpu-profile.js';
 import { collectorWork, cpuMsSince, liveHeap, mainThreadCpuMs } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
@@ -62,6 +68,8 @@ const idleMs = Number(process.env.BENCH_IDLE_MS ?? 10_000);
 const cap = 64;
 const sinkKind = process.env.BENCH_SINK ?? 'none';
 const profileDir = process.env.BENCH_CPU_PROFILE;
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+const heapSampleDir = process.env.BENCH_HEAP_SAMPLE;
 if (sinkKind !== 'none' && sinkKind !== 'store') throw new Error(`BENCH_SINK must be none or store, not ${sinkKind}`);
 const progress = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const HOUR = 3_600_000;
@@ -269,6 +277,10 @@ async function measure(tenants: number): Promise<Row> {
   heap();
 
   const base = heap();
+  if (snapshotDir) {
+    mkdirSync(snapshotDir, { recursive: true });
+    progress(`heap snapshot: ${writeHeapSnapshot(join(snapshotDir, `runtime-${tenants}-before.heapsnapshot`))}`);
+  }
   const runtime = createRuntime({
     source,
     sink,
@@ -298,8 +310,9 @@ async function measure(tenants: number): Promise<Row> {
   // Steady state: each collector then runs at its own phase of the interval (spread over it, as in
   // production), so one whole interval holds one run of each, and the idle time between them.
   await sleep(2_000);
-  const steady = await window(() => withCpuProfile(profileDir, `runtime-steady-${tenants}`, () => sleep(sweepMs)));
+  const steady = await window(() => withCpuProfile(profileDir, `runtime-steady-${tenants}`, () => withHeapSampling(heapSampleDir, `runtime-steady-${tenants}`, () => sleep(sweepMs))));
   const heapPerTenantAfterSweepsKb = (heap() - base) / tenants / 1024;
+  if (snapshotDir) progress(`heap snapshot: ${writeHeapSnapshot(join(snapshotDir, `runtime-${tenants}-after.heapsnapshot`))}`);
   await runtime.stop(10_000);
   await store?.close();
   const pairs: [string, Sweep, Sweep][] = [
