@@ -21,6 +21,10 @@ export type ChildState =
   | { kind: 'parked'; until: number }
   | { kind: 'stopped' };
 
+/** The states without data, shared by every child (frozen: a state is replaced, never written to). */
+const RUNNING: ChildState = Object.freeze({ kind: 'running' });
+const STOPPED: ChildState = Object.freeze({ kind: 'stopped' });
+
 export interface SupervisedChildOptions {
   spec: ChildSpec;
   scheduler: Scheduler;
@@ -32,7 +36,7 @@ export interface SupervisedChildOptions {
 export class SupervisedChild<R> {
   readonly #options: SupervisedChildOptions;
   readonly #policy: RestartPolicy;
-  #state: ChildState = { kind: 'stopped' };
+  #state: ChildState = STOPPED;
   #ref: R | undefined;
   #timer: Cancel | undefined;
 
@@ -64,7 +68,7 @@ export class SupervisedChild<R> {
     const now = this.#options.scheduler.now();
     if (fresh) this.#policy.reset(now);
     else this.#policy.started(now);
-    this.#state = { kind: 'running' };
+    this.#state = RUNNING;
     this.#ref = spawn();
     return this.#ref;
   }
@@ -87,7 +91,7 @@ export class SupervisedChild<R> {
         this.#state = { kind: 'parked', until: decision.untilMs };
         break;
       case 'leave':
-        this.#state = { kind: 'stopped' };
+        this.#state = STOPPED;
         break;
     }
     return this.#state;
@@ -98,7 +102,7 @@ export class SupervisedChild<R> {
     const ref = this.#ref;
     this.#ref = undefined;
     this.#cancelTimer();
-    this.#state = { kind: 'stopped' };
+    this.#state = STOPPED;
     return ref;
   }
 
