@@ -120,9 +120,13 @@ async function run(chromiumPath: string): Promise<void> {
     await page.getByTestId('finding-detail').waitFor({ state: 'detached' });
     const rules = (await (await context.request.get(`${url}/api/findings/suppressions`)).json()) as { id: string; reason: string }[];
     t.equal(rules.length, 1, 'a double click made one rule');
-    await eventually('the open count to drop', async () => (await api('?limit=1')).total < before, 180_000, 250);
-    const suppressed = await api('?status=suppressed&limit=100');
-    t.ok(suppressed.items.some((f) => f.id === findingId), 'the finding is listed as suppressed');
+    // By the finding itself, not by the open total falling: collection goes on meanwhile, and a
+    // batch of new findings landing before the rule took effect kept the total up (a full run of
+    // 2026-12-04 waited 180 s for a drop that had been outnumbered).
+    const suppressedNow = async () => (await api('?status=suppressed&limit=100')).items.some((f) => f.id === findingId);
+    await eventually('the finding to be listed as suppressed', suppressedNow, 180_000, 250);
+    t.ok(await suppressedNow(), 'the finding is listed as suppressed');
+    t.ok((await api('?limit=100')).items.every((f) => f.id !== findingId), 'and not among the open ones');
     await page.getByTestId('status-filter').selectOption('suppressed');
     await page.locator(`[data-testid="finding-row"][data-id="${findingId}"]`).waitFor();
     await page.getByTestId('rules-panel').locator('summary').click();
@@ -130,7 +134,8 @@ async function run(chromiumPath: string): Promise<void> {
     await shot('findings-suppressed-1280');
     await page.getByTestId('suppression-rule').getByRole('button', { name: 'Remove' }).click();
     await page.getByTestId('no-rules').waitFor();
-    t.equal((await api('?limit=1')).total, before, 'removing the rule reopens its findings');
+    t.notOk(await suppressedNow(), 'removing the rule reopens its findings');
+    t.ok((await api('?limit=1')).total >= before, 'the open total is back (collection may have added more)');
   });
 
   await t.test('at 390 px every finding is readable: no sideways scrolling, resource and count visible', async (t) => {
