@@ -39,14 +39,11 @@ export type RestartDecision =
   | { action: 'park'; untilMs: number }
   | { action: 'leave' };
 
-const NO_RESTARTS: readonly number[] = Object.freeze([]);
-
 /** Tracks one child's restarts. `random` is injectable so tests can fix the jitter. */
 export class RestartPolicy {
   readonly spec: ChildSpec;
   readonly #random: () => number;
-  /** Restart times in the intensity window; replaced, never written to (most children never restart: they share one empty array). */
-  #restartTimes: readonly number[] = NO_RESTARTS;
+  #restartTimes: number[] = [];
   #consecutive = 0;
   #startedAt: number;
 
@@ -68,7 +65,7 @@ export class RestartPolicy {
 
   /** Forget history, e.g. after a cool-down or an operator's restart. */
   reset(now: number): void {
-    this.#restartTimes = NO_RESTARTS;
+    this.#restartTimes = [];
     this.#consecutive = 0;
     this.#startedAt = now;
   }
@@ -78,12 +75,11 @@ export class RestartPolicy {
     const { restart, intensity } = this.spec;
     if (restart === 'temporary' || (restart === 'transient' && !crashed)) return { action: 'leave' };
     if (now - this.#startedAt >= this.spec.stableAfterMs) this.#consecutive = 0;
-    const recent = this.#restartTimes.filter((t) => now - t < intensity.withinMs);
-    this.#restartTimes = recent;
-    if (recent.length >= intensity.maxRestarts) {
+    this.#restartTimes = this.#restartTimes.filter((t) => now - t < intensity.withinMs);
+    if (this.#restartTimes.length >= intensity.maxRestarts) {
       return { action: 'park', untilMs: now + this.spec.parkMs };
     }
-    recent.push(now);
+    this.#restartTimes.push(now);
     const attempt = this.#consecutive++;
     return { action: 'restart', delayMs: this.delayFor(attempt), attempt };
   }

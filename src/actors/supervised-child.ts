@@ -21,10 +21,6 @@ export type ChildState =
   | { kind: 'parked'; until: number }
   | { kind: 'stopped' };
 
-/** The states without data, shared by every child (frozen: a state is replaced, never written to). */
-const RUNNING: ChildState = Object.freeze({ kind: 'running' });
-const STOPPED: ChildState = Object.freeze({ kind: 'stopped' });
-
 export interface SupervisedChildOptions {
   spec: ChildSpec;
   scheduler: Scheduler;
@@ -36,7 +32,7 @@ export interface SupervisedChildOptions {
 export class SupervisedChild<R> {
   readonly #options: SupervisedChildOptions;
   readonly #policy: RestartPolicy;
-  #state: ChildState = STOPPED;
+  #state: ChildState = { kind: 'stopped' };
   #ref: R | undefined;
   #timer: Cancel | undefined;
 
@@ -68,7 +64,7 @@ export class SupervisedChild<R> {
     const now = this.#options.scheduler.now();
     if (fresh) this.#policy.reset(now);
     else this.#policy.started(now);
-    this.#state = RUNNING;
+    this.#state = { kind: 'running' };
     this.#ref = spawn();
     return this.#ref;
   }
@@ -91,7 +87,7 @@ export class SupervisedChild<R> {
         this.#state = { kind: 'parked', until: decision.untilMs };
         break;
       case 'leave':
-        this.#state = STOPPED;
+        this.#state = { kind: 'stopped' };
         break;
     }
     return this.#state;
@@ -102,7 +98,7 @@ export class SupervisedChild<R> {
     const ref = this.#ref;
     this.#ref = undefined;
     this.#cancelTimer();
-    this.#state = STOPPED;
+    this.#state = { kind: 'stopped' };
     return ref;
   }
 
