@@ -39,12 +39,6 @@ export interface RunEnd {
   onlyAccounts?: readonly string[];
 }
 
-/**
- * The empty `failures` and `accountErrors` of every collector entry that has none (two empty
- * objects a collector were ~560 bytes a tenant): frozen, and replaced rather than written to.
- */
-const NOTHING: Readonly<Record<string, never>> = Object.freeze({});
-
 /** A collector's entry for readers: fields that are unset are absent, not undefined. */
 const copyCollector = (c: CollectorHealth): CollectorHealth => {
   const out: Record<string, unknown> = {};
@@ -269,8 +263,7 @@ export class HealthRegistry implements WorkerHealthView {
     this.#countRecent(run.endedAt, late);
     if (run.error) {
       entry.lastError = run.error;
-      // Copied on write: entries share NOTHING until their first failure.
-      entry.failures = { ...entry.failures, [run.error.kind]: (entry.failures[run.error.kind] ?? 0) + 1 };
+      entry.failures[run.error.kind] = (entry.failures[run.error.kind] ?? 0) + 1;
       const key = `${kind}:${run.error.kind}` as const;
       this.#counters.collectorFailures[key] = (this.#counters.collectorFailures[key] ?? 0) + 1;
     } else {
@@ -278,9 +271,7 @@ export class HealthRegistry implements WorkerHealthView {
     }
     const errors = run.onlyAccounts ? { ...entry.accountErrors } : {};
     for (const id of run.onlyAccounts ?? []) delete errors[id];
-    const merged = { ...errors, ...run.accountErrors };
-    // Empty (a run without failures, the usual case): the shared NOTHING, not an object of its own.
-    entry.accountErrors = Object.keys(merged).length > 0 ? merged : NOTHING;
+    entry.accountErrors = { ...errors, ...run.accountErrors };
   }
 
   /** One AWS call (or `count` of them) left for AWS. */
@@ -323,7 +314,7 @@ export class HealthRegistry implements WorkerHealthView {
       // Every field from the start, unset ones undefined (never deleted): objects that gain and
       // lose properties go to dictionary mode (~0.4 KB more each, 5 a tenant). Readers get copies
       // without the undefined fields.
-      entry = { state: 'idle', restarts: 0, runs: 0, failures: NOTHING, lastRunAt: undefined, lastDurationMs: undefined, lastSuccessAt: undefined, lastError: undefined, accountErrors: undefined, nextRunAt: undefined, parkedUntil: undefined, dueAt: undefined };
+      entry = { state: 'idle', restarts: 0, runs: 0, failures: {}, lastRunAt: undefined, lastDurationMs: undefined, lastSuccessAt: undefined, lastError: undefined, accountErrors: undefined, nextRunAt: undefined, parkedUntil: undefined, dueAt: undefined };
       tenant.collectors[kind] = entry;
     }
     return entry;
