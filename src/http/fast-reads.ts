@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserRecord } from '../store/index.js';
 import type { AppMetrics } from './prometheus.js';
-import type { RenderedResponses } from './rendered-responses.js';
+import { JSON_TYPE, type RenderedResponses } from './rendered-responses.js';
 import { parseInput, renderKey, type AnyRoute, type SessionLoader, type SessionState } from './route-spec.js';
 
 /** What the fast path shares with the app (createApp builds both from the same parts). */
@@ -43,8 +43,6 @@ export interface FastReadsOptions {
 
 /** Answer `req` when it is a current rendered hit (true); otherwise leave it untouched (false). Never rejects. */
 export type FastReads = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 interface Served {
   route: AnyRoute;

@@ -65,7 +65,8 @@ export interface RenderedResponses {
   fresh(request: Omit<RenderRequest, 'build' | 'signal'>): Promise<{ body: Buffer; etag: string } | undefined>;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The Content-Type of every rendered body (fast-reads.ts sends it too). */
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 function render(value: unknown, version: string, at: number): Rendered {
   const body = Buffer.from(JSON.stringify(value));
@@ -99,6 +100,10 @@ function reply(ctx: Koa.Context, entry: Rendered): void {
   ctx.body = entry.body;
 }
 
+/** Where a request's entry is kept, and the version it must hold to be answered. */
+const entryKeyOf = (request: Pick<RenderRequest, 'tenantId' | 'key'>) => `${request.tenantId}\u0000${request.key}`;
+const versionOf = (generation: string, request: Pick<RenderRequest, 'live'>) => `${generation}\u0000${request.live}`;
+
 /** Create the cache. */
 export function createRenderedResponses(options: RenderedResponsesOptions): RenderedResponses {
   const now = options.now ?? Date.now;
@@ -124,8 +129,8 @@ export function createRenderedResponses(options: RenderedResponsesOptions): Rend
     async fresh(request) {
       const generation = await options.generation(request.tenantId, request.kinds);
       if (generation === undefined) return undefined;
-      const hit = entries.get(`${request.tenantId}\u0000${request.key}`);
-      if (!hit || hit.version !== `${generation}\u0000${request.live}`) return undefined;
+      const hit = entries.get(entryKeyOf(request));
+      if (!hit || hit.version !== versionOf(generation, request)) return undefined;
       const age = now() - hit.at;
       return age >= 0 && age < maxAgeMs ? hit : undefined;
     },
@@ -136,8 +141,8 @@ export function createRenderedResponses(options: RenderedResponsesOptions): Rend
         reply(ctx, render(await request.build(request.signal ?? new AbortController().signal), '', now()));
         return;
       }
-      const version = `${generation}\u0000${request.live}`;
-      const entryKey = `${request.tenantId}\u0000${request.key}`;
+      const version = versionOf(generation, request);
+      const entryKey = entryKeyOf(request);
       const hit = entries.get(entryKey);
       if (hit && hit.version === version) {
         // A clock set back makes the entry's age unknown: rebuild.
