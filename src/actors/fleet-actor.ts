@@ -10,7 +10,7 @@ import { describeFailure } from './failure.js';
 import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
 import { hash32, type RuntimeServices } from './services.js';
 import { spawnShard, type ShardMessage } from './shard-actor.js';
-import { SupervisedChild } from './supervised-child.js';
+import { SupervisedChild, type SupervisedChildOptions } from './supervised-child.js';
 
 /** What one reconcile did. */
 export interface ReconcileResult {
@@ -29,7 +29,7 @@ export type FleetMessage =
   | { type: 'to-tenant'; tenantId: string; message: Extract<ShardMessage, { type: 'restart-tenant' | 'run-now' }> };
 
 interface FleetState {
-  shards: SupervisedChild<ActorRef<ShardMessage>>[];
+  shards: SupervisedChild<ActorRef<ShardMessage>, number>[];
   /** Tenant id -> revision last passed to its shard. */
   known: Map<string, number>;
   nextReconcile: Cancel | undefined;
@@ -131,17 +131,14 @@ export function spawnFleet(parent: ParentRef, setup: FleetSetup): ActorRef<Fleet
     'fleet',
     {
       init(self) {
+        const supervision: SupervisedChildOptions<number> = {
+          spec: services.specs.shard,
+          scheduler,
+          random: services.random,
+          requestRestart: (fresh, index) => dispatch(self, { type: 'restart-shard', index, fresh }),
+        };
         const state: FleetState = {
-          shards: Array.from(
-            { length: setup.shards },
-            (_, index) =>
-              new SupervisedChild<ActorRef<ShardMessage>>({
-                spec: services.specs.shard,
-                scheduler,
-                random: services.random,
-                requestRestart: (fresh) => dispatch(self, { type: 'restart-shard', index, fresh }),
-              }),
-          ),
+          shards: Array.from({ length: setup.shards }, (_, index) => new SupervisedChild<ActorRef<ShardMessage>, number>(supervision, index)),
           known: new Map(),
           nextReconcile: undefined,
         };

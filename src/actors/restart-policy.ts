@@ -43,7 +43,8 @@ export type RestartDecision =
 export class RestartPolicy {
   readonly spec: ChildSpec;
   readonly #random: () => number;
-  #restartTimes: number[] = [];
+  /** Times of the restarts in the intensity window; made on the first restart (most children never restart). */
+  #restartTimes: number[] | undefined;
   #consecutive = 0;
   #startedAt: number;
 
@@ -55,7 +56,7 @@ export class RestartPolicy {
 
   /** Restarts counted in the current intensity window. */
   get recentRestarts(): number {
-    return this.#restartTimes.length;
+    return this.#restartTimes?.length ?? 0;
   }
 
   /** The child (re)started at `now`. */
@@ -65,7 +66,7 @@ export class RestartPolicy {
 
   /** Forget history, e.g. after a cool-down or an operator's restart. */
   reset(now: number): void {
-    this.#restartTimes = [];
+    this.#restartTimes = undefined;
     this.#consecutive = 0;
     this.#startedAt = now;
   }
@@ -75,11 +76,12 @@ export class RestartPolicy {
     const { restart, intensity } = this.spec;
     if (restart === 'temporary' || (restart === 'transient' && !crashed)) return { action: 'leave' };
     if (now - this.#startedAt >= this.spec.stableAfterMs) this.#consecutive = 0;
-    this.#restartTimes = this.#restartTimes.filter((t) => now - t < intensity.withinMs);
-    if (this.#restartTimes.length >= intensity.maxRestarts) {
+    const recent = (this.#restartTimes ?? []).filter((t) => now - t < intensity.withinMs);
+    this.#restartTimes = recent;
+    if (recent.length >= intensity.maxRestarts) {
       return { action: 'park', untilMs: now + this.spec.parkMs };
     }
-    this.#restartTimes.push(now);
+    recent.push(now);
     const attempt = this.#consecutive++;
     return { action: 'restart', delayMs: this.delayFor(attempt), attempt };
   }

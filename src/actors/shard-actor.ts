@@ -9,7 +9,7 @@ import type { Tenant } from '../domain/tenant.js';
 import { describeFailure } from './failure.js';
 import { actorName, dispatch, spawnActor, stopActor, type ActorRef, type ParentRef } from './nact-facade.js';
 import type { RuntimeServices } from './services.js';
-import { SupervisedChild } from './supervised-child.js';
+import { SupervisedChild, type SupervisedChildOptions } from './supervised-child.js';
 import { spawnTenant, type TenantMessage } from './tenant-actor.js';
 
 export type ShardMessage =
@@ -26,7 +26,7 @@ export type ShardMessage =
 
 interface Entry {
   tenant: Tenant;
-  child: SupervisedChild<ActorRef<TenantMessage>>;
+  child: SupervisedChild<ActorRef<TenantMessage>, string>;
 }
 
 type ShardState = Map<string, Entry>;
@@ -59,16 +59,20 @@ export function spawnShard(parent: ParentRef, setup: ShardSetup): ActorRef<Shard
     }, fresh);
   };
 
+  // One set of options for the shard's tenants (a restart request names its tenant), made on
+  // the first tenant, when the shard's ref is known.
+  let supervision: SupervisedChildOptions<string> | undefined;
   const upsert = (state: ShardState, self: ActorRef<ShardMessage>, tenant: Tenant) => {
     const entry = state.get(tenant.id);
     if (!entry) {
       const tenantId = tenant.id;
-      const child = new SupervisedChild<ActorRef<TenantMessage>>({
+      supervision ??= {
         spec: services.specs.tenant,
         scheduler,
         random: services.random,
-        requestRestart: (fresh) => dispatch(self, { type: 'restart-tenant', tenantId, fresh }),
-      });
+        requestRestart: (fresh, id) => dispatch(self, { type: 'restart-tenant', tenantId: id, fresh }),
+      };
+      const child = new SupervisedChild<ActorRef<TenantMessage>, string>(supervision, tenantId);
       const created: Entry = { tenant, child };
       state.set(tenantId, created);
       start(created, self);

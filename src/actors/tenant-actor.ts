@@ -11,12 +11,12 @@ import type { Logger } from 'pino';
 import { COLLECTOR_KINDS, type Account, type CollectorKind, type Tenant } from '../domain/tenant.js';
 import type { AccountHealth } from '../domain/worker-health.js';
 import { TenantAwsAccess } from './aws-access.js';
-import { CollectorWorker, type TenantView } from './collector-worker.js';
+import { CollectorWorker, type CollectorHost } from './collector-worker.js';
 import { describeFailure } from './failure.js';
 import type { ErrorInfo } from './health-registry.js';
 import { dispatch, spawnActor, type ActorRef, type ParentRef } from './nact-facade.js';
 import type { RuntimeServices } from './services.js';
-import { SupervisedChild } from './supervised-child.js';
+import { SupervisedChild, type SupervisedChildOptions } from './supervised-child.js';
 import { validateTenant } from './validate-tenant.js';
 
 export type TenantMessage =
@@ -34,9 +34,9 @@ interface TenantState {
   /** What the registry shows of each account (reasons included). */
   accounts: Record<string, AccountHealth>;
   access: TenantAwsAccess;
-  /** What the tenant's collectors read of it (one for all of them). */
-  view: TenantView;
-  collectors: Map<CollectorKind, SupervisedChild<CollectorWorker>>;
+  /** What the tenant's collectors read of it and report to it (one for all of them). */
+  host: CollectorHost;
+  collectors: Map<CollectorKind, SupervisedChild<CollectorWorker, CollectorKind>>;
 }
 
 export interface TenantSetup {
@@ -71,24 +71,10 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
     registry.accountsChanged(tenantId, accounts);
   };
 
-  const startCollector = (state: TenantState, self: ActorRef<TenantMessage>, kind: CollectorKind, retryNow: boolean, fresh = false) => {
-    const view = state.view;
+  const startCollector = (state: TenantState, kind: CollectorKind, retryNow: boolean, fresh = false) => {
     // A new incarnation (after a backoff, a cool-down or an operator restart) is not parked.
     registry.collectorStarted(tenantId, kind);
-    state.collectors.get(kind)!.start(() => {
-      // Rare events come back through the mailbox, so the tenant handles them one at a time
-      // and a throw while handling them crashes the tenant (its shard supervises), not the process.
-      const worker: CollectorWorker = new CollectorWorker({
-        kind,
-        tenant: view,
-        retryNow,
-        services,
-        log,
-        onCredentialsRejected: (accountId, info) => dispatch(self, { type: 'credentials-rejected', accountId, info }),
-        onCrash: (error) => dispatch(self, { type: 'collector-crashed', kind, child: worker, error }),
-      });
-      return worker;
-    }, fresh);
+    state.collectors.get(kind)!.start(() => new CollectorWorker(state.host, kind, retryNow), fresh);
   };
 
   const onCollectorCrash = (state: TenantState, kind: CollectorKind, error: unknown) => {
@@ -117,24 +103,33 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
           active: [],
           accounts: {},
           access,
-          // Read at each run, so the collectors follow configure and credential changes.
-          view: { tenantId, access, activeAccounts: () => state.active, settings: () => state.tenant.settings },
+          host: {
+            // Read at each run, so the collectors follow configure and credential changes.
+            tenant: { tenantId, access, activeAccounts: () => state.active, settings: () => state.tenant.settings },
+            services,
+            log,
+            // Rare events come back through the mailbox, so the tenant handles them one at a time
+            // and a throw while handling them crashes the tenant (its shard supervises), not the process.
+            onCredentialsRejected: (accountId, info) => dispatch(self, { type: 'credentials-rejected', accountId, info }),
+            onCrash: (worker, error) => dispatch(self, { type: 'collector-crashed', kind: worker.kind, child: worker, error }),
+          },
           collectors: new Map(),
         };
         refreshAccounts(state);
+        // One set of options for the five: a restart request names its collector.
+        const supervision: SupervisedChildOptions<CollectorKind> = {
+          spec: services.specs.collector,
+          scheduler,
+          random: services.random,
+          requestRestart: (fresh, kind) => dispatch(self, { type: 'restart-collector', kind, fresh }),
+        };
         for (const kind of COLLECTOR_KINDS) {
-          const child = new SupervisedChild<CollectorWorker>({
-            spec: services.specs.collector,
-            scheduler,
-            random: services.random,
-            requestRestart: (fresh) => dispatch(self, { type: 'restart-collector', kind, fresh }),
-          });
-          state.collectors.set(kind, child);
-          startCollector(state, self, kind, false);
+          state.collectors.set(kind, new SupervisedChild<CollectorWorker, CollectorKind>(supervision, kind));
+          startCollector(state, kind, false);
         }
         return state;
       },
-      receive(state, message, self) {
+      receive(state, message) {
         switch (message.type) {
           case 'configure':
             if (message.tenant.revision === state.tenant.revision) return state;
@@ -160,7 +155,7 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
             return state;
           case 'restart-collector': {
             if (state.collectors.get(message.kind)!.ref) return state;
-            startCollector(state, self, message.kind, true, message.fresh);
+            startCollector(state, message.kind, true, message.fresh);
             return state;
           }
           case 'credentials-rejected': {

@@ -17,12 +17,22 @@ function child(overrides: Partial<ChildSpec> = {}) {
   const clock = new ManualClock(0);
   const scheduler = new Scheduler(clock);
   const restarts: boolean[] = [];
-  const supervised = new SupervisedChild<string>({ spec: { ...spec, ...overrides }, scheduler, random: () => 0, requestRestart: (fresh) => restarts.push(fresh) });
-  return { clock, scheduler, restarts, supervised };
+  const keys: string[] = [];
+  const options = {
+    spec: { ...spec, ...overrides },
+    scheduler,
+    random: () => 0,
+    requestRestart: (fresh: boolean, key: string) => {
+      restarts.push(fresh);
+      keys.push(key);
+    },
+  };
+  const supervised = new SupervisedChild<string, string>(options, 'child-a');
+  return { clock, scheduler, restarts, keys, supervised };
 }
 
 t.test('running -> backoff until -> running -> parked until -> fresh start', async (t) => {
-  const { clock, restarts, supervised } = child();
+  const { clock, restarts, keys, supervised } = child();
   t.same(supervised.state, { kind: 'stopped' }, 'nothing started yet');
   supervised.start(() => 'ref-1');
   t.same(supervised.state, { kind: 'running' });
@@ -34,6 +44,7 @@ t.test('running -> backoff until -> running -> parked until -> fresh start', asy
   t.same(restarts, [], 'no restart before the backoff ends');
   await clock.advance(1);
   t.same(restarts, [false], 'restart requested at the end of the backoff');
+  t.same(keys, ['child-a'], 'naming the child (one set of options serves many children)');
   supervised.start(() => 'ref-2');
   t.same(supervised.exited(true), { kind: 'backoff', until: 1_000 + 2_000, attempt: 1 }, 'doubled');
   supervised.start(() => 'ref-3');
