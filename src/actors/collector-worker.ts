@@ -18,7 +18,7 @@ import type { AccountOutcome, CollectContext } from '../collectors/index.js';
 import type { RunStatus } from '../domain/sink.js';
 import type { TenantAwsAccess } from './aws-access.js';
 import type { CallDeadlines } from './call-deadlines.js';
-import type { Cancel } from './clock.js';
+import type { TimerHandle, TimerTarget } from './clock.js';
 import { describeFailure } from './failure.js';
 import type { ErrorInfo } from './health-registry.js';
 import { isSetupState, mergeRunStatus } from './run-status.js';
@@ -57,12 +57,13 @@ export interface CollectorHost {
   onCrash(worker: CollectorWorker, error: unknown): void;
 }
 
-export class CollectorWorker {
+export class CollectorWorker implements TimerTarget {
   readonly kind: CollectorKind;
   readonly #host: CollectorHost;
   #log: Logger | undefined;
   #token = 0;
-  #cancelTick: Cancel | undefined;
+  /** The pending tick: a scheduler entry that calls `onTimer` with its token. */
+  #tick: TimerHandle | undefined;
   /** What jobs keep between runs (CollectContext.memory); made on first use, as three of the five kinds keep nothing. */
   #memory: Map<string, unknown> | undefined;
   /** The latest run status per account (loaded from the store once, then kept). */
@@ -112,8 +113,7 @@ export class CollectorWorker {
   stop(): void {
     this.#stopped = true;
     this.#queued = undefined;
-    this.#cancelTick?.();
-    this.#cancelTick = undefined;
+    this.#cancelTick();
     this.#run?.abort();
   }
 
@@ -132,22 +132,28 @@ export class CollectorWorker {
 
   #schedule(at: number): void {
     const { scheduler, registry } = this.#host.services;
-    this.#cancelTick?.();
-    const token = ++this.#token;
+    this.#cancelTick();
     registry.collectorScheduled(this.#host.tenant.tenantId, this.kind, at);
-    this.#cancelTick = scheduler.at(at, () => this.#tick(token));
+    this.#tick = scheduler.schedule(at, this, ++this.#token);
   }
 
-  #tick(token: number): void {
-    if (token !== this.#token || this.#stopped || this.#run || this.#host.services.stopping()) return; // superseded
+  #cancelTick(): void {
+    this.#host.services.scheduler.cancel(this.#tick);
+    this.#tick = undefined;
+  }
+
+  /** The scheduler's call at a tick's time: runs unless a newer schedule or a stop superseded that tick. */
+  onTimer(token: number): void {
+    if (token !== this.#token) return; // superseded
+    this.#tick = undefined;
+    if (this.#stopped || this.#run || this.#host.services.stopping()) return;
     this.#start({ force: false });
   }
 
   /** Start a run; its end schedules the next tick or runs what was queued; a bug stops us. */
   #start(request: RunRequest): void {
     const { services } = this.#host;
-    this.#cancelTick?.();
-    this.#cancelTick = undefined;
+    this.#cancelTick();
     // One controller per run, aborted when the incarnation stops or the runtime's stop
     // deadline passes (the in-flight tracker), and at its end if one of its AWS calls outlived
     // its deadline (that request may still be running). Its calls share one set of deadlines.

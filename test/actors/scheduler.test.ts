@@ -55,3 +55,30 @@ t.test('many cancelled timers are compacted away; the live ones still fire in or
   await clock.advance(10_000);
   t.same(fired, Array.from({ length: 50 }, (_, i) => i * 100));
 });
+
+t.test('schedule calls a target with its argument, in time order with the callback timers; cancel and close stop it', async (t) => {
+  const clock = new ManualClock(1_000);
+  const scheduler = new Scheduler(clock);
+  const fired: string[] = [];
+  const target = { onTimer: (arg: number) => fired.push(`target ${arg}`) };
+  scheduler.schedule(1_200, target, 2);
+  scheduler.after(100, () => fired.push('callback'));
+  const cancelled = scheduler.schedule(1_150, target, 99);
+  scheduler.schedule(500, target, 0); // in the past: the clock's next turn
+  t.equal(scheduler.pending, 4);
+  scheduler.cancel(cancelled);
+  scheduler.cancel(cancelled);
+  scheduler.cancel(undefined);
+  t.equal(scheduler.pending, 3, 'a cancel counts once');
+  await clock.advance(0);
+  t.same(fired, ['target 0']);
+  await clock.advance(200);
+  t.same(fired, ['target 0', 'callback', 'target 2']);
+  const late = scheduler.schedule(2_000, target, 3);
+  t.ok(late);
+  scheduler.close();
+  t.equal(scheduler.schedule(3_000, target, 4), undefined, 'refused once closed');
+  await clock.advance(5_000);
+  t.equal(fired.length, 3);
+  t.equal(scheduler.pending, 0);
+});
