@@ -39,6 +39,18 @@ export interface RunEnd {
   onlyAccounts?: readonly string[];
 }
 
+/**
+ * What a collector entry holds while nothing failed, shared by all of them (never written to:
+ * replaced on change). Two empty objects per collector were ~0.56 KB a tenant (issue 14).
+ */
+const NO_FAILURES: CollectorHealth['failures'] = Object.freeze({});
+const NO_ACCOUNT_ERRORS: Record<string, ErrorInfo> = Object.freeze({});
+
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 /** A collector's entry for readers: fields that are unset are absent, not undefined. */
 const copyCollector = (c: CollectorHealth): CollectorHealth => {
   const out: Record<string, unknown> = {};
@@ -263,15 +275,21 @@ export class HealthRegistry implements WorkerHealthView {
     this.#countRecent(run.endedAt, late);
     if (run.error) {
       entry.lastError = run.error;
-      entry.failures[run.error.kind] = (entry.failures[run.error.kind] ?? 0) + 1;
+      // Copied on write: most entries keep the shared empty counts for good.
+      entry.failures = { ...entry.failures, [run.error.kind]: (entry.failures[run.error.kind] ?? 0) + 1 };
       const key = `${kind}:${run.error.kind}` as const;
       this.#counters.collectorFailures[key] = (this.#counters.collectorFailures[key] ?? 0) + 1;
     } else {
       entry.lastSuccessAt = run.startedAt;
     }
-    const errors = run.onlyAccounts ? { ...entry.accountErrors } : {};
-    for (const id of run.onlyAccounts ?? []) delete errors[id];
-    entry.accountErrors = { ...errors, ...run.accountErrors };
+    if (run.onlyAccounts) {
+      const errors = { ...entry.accountErrors };
+      for (const id of run.onlyAccounts) delete errors[id];
+      entry.accountErrors = { ...errors, ...run.accountErrors };
+    } else {
+      // A run of every account replaces them all; a clean run (nearly all) shares one empty object.
+      entry.accountErrors = isEmpty(run.accountErrors) ? NO_ACCOUNT_ERRORS : { ...run.accountErrors };
+    }
   }
 
   /** One AWS call (or `count` of them) left for AWS. */
@@ -314,7 +332,7 @@ export class HealthRegistry implements WorkerHealthView {
       // Every field from the start, unset ones undefined (never deleted): objects that gain and
       // lose properties go to dictionary mode (~0.4 KB more each, 5 a tenant). Readers get copies
       // without the undefined fields.
-      entry = { state: 'idle', restarts: 0, runs: 0, failures: {}, lastRunAt: undefined, lastDurationMs: undefined, lastSuccessAt: undefined, lastError: undefined, accountErrors: undefined, nextRunAt: undefined, parkedUntil: undefined, dueAt: undefined };
+      entry = { state: 'idle', restarts: 0, runs: 0, failures: NO_FAILURES, lastRunAt: undefined, lastDurationMs: undefined, lastSuccessAt: undefined, lastError: undefined, accountErrors: undefined, nextRunAt: undefined, parkedUntil: undefined, dueAt: undefined };
       tenant.collectors[kind] = entry;
     }
     return entry;
