@@ -48,6 +48,11 @@ export class SupervisedChild<R, K> {
     this.#policy = new RestartPolicy(options.spec, options.scheduler.now(), options.random);
   }
 
+  /** What names the child to its supervisor. */
+  get key(): K {
+    return this.#key;
+  }
+
   get state(): ChildState {
     return this.#state;
   }
