@@ -9,7 +9,8 @@
  *
  * - spawn: creating every job scheduler (the first jobs 24 h away), then heap per tenant and the
  *   Redis memory it added per tenant;
- * - idle CPU: every scheduler armed, nothing due, over BENCH_IDLE_MS starting 2 s after a GC;
+ * - idle CPU: every scheduler armed, nothing due, the median of BENCH_IDLE_WINDOWS (5) windows of
+ *   BENCH_IDLE_MS starting 2 s after a GC;
  *   process and Redis server CPU;
  * - sweeps: schedulers re-created with `every` BENCH_SWEEP_S and no start date (BullMQ then runs
  *   every collector's first job at once, as the runtime's first sweep), then one whole interval of steady state;
@@ -33,12 +34,13 @@ import { systemClock } from '../src/actors/index.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
 import { FakeGateway, makeTenant, MemorySink } from '../test/support/fakes.js';
-import { collectorWork, cpuMsSince, liveHeap } from './collector-work.js';
+import { collectorWork, cpuMsSince, idleWindows, liveHeap } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const sweepMs = Number(process.env.BENCH_SWEEP_S ?? 120) * 1000;
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 10_000);
+const idleWindowCount = Number(process.env.BENCH_IDLE_WINDOWS ?? 5);
 const cap = 64;
 /** Jobs the worker holds at once: enough that the p-limit cap, as on the other sides, is the bound. */
 const workerConcurrency = 1_000;
@@ -175,18 +177,22 @@ async function measure(url: string, tenants: number): Promise<Row> {
   const heapPerTenantKb = (heap() - heap0) / tenants / 1024;
   const redisPerTenantKb = ((await redisStats(stats)).memory - redis0.memory) / tenants / 1024;
 
-  // Idle: everything armed, nothing due.
+  // Idle: everything armed, nothing due; the median (by process + Redis) of BENCH_IDLE_WINDOWS
+  // windows, as the runtime benchmark measures its side.
   await sleep(2_000);
-  const idleCpu0 = process.cpuUsage();
-  const idleRedis0 = await redisStats(stats);
-  const idleWall0 = performance.now();
-  await sleep(idleMs);
-  const idleWall = performance.now() - idleWall0;
-  const idleCpuPercent = {
-    process: Number(((processCpuMs(idleCpu0) / idleWall) * 100).toFixed(2)),
-    redis: Number(((((await redisStats(stats)).cpuMs - idleRedis0.cpuMs) / idleWall) * 100).toFixed(2)),
-  };
-  progress(`${tenants} tenants: ${tenants * KINDS.length} schedulers in ${Math.round(spawnMs)} ms, idle CPU ${idleCpuPercent.process} % + Redis ${idleCpuPercent.redis} %`);
+  const idle = await idleWindows(
+    idleWindowCount,
+    idleMs,
+    async () => ({ cpu: process.cpuUsage(), redis: (await redisStats(stats)).cpuMs }),
+    async (start, wallMs) => ({
+      process: Number(((processCpuMs(start.cpu) / wallMs) * 100).toFixed(2)),
+      redis: Number(((((await redisStats(stats)).cpuMs - start.redis) / wallMs) * 100).toFixed(2)),
+    }),
+    (percent) => percent.process + percent.redis,
+  );
+  const idleCpuPercent = idle.median;
+  const windows = idle.windows.map((w) => (w.process + w.redis).toFixed(2)).join(', ');
+  progress(`${tenants} tenants: ${tenants * KINDS.length} schedulers in ${Math.round(spawnMs)} ms, idle CPU ${idleCpuPercent.process} % + Redis ${idleCpuPercent.redis} % (median of ${windows})`);
 
   const window = async (until: () => Promise<void>): Promise<Sweep> => {
     const runs0 = runs;

@@ -92,3 +92,27 @@ export function cpuMsSince(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 }
+
+/** Idle windows measured back to back: the median is the figure, the rest shows the spread. */
+export interface IdleWindows<T> {
+  median: T;
+  windows: T[];
+}
+
+/**
+ * CPU rates over `count` consecutive windows of `windowMs`, each `measure`d from a start taken by
+ * `begin`. One window alone says more about whether V8 happened to collect in it (its memory
+ * reducer collects the heap a few times after a full GC, with nothing allocating) than about
+ * the idle cost; the median of several does not depend on that.
+ */
+export async function idleWindows<S, T>(count: number, windowMs: number, begin: () => Promise<S> | S, measure: (start: S, wallMs: number) => Promise<T> | T, key: (value: T) => number): Promise<IdleWindows<T>> {
+  const windows: T[] = [];
+  for (let i = 0; i < Math.max(1, count); i++) {
+    const start = await begin();
+    const wall0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    windows.push(await measure(start, performance.now() - wall0));
+  }
+  const sorted = [...windows].sort((a, b) => key(a) - key(b));
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, windows };
+}
