@@ -180,6 +180,7 @@ async function measure(url: string, tenants: number): Promise<Row> {
   // Idle: everything armed, nothing due; the median (by process + Redis) of BENCH_IDLE_WINDOWS
   // windows, as the runtime benchmark measures its side.
   await sleep(2_000);
+  const idleRuns0 = runs;
   const idle = await idleWindows(
     idleWindowCount,
     idleMs,
@@ -192,7 +193,7 @@ async function measure(url: string, tenants: number): Promise<Row> {
   );
   const idleCpuPercent = idle.median;
   const windows = idle.windows.map((w) => (w.process + w.redis).toFixed(2)).join(', ');
-  progress(`${tenants} tenants: ${tenants * KINDS.length} schedulers in ${Math.round(spawnMs)} ms, idle CPU ${idleCpuPercent.process} % + Redis ${idleCpuPercent.redis} % (median of ${windows})`);
+  progress(`${tenants} tenants: ${tenants * KINDS.length} schedulers in ${Math.round(spawnMs)} ms, idle CPU ${idleCpuPercent.process} % + Redis ${idleCpuPercent.redis} % (median of ${windows}; ${runs - idleRuns0} runs meanwhile)`);
 
   const window = async (until: () => Promise<void>): Promise<Sweep> => {
     const runs0 = runs;
