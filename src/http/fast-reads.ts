@@ -12,9 +12,9 @@
  * plain yes goes to Koa untouched, which then answers it as it always has, refusals included:
  * another method or path, a query string, a conditional request (304s are Koa's), a request
  * body, an unknown host, no live session cookie (API tokens included), a denied role, a missing
- * tenant, an entry that is missing, or out of date or old with no rebuild running (Koa starts
- * one), any error. The differential test (test/http/fast-reads.test.ts) sends each of these to
- * the app with and without this path and compares the answers.
+ * tenant, an entry that is missing, out of date or old (Koa rebuilds it), any error. The
+ * differential test (test/http/fast-reads.test.ts) sends each of these to the app with and
+ * without this path and compares the answers.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

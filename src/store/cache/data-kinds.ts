@@ -11,15 +11,6 @@ export const DATA_KINDS = ['tenant', 'metrics', 'state', 'costs', 'findings', 'r
 export type DataKind = (typeof DATA_KINDS)[number];
 
 /**
- * The kinds only collection writes (result-sink.ts, `kindsWritten`). A user's request never
- * changes one of them alone: the tenant repository and the finding routes drop every kind, which
- * includes `tenant`, and a recommendation's status drops `recommendations`. So a change of these
- * alone is never one a user is waiting to see; rendered-responses.ts may answer from the previous
- * entry while the rebuild that shows it runs.
- */
-export const COLLECTED_KINDS: readonly DataKind[] = ['metrics', 'state', 'costs', 'findings'];
-
-/**
  * The data kinds read by keys with each first segment. `state` is the run records and the
  * alarm, AWS Health and Security Hub snapshots (one Query); `recommendations:current` is derived
  * from metrics too, but through the refresher: after a collection it syncs the computed set into
