@@ -385,12 +385,24 @@ const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!
 const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
 const at10k = rows.find((r) => r.tenants === 10_000);
 const largest = rows[rows.length - 1]!;
+// The goals are the issue's for 10,000 tenants and up ("linear to 30,000"): each must hold at every
+// such size measured, so the worst of them judges it (the largest size alone when none is that big).
+const judgedRows = rows.some((r) => r.tenants >= 10_000) ? rows.filter((r) => r.tenants >= 10_000) : [largest];
+/** The judged size where `value` is largest, and that value. */
+const worst = (value: (r: Row) => number) => {
+  const row = judgedRows.reduce((a, b) => (value(b) > value(a) ? b : a));
+  return { tenants: row.tenants, measured: value(row) };
+};
+const heapWorst = worst((r) => r.heapPerTenantAfterSweepsKb);
+const burstWorst = worst((r) => r.sweeps[1]!.netRatio);
+const spreadWorst = worst((r) => r.sweeps[2]!.netRatio);
+const idleWorst = worst((r) => r.idleCpuPercent);
 const goals = {
   spawnUnder1sAt10k: at10k ? { goalMs: GOALS.spawnMsAt10k, measuredMs: at10k.spawnMs, verdict: mark(at10k.spawnMs < GOALS.spawnMsAt10k) } : 'not measured (BENCH_TENANTS has no 10000)',
-  heapPerTenantAfterSweeps: { goalKb: GOALS.heapKbPerTenant, measuredKb: largest.heapPerTenantAfterSweepsKb, verdict: mark(largest.heapPerTenantAfterSweepsKb < GOALS.heapKbPerTenant) },
-  cpuPerCallSteady: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: largest.sweeps[1]!.netRatio, verdict: mark(largest.sweeps[1]!.netRatio <= GOALS.cpuPerCallRatio) },
-  cpuPerCallSteadyAgainstSpread: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: largest.sweeps[2]!.netRatio, verdict: mark(largest.sweeps[2]!.netRatio <= GOALS.cpuPerCallRatio) },
-  idleCpu: { goalPercent: GOALS.idleCpuPercent, measuredPercent: largest.idleCpuPercent, verdict: mark(largest.idleCpuPercent < GOALS.idleCpuPercent) },
+  heapPerTenantAfterSweeps: { goalKb: GOALS.heapKbPerTenant, measuredKb: heapWorst.measured, tenants: heapWorst.tenants, verdict: mark(heapWorst.measured < GOALS.heapKbPerTenant) },
+  cpuPerCallSteady: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: burstWorst.measured, tenants: burstWorst.tenants, verdict: mark(burstWorst.measured <= GOALS.cpuPerCallRatio) },
+  cpuPerCallSteadyAgainstSpread: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: spreadWorst.measured, tenants: spreadWorst.tenants, verdict: mark(spreadWorst.measured <= GOALS.cpuPerCallRatio) },
+  idleCpu: { goalPercent: GOALS.idleCpuPercent, measuredPercent: idleWorst.measured, tenants: idleWorst.tenants, verdict: mark(idleWorst.measured < GOALS.idleCpuPercent) },
 };
 const result = { bench: 'runtime', at: Date.now(), node: process.version, latencyMs, cap, sweepMs, sink: sinkKind, rows, goals };
 // For the BullMQ competitor, which runs next in `npm run bench` and prints the two side by side.
@@ -401,7 +413,7 @@ process.stdout.write(
     fmt(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...lines.map(fmt),
-    `goals (largest size ${largest.tenants}): spawn 10k < 1 s: ${typeof goals.spawnUnder1sAt10k === 'string' ? goals.spawnUnder1sAt10k : `${goals.spawnUnder1sAt10k.measuredMs} ms, ${goals.spawnUnder1sAt10k.verdict}`}; heap < 20 KB/tenant after sweeps: ${goals.heapPerTenantAfterSweeps.measuredKb} KB, ${goals.heapPerTenantAfterSweeps.verdict}; CPU/call <= 2x bare (steady, net of idle): ${goals.cpuPerCallSteady.measuredRatio}x the burst, ${goals.cpuPerCallSteady.verdict}; ${goals.cpuPerCallSteadyAgainstSpread.measuredRatio}x the spread loop, ${goals.cpuPerCallSteadyAgainstSpread.verdict}; idle CPU < 1 %: ${goals.idleCpu.measuredPercent} %, ${goals.idleCpu.verdict}`,
+    `goals (the worst of ${judgedRows.map((r) => r.tenants).join(', ')} tenants): spawn 10k < 1 s: ${typeof goals.spawnUnder1sAt10k === 'string' ? goals.spawnUnder1sAt10k : `${goals.spawnUnder1sAt10k.measuredMs} ms, ${goals.spawnUnder1sAt10k.verdict}`}; heap < 20 KB/tenant after sweeps: ${heapWorst.measured} KB at ${heapWorst.tenants}, ${goals.heapPerTenantAfterSweeps.verdict}; CPU/call <= 2x bare (steady, net of idle): ${burstWorst.measured}x the burst at ${burstWorst.tenants}, ${goals.cpuPerCallSteady.verdict}; ${spreadWorst.measured}x the spread loop at ${spreadWorst.tenants}, ${goals.cpuPerCallSteadyAgainstSpread.verdict}; idle CPU < 1 %: ${idleWorst.measured} % at ${idleWorst.tenants}, ${goals.idleCpu.verdict}`,
     JSON.stringify(result),
     '',
   ].join('\n'),
