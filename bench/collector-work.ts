@@ -87,6 +87,23 @@ export function mainThreadCpuMs(): number | undefined {
   }
 }
 
+/**
+ * How many times the main thread has blocked so far (Linux: voluntary_ctxt_switches of
+ * /proc/self/task/<pid>/status); undefined elsewhere. Each is one wait of the event loop for I/O or
+ * a timer, so the count between two readings is the loop's wakeups. Each costs CPU before any
+ * work: 34-41 us for an empty Node timer loop on this project's 2-core machine (2026-12-06; the
+ * runtime benchmark measures and prints it).
+ */
+export function mainThreadWakeups(): number | undefined {
+  try {
+    const status = readFileSync(`/proc/self/task/${process.pid}/status`, 'utf8');
+    const match = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Process CPU (user + system) in ms since `since`. */
 export function cpuMsSince(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);

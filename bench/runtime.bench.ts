@@ -60,7 +60,7 @@ import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { startBackendsProcess } from './backends-process.js';
 import { withCpuProfile, withHeapSampling } from './cpu-profile.js';
-import { collectorWork, cpuMsSince, idleWindows, liveHeap, mainThreadCpuMs } from './collector-work.js';
+import { collectorWork, cpuMsSince, idleWindows, liveHeap, mainThreadCpuMs, mainThreadWakeups } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
@@ -187,12 +187,19 @@ interface Sweep {
   cpuMs: number;
   /** Of cpuMs, the main thread's (the rest is the garbage collector's helper threads and libuv's); Linux only. */
   mainThreadCpuMs?: number;
+  /** Times the main thread blocked (the event loop's wakeups; Linux only). */
+  mainThreadWakeups?: number;
   wallMs: number;
 }
-/** `mainThreadCpuMs` since `since` (a mainThreadCpuMs() reading), when the platform gives it. */
-const mainSince = (since: number | undefined) => {
-  const now = mainThreadCpuMs();
-  return since === undefined || now === undefined ? {} : { mainThreadCpuMs: now - since };
+/** The main thread's CPU and wakeups so far, where the platform gives them. */
+const mainReading = () => ({ cpuMs: mainThreadCpuMs(), wakeups: mainThreadWakeups() });
+/** `mainThreadCpuMs` and `mainThreadWakeups` since `since` (a mainReading()), when the platform gives them. */
+const mainSince = (since: ReturnType<typeof mainReading>) => {
+  const now = mainReading();
+  return {
+    ...(since.cpuMs === undefined || now.cpuMs === undefined ? {} : { mainThreadCpuMs: now.cpuMs - since.cpuMs }),
+    ...(since.wakeups === undefined || now.wakeups === undefined ? {} : { mainThreadWakeups: now.wakeups - since.wakeups }),
+  };
 };
 const perCallUs = (s: Sweep) => (s.cpuMs * 1000) / Math.max(1, s.calls);
 
@@ -209,7 +216,7 @@ function bareLoop(list: Tenant[], fake: FakeGateway, sink: ResultSink) {
   const measured = async (body: () => Promise<number>): Promise<Sweep> => {
     const calls0 = totalCalls(fake);
     const cpu0 = process.cpuUsage();
-    const main0 = mainThreadCpuMs();
+    const main0 = mainReading();
     const wall0 = performance.now();
     const runs = await body();
     return { runs, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), ...mainSince(main0), wallMs: performance.now() - wall0 };
@@ -269,6 +276,9 @@ interface Row {
     /** Of the CPU per call, the main thread's (Linux; absent elsewhere). */
     runtimeMainCpuPerCallUs?: number;
     bareMainCpuPerCallUs?: number;
+    /** The event loop's wakeups a call (Linux; absent elsewhere): what a spread interval pays and a burst shares. */
+    runtimeWakeupsPerCall?: number;
+    bareWakeupsPerCall?: number;
     ratio: number;
     netRatio: number;
   }[];
@@ -322,7 +332,7 @@ async function measure(tenants: number): Promise<Row> {
     const runs0 = totalRuns(runtime);
     const calls0 = totalCalls(fake);
     const cpu0 = process.cpuUsage();
-    const main0 = mainThreadCpuMs();
+    const main0 = mainReading();
     const wall0 = performance.now();
     await until_();
     return { runs: totalRuns(runtime) - runs0, calls: totalCalls(fake) - calls0, cpuMs: cpuMs(cpu0), ...mainSince(main0), wallMs: performance.now() - wall0 };
@@ -361,6 +371,12 @@ async function measure(tenants: number): Promise<Row> {
             bareMainCpuPerCallUs: Number(perCallUs({ ...bareSide, cpuMs: bareSide.mainThreadCpuMs }).toFixed(1)),
           }
         : {}),
+      ...(runtimeSide.mainThreadWakeups !== undefined && bareSide.mainThreadWakeups !== undefined
+        ? {
+            runtimeWakeupsPerCall: Number((runtimeSide.mainThreadWakeups / Math.max(1, runtimeSide.calls)).toFixed(2)),
+            bareWakeupsPerCall: Number((bareSide.mainThreadWakeups / Math.max(1, bareSide.calls)).toFixed(2)),
+          }
+        : {}),
       ratio: Number((perCallUs(runtimeSide) / perCallUs(bareSide)).toFixed(2)),
       netRatio: Number((perCallUs(net) / perCallUs(bareSide)).toFixed(2)),
     };
@@ -377,6 +393,23 @@ async function measure(tenants: number): Promise<Row> {
   };
 }
 
+/**
+ * The machine's floor: CPU a wakeup of an empty Node timer loop (a 2 ms timer re-armed for 5 s),
+ * the cost every event-loop turn pays before any work. A spread interval pays it about once a call
+ * on both sides; a burst shares each turn among many calls.
+ */
+async function wakeupFloorUs(): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  const end = Date.now() + 5_000;
+  let wakeups = 0;
+  while (Date.now() < end) {
+    await sleep(2);
+    wakeups++;
+  }
+  return Number(((cpuMs(cpu0) * 1000) / wakeups).toFixed(1));
+}
+const floorUs = await wakeupFloorUs();
+
 const rows: Row[] = [];
 for (const n of sizes) {
   rows.push(await measure(n));
@@ -384,10 +417,10 @@ for (const n of sizes) {
 }
 
 const mark = (ok: boolean) => (ok ? 'met' : 'missed');
-const header = ['tenants', 'spawn ms', 'heap/tenant KB', 'after sweeps KB', 'idle CPU %', 'sweep', 'calls', 'runtime CPU/call us', 'bare CPU/call us', 'main thread runtime / bare us', 'ratio', 'ratio net of idle'];
+const header = ['tenants', 'spawn ms', 'heap/tenant KB', 'after sweeps KB', 'idle CPU %', 'sweep', 'calls', 'runtime CPU/call us', 'bare CPU/call us', 'main thread runtime / bare us', 'wakeups/call runtime / bare', 'ratio', 'ratio net of idle'];
 const lines = rows.flatMap((r) =>
   r.sweeps.map((s, i) =>
-    [i === 0 ? r.tenants : '', i === 0 ? r.spawnMs : '', i === 0 ? r.heapPerTenantKb : '', i === 0 ? r.heapPerTenantAfterSweepsKb : '', i === 0 ? r.idleCpuPercent : '', s.label, s.runtime.calls, s.runtimeCpuPerCallUs, s.bareCpuPerCallUs, s.runtimeMainCpuPerCallUs === undefined ? '-' : `${s.runtimeMainCpuPerCallUs} / ${s.bareMainCpuPerCallUs}`, s.ratio, s.netRatio].map(String),
+    [i === 0 ? r.tenants : '', i === 0 ? r.spawnMs : '', i === 0 ? r.heapPerTenantKb : '', i === 0 ? r.heapPerTenantAfterSweepsKb : '', i === 0 ? r.idleCpuPercent : '', s.label, s.runtime.calls, s.runtimeCpuPerCallUs, s.bareCpuPerCallUs, s.runtimeMainCpuPerCallUs === undefined ? '-' : `${s.runtimeMainCpuPerCallUs} / ${s.bareMainCpuPerCallUs}`, s.runtimeWakeupsPerCall === undefined ? '-' : `${s.runtimeWakeupsPerCall} / ${s.bareWakeupsPerCall}`, s.ratio, s.netRatio].map(String),
   ),
 );
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -413,12 +446,12 @@ const goals = {
   cpuPerCallSteadyAgainstSpread: { goalRatio: GOALS.cpuPerCallRatio, measuredRatio: spreadWorst.measured, tenants: spreadWorst.tenants, verdict: mark(spreadWorst.measured <= GOALS.cpuPerCallRatio) },
   idleCpu: { goalPercent: GOALS.idleCpuPercent, measuredPercent: idleWorst.measured, tenants: idleWorst.tenants, verdict: mark(idleWorst.measured < GOALS.idleCpuPercent) },
 };
-const result = { bench: 'runtime', at: Date.now(), node: process.version, latencyMs, cap, sweepMs, sink: sinkKind, rows, goals };
+const result = { bench: 'runtime', at: Date.now(), node: process.version, latencyMs, cap, sweepMs, sink: sinkKind, wakeupFloorCpuUs: floorUs, rows, goals };
 // For the BullMQ competitor, which runs next in `npm run bench` and prints the two side by side.
 writeFileSync('.bench-build/runtime-result.json', JSON.stringify(result));
 process.stdout.write(
   [
-    `runtime benchmark: node ${process.version}, ${KINDS.length} collectors a tenant, fake latency ${latencyMs} ms, global cap ${cap}, sweeps ${sweepMs / 1000} s apart (scheduled path), idle: median of ${idleWindowCount} windows of ${idleMs / 1000} s, sink ${sinkKind === 'store' ? 'the store on dynalite in another process' : 'keeps nothing'}`,
+    `runtime benchmark: node ${process.version}, ${KINDS.length} collectors a tenant, fake latency ${latencyMs} ms, global cap ${cap}, sweeps ${sweepMs / 1000} s apart (scheduled path), idle: median of ${idleWindowCount} windows of ${idleMs / 1000} s, sink ${sinkKind === 'store' ? 'the store on dynalite in another process' : 'keeps nothing'}; an empty timer loop costs ${floorUs} us of CPU a wakeup here`,
     fmt(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...lines.map(fmt),
