@@ -91,7 +91,7 @@ export function mainThreadCpuMs(): number | undefined {
  * How many times the main thread has blocked so far (Linux: voluntary_ctxt_switches of
  * /proc/self/task/<pid>/status); undefined elsewhere. Each is one wait of the event loop for I/O or
  * a timer, so the count between two readings is the loop's wakeups. Each costs CPU before any
- * work: 34-41 us for an empty Node timer loop on this project's 2-core machine (2026-12-06; the
+ * work: 34-96 us for an empty Node timer loop on this project's 2-core machine (2026-12-06; the
  * runtime benchmark measures and prints it).
  */
 export function mainThreadWakeups(): number | undefined {
