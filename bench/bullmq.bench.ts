@@ -38,6 +38,8 @@ import { collectorWork, cpuMsSince, idleWindows, liveHeap } from './collector-wo
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
+/** Each fake call lasts latencyMs plus up to this much more (uniform, seeded): real answers do not all take the same time. */
+const jitterMs = Number(process.env.BENCH_LATENCY_JITTER_MS ?? 0);
 const sweepMs = Number(process.env.BENCH_SWEEP_S ?? 120) * 1000;
 const idleMs = Number(process.env.BENCH_IDLE_MS ?? 10_000);
 const idleWindowCount = Number(process.env.BENCH_IDLE_WINDOWS ?? 5);
@@ -130,7 +132,7 @@ interface Row {
 async function measure(url: string, tenants: number): Promise<Row> {
   const list: Tenant[] = Array.from({ length: tenants }, (_, i) => makeTenant(`t${i}`));
   const byId = new Map(list.map((t) => [t.id, t]));
-  const fake = new FakeGateway({ clock: systemClock, latencyMs });
+  const fake = new FakeGateway({ clock: systemClock, latencyMs, jitterMs });
   const sink = new MemorySink();
   sink.write = async () => {}; // keep nothing, as the runtime benchmark's sink
   sink.putRunStatus = async () => {};
@@ -242,12 +244,12 @@ async function measure(url: string, tenants: number): Promise<Row> {
 }
 
 /** The runtime benchmark's result from this same `npm run bench` (same settings, the last hour), if any. */
-function runtimeResult(): { at: number; latencyMs: number; sweepMs: number; rows: { tenants: number; spawnMs: number; heapPerTenantAfterSweepsKb: number; idleCpuPercent: number; sweeps: { runtimeCpuPerCallUs: number; runtime: { wallMs: number } }[] }[] } | null {
+function runtimeResult(): { at: number; latencyMs: number; jitterMs?: number; sweepMs: number; rows: { tenants: number; spawnMs: number; heapPerTenantAfterSweepsKb: number; idleCpuPercent: number; sweeps: { runtimeCpuPerCallUs: number; runtime: { wallMs: number } }[] }[] } | null {
   const path = '.bench-build/runtime-result.json';
   try {
     if (!existsSync(path)) return null;
     const result = JSON.parse(readFileSync(path, 'utf8'));
-    const fresh = Date.now() - result.at < 3_600_000 && result.latencyMs === latencyMs && result.sweepMs === sweepMs;
+    const fresh = Date.now() - result.at < 3_600_000 && result.latencyMs === latencyMs && (result.jitterMs ?? 0) === jitterMs && result.sweepMs === sweepMs;
     return fresh ? result : null;
   } catch {
     return null;
@@ -293,11 +295,11 @@ const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!
 const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
 process.stdout.write(
   [
-    `bullmq benchmark: bullmq job schedulers + 1 worker (concurrency ${workerConcurrency}), same collector work and cap ${cap} as the bare loop, fake latency ${latencyMs} ms, interval ${sweepMs / 1000} s, Redis ${target.private ? 'private redis-server (persistence off)' : target.url}`,
+    `bullmq benchmark: bullmq job schedulers + 1 worker (concurrency ${workerConcurrency}), same collector work and cap ${cap} as the bare loop, fake latency ${latencyMs}${jitterMs > 0 ? ` + 0-${jitterMs - 1}` : ''} ms, interval ${sweepMs / 1000} s, Redis ${target.private ? 'private redis-server (persistence off)' : target.url}`,
     fmt(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...lines.map(fmt),
-    JSON.stringify({ bench: 'bullmq', node: process.version, latencyMs, cap, sweepMs, workerConcurrency, privateRedis: target.private, rows }),
+    JSON.stringify({ bench: 'bullmq', node: process.version, latencyMs, jitterMs, cap, sweepMs, workerConcurrency, privateRedis: target.private, rows }),
     '',
   ].join('\n'),
 );

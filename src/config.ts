@@ -7,6 +7,12 @@ import { z } from 'zod';
 import { COLLECTOR_LIST } from './collectors/index.js';
 import type { CollectorKind } from './domain/tenant.js';
 
+/**
+ * The runtime's timer slack (src/actors/clock.ts): collector ticks, backoffs and call deadlines
+ * due within one slot of this many milliseconds fire in one event-loop turn, at most this late.
+ */
+export const TIMER_SLACK_MS = 25;
+
 /** Parse `500ms`, `30s`, `5m`, `12h`, `1d` or a bare number of milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
@@ -67,6 +73,8 @@ const schema = z.object({
   // One `<KIND>_INTERVAL` per collector, from its descriptor.
   ...intervalVariables(),
   STARTUP_SPREAD: optionalDuration,
+  // At most half the fleet-lag grace (1 s), so slack alone never makes a run late.
+  TIMER_SLACK: duration(`${TIMER_SLACK_MS}ms`).pipe(z.number().max(500, 'TIMER_SLACK must be at most 500ms')),
   SHUTDOWN_DEADLINE: duration('10s'),
   AWS_MAX_INFLIGHT: int(64, 1, 10_000),
   // 0: twice AWS_MAX_INFLIGHT.
@@ -113,6 +121,8 @@ export interface Config {
   intervalsMs: Readonly<Record<CollectorKind, number>>;
   /** First collector runs after start are spread over this window. */
   startupSpreadMs: number;
+  /** The runtime's timers fire up to this late so that runs close together share an event-loop turn. */
+  timerSlackMs: number;
   shutdownDeadlineMs: number;
   awsMaxInflight: number;
   /** Collector runs in flight at most, process-wide; past it runs wait their turn (fairly). */
@@ -192,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       Object.fromEntries(COLLECTOR_LIST.map((d) => [d.kind, e[d.cadence.env] ?? (mode === 'production' ? d.cadence.productionMs : d.cadence.demoMs)])) as Record<CollectorKind, number>,
     ),
     startupSpreadMs: e.STARTUP_SPREAD ?? STARTUP_SPREAD_MS[mode],
+    timerSlackMs: e.TIMER_SLACK,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE,
     awsMaxInflight: e.AWS_MAX_INFLIGHT,
     runsMaxInflight: e.RUNS_MAX_INFLIGHT || 2 * e.AWS_MAX_INFLIGHT,

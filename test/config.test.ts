@@ -20,6 +20,9 @@ t.test('demo mode by default, fast cadence; production needs its settings', asyn
   t.equal(prod.intervalsMs.cost, 3_600_000, 'cost ticks hourly; its paid steps keep their own cadences (cadences.ts)');
   t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
   t.throws(() => loadConfig({ COST_INTERVAL: 'often' }), /COST_INTERVAL: not a duration/);
+  t.equal(demo.timerSlackMs, 25, 'timers share turns within 25 ms slots by default');
+  t.equal(loadConfig({ TIMER_SLACK: '0' }).timerSlackMs, 0, 'exact timers on request');
+  t.throws(() => loadConfig({ TIMER_SLACK: '2s' }), /TIMER_SLACK must be at most 500ms/);
   t.ok(Object.isFrozen(demo));
 });
 

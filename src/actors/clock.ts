@@ -50,9 +50,16 @@ const COMPACT_AFTER = 1024;
  * timer list and a priority-queue insert (~0.5 KB and a noticeable share of the spawn's CPU).
  * Entries due at the same time fire together, as the clock's timers did; entries a callback
  * sets for now fire on the clock's next turn, not in the same loop.
+ *
+ * With `slackMs` (timer slack, as Linux's `timerslack_ns` or a hashed wheel timer's tick), the
+ * clock timer is armed for the end of the slot of `slackMs` holding the earliest entry, so every
+ * entry due within one slot fires in one turn of the event loop, at most `slackMs` late and never
+ * early. 10,000 tenants spread their ~400 runs a second over the interval, and each run woke the
+ * loop by itself (~0.7 wakeups a call, each 34-96 us of CPU on the 2-core bench machine; issue 14).
  */
 export class Scheduler {
   readonly #clock: Clock;
+  readonly #slackMs: number;
   #heap: Entry[] = [];
   #seq = 0;
   #live = 0;
@@ -60,8 +67,18 @@ export class Scheduler {
   #cancelArmed: Cancel | undefined;
   #closed = false;
 
-  constructor(clock: Clock) {
+  /** `slackMs`: timers may fire up to this late so that timers close together share a turn (default 0: exact). */
+  constructor(clock: Clock, options: { slackMs?: number } = {}) {
+    const slackMs = options.slackMs ?? 0;
+    if (!Number.isInteger(slackMs) || slackMs < 0) throw new RangeError(`slackMs must be an integer >= 0, not ${slackMs}`);
     this.#clock = clock;
+    this.#slackMs = slackMs;
+  }
+
+  /** The time the clock timer is armed for when `at` is the earliest entry: the end of its slot. */
+  #fireTime(at: number): number {
+    const slack = this.#slackMs;
+    return slack > 1 ? Math.ceil(at / slack) * slack : at;
   }
 
   now(): number {
@@ -113,7 +130,7 @@ export class Scheduler {
     const entry: Entry = { at, seq: this.#seq++, target, arg };
     this.#push(entry);
     this.#live++;
-    if (entry.at < this.#armedAt) this.#arm();
+    if (this.#fireTime(entry.at) < this.#armedAt) this.#arm();
     return entry;
   }
 
@@ -136,8 +153,8 @@ export class Scheduler {
     while (this.#heap.length > 0 && this.#heap[0]!.target === undefined) this.#pop();
     const head = this.#heap[0];
     if (!head || this.#closed) return;
-    this.#armedAt = head.at;
-    this.#cancelArmed = this.#clock.setTimer(this.#fire, head.at - this.#clock.now());
+    this.#armedAt = this.#fireTime(head.at);
+    this.#cancelArmed = this.#clock.setTimer(this.#fire, this.#armedAt - this.#clock.now());
   }
 
   readonly #fire = (): void => {

@@ -47,6 +47,12 @@ export interface RuntimeOptions {
   intervalsMs?: Partial<Record<CollectorKind, number>>;
   /** First runs after start are spread over this window. Default 60 s. */
   startupSpreadMs?: number;
+  /**
+   * The scheduler's timer slack: timers due within one slot of this many ms fire in one turn, at
+   * most this late (Scheduler in clock.ts). Default 0 (exact, as tests on a ManualClock expect);
+   * the service passes TIMER_SLACK.
+   */
+  timerSlackMs?: number;
   /** Process-wide cap on AWS calls in flight. Default 64. */
   maxInflight?: number;
   /** Share of the in-flight cap that suspect tenants (latest call timed out, throttled, 5xx) hold together. Default 0.25. */
@@ -100,7 +106,7 @@ let systems = 0;
 /** Build a runtime from its parts. Nothing runs until `start`. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const clock = options.clock ?? systemClock;
-  const scheduler = new Scheduler(clock);
+  const scheduler = new Scheduler(clock, { slackMs: options.timerSlackMs ?? 0 });
   const registry = options.registry ?? new HealthRegistry({ now: () => clock.now(), ...(options.lag ? { lag: options.lag } : {}) });
   const log = options.log;
   const abort = new AbortController();

@@ -169,6 +169,7 @@ export async function startCollection(input: CollectionInput): Promise<Collectio
     reconcileIntervalMs: config.reconcileIntervalMs,
     intervalsMs: config.intervalsMs,
     startupSpreadMs: config.startupSpreadMs,
+    timerSlackMs: config.timerSlackMs,
     maxInflight: config.awsMaxInflight,
     maxRunsInflight: config.runsMaxInflight,
     ...(input.registry ? { registry: input.registry } : {}),

@@ -84,6 +84,8 @@ export interface FakeGatewayOptions {
   clock: Clock;
   /** Latency of every call, on the clock. Default 0. */
   latencyMs?: number;
+  /** Each call's latency is `latencyMs` plus a whole number of ms drawn uniformly below this (seeded, repeatable). Default 0. */
+  jitterMs?: number;
 }
 
 /** A fake AWS: per AWS account behaviour, calls counted per account and service. */
@@ -92,6 +94,8 @@ export class FakeGateway {
   readonly calls = new Map<string, number>();
   readonly clock: Clock;
   latencyMs: number;
+  readonly jitterMs: number;
+  #seed = 0x9e3779b9;
   /** Latency of a `slow` account's calls. Default 2 s. */
   slowMs = 2_000;
   readonly gateway: AwsGateway;
@@ -99,6 +103,7 @@ export class FakeGateway {
   constructor(options: FakeGatewayOptions) {
     this.clock = options.clock;
     this.latencyMs = options.latencyMs ?? 0;
+    this.jitterMs = options.jitterMs ?? 0;
     const call = <T>(service: AwsService, target: AccountTarget, signal: AbortSignal, value: () => T) =>
       this.#call(service, target, signal, value);
     this.gateway = {
@@ -149,7 +154,7 @@ export class FakeGateway {
     this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
     const behaviour = this.behaviour.get(target.awsAccountId) ?? 'ok';
     if (behaviour === 'deaf') return new Promise<never>(() => {});
-    const latency = behaviour === 'hang' ? Number.MAX_SAFE_INTEGER / 2 : behaviour === 'slow' ? this.slowMs : this.latencyMs;
+    const latency = behaviour === 'hang' ? Number.MAX_SAFE_INTEGER / 2 : behaviour === 'slow' ? this.slowMs : this.latencyMs + this.#jitter();
     if (latency > 0) await this.#sleep(latency, signal);
     signal.throwIfAborted();
     switch (behaviour) {
@@ -164,6 +169,17 @@ export class FakeGateway {
       default:
         return value();
     }
+  }
+
+  /** A whole number of ms in [0, jitterMs), from a xorshift32 sequence (the same on every run). */
+  #jitter(): number {
+    if (this.jitterMs <= 0) return 0;
+    let x = this.#seed;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#seed = x >>> 0;
+    return this.#seed % this.jitterMs;
   }
 
   #sleep(ms: number, signal: AbortSignal): Promise<void> {
