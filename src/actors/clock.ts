@@ -107,7 +107,7 @@ export class Scheduler {
 
   /**
    * Call `target.onTimer(arg)` at absolute time `at` (or on the clock's next turn if that has
-   * passed); undefined once the scheduler is closed. A collector's tick is one of these: the
+   * passed; with slack, at the end of its slot); undefined once the scheduler is closed. A collector's tick is one of these: the
    * entry is the whole cost, where `at` adds a callback, a cancel function and their contexts
    * (~0.2 KB a timer, five a tenant; issue 14).
    */
