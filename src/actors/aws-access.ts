@@ -22,12 +22,12 @@ import CircuitBreaker from 'opossum';
 import { AwsCallError, isAbortError, type AwsFailureKind } from '../domain/errors.js';
 import { serviceConcurrency } from '../collectors/index.js';
 import type { AwsService } from '../domain/gateway.js';
-import { CallDeadlines } from './call-deadlines.js';
 import type { Cancel, Scheduler } from './clock.js';
 import type { BreakerState, HealthRegistry } from './health-registry.js';
 import { FairLimiter, type CallOutcome } from './fair-limiter.js';
 import { BreakerOpenError, CallTimeoutError } from './failure.js';
 import { hash32 } from './hash32.js';
+import { RunScopes, type CallObserver, type RunOwner, type RunScope } from './run-scope.js';
 
 /**
  * Breakers rotate on one of this many emitters (by tenant): opossum checks and removes its
@@ -90,6 +90,8 @@ export class SharedAwsLimits {
   readonly #rotations = Array.from({ length: ROTATION_EMITTERS }, () => new EventEmitter().setMaxListeners(0));
   readonly settings: BreakerSettings;
   readonly serviceConcurrency: Record<AwsService, number>;
+  /** Every run's signal and call deadlines (one timer for the process, scopes pooled). */
+  readonly scopes: RunScopes;
   readonly #scheduler: Scheduler;
   #cancelRotation: Cancel | undefined;
 
@@ -99,6 +101,7 @@ export class SharedAwsLimits {
   ) {
     this.#scheduler = scheduler;
     this.settings = { ...DEFAULT_BREAKER_SETTINGS, ...options.breaker };
+    this.scopes = new RunScopes(scheduler, this.settings.callTimeoutMs);
     this.serviceConcurrency = { ...DEFAULT_SERVICE_CONCURRENCY, ...options.serviceConcurrency };
     this.fair = new FairLimiter({
       capacity: options.maxInflight,
@@ -124,6 +127,7 @@ export class SharedAwsLimits {
   /** Stop rotating (the scheduler's close does it too). */
   close(): void {
     this.#cancelRotation?.();
+    this.scopes.close();
     this.fair.close();
   }
 }
@@ -132,29 +136,38 @@ type Fire = () => Promise<unknown>;
 type Breaker = CircuitBreaker<[Fire], unknown>;
 
 /** One tenant's gate to AWS. Created by the tenant actor, shut down when it stops. */
-export class TenantAwsAccess {
+/** One bit per service, for TenantAwsAccess's `#reportedClosed`. */
+const SERVICE_BIT: Record<AwsService, number> = { cloudwatch: 1, ce: 2, guardduty: 4, health: 8, securityhub: 16 };
+/** A call's `tag` bits: its limiter slot counts against the suspect share; its failure is recorded in the breaker it makes. */
+const SUSPECT_SLOT = 1;
+const RECORD_FAILURE = 2;
+
+export class TenantAwsAccess implements RunOwner, CallObserver {
   readonly #tenantId: string;
   readonly #shared: SharedAwsLimits;
-  readonly #scheduler: Scheduler;
   readonly #registry: HealthRegistry;
   /** Made with the first breaker: most tenants never have one (an empty Map is ~180 bytes). */
   #breakers: Map<AwsService, Breaker> | undefined;
-  /** Runs (call deadlines) of this tenant not closed yet: healthy breakers are dropped at zero. */
+  /** Runs (scopes) of this tenant not closed yet: healthy breakers are dropped at zero. */
   #runs = 0;
+  /** Services (SERVICE_BIT) the registry was told are closed, since no breaker had been made. */
+  #reportedClosed = 0;
 
-  constructor(tenantId: string, shared: SharedAwsLimits, scheduler: Scheduler, registry: HealthRegistry) {
+  constructor(tenantId: string, shared: SharedAwsLimits, registry: HealthRegistry) {
     this.#tenantId = tenantId;
     this.#shared = shared;
-    this.#scheduler = scheduler;
     this.#registry = registry;
   }
 
-  /** The call deadlines of one run whose calls share `signal` (see CallDeadlines); the run closes them. */
-  deadlines(signal: AbortSignal): CallDeadlines {
+  /** The scope of one run: its signal and its calls' deadlines (see RunScope). The run closes it. */
+  openRun(): RunScope {
     this.#runs++;
-    return new CallDeadlines(this.#scheduler, this.#shared.settings.callTimeoutMs, signal, () => {
-      if (--this.#runs === 0) this.#dropHealthy();
-    });
+    return this.#shared.scopes.open(this);
+  }
+
+  /** A run's scope closed (RunOwner). */
+  runClosed(): void {
+    if (--this.#runs === 0) this.#dropHealthy();
   }
 
   /**
@@ -164,52 +177,65 @@ export class TenantAwsAccess {
    */
   async call<T>(service: AwsService, signal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     signal.throwIfAborted();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal.reason);
+    const scope = this.openRun();
+    const onAbort = () => scope.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const deadlines = this.deadlines(controller.signal);
     try {
-      return await this.callWithin(service, deadlines, fn);
+      return await this.callWithin(service, scope, fn);
     } finally {
       signal.removeEventListener('abort', onAbort);
-      deadlines.close();
-      if (deadlines.expired) controller.abort();
+      scope.close();
     }
   }
 
   /**
-   * A call of a run: like `call`, with the run's deadlines (one timer and one abort listener for
-   * all of the run's calls, instead of an AbortController, a timer and two listeners each).
+   * A call of a run: like `call`, with the run's scope (its signal and deadlines, shared by all of
+   * the run's calls, instead of an AbortController, a timer and two listeners each).
    */
-  callWithin<T>(service: AwsService, deadlines: CallDeadlines, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = deadlines.signal;
+  callWithin<T>(service: AwsService, scope: RunScope, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = scope.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
-    const registry = this.#registry;
-    const attempt = () =>
-      this.#shared.fair.run(
-        this.#tenantId,
-        service,
-        signal,
-        () => {
-          signal.throwIfAborted();
-          registry.awsCallMade(service);
-          return deadlines.run(service, fn);
-        },
-        callOutcome,
-      );
     const breaker = this.#breakers?.get(service);
     if (!breaker) {
-      // No breaker is a closed one (a dropped breaker was closed too): say so to the registry.
-      registry.breakerChanged(this.#tenantId, service, 'closed');
-      return attempt().catch((error: unknown) => {
-        if (countsAgainstService(error)) this.#recordFailure(service, error);
-        throw error;
-      });
+      // No breaker is a closed one (a dropped breaker was closed too): say so to the registry, once.
+      const bit = SERVICE_BIT[service];
+      if ((this.#reportedClosed & bit) === 0) {
+        this.#registry.breakerChanged(this.#tenantId, service, 'closed');
+        this.#reportedClosed |= bit;
+      }
+      return this.#attempt(service, scope, fn, RECORD_FAILURE);
     }
-    return (breaker.fire(attempt) as Promise<T>).catch((error: unknown) => {
+    return (breaker.fire(() => this.#attempt(service, scope, fn, 0)) as Promise<T>).catch((error: unknown) => {
       if ((error as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
       throw error;
     });
+  }
+
+  /**
+   * Take a slot of the fair limiter, then make the call in the run's scope. The scope tells us
+   * when the call settles (`callSettled`, with the slot's mark and whether to record a failure in
+   * the breaker in `tag`): one observer for every call instead of a chain of promises.
+   */
+  #attempt<T>(service: AwsService, scope: RunScope, fn: (signal: AbortSignal) => Promise<T>, tag: number): Promise<T> {
+    const slot = this.#shared.fair.acquire(this.#tenantId, service, scope.signal);
+    if (typeof slot === 'boolean') return this.#callInSlot(service, scope, fn, slot ? tag | SUSPECT_SLOT : tag);
+    return slot.then((suspect) => this.#callInSlot(service, scope, fn, suspect ? tag | SUSPECT_SLOT : tag));
+  }
+
+  #callInSlot<T>(service: AwsService, scope: RunScope, fn: (signal: AbortSignal) => Promise<T>, tag: number): Promise<T> {
+    const signal = scope.signal;
+    if (signal.aborted) {
+      this.callSettled(service, true, signal.reason, tag);
+      return Promise.reject(signal.reason);
+    }
+    this.#registry.awsCallMade(service);
+    return scope.run(service, fn, this, tag);
+  }
+
+  /** A call settled (CallObserver): give its slot back, and count a failure made without a breaker in one. */
+  callSettled(service: string, failed: boolean, error: unknown, tag: number): void {
+    this.#shared.fair.release(this.#tenantId, service, failed ? callOutcome(error) : 'ok', (tag & SUSPECT_SLOT) !== 0);
+    if (failed && (tag & RECORD_FAILURE) !== 0 && countsAgainstService(error)) this.#recordFailure(service as AwsService, error);
   }
 
   /** A call made without a breaker failed in a way that counts: make the breaker (if no other call has) and count the failure in it. */
@@ -282,6 +308,7 @@ export class TenantAwsAccess {
       inARow = 0;
     });
     this.#registry.breakerChanged(this.#tenantId, service, 'closed');
+    this.#reportedClosed &= ~SERVICE_BIT[service];
     (this.#breakers ??= new Map()).set(service, breaker);
     return breaker;
   }

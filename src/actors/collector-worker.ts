@@ -11,16 +11,15 @@
  * (through `onCrash`), whose supervision restarts, backs off or parks it without touching its
  * siblings; `stop` aborts the run in flight.
  */
-import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Account, CollectorKind, TenantSettings } from '../domain/tenant.js';
 import type { AccountOutcome, CollectContext } from '../collectors/index.js';
 import type { RunStatus } from '../domain/sink.js';
 import type { TenantAwsAccess } from './aws-access.js';
-import type { CallDeadlines } from './call-deadlines.js';
 import type { TimerHandle, TimerTarget } from './clock.js';
 import { describeFailure } from './failure.js';
 import type { ErrorInfo } from './health-registry.js';
+import type { RunScope } from './run-scope.js';
 import { isSetupState, mergeRunStatus } from './run-status.js';
 import { SmallMap } from './small-map.js';
 import { hash32, nextSlot, type RuntimeServices } from './services.js';
@@ -69,8 +68,8 @@ export class CollectorWorker implements TimerTarget {
   /** The latest run status per account (loaded from the store once, then kept). */
   readonly #statuses = new SmallMap<string, RunStatus | undefined>();
   #lastStartAt = -Infinity;
-  /** The run in flight, aborted by `stop`. */
-  #run: AbortController | undefined;
+  /** The scope of the run in flight, aborted by `stop`. */
+  #run: RunScope | undefined;
   /** A run-now that arrived during a run: it runs right after (requests merged into one). */
   #queued: RunRequest | undefined;
   #stopped = false;
@@ -154,22 +153,18 @@ export class CollectorWorker implements TimerTarget {
   #start(request: RunRequest): void {
     const { services } = this.#host;
     this.#cancelTick();
-    // One controller per run, aborted when the incarnation stops or the runtime's stop
-    // deadline passes (the in-flight tracker), and at its end if one of its AWS calls outlived
-    // its deadline (that request may still be running). Its calls share one set of deadlines.
-    const controller = new AbortController();
-    // A run's calls share its signal; the store writes in parallel batches, each listening.
-    setMaxListeners(0, controller.signal);
-    this.#run = controller;
-    const forget = services.inflight.abortable(controller);
-    const deadlines = this.#host.tenant.access.deadlines(controller.signal);
+    // One scope per run (pooled): its signal aborts when the incarnation stops or the runtime's
+    // stop deadline passes (the in-flight tracker), and at its end if one of its AWS calls
+    // outlived its deadline (that request may still be running). Its calls share its deadlines.
+    const scope = this.#host.tenant.access.openRun();
+    this.#run = scope;
+    const forget = services.inflight.abortable(scope);
     const ended = () => {
       forget();
       this.#run = undefined;
-      deadlines.close();
-      if (deadlines.expired) controller.abort();
+      scope.close();
     };
-    this.#runWith(controller.signal, deadlines, request).then(
+    this.#runWith(scope, request).then(
       () => {
         ended();
         const queued = this.#queued;
@@ -205,19 +200,21 @@ export class CollectorWorker implements TimerTarget {
    * it waits the collector is overdue (the fleet says it is behind) and no deadline runs: past
    * capacity, runs queue and cadences stretch rather than every run slowing down together.
    */
-  async #runWith(signal: AbortSignal, deadlines: CallDeadlines, request: RunRequest): Promise<void> {
+  async #runWith(scope: RunScope, request: RunRequest): Promise<void> {
     const { services, tenant } = this.#host;
     const kind = this.kind;
+    const signal = scope.signal;
     try {
-      await services.admission.run(tenant.tenantId, kind, signal, () => this.#runAdmitted(signal, deadlines, request), () => 'neutral');
+      await services.admission.run(tenant.tenantId, kind, signal, () => this.#runAdmitted(scope, request), () => 'neutral');
     } catch (error) {
       if (signal.aborted) return; // stopped while waiting (or during the run: nothing to record)
       throw error;
     }
   }
 
-  async #runAdmitted(signal: AbortSignal, deadlines: CallDeadlines, request: RunRequest): Promise<void> {
+  async #runAdmitted(scope: RunScope, request: RunRequest): Promise<void> {
     const { services, tenant } = this.#host;
+    const signal = scope.signal;
     const kind = this.kind;
     const { scheduler, registry } = services;
     const now = scheduler.now();
@@ -240,7 +237,7 @@ export class CollectorWorker implements TimerTarget {
       force: request.force,
       signal,
       aws: services.gateway,
-      call: (service, fn) => tenant.access.callWithin(service, deadlines, fn),
+      call: (service, fn) => tenant.access.callWithin(service, scope, fn),
       sink: services.sink,
       previous: (accountId) => statuses.get(accountId),
       get memory() {

@@ -16,14 +16,19 @@ import type { ChildSpec } from './restart-policy.js';
 
 export { hash32 } from './hash32.js';
 
+/** What `InflightTracker.abortAll` aborts: an AbortController or a run's scope. */
+export interface Abortable {
+  abort(reason?: unknown): void;
+}
+
 /** Work in flight, so stop can wait for it (or abort it) within its deadline. */
 export class InflightTracker {
   readonly #running = new Set<Promise<unknown>>();
-  readonly #controllers = new Set<AbortController>();
+  readonly #controllers = new Set<Abortable>();
   #aborted = false;
 
-  /** Register a run's controller, aborted by `abortAll`; returns the unregister function. */
-  abortable(controller: AbortController): () => void {
+  /** Register a run's controller (or scope), aborted by `abortAll`; returns the unregister function. */
+  abortable(controller: Abortable): () => void {
     if (this.#aborted) controller.abort();
     this.#controllers.add(controller);
     return () => this.#controllers.delete(controller);

@@ -101,7 +101,7 @@ export function spawnTenant(parent: ParentRef, name: string, setup: TenantSetup)
       init(self) {
         validateTenant(setup.tenant);
         registry.tenantStarted(tenantId);
-        const access = new TenantAwsAccess(tenantId, services.limits, scheduler, registry);
+        const access = new TenantAwsAccess(tenantId, services.limits, registry);
         const state: TenantState = {
           tenant: setup.tenant,
           invalid: undefined,

@@ -101,7 +101,7 @@ t.test('a breaker is held only while it has something to say: none for healthy c
   const shared = new SharedAwsLimits(scheduler, { maxInflight: 4 });
   t.teardown(() => shared.close());
   const registry = new HealthRegistry();
-  const access = new TenantAwsAccess('acme', shared, scheduler, registry);
+  const access = new TenantAwsAccess('acme', shared, registry);
   t.teardown(() => access.shutdown());
   const ok = async () => 'ok';
   const transient = async () => {
@@ -111,8 +111,8 @@ t.test('a breaker is held only while it has something to say: none for healthy c
     throw new AwsCallError('permission', 'ce', 'AccessDeniedException', 'no');
   };
 
-  const first = access.deadlines(new AbortController().signal);
-  const second = access.deadlines(new AbortController().signal);
+  const first = access.openRun();
+  const second = access.openRun();
   await access.callWithin('cloudwatch', first, ok);
   t.same(access.states(), {}, 'a healthy call makes no breaker');
   t.equal(registry.get('acme')!.breakers.cloudwatch, 'closed', 'its service is reported closed');
@@ -125,7 +125,7 @@ t.test('a breaker is held only while it has something to say: none for healthy c
   second.close();
   t.same(access.states(), { guardduty: 'closed' }, 'the one with a failure in its window is kept when the runs end');
 
-  const third = access.deadlines(new AbortController().signal);
+  const third = access.openRun();
   for (let i = 0; i < 4; i++) await t.rejects(access.callWithin('cloudwatch', third, transient));
   t.equal(access.states().cloudwatch, 'open', 'failures without a breaker before them count in the one they make (4 of 4 open it)');
   await t.rejects(access.callWithin('cloudwatch', third, ok), BreakerOpenError, 'an open breaker refuses without calling');

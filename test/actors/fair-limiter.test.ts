@@ -132,8 +132,8 @@ t.test('a hung call that ignores its signal costs its deadline, then frees its s
   const scheduler = new Scheduler(clock);
   const registry = new HealthRegistry({ now: () => clock.now() });
   const shared = new SharedAwsLimits(scheduler, { maxInflight: 1, breaker: { callTimeoutMs: 5_000 } });
-  const access = new TenantAwsAccess('sick', shared, scheduler, registry);
-  const healthy = new TenantAwsAccess('fine', shared, scheduler, registry);
+  const access = new TenantAwsAccess('sick', shared, registry);
+  const healthy = new TenantAwsAccess('fine', shared, registry);
   const signal = runSignal();
   const deaf = access.call('cloudwatch', signal, () => new Promise<never>(() => {})); // never settles, ignores abort
   const deafResult = deaf.catch((error: unknown) => error);
