@@ -193,8 +193,7 @@ export class TenantAwsAccess implements RunOwner, CallObserver {
    * the run's calls, instead of an AbortController, a timer and two listeners each).
    */
   callWithin<T>(service: AwsService, scope: RunScope, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = scope.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (scope.aborted) return Promise.reject(scope.reason);
     const breaker = this.#breakers?.get(service);
     if (!breaker) {
       // No breaker is a closed one (a dropped breaker was closed too): say so to the registry, once.
@@ -217,16 +216,15 @@ export class TenantAwsAccess implements RunOwner, CallObserver {
    * the breaker in `tag`): one observer for every call instead of a chain of promises.
    */
   #attempt<T>(service: AwsService, scope: RunScope, fn: (signal: AbortSignal) => Promise<T>, tag: number): Promise<T> {
-    const slot = this.#shared.fair.acquire(this.#tenantId, service, scope.signal);
+    const slot = this.#shared.fair.acquire(this.#tenantId, service, scope);
     if (typeof slot === 'boolean') return this.#callInSlot(service, scope, fn, slot ? tag | SUSPECT_SLOT : tag);
     return slot.then((suspect) => this.#callInSlot(service, scope, fn, suspect ? tag | SUSPECT_SLOT : tag));
   }
 
   #callInSlot<T>(service: AwsService, scope: RunScope, fn: (signal: AbortSignal) => Promise<T>, tag: number): Promise<T> {
-    const signal = scope.signal;
-    if (signal.aborted) {
-      this.callSettled(service, true, signal.reason, tag);
-      return Promise.reject(signal.reason);
+    if (scope.aborted) {
+      this.callSettled(service, true, scope.reason, tag);
+      return Promise.reject(scope.reason);
     }
     this.#registry.awsCallMade(service);
     return scope.run(service, fn, this, tag);

@@ -13,6 +13,7 @@
  */
 import type { Logger } from 'pino';
 import type { Account, CollectorKind, TenantSettings } from '../domain/tenant.js';
+import type { AwsService } from '../domain/gateway.js';
 import type { AccountOutcome, CollectContext } from '../collectors/index.js';
 import type { RunStatus } from '../domain/sink.js';
 import type { TenantAwsAccess } from './aws-access.js';
@@ -120,6 +121,26 @@ export class CollectorWorker implements TimerTarget {
     return (this.#log ??= this.#host.log.child({ collector: this.kind }));
   }
 
+  /** @internal For RunContext: the collector's logger (made on first use: a pino child is ~1 KB, and most runs never log). */
+  runLogger(): Logger {
+    return this.#logger;
+  }
+
+  /** @internal For RunContext: what the collector keeps between runs (made on first use, as three of the five kinds keep nothing). */
+  runMemory(): Map<string, unknown> {
+    return (this.#memory ??= new Map());
+  }
+
+  /** @internal For RunContext. */
+  get host(): CollectorHost {
+    return this.#host;
+  }
+
+  /** @internal For RunContext: the status the previous runs left for an account. */
+  previousStatus(accountId: string): RunStatus | undefined {
+    return this.#statuses.get(accountId);
+  }
+
   #interval(): number {
     return this.#host.tenant.settings().intervalsMs?.[this.kind] ?? this.#host.services.intervalsMs[this.kind];
   }
@@ -181,14 +202,14 @@ export class CollectorWorker implements TimerTarget {
   }
 
   /** Load the stored status of accounts this incarnation has not seen since it started. */
-  async #loadStatuses(accounts: readonly Account[], signal: AbortSignal): Promise<void> {
+  async #loadStatuses(accounts: readonly Account[], scope: RunScope): Promise<void> {
     const { services, tenant } = this.#host;
     for (const account of accounts) {
       if (this.#statuses.has(account.id)) continue;
       try {
-        this.#statuses.set(account.id, await services.sink.getRunStatus(tenant.tenantId, account.id, this.kind, signal));
+        this.#statuses.set(account.id, await services.sink.getRunStatus(tenant.tenantId, account.id, this.kind, scope.signal));
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (scope.aborted) throw error;
         // Without it every step is simply due: a missed read costs at most one extra run.
         this.#logger.warn({ account: account.id, error: describeFailure(error, services.scheduler.now()) }, 'could not read run status');
       }
@@ -203,18 +224,16 @@ export class CollectorWorker implements TimerTarget {
   async #runWith(scope: RunScope, request: RunRequest): Promise<void> {
     const { services, tenant } = this.#host;
     const kind = this.kind;
-    const signal = scope.signal;
     try {
-      await services.admission.run(tenant.tenantId, kind, signal, () => this.#runAdmitted(scope, request), () => 'neutral');
+      await services.admission.run(tenant.tenantId, kind, scope, () => this.#runAdmitted(scope, request), () => 'neutral');
     } catch (error) {
-      if (signal.aborted) return; // stopped while waiting (or during the run: nothing to record)
+      if (scope.aborted) return; // stopped while waiting (or during the run: nothing to record)
       throw error;
     }
   }
 
   async #runAdmitted(scope: RunScope, request: RunRequest): Promise<void> {
     const { services, tenant } = this.#host;
-    const signal = scope.signal;
     const kind = this.kind;
     const { scheduler, registry } = services;
     const now = scheduler.now();
@@ -224,39 +243,16 @@ export class CollectorWorker implements TimerTarget {
     registry.collectorRunStarted(tenant.tenantId, kind, now, now + interval);
     const only = request.accountIds ? new Set(request.accountIds) : undefined;
     const accounts = only ? tenant.activeAccounts().filter((a) => only.has(a.id)) : tenant.activeAccounts();
-    const statuses = this.#statuses;
-    const logger = () => this.#logger;
-    const memory = () => (this.#memory ??= new Map());
-    const ctx: CollectContext = {
-      tenantId: tenant.tenantId,
-      kind,
-      accounts,
-      settings: tenant.settings(),
-      now,
-      intervalMs: interval,
-      force: request.force,
-      signal,
-      aws: services.gateway,
-      call: (service, fn) => tenant.access.callWithin(service, scope, fn),
-      sink: services.sink,
-      previous: (accountId) => statuses.get(accountId),
-      get memory() {
-        return memory();
-      },
-      // Made on first use: a pino child per collector is ~1 KB, and most runs never log.
-      get log() {
-        return logger();
-      },
-    };
+    const ctx = new RunContext(this, scope, accounts, now, interval, request.force);
     let outcomes: AccountOutcome[];
     try {
-      await this.#loadStatuses(accounts, signal);
+      await this.#loadStatuses(accounts, scope);
       outcomes = await services.inflight.track(services.jobs[kind](ctx));
     } catch (error) {
-      if (signal.aborted) return; // stopping: nothing to record
+      if (scope.aborted) return; // stopping: nothing to record
       outcomes = [{ accountId: '*', steps: [], stored: false, error }];
     }
-    if (signal.aborted) return;
+    if (scope.aborted) return;
 
     let firstError: ErrorInfo | undefined;
     let crash: unknown;
@@ -275,9 +271,9 @@ export class CollectorWorker implements TimerTarget {
         if (step.error !== undefined && describeFailure(step.error, now).kind === 'bug') crash ??= step.error;
       }
       const account = accounts.find((a) => a.id === outcome.accountId);
-      if (account) await this.#storeStatus(account, outcome, now, signal);
+      if (account) await this.#storeStatus(account, outcome, now, scope);
     }
-    if (signal.aborted) return;
+    if (scope.aborted) return;
     registry.collectorRunEnded(tenant.tenantId, kind, {
       startedAt: now,
       endedAt: scheduler.now(),
@@ -292,19 +288,70 @@ export class CollectorWorker implements TimerTarget {
   }
 
   /** Merge a run's steps into the account's status and store it (best effort: data is already stored). */
-  async #storeStatus(account: Account, outcome: AccountOutcome, now: number, signal: AbortSignal): Promise<void> {
+  async #storeStatus(account: Account, outcome: AccountOutcome, now: number, scope: RunScope): Promise<void> {
     const { services, tenant } = this.#host;
     const kind = this.kind;
     const previous = this.#statuses.get(account.id);
     const status = mergeRunStatus(previous, { tenantId: tenant.tenantId, account, collector: kind, outcome, now });
     try {
-      await services.sink.putRunStatus(status, previous, signal);
+      await services.sink.putRunStatus(status, previous, scope.signal);
       this.#statuses.set(account.id, status);
       this.#host.onRunStatus?.(status, previous);
     } catch (error) {
-      if (signal.aborted) return;
+      if (scope.aborted) return;
       this.#logger.warn({ account: account.id, error: describeFailure(error, services.scheduler.now()) }, 'could not store run status');
     }
+  }
+}
+
+/**
+ * What a run gives its job (CollectContext): one object whose methods are on its prototype. As an
+ * object literal it was six closures and two accessor pairs a run (issue 14).
+ */
+class RunContext implements CollectContext {
+  readonly tenantId: string;
+  readonly kind: CollectorKind;
+  readonly accounts: readonly Account[];
+  readonly settings: TenantSettings;
+  readonly now: number;
+  readonly intervalMs: number;
+  readonly force: boolean;
+  readonly signal: AbortSignal;
+  readonly aws: CollectContext['aws'];
+  readonly sink: CollectContext['sink'];
+  readonly #worker: CollectorWorker;
+  readonly #scope: RunScope;
+
+  constructor(worker: CollectorWorker, scope: RunScope, accounts: readonly Account[], now: number, intervalMs: number, force: boolean) {
+    const { tenant, services } = worker.host;
+    this.tenantId = tenant.tenantId;
+    this.kind = worker.kind;
+    this.accounts = accounts;
+    this.settings = tenant.settings();
+    this.now = now;
+    this.intervalMs = intervalMs;
+    this.force = force;
+    this.signal = scope.signal;
+    this.aws = services.gateway;
+    this.sink = services.sink;
+    this.#worker = worker;
+    this.#scope = scope;
+  }
+
+  call<T>(service: AwsService, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.#worker.host.tenant.access.callWithin(service, this.#scope, fn);
+  }
+
+  previous(accountId: string): RunStatus | undefined {
+    return this.#worker.previousStatus(accountId);
+  }
+
+  get memory(): Map<string, unknown> {
+    return this.#worker.runMemory();
+  }
+
+  get log(): Logger {
+    return this.#worker.runLogger();
   }
 }
 

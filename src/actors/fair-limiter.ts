@@ -36,6 +36,18 @@ export interface FairLimiterOptions {
   suspectOf?: (tenantId: string) => boolean;
 }
 
+/**
+ * What cancels a wait: an AbortSignal, or a run's scope (RunScope), which keeps its own listeners.
+ * Node makes every AbortSignal with a map of its own (it sets the prototype of a new EventTarget),
+ * so each property access on a signal misses V8's inline caches; the runtime passes its scopes.
+ */
+export interface AbortSource {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** How the call went, for the suspect mark: `suspect` (timeout, throttled, 5xx), `ok`, or `neutral` (says nothing). */
 export type CallOutcome = 'ok' | 'suspect' | 'neutral';
 
@@ -44,7 +56,7 @@ interface Waiter {
   /** Resolves the wait; `suspect`: the slot counts against the suspect share. */
   grant: (suspect: boolean) => void;
   reject: (reason: unknown) => void;
-  signal: AbortSignal;
+  signal: AbortSource;
   onAbort: () => void;
 }
 
@@ -147,7 +159,7 @@ export class FairLimiter {
    * function: a call granted at once (most, below the cap) starts in this turn, with no promise
    * or microtask of the limiter's own before it.
    */
-  run<T>(tenantId: string, service: string, signal: AbortSignal, fn: () => Promise<T>, classify: (error: unknown) => CallOutcome): Promise<T> {
+  run<T>(tenantId: string, service: string, signal: AbortSource, fn: () => Promise<T>, classify: (error: unknown) => CallOutcome): Promise<T> {
     const slot = this.acquire(tenantId, service, signal);
     if (typeof slot === 'boolean') return this.#runIn(tenantId, service, slot, fn, classify);
     return slot.then((suspect) => this.#runIn(tenantId, service, suspect, fn, classify));
@@ -159,7 +171,7 @@ export class FairLimiter {
    * promise made), else a promise of the mark once the pump grants one, rejected with the
    * signal's reason if it aborts first (nothing to release then).
    */
-  acquire(tenantId: string, service: string, signal: AbortSignal): boolean | Promise<boolean> {
+  acquire(tenantId: string, service: string, signal: AbortSource): boolean | Promise<boolean> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.#closed) return Promise.reject(new Error('limiter closed'));
     let lane = this.#lanes.get(tenantId);
@@ -217,7 +229,7 @@ export class FairLimiter {
   }
 
   /** Queue a call the shares do not allow now; resolves with the suspect mark of its slot once the pump grants one. */
-  #wait(lane: Lane, service: string, signal: AbortSignal): Promise<boolean> {
+  #wait(lane: Lane, service: string, signal: AbortSource): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       const waiter: Waiter = {
         service,
