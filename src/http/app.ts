@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const router = new Router<AppState>({ sensitive: true });
   const mfaRequired = (tenantId: string) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true);
   const loadTenant = (tenantId: string) => tenantOf(rc, tenantId);
-  const rendered = createRenderedResponses({ generation: (tenantId, kinds) => deps.store.cache.generation(tenantId, kinds), now });
+  const rendered = createRenderedResponses({ generations: (tenantId, kinds) => deps.store.cache.generations(tenantId, kinds), now });
   registerRoutes(router, routes, {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),

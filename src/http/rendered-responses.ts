@@ -11,17 +11,24 @@
  *   route's live parts (collector states, which change without a store write);
  * - what depends on the clock alone (`generatedAt`, month-to-date, a suppression rule's
  *   expiry) is at most `maxAgeMs` old, or `maxAgeMs + staleMs` while one rebuild runs.
+ * - a change of what collection writes (metrics, run states, costs, findings) or of the live
+ *   parts is answered with the entry from before it while one rebuild replaces it, for at most
+ *   `maxAgeMs + staleMs` after that entry was built (stale-while-revalidate, RFC 5861). A change a
+ *   user makes (USER_WRITTEN_KINDS: settings, accounts, rules, a recommendation's status) never
+ *   is: the next answer waits for the rebuild, so users see their own writes. Under load the
+ *   overview's collectors changed it several times a second, and every change made all 50
+ *   connections wait for one rebuild: its p99 was the rebuild's time (issue 14).
  * Entries live in this process only: the live parts are this instance's view of its collectors.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { SingleFlight, type DataKind } from '../store/index.js';
+import { SingleFlight, USER_WRITTEN_KINDS, type DataKind } from '../store/index.js';
 import type Koa from 'koa';
 
 /** Options of `createRenderedResponses`; each default is stated here. */
 export interface RenderedResponsesOptions {
-  /** The tenant's generations of `kinds` (the store's `cache.generation`); undefined: cache nothing. */
-  generation(tenantId: string, kinds: readonly DataKind[]): Promise<string | undefined>;
+  /** The tenant's generation of each of `kinds` (the store's `cache.generations`); undefined: cache nothing. */
+  generations(tenantId: string, kinds: readonly DataKind[]): Promise<readonly string[] | undefined>;
   /** Clock (default Date.now). */
   now?: () => number;
   /** Age under which an entry is served as is (default 1,000 ms). */
@@ -49,6 +56,8 @@ export interface RenderRequest {
 
 interface Rendered {
   version: string;
+  /** The part of `version` users write (USER_WRITTEN_KINDS): it must match for a stale answer. */
+  userVersion: string;
   at: number;
   body: Buffer;
   etag: string;
@@ -68,9 +77,23 @@ export interface RenderedResponses {
 /** The Content-Type of every rendered body (fast-reads.ts sends it too). */
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-function render(value: unknown, version: string, at: number): Rendered {
+function render(value: unknown, versions: Versions, at: number): Rendered {
   const body = Buffer.from(JSON.stringify(value));
-  return { version, at, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+  return { version: versions.version, userVersion: versions.user, at, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"` };
+}
+
+/** A request's current versions: the whole, and the part of the kinds users write. */
+interface Versions {
+  version: string;
+  user: string;
+}
+
+/** Which of a request's kinds users write (USER_WRITTEN_KINDS), by position (memoized per list). */
+const userKindsOf = new WeakMap<readonly DataKind[], readonly boolean[]>();
+function userKinds(kinds: readonly DataKind[]): readonly boolean[] {
+  let user = userKindsOf.get(kinds);
+  if (!user) userKindsOf.set(kinds, (user = kinds.map((kind) => USER_WRITTEN_KINDS.includes(kind))));
+  return user;
 }
 
 /**
@@ -100,9 +123,8 @@ function reply(ctx: Koa.Context, entry: Rendered): void {
   ctx.body = entry.body;
 }
 
-/** Where a request's entry is kept, and the version it must hold to be answered. */
+/** Where a request's entry is kept. */
 const entryKeyOf = (request: Pick<RenderRequest, 'tenantId' | 'key'>) => `${request.tenantId}\u0000${request.key}`;
-const versionOf = (generation: string, request: Pick<RenderRequest, 'live'>) => `${generation}\u0000${request.live}`;
 
 /** Create the cache. */
 export function createRenderedResponses(options: RenderedResponsesOptions): RenderedResponses {
@@ -113,48 +135,77 @@ export function createRenderedResponses(options: RenderedResponsesOptions): Rend
   const entries = new LRUCache<string, Rendered>({ maxSize: maxBytes, sizeCalculation: (entry) => entry.body.length || 1 });
   const flights = new SingleFlight<Rendered>();
 
-  /** Build under `version` (read before building: a write meanwhile makes the result unreachable) and keep it. */
-  const rebuild = (entryKey: string, version: string, build: RenderRequest['build'], signal?: AbortSignal) =>
+  /**
+   * The request's versions: the generations of the kinds users write, of those collection writes,
+   * and the live parts. Undefined when the cache cannot say (then nothing is kept).
+   */
+  const versionsOf = async (request: Pick<RenderRequest, 'tenantId' | 'kinds' | 'live'>): Promise<Versions | undefined> => {
+    const gens = await options.generations(request.tenantId, request.kinds);
+    if (gens === undefined) return undefined;
+    const isUser = userKinds(request.kinds);
+    let user = '';
+    let all = '';
+    for (let i = 0; i < gens.length; i++) {
+      all += `${gens[i]}.`;
+      if (isUser[i]) user += `${gens[i]}.`;
+    }
+    return { version: `${all}\u0000${request.live}`, user };
+  };
+  const flightOf = (entryKey: string, versions: Versions) => `${entryKey}\u0000${versions.version}`;
+
+  /** Build under `versions` (read before building: a write meanwhile makes the result unreachable) and keep it. */
+  const rebuild = (entryKey: string, versions: Versions, build: RenderRequest['build'], signal?: AbortSignal) =>
     flights.run(
-      `${entryKey}\u0000${version}`,
+      flightOf(entryKey, versions),
       async (shared) => {
-        const entry = render(await build(shared), version, now());
+        const entry = render(await build(shared), versions, now());
         if (entry.body.length <= maxBytes / 16) entries.set(entryKey, entry);
         return entry;
       },
       signal,
     );
 
+  /**
+   * The entry, when it may answer while one rebuild replaces it: the same user version and built
+   * under `maxAgeMs + staleMs` ago (a clock set back makes its age unknown: not then).
+   */
+  const servableStale = (hit: Rendered, versions: Versions): boolean => {
+    const age = now() - hit.at;
+    return hit.userVersion === versions.user && age >= 0 && age < maxAgeMs + staleMs;
+  };
+
   return {
     async fresh(request) {
-      const generation = await options.generation(request.tenantId, request.kinds);
-      if (generation === undefined) return undefined;
-      const hit = entries.get(entryKeyOf(request));
-      if (!hit || hit.version !== versionOf(generation, request)) return undefined;
-      const age = now() - hit.at;
-      return age >= 0 && age < maxAgeMs ? hit : undefined;
-    },
-    async send(ctx, request) {
-      const generation = await options.generation(request.tenantId, request.kinds);
-      if (generation === undefined) {
-        // Freshness cannot be known: build for this request alone.
-        reply(ctx, render(await request.build(request.signal ?? new AbortController().signal), '', now()));
-        return;
-      }
-      const version = versionOf(generation, request);
+      const versions = await versionsOf(request);
+      if (versions === undefined) return undefined;
       const entryKey = entryKeyOf(request);
       const hit = entries.get(entryKey);
-      if (hit && hit.version === version) {
-        // A clock set back makes the entry's age unknown: rebuild.
+      if (!hit) return undefined;
+      const age = now() - hit.at;
+      if (hit.version === versions.version && age >= 0 && age < maxAgeMs) return hit;
+      // A rebuild is on its way (a request through the app started it): answer as `send` would.
+      return servableStale(hit, versions) && flights.has(flightOf(entryKey, versions)) ? hit : undefined;
+    },
+    async send(ctx, request) {
+      const versions = await versionsOf(request);
+      if (versions === undefined) {
+        // Freshness cannot be known: build for this request alone.
+        reply(ctx, render(await request.build(request.signal ?? new AbortController().signal), { version: '', user: '' }, now()));
+        return;
+      }
+      const entryKey = entryKeyOf(request);
+      const hit = entries.get(entryKey);
+      if (hit) {
         const age = now() - hit.at;
-        if (age >= 0 && age < maxAgeMs) return reply(ctx, hit);
-        if (age >= 0 && age < maxAgeMs + staleMs) {
-          // Only the clock moved: answer at once while one rebuild runs (errors: the next request rebuilds).
-          if (!flights.has(`${entryKey}\u0000${version}`)) rebuild(entryKey, version, request.build).catch(() => {});
+        if (hit.version === versions.version && age >= 0 && age < maxAgeMs) return reply(ctx, hit);
+        if (servableStale(hit, versions)) {
+          // Only the clock, collected data or live parts moved: answer at once while one rebuild
+          // runs (errors: the next request rebuilds; past the stale window requests wait for it).
+          if (!flights.has(flightOf(entryKey, versions))) rebuild(entryKey, versions, request.build).catch(() => {});
           return reply(ctx, hit);
         }
       }
-      reply(ctx, await rebuild(entryKey, version, request.build, request.signal));
+      reply(ctx, await rebuild(entryKey, versions, request.build, request.signal));
     },
   };
 }

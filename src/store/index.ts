@@ -22,7 +22,7 @@ export type { UsageLedger, UsageRecord } from './usage-ledger.js';
 export type { TenantReads, OverviewInputs } from './tenant-reads.js';
 export type { AlarmSnapshot, ComplianceSnapshot, HealthSnapshot, RunRecord } from './state-repository.js';
 export type { TenantCache } from './cache/tenant-cache.js';
-export { DATA_KINDS, type DataKind } from './cache/data-kinds.js';
+export { DATA_KINDS, USER_WRITTEN_KINDS, type DataKind } from './cache/data-kinds.js';
 export { SingleFlight } from './cache/single-flight.js';
 export type { CapacityMeter, CapacityReport } from './capacity-meter.js';
 export { accountSecretContext, openAccountSecret, type Keyring } from './crypto/keyring.js';

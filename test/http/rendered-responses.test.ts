@@ -1,9 +1,11 @@
 /**
  * The rendered overview and findings (src/http/rendered-responses.ts): served from bytes kept per
- * tenant and query with a strong ETag, yet a write of what they show, a collector's live state
- * and the clock still change the next answer; another tenant or a caller without a valid
- * session never gets them.
+ * tenant and query with a strong ETag. A user's write changes the next answer; a collector's
+ * write or live state and the clock change the answer once one rebuild has run (the body from
+ * before answers meanwhile, for a few seconds at most); another tenant or a caller without a
+ * valid session never gets them.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { finding, securityResult } from '../store/fixtures/store.js';
 import { startWorld } from './fixtures/harness.js';
@@ -13,6 +15,15 @@ t.test('rendered overview and findings', async (t) => {
   const w = await startWorld(t);
   const { a, b, accountId } = await seed(w);
   const get = (path: string, cookie: string, headers: Record<string, string> = {}) => w.request('GET', path, { cookie, headers });
+  /** GET `path` until `check` holds of the answer (the rebuild runs in the background). */
+  const eventually = async (path: string, cookie: string, check: (answer: Awaited<ReturnType<typeof get>>) => boolean) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const answer = await get(path, cookie);
+      if (check(answer) || Date.now() > deadline) return answer;
+      await sleep(20);
+    }
+  };
 
   await t.test('a repeated GET answers the same bytes and ETag; If-None-Match with it is a 304', async (t) => {
     for (const path of ['/api/overview', '/api/findings']) {
@@ -32,19 +43,38 @@ t.test('rendered overview and findings', async (t) => {
     }
   });
 
-  await t.test('a findings write changes the next overview and findings', async (t) => {
+  await t.test('a collector write is answered at once from the body before it, then by the rebuilt one', async (t) => {
     const overview = await get('/api/overview', a.cookie);
     const findings = await get('/api/findings', a.cookie);
     const critical = overview.json.accounts[0].findingsBySeverity.critical as number;
     const total = findings.json.total as number;
     await w.store.results.write(securityResult(a.tenantId, accountId, [finding('brand-new', 9.5, new Date(w.clock.now).toISOString())]));
-    const overviewAfter = await get('/api/overview', a.cookie, { 'if-none-match': overview.headers.get('etag') ?? '' });
-    t.equal(overviewAfter.status, 200, 'the old ETag no longer matches');
-    t.equal(overviewAfter.json.accounts[0].findingsBySeverity.critical, critical + 1, 'the new critical finding is counted');
-    const findingsAfter = await get('/api/findings', a.cookie);
+    const meanwhile = await get('/api/overview', a.cookie, { 'if-none-match': overview.headers.get('etag') ?? '' });
+    t.equal(meanwhile.status, 304, 'the first answer after it is the body from before (its ETag still matches) while one rebuild runs');
+    const overviewAfter = await eventually('/api/overview', a.cookie, (answer) => answer.headers.get('etag') !== overview.headers.get('etag'));
+    t.equal(overviewAfter.json.accounts[0].findingsBySeverity.critical, critical + 1, 'then the new critical finding is counted');
+    const findingsAfter = await eventually('/api/findings', a.cookie, (answer) => answer.json.total !== total);
     t.equal(findingsAfter.json.total, total + 1);
     t.ok(findingsAfter.json.items.some((f: { id: string }) => f.id === 'brand-new'), 'and listed');
     t.not(findingsAfter.headers.get('etag'), findings.headers.get('etag'));
+  });
+
+  await t.test("a user's own write is in the very next answer", async (t) => {
+    const before = await get('/api/overview', a.cookie);
+    t.equal((await get('/api/overview', a.cookie)).headers.get('etag'), before.headers.get('etag'), 'cached');
+    const renamed = await w.request('PATCH', `/api/accounts/${accountId}`, { cookie: a.cookie, body: { name: 'Renamed by its owner' } });
+    t.equal(renamed.status, 200, renamed.text);
+    const after = await get('/api/overview', a.cookie);
+    t.equal(after.json.accounts[0].account.name, 'Renamed by its owner', 'no stale answer after a change of the tenant');
+  });
+
+  await t.test('the body from before a collector write is not answered once it is older than the stale window', async (t) => {
+    const before = await get('/api/findings', a.cookie);
+    const total = before.json.total as number;
+    await w.store.results.write(securityResult(a.tenantId, accountId, [finding('later-still', 9.1, new Date(w.clock.now).toISOString())]));
+    w.clock.now += 10_000;
+    const after = await get('/api/findings', a.cookie);
+    t.equal(after.json.total, total + 1, 'past maxAge + stale (5 s by default) the answer waits for the rebuild');
   });
 
   await t.test('the query is part of the key', async (t) => {
@@ -82,8 +112,8 @@ t.test('rendered overview and findings', async (t) => {
     w.registry.collectorScheduled(a.tenantId, 'cost', nextRunAt);
     // Live states are read at most every 250 ms (overview.ts, liveVersions); no store write, no other change.
     w.clock.now += 300;
-    const after = await get('/api/overview', a.cookie);
-    t.equal(after.json.accounts[0].collectors.cost.nextRunAt, new Date(nextRunAt).toISOString());
+    const after = await eventually('/api/overview', a.cookie, (answer) => answer.json.accounts[0].collectors.cost.nextRunAt === new Date(nextRunAt).toISOString());
+    t.equal(after.json.accounts[0].collectors.cost.nextRunAt, new Date(nextRunAt).toISOString(), 'once one rebuild has run');
     t.not(after.headers.get('etag'), before.headers.get('etag'));
   });
 

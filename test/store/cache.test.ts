@@ -84,14 +84,14 @@ t.test('memory cache: expired entries and those a write made unreachable are pur
 
 /** A generation tag changes with a write of one of its kinds, for its tenant only. */
 async function checkGeneration(t: Test, store: Store): Promise<void> {
-  const findingsTag = () => store.cache.generation('t-a', ['findings', 'tenant']);
+  const findingsTag = async () => (await store.cache.generations('t-a', ['findings', 'tenant']))?.join('.');
   const before = await findingsTag();
   t.type(before, 'string');
-  const otherTenant = await store.cache.generation('t-b', ['findings', 'tenant']);
+  const otherTenant = (await store.cache.generations('t-b', ['findings', 'tenant']))?.join('.');
   await store.results.write(securityResult('t-a', 'a-1', [newFinding('gen-1')]));
   const after = await findingsTag();
   t.not(after, before, 'a findings write changes the findings generation');
-  t.equal(await store.cache.generation('t-b', ['findings', 'tenant']), otherTenant, "another tenant's is untouched");
+  t.equal((await store.cache.generations('t-b', ['findings', 'tenant']))?.join('.'), otherTenant, "another tenant's is untouched");
   await store.cache.invalidate('t-a', ['metrics']);
   t.equal(await findingsTag(), after, 'a metrics write leaves it');
 }

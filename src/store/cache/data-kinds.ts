@@ -11,6 +11,16 @@ export const DATA_KINDS = ['tenant', 'metrics', 'state', 'costs', 'findings', 'r
 export type DataKind = (typeof DATA_KINDS)[number];
 
 /**
+ * The kinds users write through the API (settings, accounts, suppression rules and every other
+ * tenant change invalidate every kind, `tenant` included; a recommendation's status is written to
+ * `recommendations`). The others (`metrics`, `state`, `costs`, `findings`) only collection
+ * writes. A rendered response may answer a change of the collected kinds with the body from
+ * before it while one rebuild runs (stale-while-revalidate), never a change of these: a user sees
+ * their own change in the next answer (rendered-responses.ts).
+ */
+export const USER_WRITTEN_KINDS: readonly DataKind[] = ['tenant', 'recommendations'];
+
+/**
  * The data kinds read by keys with each first segment. `state` is the run records and the
  * alarm, AWS Health and Security Hub snapshots (one Query); `recommendations:current` is derived
  * from metrics too, but through the refresher: after a collection it syncs the computed set into

@@ -112,8 +112,9 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): TenantCache
       }
       for (const kind of kinds) gens[kind] += 1;
     },
-    async generation(tenantId, kinds) {
-      return tagOf(tenantId, kinds);
+    async generations(tenantId, kinds) {
+      const gens = generations.get(tenantId);
+      return kinds.map((kind) => String(gens?.[kind] ?? 0));
     },
     entries: () => entries.size,
     async close() {

@@ -154,10 +154,10 @@ export function createRedisCache(options: RedisCacheOptions): TenantCache & { re
         log.warn({ tenant: tenantId }, 'could not invalidate cached reads; they expire within the cache TTL');
       }
     },
-    async generation(tenantId, kinds) {
-      if (kinds.length === 0) return '';
+    async generations(tenantId, kinds) {
+      if (kinds.length === 0) return [];
       const gens = await guarded(() => redis.hmget(hashKey(tenantId), ...kinds.map((kind) => `gen:${kind}`)));
-      return gens?.map((g) => g ?? '0').join('.');
+      return gens?.map((g) => g ?? '0');
     },
     close() {
       closing ??= (async () => {

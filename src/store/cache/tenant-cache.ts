@@ -23,11 +23,12 @@ export interface TenantCache {
    */
   invalidate(tenantId: string, kinds?: readonly DataKind[]): Promise<void>;
   /**
-   * A tag of `tenantId`'s current generations of `kinds`: it changes whenever a write of one of
-   * them does (`invalidate`), so it can key what was built from those kinds (a rendered response).
-   * Undefined when it cannot be known (Redis unreachable, no cache): cache nothing then.
+   * `tenantId`'s current generation of each of `kinds`, in their order: one changes whenever a
+   * write of its kind does (`invalidate`), so together they can key what was built from those
+   * kinds (a rendered response). Undefined when they cannot be known (Redis unreachable, no
+   * cache): cache nothing then.
    */
-  generation(tenantId: string, kinds: readonly DataKind[]): Promise<string | undefined>;
+  generations(tenantId: string, kinds: readonly DataKind[]): Promise<readonly string[] | undefined>;
   /** Release connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -38,7 +39,7 @@ export function noCache(): TenantCache {
     kind: 'memory',
     read: (_tenantId, _key, load, signal) => load(signal),
     invalidate: async () => {},
-    generation: async () => undefined,
+    generations: async () => undefined,
     close: async () => {},
   };
 }
