@@ -142,7 +142,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const router = new Router<AppState>({ sensitive: true });
   const mfaRequired = (tenantId: string) => rc.cached(tenantId, 'mfa-required', async () => (await deps.store.tenants.get(tenantId))?.settings.requireMfa === true);
   const loadTenant = (tenantId: string) => tenantOf(rc, tenantId);
-  const rendered = createRenderedResponses({ generations: (tenantId, kinds) => deps.store.cache.generations(tenantId, kinds), now });
+  const rendered = createRenderedResponses({
+    generations: (tenantId, kinds) => deps.store.cache.generations(tenantId, kinds),
+    now,
+    background: (rebuild) => background.run('rendered response rebuild', rebuild),
+  });
   registerRoutes(router, routes, {
     public: (_ctx, next) => next(),
     session: compose([loadSession(deps.store.sessions, deps.store.apiTokens), requireSession]),

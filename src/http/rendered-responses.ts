@@ -37,6 +37,11 @@ export interface RenderedResponsesOptions {
   staleMs?: number;
   /** Most bytes kept over all entries (default 32 MiB); a body over a sixteenth of it is not kept. */
   maxBytes?: number;
+  /**
+   * Runs a rebuild no request waits for (an entry answered stale meanwhile): the app tracks it
+   * with its other background work, so a stop (and a test) can wait for it. Default: detached.
+   */
+  background?: (rebuild: () => Promise<void>) => void;
 }
 
 /** What one request asks of the cache. */
@@ -123,6 +128,8 @@ function reply(ctx: Koa.Context, entry: Rendered): void {
   ctx.body = entry.body;
 }
 
+const noop = () => {};
+
 /** Where a request's entry is kept. */
 const entryKeyOf = (request: Pick<RenderRequest, 'tenantId' | 'key'>) => `${request.tenantId}\u0000${request.key}`;
 
@@ -134,6 +141,7 @@ export function createRenderedResponses(options: RenderedResponsesOptions): Rend
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   const entries = new LRUCache<string, Rendered>({ maxSize: maxBytes, sizeCalculation: (entry) => entry.body.length || 1 });
   const flights = new SingleFlight<Rendered>();
+  const background = options.background ?? ((task: () => Promise<void>) => void task());
 
   /**
    * The request's versions: the generations of the kinds users write, of those collection writes,
@@ -201,7 +209,7 @@ export function createRenderedResponses(options: RenderedResponsesOptions): Rend
         if (servableStale(hit, versions)) {
           // Only the clock, collected data or live parts moved: answer at once while one rebuild
           // runs (errors: the next request rebuilds; past the stale window requests wait for it).
-          if (!flights.has(flightOf(entryKey, versions))) rebuild(entryKey, versions, request.build).catch(() => {});
+          if (!flights.has(flightOf(entryKey, versions))) background(() => rebuild(entryKey, versions, request.build).then(noop, noop));
           return reply(ctx, hit);
         }
       }

@@ -271,7 +271,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     // Data errors of single findings: logged with ids and DynamoDB's reason, never the finding's text.
     const findings = createFindingRepository({ db, memo, now, onDataError });
     const state = createStateRepository({ db, memo });
-    const recommendations = createRecommendationRepository({ db, onChange: (tenantId) => onChange(tenantId, ['recommendations']), now });
+    // A user's status change also bumps `tenant`: what users write is never answered stale (USER_WRITTEN_KINDS).
+    const recommendations = createRecommendationRepository({ db, onChange: (tenantId, byUser) => onChange(tenantId, byUser ? ['recommendations', 'tenant'] : ['recommendations']), now });
     const identity = createIdentityCache({
       sessions: createSessionRepository({ db, now }),
       users: createUserRepository({ db, now, keyring, ...(options.scrypt ? { scrypt: options.scrypt } : {}) }),

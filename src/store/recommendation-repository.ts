@@ -68,8 +68,11 @@ function toRecommendation(item: Item): Recommendation {
   return { ...rest, id: sk } as unknown as Recommendation;
 }
 
-/** Create the recommendations repository; `onChange` invalidates the tenant's cached reads. */
-export function createRecommendationRepository(deps: { db: Db; onChange: (tenantId: string) => Promise<void>; now?: () => number }): RecommendationRepository {
+/**
+ * Create the recommendations repository; `onChange` invalidates the tenant's cached reads, with
+ * `byUser` true for a user's write (a status) and false for the refresher's sync after collection.
+ */
+export function createRecommendationRepository(deps: { db: Db; onChange: (tenantId: string, byUser: boolean) => Promise<void>; now?: () => number }): RecommendationRepository {
   const { db } = deps;
   const now = deps.now ?? Date.now;
 
@@ -128,7 +131,7 @@ export function createRecommendationRepository(deps: { db: Db; onChange: (tenant
         });
         changed = true;
       }
-      if (changed) await deps.onChange(tenantId);
+      if (changed) await deps.onChange(tenantId, false);
     },
 
     async list(tenantId, filter = {}, signal) {
@@ -152,7 +155,7 @@ export function createRecommendationRepository(deps: { db: Db; onChange: (tenant
         ReturnValues: 'ALL_NEW',
       });
       if (!output?.Attributes) return undefined;
-      await deps.onChange(tenantId);
+      await deps.onChange(tenantId, true);
       return toRecommendation(output.Attributes);
     },
   };

@@ -68,6 +68,19 @@ t.test('rendered overview and findings', async (t) => {
     t.equal(after.json.accounts[0].account.name, 'Renamed by its owner', 'no stale answer after a change of the tenant');
   });
 
+  await t.test("a user's recommendation status is in the very next overview", async (t) => {
+    const before = await get('/api/overview', a.cookie);
+    const top = before.json.topRecommendations[0] as { id: string; status: string };
+    t.equal(top.status, 'open');
+    const patched = await w.request('PATCH', `/api/recommendations/${encodeURIComponent(top.id)}`, { cookie: a.cookie, body: { status: 'dismissed' } });
+    t.equal(patched.status, 200, patched.text);
+    const after = await get('/api/overview', a.cookie);
+    t.notOk(
+      (after.json.topRecommendations as { id: string; status: string }[]).some((r) => r.id === top.id && r.status === 'open'),
+      'the dismissed recommendation is not shown open, without waiting for a rebuild',
+    );
+  });
+
   await t.test('the body from before a collector write is not answered once it is older than the stale window', async (t) => {
     const before = await get('/api/findings', a.cookie);
     const total = before.json.total as number;

@@ -11,14 +11,14 @@ export const DATA_KINDS = ['tenant', 'metrics', 'state', 'costs', 'findings', 'r
 export type DataKind = (typeof DATA_KINDS)[number];
 
 /**
- * The kinds users write through the API (settings, accounts, suppression rules and every other
- * tenant change invalidate every kind, `tenant` included; a recommendation's status is written to
- * `recommendations`). The others (`metrics`, `state`, `costs`, `findings`) only collection
- * writes. A rendered response may answer a change of the collected kinds with the body from
- * before it while one rebuild runs (stale-while-revalidate), never a change of these: a user sees
- * their own change in the next answer (rendered-responses.ts).
+ * The kinds whose change a rendered response never answers from the body before it: every write a
+ * user makes through the API bumps `tenant` (settings, accounts, suppression rules and the other
+ * tenant changes invalidate every kind; a recommendation's status bumps `recommendations` and
+ * `tenant`), so a user sees their own change in the next answer. The other kinds change with
+ * collection (and the recommendations refresher after it): a rendered response may answer such a
+ * change with the body from before it while one rebuild runs (rendered-responses.ts).
  */
-export const USER_WRITTEN_KINDS: readonly DataKind[] = ['tenant', 'recommendations'];
+export const USER_WRITTEN_KINDS: readonly DataKind[] = ['tenant'];
 
 /**
  * The data kinds read by keys with each first segment. `state` is the run records and the
