@@ -7,7 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import { hash32 } from '../src/actors/hash32.js';
+import { nextSlot } from '../src/actors/services.js';
 import { mergeRunStatus } from '../src/actors/run-status.js';
 import { defaultJobs, type CollectContext } from '../src/collectors/index.js';
 import type { ResultSink, RunStatus } from '../src/domain/sink.js';
@@ -132,4 +135,37 @@ export async function idleWindows<S, T>(count: number, windowMs: number, begin: 
   }
   const sorted = [...windows].sort((a, b) => key(a) - key(b));
   return { median: sorted[Math.floor((sorted.length - 1) / 2)]!, windows };
+}
+
+/**
+ * One interval of the bare loop spread as the runtime spreads it: each collector of each tenant
+ * runs at the phase the runtime gives it (hash of tenant and kind, as `nextSlot`), started from
+ * one timer chain over the runs sorted by slot (the cheapest scheduled loop). `start` returns, at
+ * the interval's start, the function that runs it and resolves with the runs made once the
+ * interval is over.
+ */
+export function spreadInterval(work: CollectorWork, tenants: readonly Tenant[], kinds: readonly CollectorKind[], intervalMs: number): () => Promise<number> {
+  const start = Date.now();
+  const slots = tenants
+    .flatMap((tenant) => kinds.map((kind) => ({ tenant, kind, at: nextSlot(start, hash32(`${tenant.id}:${kind}`) % intervalMs, intervalMs) })))
+    .sort((a, b) => a.at - b.at);
+  return async () => {
+    const running: Promise<void>[] = [];
+    let next = 0;
+    await new Promise<void>((resolve) => {
+      const fire = () => {
+        const now = Date.now();
+        while (next < slots.length && slots[next]!.at <= now) {
+          const { tenant, kind } = slots[next++]!;
+          running.push(work.run(tenant, kind));
+        }
+        if (next < slots.length) setTimeout(fire, slots[next]!.at - now);
+        else resolve();
+      };
+      fire();
+    });
+    await Promise.all(running);
+    await sleep(Math.max(0, start + intervalMs - Date.now()));
+    return running.length;
+  };
 }

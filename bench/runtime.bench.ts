@@ -50,8 +50,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
-import { hash32 } from '../src/actors/hash32.js';
-import { nextSlot } from '../src/actors/services.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
 import type { ResultSink } from '../src/domain/sink.js';
@@ -61,7 +59,7 @@ import { createStore, type Store } from '../src/store/index.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { startBackendsProcess } from './backends-process.js';
 import { withCpuProfile, withHeapSampling } from './cpu-profile.js';
-import { collectorWork, cpuMsSince, idleWindows, liveHeap, mainThreadCpuMs, mainThreadWakeups } from './collector-work.js';
+import { collectorWork, cpuMsSince, idleWindows, liveHeap, mainThreadCpuMs, mainThreadWakeups, spreadInterval } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
@@ -234,31 +232,7 @@ function bareLoop(list: Tenant[], fake: FakeGateway, sink: ResultSink) {
         await Promise.all(list.flatMap((tenant) => KINDS.map((kind) => work.run(tenant, kind).then(() => void runs++))));
         return runs;
       }),
-    spread: () => {
-      const start = Date.now();
-      const slots = list
-        .flatMap((tenant) => KINDS.map((kind) => ({ tenant, kind, at: nextSlot(start, hash32(`${tenant.id}:${kind}`) % sweepMs, sweepMs) })))
-        .sort((a, b) => a.at - b.at);
-      return measured(async () => {
-        const running: Promise<void>[] = [];
-        let next = 0;
-        await new Promise<void>((resolve) => {
-          const fire = () => {
-            const now = Date.now();
-            while (next < slots.length && slots[next]!.at <= now) {
-              const { tenant, kind } = slots[next++]!;
-              running.push(work.run(tenant, kind));
-            }
-            if (next < slots.length) setTimeout(fire, slots[next]!.at - now);
-            else resolve();
-          };
-          fire();
-        });
-        await Promise.all(running);
-        await sleep(Math.max(0, start + sweepMs - Date.now()));
-        return running.length;
-      });
-    },
+    spread: () => measured(spreadInterval(work, list, KINDS, sweepMs)),
   };
 }
 

@@ -17,14 +17,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRuntime, systemClock } from '../src/actors/index.js';
-import { hash32 } from '../src/actors/hash32.js';
-import { nextSlot } from '../src/actors/services.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { Tenant } from '../src/domain/tenant.js';
 import { TIMER_SLACK_MS } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
-import { collectorWork, mainThreadCpuMs, mainThreadWakeups } from './collector-work.js';
+import { collectorWork, mainThreadCpuMs, mainThreadWakeups, spreadInterval } from './collector-work.js';
 
 const tenants = Number(process.env.BENCH_TENANTS ?? 10_000);
 const sweepMs = Number(process.env.BENCH_SWEEP_S ?? 120) * 1000;
@@ -73,29 +71,7 @@ if (side === 'spread') {
   const work = collectorWork({ gateway: fake.gateway, sink, cap, intervalMs: sweepMs });
   await Promise.all(list.flatMap((tenant) => COLLECTOR_KINDS.map((kind) => work.run(tenant, kind))));
   await sleep(2_000);
-  const start = Date.now();
-  const slots = list
-    .flatMap((tenant) => COLLECTOR_KINDS.map((kind) => ({ tenant, kind, at: nextSlot(start, hash32(`${tenant.id}:${kind}`) % sweepMs, sweepMs) })))
-    .sort((a, b) => a.at - b.at);
-  result = await measured(async () => {
-    const running: Promise<void>[] = [];
-    let next = 0;
-    await new Promise<void>((resolve) => {
-      const fire = () => {
-        const now = Date.now();
-        while (next < slots.length && slots[next]!.at <= now) {
-          const { tenant, kind } = slots[next++]!;
-          running.push(work.run(tenant, kind));
-        }
-        if (next < slots.length) setTimeout(fire, slots[next]!.at - now);
-        else resolve();
-      };
-      fire();
-    });
-    await Promise.all(running);
-    await sleep(Math.max(0, start + sweepMs - Date.now()));
-    return running.length;
-  });
+  result = await measured(spreadInterval(work, list, COLLECTOR_KINDS, sweepMs));
 } else {
   const runtime = createRuntime({
     source,
