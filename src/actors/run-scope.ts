@@ -169,7 +169,7 @@ export class RunScope {
   generation = 0;
   readonly #scopes: RunScopes;
   readonly #scheduler: Scheduler;
-  #controller: AbortController;
+  readonly #controller: AbortController;
   #pending: PendingCall[] = [];
   #head = 0;
   #owner: RunOwner | undefined;
