@@ -96,7 +96,11 @@ async function run(chromiumPath: string): Promise<void> {
   });
 
   await t.test('log in again: the password, then a code', async (t) => {
+    // Wait for the logout's answer: logIn navigates, which would cancel a logout request still in
+    // flight (under load it was, once: the session lived on and no code was ever asked for).
+    const loggedOut = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/logout');
     await page.getByTestId('logout').click();
+    t.equal((await loggedOut).status(), 204, 'logged out');
     await page.getByLabel('Email address').waitFor();
     await logIn(page, email);
     await page.getByTestId('mfa-form').waitFor();
