@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import { systemClock } from '../src/actors/clock.js';
+import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
 import { hash32 } from '../src/actors/hash32.js';
 import { nextSlot } from '../src/actors/services.js';
 import { mergeRunStatus } from '../src/actors/run-status.js';
@@ -168,4 +170,24 @@ export function spreadInterval(work: CollectorWork, tenants: readonly Tenant[], 
     await sleep(Math.max(0, start + intervalMs - Date.now()));
     return running.length;
   };
+}
+
+/**
+ * The runtime benchmarks' fixture: `tenants` tenants (one account, one region), a fake gateway of
+ * `latencyMs` (+ up to `jitterMs`) a call, and a sink that keeps nothing (the runtime is measured,
+ * not the fake sink).
+ */
+export function benchFixture(tenants: number, latencyMs: number, jitterMs: number) {
+  const source = new MemoryTenantSource();
+  const list: Tenant[] = [];
+  for (let i = 0; i < tenants; i++) {
+    const tenant = makeTenant(`t${i}`);
+    source.put(tenant);
+    list.push(tenant);
+  }
+  const fake = new FakeGateway({ clock: systemClock, latencyMs, jitterMs });
+  const sink = new MemorySink();
+  sink.write = async () => {};
+  sink.putRunStatus = async () => {};
+  return { source, list, fake, sink };
 }

@@ -49,17 +49,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeHeapSnapshot } from 'node:v8';
-import { createRuntime, systemClock, type Runtime } from '../src/actors/index.js';
+import { createRuntime, type Runtime } from '../src/actors/index.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
 import type { CollectorKind, Tenant } from '../src/domain/tenant.js';
 import type { ResultSink } from '../src/domain/sink.js';
 import { TIMER_SLACK_MS } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { createStore, type Store } from '../src/store/index.js';
-import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
+import { FakeGateway, MemorySink } from '../test/support/fakes.js';
 import { startBackendsProcess } from './backends-process.js';
 import { withCpuProfile, withHeapSampling } from './cpu-profile.js';
-import { collectorWork, cpuMsSince, idleWindows, liveHeap, mainThreadCpuMs, mainThreadWakeups, spreadInterval } from './collector-work.js';
+import { benchFixture, collectorWork, cpuMsSince, idleWindows, liveHeap, mainThreadCpuMs, mainThreadWakeups, spreadInterval } from './collector-work.js';
 
 const sizes = (process.env.BENCH_TENANTS ?? '1000,10000').split(',').map(Number);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 10);
@@ -99,20 +99,7 @@ const totalRuns = (runtime: Runtime) => Object.values(runtime.registry.counters(
 const totalCalls = (fake: FakeGateway) => [...fake.calls.values()].reduce((a, b) => a + b, 0);
 const intervals = Object.fromEntries(KINDS.map((k) => [k, sweepMs])) as Record<CollectorKind, number>;
 
-function fixture(tenants: number) {
-  const source = new MemoryTenantSource();
-  const list: Tenant[] = [];
-  for (let i = 0; i < tenants; i++) {
-    const tenant = makeTenant(`t${i}`);
-    source.put(tenant);
-    list.push(tenant);
-  }
-  const fake = new FakeGateway({ clock: systemClock, latencyMs, jitterMs });
-  const sink = new MemorySink();
-  sink.write = async () => {}; // keep nothing: we measure the runtime, not the fake sink
-  sink.putRunStatus = async () => {};
-  return { source, list, fake, sink };
-}
+const fixture = (tenants: number) => benchFixture(tenants, latencyMs, jitterMs);
 
 /** BENCH_SINK=store: dynalite as an endpoint in a process of its own, and a store on it (its `results` is the sink). */
 async function openStoreSink(label: string): Promise<{ sink: ResultSink; close(): Promise<void> }> {

@@ -16,13 +16,11 @@
  *   BENCH_SIDE=spread ... (the bare loop, the same interval)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRuntime, systemClock } from '../src/actors/index.js';
+import { createRuntime } from '../src/actors/index.js';
 import { COLLECTOR_KINDS } from '../src/collectors/index.js';
-import type { Tenant } from '../src/domain/tenant.js';
 import { TIMER_SLACK_MS } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { FakeGateway, makeTenant, MemorySink, MemoryTenantSource } from '../test/support/fakes.js';
-import { collectorWork, mainThreadCpuMs, mainThreadWakeups, spreadInterval } from './collector-work.js';
+import { benchFixture, collectorWork, mainThreadCpuMs, mainThreadWakeups, spreadInterval } from './collector-work.js';
 
 const tenants = Number(process.env.BENCH_TENANTS ?? 10_000);
 const sweepMs = Number(process.env.BENCH_SWEEP_S ?? 120) * 1000;
@@ -31,17 +29,7 @@ if (side !== 'runtime' && side !== 'spread') throw new Error(`BENCH_SIDE must be
 const timerSlackMs = Number(process.env.BENCH_TIMER_SLACK ?? TIMER_SLACK_MS);
 const cap = 64;
 
-const source = new MemoryTenantSource();
-const list: Tenant[] = [];
-for (let i = 0; i < tenants; i++) {
-  const tenant = makeTenant(`t${i}`);
-  source.put(tenant);
-  list.push(tenant);
-}
-const fake = new FakeGateway({ clock: systemClock, latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 10), jitterMs: Number(process.env.BENCH_LATENCY_JITTER_MS ?? 0) });
-const sink = new MemorySink();
-sink.write = async () => {};
-sink.putRunStatus = async () => {};
+const { source, list, fake, sink } = benchFixture(tenants, Number(process.env.BENCH_LATENCY_MS ?? 10), Number(process.env.BENCH_LATENCY_JITTER_MS ?? 0));
 const calls = () => [...fake.calls.values()].reduce((a, b) => a + b, 0);
 
 /** CPU, main thread and wakeups a fake AWS call over `body`. */
